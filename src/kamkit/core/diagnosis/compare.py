@@ -1,0 +1,103 @@
+"""Two waves of the same firm: which gaps opened or closed, which levels moved (SPEC §3.2)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .results import Diagnosis, Dyad
+from .scales import rank
+
+
+@dataclass(frozen=True, slots=True)
+class DyadChange:
+    """How one KAM unit–partner pair changed between two waves."""
+
+    kam: str
+    partner: str
+    kam_name: str
+    partner_name: str
+    status: str
+    """``opened``, ``closed``, ``persists``, ``none`` (no gap in either wave), ``added``,
+    ``removed`` or ``unknown`` (a gap cannot be computed in one of the waves)."""
+    differentiation: tuple[str | None, str | None]
+    alignment: tuple[str | None, str | None]
+    gap_size: tuple[int | None, int | None]
+    differs_added: tuple[str, ...] = ()
+    differs_removed: tuple[str, ...] = ()
+
+    @property
+    def moved(self) -> bool:
+        """True when either level or the gap size changed."""
+        return (
+            self.differentiation[0] != self.differentiation[1]
+            or self.alignment[0] != self.alignment[1]
+            or self.gap_size[0] != self.gap_size[1]
+        )
+
+    @staticmethod
+    def direction(old: str | None, new: str | None) -> str:
+        """``up``, ``down``, ``same`` or ``n/a`` for a move on the ordinal scale."""
+        if old is None or new is None:
+            return "n/a"
+        delta = rank(new) - rank(old)
+        return "up" if delta > 0 else "down" if delta < 0 else "same"
+
+
+@dataclass(frozen=True, slots=True)
+class WaveComparison:
+    """The comparison of an earlier and a later diagnosis of the same firm."""
+
+    old: Diagnosis
+    new: Diagnosis
+    changes: tuple[DyadChange, ...]
+
+    def with_status(self, status: str) -> tuple[DyadChange, ...]:
+        return tuple(c for c in self.changes if c.status == status)
+
+
+def _status(old: Dyad | None, new: Dyad | None) -> str:
+    if old is None:
+        return "added"
+    if new is None:
+        return "removed"
+    if old.gap is None or new.gap is None:
+        return "unknown"
+    if old.gap and new.gap:
+        return "persists"
+    if new.gap:
+        return "opened"
+    if old.gap:
+        return "closed"
+    return "none"
+
+
+def compare_waves(old: Diagnosis, new: Diagnosis) -> WaveComparison:
+    """Match the two waves' pairs by KAM unit and partner id and describe each change."""
+    old_by = {(d.kam, d.partner): d for d in old.dyads}
+    new_by = {(d.kam, d.partner): d for d in new.dyads}
+    keys = list(old_by) + [k for k in new_by if k not in old_by]
+    changes = []
+    for key in keys:
+        o, n = old_by.get(key), new_by.get(key)
+        ref = n or o
+        assert ref is not None
+        old_diffs = set(o.differentiation.differs) if o else set()
+        new_diffs = set(n.differentiation.differs) if n else set()
+        changes.append(
+            DyadChange(
+                kam=key[0],
+                partner=key[1],
+                kam_name=ref.kam_name,
+                partner_name=ref.partner_name,
+                status=_status(o, n),
+                differentiation=(
+                    o.differentiation.level if o else None,
+                    n.differentiation.level if n else None,
+                ),
+                alignment=(o.alignment.level if o else None, n.alignment.level if n else None),
+                gap_size=(o.gap_size if o else None, n.gap_size if n else None),
+                differs_added=tuple(sorted(new_diffs - old_diffs)) if o and n else (),
+                differs_removed=tuple(sorted(old_diffs - new_diffs)) if o and n else (),
+            )
+        )
+    return WaveComparison(old=old, new=new, changes=tuple(changes))

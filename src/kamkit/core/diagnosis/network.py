@@ -1,0 +1,155 @@
+"""Step 1, embeddedness: the internal network of KAM units and their partners.
+
+The graph (networkx) has a node per KAM unit and partner and an edge per link, weighted
+``1 + Σ flow levels`` (none 0, low 1, medium 2, high 3 over asset, information and status
+flows), so a link without recorded flows still counts as a tie of strength 1.
+
+Burt's constraint and effective size are computed here with the same definitions as
+``networkx.constraint`` and ``networkx.effective_size`` (which the tests use as the
+reference), but with each node's normalisation computed once: networkx recomputes it
+inside its inner loops and needed over five minutes for a 200 × 50 case.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping
+
+import networkx as nx
+
+from .model import Case
+from .results import UnitNetwork
+from .scales import FLOW_KINDS, FLOW_LEVELS
+
+Adjacency = Mapping[Hashable, Mapping[Hashable, float]]
+
+
+def link_weight(flows: Mapping[str, str]) -> float:
+    """Tie strength of a link: 1 + the sum of its flow levels."""
+    return 1.0 + sum(FLOW_LEVELS[level] for level in flows.values())
+
+
+def build_graph(case: Case) -> nx.Graph:
+    """The embeddedness graph: units as nodes (with ``kind``, ``name``), links as edges."""
+    graph = nx.Graph()
+    units = {u.id: u for u in case.units}
+    for link in case.links:
+        for uid in (link.kam, link.partner):
+            if uid not in graph:
+                graph.add_node(uid, kind=units[uid].kind, name=units[uid].name)
+        graph.add_edge(
+            link.kam,
+            link.partner,
+            weight=link_weight(link.flows),
+            flows=dict(link.flows),
+            requisite_integration=link.requisite_integration,
+        )
+    return graph
+
+
+def _strengths(adj: Adjacency) -> tuple[dict[Hashable, float], dict[Hashable, float]]:
+    total: dict[Hashable, float] = {}
+    peak: dict[Hashable, float] = {}
+    for u, nbrs in adj.items():
+        weights = [w for v, w in nbrs.items() if v != u]
+        total[u] = sum(weights)
+        peak[u] = max(weights, default=0.0)
+    return total, peak
+
+
+def burt_constraint(adj: Adjacency, nodes: Iterable[Hashable]) -> dict[Hashable, float | None]:
+    """Burt's constraint of each node in an undirected weighted graph.
+
+    ``c(i) = Σ_j (p_ij + Σ_q p_iq·p_qj)²`` over i's neighbours j, with ``p_ij`` the share
+    of i's tie strength spent on j. None for an isolated node (undefined).
+    """
+    total, _ = _strengths(adj)
+    out: dict[Hashable, float | None] = {}
+    for i in nodes:
+        nbrs_i = {j: w for j, w in adj[i].items() if j != i}
+        if not nbrs_i or total[i] == 0:
+            out[i] = None
+            continue
+        c = 0.0
+        for j, w_ij in nbrs_i.items():
+            p = w_ij / total[i]
+            nbrs_j = adj[j]
+            # indirect ties run through neighbours shared by i and j
+            small, large = (nbrs_i, nbrs_j) if len(nbrs_i) <= len(nbrs_j) else (nbrs_j, nbrs_i)
+            for q in small:
+                if q in large and q != i and q != j:
+                    p += (nbrs_i[q] / total[i]) * (adj[q][j] / total[q])
+            c += p * p
+        out[i] = c
+    return out
+
+
+def effective_size(adj: Adjacency, nodes: Iterable[Hashable]) -> dict[Hashable, float | None]:
+    """Burt's effective size: the number of i's contacts less their redundancy.
+
+    ``e(i) = Σ_j (1 − Σ_q p_iq·m_jq)`` with ``m_jq`` j's tie to q relative to j's strongest
+    tie. None for an isolated node.
+    """
+    total, peak = _strengths(adj)
+    out: dict[Hashable, float | None] = {}
+    for i in nodes:
+        nbrs_i = {j: w for j, w in adj[i].items() if j != i}
+        if not nbrs_i or total[i] == 0:
+            out[i] = None
+            continue
+        size = 0.0
+        for j in nbrs_i:
+            nbrs_j = adj[j]
+            redundancy = 0.0
+            small, large = (nbrs_i, nbrs_j) if len(nbrs_i) <= len(nbrs_j) else (nbrs_j, nbrs_i)
+            for q in small:
+                if q in large and q != i and q != j and peak[j]:
+                    redundancy += (nbrs_i[q] / total[i]) * (nbrs_j[q] / peak[j])
+            size += 1.0 - redundancy
+        out[i] = size
+    return out
+
+
+def unit_networks(case: Case) -> tuple[UnitNetwork, ...]:
+    """Per KAM unit with links: partners, dependence, flows, constraint and effective size."""
+    graph = build_graph(case)
+    adj = {u: {v: d["weight"] for v, d in nbrs.items()} for u, nbrs in graph.adjacency()}
+    kam_ids: list[str] = []
+    for link in case.links:
+        if link.kam not in kam_ids:
+            kam_ids.append(link.kam)
+    constraint = burt_constraint(adj, kam_ids)
+    size = effective_size(adj, kam_ids)
+    teams: dict[str, list[str]] = {}
+    for u in case.units:
+        if u.parent:
+            teams.setdefault(u.parent, []).append(u.id)
+    result = []
+    for kam in kam_ids:
+        partners, depends_on, depended, mutual = [], [], [], []
+        flows: dict[str, Counter[str]] = {k: Counter() for k in FLOW_KINDS}
+        for partner, data in graph[kam].items():
+            partners.append(partner)
+            requisite = data["requisite_integration"]
+            if requisite in ("kam_depends", "mutual"):
+                depends_on.append(partner)
+            if requisite in ("partner_depends", "mutual"):
+                depended.append(partner)
+            if requisite == "mutual":
+                mutual.append(partner)
+            for kind, level in data["flows"].items():
+                flows[kind][level] += 1
+        result.append(
+            UnitNetwork(
+                unit=kam,
+                partners=tuple(partners),
+                depends_on=tuple(depends_on),
+                depended_on_by=tuple(depended),
+                mutual=tuple(mutual),
+                flows={k: {lvl: c[lvl] for lvl in FLOW_LEVELS if c[lvl]} for k, c in flows.items()},
+                constraint=constraint[kam],
+                effective_size=size[kam],
+                teams=tuple(teams.get(kam, ())),
+            )
+        )
+    return tuple(result)

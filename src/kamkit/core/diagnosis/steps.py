@@ -1,0 +1,268 @@
+"""The four steps of the diagnosis (SPEC §3) applied to a :class:`Case`.
+
+1. embeddedness — the network of KAM units and partners (see :mod:`.network`);
+2. differentiation — per KAM unit–partner pair and dimension: differs or not, and from
+   which source that judgement comes (``analyst``, ``profile``, ``ratings``, ``unknown``);
+3. frame alignment — the practices' sum and level, or the analyst's level;
+4. integration gaps — differentiation above alignment on the common ordinal scale.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+
+from .advice import recommendations
+from .model import Case, Link, ProfileValue, RelationshipQuality, Unit
+from .network import unit_networks
+from .results import (
+    AlignmentResult,
+    Consistency,
+    Diagnosis,
+    Differentiation,
+    Dyad,
+    Judgement,
+)
+from .scales import DIMENSIONS, alignment_score, integration_gap, level_of_alignment
+
+
+# -- step 2 ------------------------------------------------------------------------------
+def _first(value: ProfileValue) -> str | float:
+    if isinstance(value, tuple):
+        return value[0]
+    return value
+
+
+def _show(value: ProfileValue) -> str:
+    if isinstance(value, tuple):
+        return " > ".join(value)
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return value
+
+
+def judge_dimension(
+    dimension: str,
+    kam_value: ProfileValue | None,
+    partner_value: ProfileValue | None,
+    kam_mean: float | None,
+    partner_mean: float | None,
+    threshold: float = 1.0,
+) -> Judgement:
+    """Compute whether two units differ on one dimension (SPEC §3 step 2).
+
+    From profile values where both units have one: categories differ when they are not the
+    same; rankings differ when their first-ranked value differs; numeric means (1–7)
+    differ when ``|a − b| ≥ threshold``. Else from the units' rating means by the same
+    threshold. Else ``unknown``.
+    """
+    if kam_value is not None and partner_value is not None:
+        a, b = _first(kam_value), _first(partner_value)
+        if isinstance(a, float) == isinstance(b, float):
+            if isinstance(a, float) and isinstance(b, float):
+                diff = abs(a - b)
+                differs = diff >= threshold
+                op = "≥" if differs else "<"
+                detail = f"profile means {a:.2f} vs {b:.2f} (|Δ| {diff:.2f} {op} {threshold:g})"
+            else:
+                differs = a != b
+                detail = f"profile {_show(kam_value)} vs {_show(partner_value)}"
+            return Judgement(dimension, differs, "profile", detail)
+    if kam_mean is not None and partner_mean is not None:
+        diff = abs(kam_mean - partner_mean)
+        differs = diff >= threshold
+        op = "≥" if differs else "<"
+        detail = (
+            f"rating means {kam_mean:.2f} vs {partner_mean:.2f} (|Δ| {diff:.2f} {op} {threshold:g})"
+        )
+        return Judgement(dimension, differs, "ratings", detail)
+    missing = []
+    if kam_value is None and kam_mean is None:
+        missing.append("the KAM unit")
+    if partner_value is None and partner_mean is None:
+        missing.append("the partner")
+    if missing:
+        detail = "no profile value or ratings for " + " and ".join(missing)
+    else:
+        detail = "profile values cannot be compared (a number and a category) and no ratings"
+    return Judgement(dimension, None, "unknown", detail)
+
+
+def _analyst_differentiation(differs: tuple[str, ...]) -> Differentiation:
+    marked = set(differs)
+    return Differentiation(
+        tuple(
+            Judgement(
+                d,
+                d in marked,
+                "analyst",
+                "marked as differing by the analyst"
+                if d in marked
+                else "not marked by the analyst",
+            )
+            for d in DIMENSIONS
+        )
+    )
+
+
+def rating_means(case: Case) -> dict[str, dict[str, float]]:
+    """Each unit's mean rating per dimension, over its respondents and its teams' respondents."""
+    children: dict[str, list[str]] = defaultdict(list)
+    for u in case.units:
+        if u.parent:
+            children[u.parent].append(u.id)
+    respondent_units = {r.id: r.units for r in case.respondents}
+    # sums per (directly assigned unit, dimension)
+    sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    for rating in case.ratings:
+        for uid in respondent_units.get(rating.respondent, ()):
+            cell = sums[uid][rating.dimension]
+            cell[0] += rating.value
+            cell[1] += 1
+
+    def total(uid: str, dim: str) -> tuple[float, int]:
+        s, n = sums[uid][dim] if uid in sums and dim in sums[uid] else (0.0, 0)
+        for child in children.get(uid, ()):
+            cs, cn = total(child, dim)
+            s, n = s + cs, n + cn
+        return s, n
+
+    means: dict[str, dict[str, float]] = {}
+    if not case.ratings:
+        return means
+    for u in case.units:
+        row = {}
+        for dim in DIMENSIONS:
+            s, n = total(u.id, dim)
+            if n:
+                row[dim] = s / n
+        if row:
+            means[u.id] = row
+    return means
+
+
+def differentiation(
+    link: Link,
+    profiles: Mapping[str, Mapping[str, ProfileValue]],
+    means: Mapping[str, Mapping[str, float]],
+    threshold: float = 1.0,
+) -> Differentiation:
+    """Step 2 for one link: the analyst's marks if present, else computed per dimension."""
+    if link.differs is not None:
+        return _analyst_differentiation(link.differs)
+    kp, pp = profiles.get(link.kam, {}), profiles.get(link.partner, {})
+    km, pm = means.get(link.kam, {}), means.get(link.partner, {})
+    return Differentiation(
+        tuple(
+            judge_dimension(d, kp.get(d), pp.get(d), km.get(d), pm.get(d), threshold)
+            for d in DIMENSIONS
+        )
+    )
+
+
+# -- step 3 ------------------------------------------------------------------------------
+def _repertoire(unit_id: str, units: Mapping[str, Unit]) -> dict[str, str] | None:
+    """The nearest recorded practice repertoire up the KAM unit's parent chain."""
+    seen: set[str] = set()
+    cur: str | None = unit_id
+    while cur is not None and cur in units and cur not in seen:
+        seen.add(cur)
+        if units[cur].practices:
+            return units[cur].practices
+        cur = units[cur].parent
+    return None
+
+
+def alignment(link: Link, units: Mapping[str, Unit]) -> AlignmentResult:
+    """Step 3 for one link: the practices' sum and level, or the analyst's level."""
+    recorded = link.alignment
+    practices, practices_from = None, None
+    if recorded is not None and recorded.practices is not None:
+        practices, practices_from = recorded.practices, "link"
+    else:
+        practices = _repertoire(link.kam, units)
+        practices_from = "unit" if practices else None
+    score = alignment_score(practices) if practices else None
+    evidence = recorded.evidence if recorded else ()
+    if not evidence and practices_from == "unit":
+        evidence = units[link.kam].evidence
+    if recorded is not None and recorded.level is not None:
+        return AlignmentResult(
+            practices, practices_from, score, recorded.level, "analyst", evidence
+        )
+    if score is not None:
+        return AlignmentResult(
+            practices, practices_from, score, level_of_alignment(score), "practices", evidence
+        )
+    return AlignmentResult(None, None, None, None, None, evidence)
+
+
+# -- step 4 and the quality check --------------------------------------------------------
+def check_consistency(
+    gap: bool | None, gap_size: int | None, quality: RelationshipQuality | None
+) -> Consistency:
+    """Compare a pair's gap with the relationship quality recorded for it.
+
+    A gap should go with a strained relationship and no gap with a good one; a mismatch
+    points at a judgement to revisit or at a cause outside differentiation and alignment.
+    """
+    if quality is None:
+        return Consistency("unchecked", "no relationship quality recorded")
+    if gap is None:
+        return Consistency("unchecked", "alignment not recorded, so no gap can be computed")
+    if quality.valence == "mixed":
+        return Consistency("unchecked", f"relationship described as {quality.description}: mixed")
+    if gap and quality.valence == "negative":
+        return Consistency(
+            "consistent", f"gap of {gap_size} and a strained relationship ({quality.description})"
+        )
+    if not gap and quality.valence == "positive":
+        return Consistency("consistent", f"no gap and a good relationship ({quality.description})")
+    if gap:
+        return Consistency(
+            "inconsistent",
+            f"a gap of {gap_size}, yet the relationship is described as {quality.description}: "
+            "check the differentiation marks, or alignment not yet recorded",
+        )
+    return Consistency(
+        "inconsistent",
+        f"no gap, yet the relationship is described as {quality.description}: look for an "
+        "unrecorded difference or a cause outside differentiation and alignment",
+    )
+
+
+def diagnose(case: Case) -> Diagnosis:
+    """Run the four steps on a validated case."""
+    units = {u.id: u for u in case.units}
+    means = rating_means(case)
+    threshold = case.settings.rating_threshold
+    dyads = []
+    for link in case.links:
+        diff = differentiation(link, case.profiles, means, threshold)
+        align = alignment(link, units)
+        size = integration_gap(diff.level, align.level) if align.level is not None else None
+        gap = None if size is None else size > 0
+        dyads.append(
+            Dyad(
+                kam=link.kam,
+                partner=link.partner,
+                kam_name=units[link.kam].name,
+                partner_name=units[link.partner].name,
+                flows=dict(link.flows),
+                requisite_integration=link.requisite_integration,
+                differentiation=diff,
+                alignment=align,
+                relationship_quality=link.relationship_quality,
+                consistency=check_consistency(gap, size, link.relationship_quality),
+                line=link.line,
+            )
+        )
+    dyads_t = tuple(dyads)
+    networks = unit_networks(case)
+    return Diagnosis(
+        case=case,
+        dyads=dyads_t,
+        networks=networks,
+        recommendations=recommendations(dyads_t),
+        rating_means=means,
+    )

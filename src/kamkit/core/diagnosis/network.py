@@ -120,10 +120,17 @@ def unit_networks(case: Case) -> tuple[UnitNetwork, ...]:
             kam_ids.append(link.kam)
     constraint = burt_constraint(adj, kam_ids)
     size = effective_size(adj, kam_ids)
-    teams: dict[str, list[str]] = {}
+    children: dict[str, list[str]] = {}
     for u in case.units:
         if u.parent:
-            teams.setdefault(u.parent, []).append(u.id)
+            children.setdefault(u.parent, []).append(u.id)
+
+    def descendants(uid: str) -> list[str]:
+        out: list[str] = []
+        for child in children.get(uid, ()):
+            out += [child, *descendants(child)]
+        return out
+
     result = []
     for kam in kam_ids:
         partners, depends_on, depended, mutual = [], [], [], []
@@ -149,7 +156,7 @@ def unit_networks(case: Case) -> tuple[UnitNetwork, ...]:
                 flows={k: {lvl: c[lvl] for lvl in FLOW_LEVELS if c[lvl]} for k, c in flows.items()},
                 constraint=constraint[kam],
                 effective_size=size[kam],
-                teams=tuple(teams.get(kam, ())),
+                teams=tuple(descendants(kam)),
             )
         )
     return tuple(result)

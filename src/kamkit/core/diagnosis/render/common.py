@@ -1,0 +1,297 @@
+"""What every output format shares: the JSON-shaped dictionary and the matrices.
+
+The matrix of a KAM unit is the paper's Tables 2–3: one column per partner, one row per
+dimension (× where the pair differs, ? where unknown), then the levels and the gap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from ..compare import WaveComparison
+from ..results import Diagnosis, Dyad
+from ..scales import DIMENSION_LABELS, DIMENSIONS
+
+DIFFERS_MARK = "×"
+UNKNOWN_MARK = "?"
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Matrix:
+    """One KAM unit's table: partner columns, labelled rows of cell texts."""
+
+    kam: str
+    kam_name: str
+    partners: tuple[str, ...]
+    partner_names: tuple[str, ...]
+    rows: tuple[tuple[str, tuple[str, ...]], ...]
+    gaps: tuple[bool | None, ...]
+    gap_sizes: tuple[int | None, ...]
+
+    @property
+    def gap_count(self) -> int:
+        return sum(1 for g in self.gaps if g)
+
+
+def gap_text(dyad: Dyad) -> str:
+    """``yes`` / ``no`` as in the paper; ``?`` when alignment is not recorded."""
+    if dyad.gap is None:
+        return UNKNOWN_MARK
+    return "yes" if dyad.gap else "no"
+
+
+def dimension_mark(dyad: Dyad, dimension: str) -> str:
+    for j in dyad.differentiation.judgements:
+        if j.dimension == dimension:
+            if j.differs is None:
+                return UNKNOWN_MARK
+            return DIFFERS_MARK if j.differs else ""
+    return ""
+
+
+def matrix(diagnosis: Diagnosis, kam: str) -> Matrix:
+    """The Tables 2–3 style matrix of one KAM unit."""
+    dyads = diagnosis.dyads_of(kam)
+    rows: list[tuple[str, tuple[str, ...]]] = []
+    for dim in DIMENSIONS:
+        rows.append((DIMENSION_LABELS[dim], tuple(dimension_mark(d, dim) for d in dyads)))
+    rows.append(("Level of differentiation", tuple(d.differentiation.level for d in dyads)))
+    rows.append(("Level of alignment", tuple(d.alignment.level or UNKNOWN_MARK for d in dyads)))
+    rows.append(("Integration gaps", tuple(gap_text(d) for d in dyads)))
+    return Matrix(
+        kam=kam,
+        kam_name=dyads[0].kam_name if dyads else kam,
+        partners=tuple(d.partner for d in dyads),
+        partner_names=tuple(d.partner_name for d in dyads),
+        rows=tuple(rows),
+        gaps=tuple(d.gap for d in dyads),
+        gap_sizes=tuple(d.gap_size for d in dyads),
+    )
+
+
+def matrices(diagnosis: Diagnosis) -> list[Matrix]:
+    return [matrix(diagnosis, kam) for kam in diagnosis.kam_units]
+
+
+def profile_text(value: Any) -> str:
+    """A profile value as the reader sees it: rankings as "1st a, 2nd b"."""
+    if value is None:
+        return ""
+    if isinstance(value, tuple | list):
+        ordinals = ["1st", "2nd", "3rd"]
+        return ", ".join(
+            f"{ordinals[i] if i < 3 else f'{i + 1}th'} {v.replace('_', ' ')}"
+            for i, v in enumerate(value)
+        )
+    if isinstance(value, float):
+        return f"{value:.2f}"
+    return str(value).replace("_", " ")
+
+
+def profile_rows(diagnosis: Diagnosis) -> list[dict[str, Any]]:
+    """Table 1 style rows: each unit with a profile or statements, per dimension its
+    finding and its statements."""
+    case = diagnosis.case
+    statements: dict[str, dict[str, list[str]]] = {}
+    for s in case.statements:
+        if s.unit is None:
+            continue
+        for dim in s.dimensions or ():
+            statements.setdefault(s.unit, {}).setdefault(dim, []).append(s.text)
+    out = []
+    for unit in case.units:
+        profile = case.profiles.get(unit.id, {})
+        means = diagnosis.rating_means.get(unit.id, {})
+        if not profile and unit.id not in statements and not means:
+            continue
+        out.append(
+            {
+                "unit": unit.id,
+                "name": unit.name,
+                "findings": {
+                    d: profile_text(profile.get(d))
+                    or (f"mean {means[d]:.2f}" if d in means else "")
+                    for d in DIMENSIONS
+                },
+                "statements": {d: statements.get(unit.id, {}).get(d, []) for d in DIMENSIONS},
+            }
+        )
+    return out
+
+
+def _dyad_dict(d: Dyad) -> dict[str, Any]:
+    diff = d.differentiation
+    a = d.alignment
+    return {
+        "kam": d.kam,
+        "partner": d.partner,
+        "kam_name": d.kam_name,
+        "partner_name": d.partner_name,
+        "requisite_integration": d.requisite_integration,
+        "flows": d.flows,
+        "differs": list(diff.differs),
+        "differentiation": {
+            "count": diff.count,
+            "level": diff.level,
+            "unknown": list(diff.unknown),
+            "highest_possible_level": diff.highest_possible_level,
+            "judgements": {
+                j.dimension: {"differs": j.differs, "source": j.source, "detail": j.detail}
+                for j in diff.judgements
+            },
+        },
+        "alignment": {
+            "score": a.score,
+            "level": a.level,
+            "source": a.source,
+            "practices": a.practices,
+            "practices_from": a.practices_from,
+            "level_from_practices": a.level_from_practices,
+            "evidence": list(a.evidence),
+        },
+        "gap": d.gap,
+        "gap_size": d.gap_size,
+        "gap_possible": d.gap_possible,
+        "relationship_quality": (
+            {
+                "valence": d.relationship_quality.valence,
+                "description": d.relationship_quality.description,
+            }
+            if d.relationship_quality
+            else None
+        ),
+        "consistency": {"status": d.consistency.status, "note": d.consistency.note},
+    }
+
+
+def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
+    """The diagnosis as plain data, in the SPEC §3.2 JSON shape (with more keys)."""
+    case = diagnosis.case
+    respondents_per_unit: dict[str, int] = {}
+    for r in case.respondents:
+        for uid in r.units:
+            respondents_per_unit[uid] = respondents_per_unit.get(uid, 0) + 1
+    by_kam: dict[str, Any] = {}
+    for kam in diagnosis.kam_units:
+        dyads = diagnosis.dyads_of(kam)
+        by_kam[kam] = {
+            "name": dyads[0].kam_name,
+            "partners": len(dyads),
+            "gaps": sum(1 for d in dyads if d.gap),
+            "gap_partners": [d.partner for d in dyads if d.gap],
+        }
+    consistency = {"consistent": 0, "inconsistent": 0, "unchecked": 0}
+    for d in diagnosis.dyads:
+        consistency[d.consistency.status] += 1
+    return {
+        "format": "kamkit-diagnosis",
+        "format_version": FORMAT_VERSION,
+        "case": case.title,
+        "firm": case.firm,
+        "period": {"start": case.period[0], "end": case.period[1]},
+        "wave": case.wave,
+        "source": case.source,
+        "settings": {"rating_threshold": case.settings.rating_threshold},
+        "units": [
+            {
+                "id": u.id,
+                "name": u.name,
+                "kind": u.kind,
+                "parent": u.parent,
+                "members": u.members,
+                "age_years": u.age_years,
+                "description": u.description,
+                "respondents": respondents_per_unit.get(u.id, 0),
+                "profile": {
+                    k: list(v) if isinstance(v, tuple) else v
+                    for k, v in case.profiles.get(u.id, {}).items()
+                },
+                "rating_means": {
+                    k: round(v, 4) for k, v in diagnosis.rating_means.get(u.id, {}).items()
+                },
+            }
+            for u in case.units
+        ],
+        "network": [
+            {
+                "unit": n.unit,
+                "degree": n.degree,
+                "partners": list(n.partners),
+                "depends_on": list(n.depends_on),
+                "depended_on_by": list(n.depended_on_by),
+                "mutual": list(n.mutual),
+                "flows": n.flows,
+                "constraint": None if n.constraint is None else round(n.constraint, 6),
+                "effective_size": None if n.effective_size is None else round(n.effective_size, 6),
+                "teams": list(n.teams),
+            }
+            for n in diagnosis.networks
+        ],
+        "dyads": [_dyad_dict(d) for d in diagnosis.dyads],
+        "summary": {
+            "dyads": len(diagnosis.dyads),
+            "gaps": sum(1 for d in diagnosis.dyads if d.gap),
+            "possible_gaps": sum(1 for d in diagnosis.dyads if d.gap_possible),
+            "by_kam_unit": by_kam,
+            "consistency": consistency,
+        },
+        "recommendations": [
+            {
+                "priority": r.priority,
+                "kam": r.kam,
+                "partner": r.partner,
+                "headline": r.headline,
+                "actions": list(r.actions),
+            }
+            for r in diagnosis.recommendations
+        ],
+    }
+
+
+def comparison_to_dict(comparison: WaveComparison) -> dict[str, Any]:
+    """A wave comparison as plain data."""
+    counts: dict[str, int] = {}
+    for c in comparison.changes:
+        counts[c.status] = counts.get(c.status, 0) + 1
+    return {
+        "format": "kamkit-diagnosis-comparison",
+        "format_version": FORMAT_VERSION,
+        "old": {
+            "case": comparison.old.case.title,
+            "wave": comparison.old.case.wave,
+            "source": comparison.old.case.source,
+            "gaps": len(comparison.old.gaps()),
+        },
+        "new": {
+            "case": comparison.new.case.title,
+            "wave": comparison.new.case.wave,
+            "source": comparison.new.case.source,
+            "gaps": len(comparison.new.gaps()),
+        },
+        "summary": counts,
+        "changes": [
+            {
+                "kam": c.kam,
+                "partner": c.partner,
+                "kam_name": c.kam_name,
+                "partner_name": c.partner_name,
+                "status": c.status,
+                "differentiation": {
+                    "old": c.differentiation[0],
+                    "new": c.differentiation[1],
+                    "direction": c.direction(*c.differentiation),
+                },
+                "alignment": {
+                    "old": c.alignment[0],
+                    "new": c.alignment[1],
+                    "direction": c.direction(*c.alignment),
+                },
+                "gap_size": {"old": c.gap_size[0], "new": c.gap_size[1]},
+                "differs_added": list(c.differs_added),
+                "differs_removed": list(c.differs_removed),
+            }
+            for c in comparison.changes
+        ],
+    }

@@ -1,0 +1,159 @@
+"""The HTML report: one self-contained file (inline CSS and SVG, no script, no CDN)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from importlib.resources import files
+
+import jinja2
+
+from ..results import Diagnosis
+from ..scales import DIMENSION_LABELS, DIMENSIONS, PRACTICES
+from .common import matrices, profile_rows, to_dict
+
+MAX_PICTURE_UNITS = 60
+"""Above this many units the picture would be unreadable; the report says so instead."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Node:
+    id: str
+    label: str
+    sub: str
+    x: float
+    y: float
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Edge:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    lx: float
+    ly: float
+    kind: str
+    """``gap``, ``nogap`` or ``unknown``."""
+    width: float
+    label: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkPicture:
+    width: int
+    height: int
+    nodes: tuple[_Node, ...]
+    edges: tuple[_Edge, ...]
+
+
+NODE_W, NODE_H = 190, 38
+
+
+def network_picture(diagnosis: Diagnosis) -> NetworkPicture | None:
+    """KAM units on the left, partners on the right, a line per link; gaps drawn in red,
+    thicker with the size of the gap. Partners are ordered by the mean position of the KAM
+    units they link to, which keeps crossings few."""
+    kams = list(diagnosis.kam_units)
+    partners: list[str] = []
+    for d in diagnosis.dyads:
+        if d.partner not in partners:
+            partners.append(d.partner)
+    if not kams or len(kams) + len(partners) > MAX_PICTURE_UNITS:
+        return None
+    names = diagnosis.case.unit_names()
+    kam_index = {k: i for i, k in enumerate(kams)}
+    bary = {
+        p: sum(kam_index[d.kam] for d in diagnosis.dyads if d.partner == p)
+        / sum(1 for d in diagnosis.dyads if d.partner == p)
+        for p in partners
+    }
+    partners.sort(key=lambda p: (bary[p], names[p]))
+    step = 56
+    height = max(len(partners), len(kams)) * step + 40
+    width = 760
+    left_x, right_x = 20, width - 20 - NODE_W
+
+    children: dict[str, list[str]] = {}
+    for u in diagnosis.case.units:
+        if u.parent:
+            children.setdefault(u.parent, []).append(u.id)
+
+    def team_chain(uid: str) -> list[str]:
+        out: list[str] = []
+        for c in children.get(uid, []):
+            out.append(names[c])
+            out += team_chain(c)
+        return out
+
+    nodes: dict[str, _Node] = {}
+    kam_step = (height - 40) / max(1, len(kams))
+    for i, k in enumerate(kams):
+        y = 20 + kam_step * (i + 0.5) - NODE_H / 2
+        teams = team_chain(k)
+        sub = ("teams: " + " › ".join(teams)) if teams else ""
+        nodes[k] = _Node(k, names[k], sub, left_x, y, "kam")
+    for i, p in enumerate(partners):
+        y = 20 + step * i + (step - NODE_H) / 2
+        nodes[p] = _Node(p, names[p], "", right_x, y, "partner")
+
+    edges = []
+    for d in diagnosis.dyads:
+        a, b = nodes[d.kam], nodes[d.partner]
+        x1, y1 = a.x + NODE_W, a.y + NODE_H / 2
+        x2, y2 = b.x, b.y + NODE_H / 2
+        t = 0.86  # near the partner: lines fan in there, so labels rarely collide
+        lx, ly = x1 + (x2 - x1) * t, y1 + (y2 - y1) * t
+        if d.gap is None:
+            kind, width_px, label = "unknown", 1.5, "?"
+        elif d.gap:
+            kind, width_px, label = "gap", 1.5 + 1.5 * (d.gap_size or 0), str(d.gap_size)
+        else:
+            kind, width_px, label = "nogap", 1.5, ""
+        title = (
+            f"{d.kam_name} – {d.partner_name}: differentiation {d.differentiation.level}, "
+            f"alignment {d.alignment.level or 'not recorded'}"
+            + (f", gap {d.gap_size}" if d.gap else ", no gap" if d.gap is False else "")
+        )
+        edges.append(_Edge(x1, y1, x2, y2, lx, ly, kind, width_px, label, title))
+    return NetworkPicture(width, height, tuple(nodes.values()), tuple(edges))
+
+
+def _environment() -> jinja2.Environment:
+    template_dir = files("kamkit.core.diagnosis.render").joinpath("templates")
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(template_dir)),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    return env
+
+
+def render_html(diagnosis: Diagnosis) -> str:
+    """The whole report as one HTML document."""
+    from kamkit import __version__
+
+    data = to_dict(diagnosis)
+    names = diagnosis.case.unit_names()
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        case=diagnosis.case,
+        data=data,
+        names=names,
+        dims=DIMENSIONS,
+        dim_labels=DIMENSION_LABELS,
+        practices=PRACTICES,
+        profiles=profile_rows(diagnosis),
+        matrices=matrices(diagnosis),
+        networks={n.unit: n for n in diagnosis.networks},
+        dyads=diagnosis.dyads,
+        picture=network_picture(diagnosis),
+        max_picture_units=MAX_PICTURE_UNITS,
+        recommendations=diagnosis.recommendations,
+        version=__version__,
+        node_w=NODE_W,
+        node_h=NODE_H,
+    )

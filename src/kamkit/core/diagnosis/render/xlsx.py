@@ -1,0 +1,123 @@
+"""The spreadsheet format (openpyxl): the data sheet, one matrix per KAM unit, and more."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from ..results import Diagnosis
+from ..scales import DIMENSION_LABELS, DIMENSIONS
+from .common import matrices, profile_rows
+from .text import CSV_COLUMNS, dyad_rows
+
+_BOLD = Font(bold=True)
+_GAP = PatternFill("solid", fgColor="F8D7DA")
+_INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    base = _INVALID_SHEET_CHARS.sub("-", name)[:31] or "Sheet"
+    title, n = base, 2
+    while title.lower() in used:
+        suffix = f" ({n})"
+        title = base[: 31 - len(suffix)] + suffix
+        n += 1
+    used.add(title.lower())
+    return title
+
+
+def _widths(ws, minimum: int = 8, maximum: int = 60) -> None:
+    for col in ws.columns:
+        width = max((len(str(c.value)) for c in col if c.value is not None), default=0)
+        ws.column_dimensions[get_column_letter(col[0].column)].width = max(
+            minimum, min(maximum, width + 2)
+        )
+
+
+def render_xlsx(diagnosis: Diagnosis) -> bytes:
+    """An XLSX workbook: ``Dyads`` (one row per pair), a matrix sheet per KAM unit,
+    ``Profiles``, ``Network`` and ``Recommendations``."""
+    wb = Workbook()
+    used: set[str] = set()
+    ws = wb.active
+    ws.title = _sheet_title("Dyads", used)
+    ws.append(CSV_COLUMNS)
+    for cell in ws[1]:
+        cell.font = _BOLD
+    for row in dyad_rows(diagnosis):
+        ws.append([row[c] for c in CSV_COLUMNS])
+    ws.freeze_panes = "E2"
+    _widths(ws, maximum=28)
+
+    for m in matrices(diagnosis):
+        ws = wb.create_sheet(_sheet_title(m.kam_name, used))
+        ws.append([m.kam_name, *m.partner_names])
+        for cell in ws[1]:
+            cell.font = _BOLD
+        for label, cells in m.rows:
+            ws.append([label, *cells])
+        last = ws.max_row
+        for i, gap in enumerate(m.gaps, start=2):
+            if gap:
+                ws.cell(row=last, column=i).fill = _GAP
+        for row in ws.iter_rows(min_row=2, min_col=2):
+            for cell in row:
+                cell.alignment = Alignment(horizontal="center")
+        ws.append([])
+        ws.append(["× = the units differ on the dimension; ? = not known"])
+        _widths(ws, maximum=30)
+
+    ws = wb.create_sheet(_sheet_title("Profiles", used))
+    ws.append(["Unit", "", *(DIMENSION_LABELS[d] for d in DIMENSIONS)])
+    for cell in ws[1]:
+        cell.font = _BOLD
+    for p in profile_rows(diagnosis):
+        ws.append([p["name"], "Findings", *(p["findings"][d] for d in DIMENSIONS)])
+        if any(p["statements"][d] for d in DIMENSIONS):
+            ws.append(["", "Statements", *("\n".join(p["statements"][d]) for d in DIMENSIONS)])
+    _widths(ws, maximum=45)
+
+    ws = wb.create_sheet(_sheet_title("Network", used))
+    ws.append(
+        [
+            "KAM unit",
+            "Partners",
+            "Depends on",
+            "Depended on by",
+            "Mutual",
+            "Constraint",
+            "Effective size",
+        ]
+    )
+    for cell in ws[1]:
+        cell.font = _BOLD
+    names = diagnosis.case.unit_names()
+    for n in diagnosis.networks:
+        ws.append(
+            [
+                names[n.unit],
+                n.degree,
+                len(n.depends_on),
+                len(n.depended_on_by),
+                ", ".join(names[p] for p in n.mutual),
+                n.constraint,
+                n.effective_size,
+            ]
+        )
+    _widths(ws)
+
+    ws = wb.create_sheet(_sheet_title("Recommendations", used))
+    ws.append(["Priority", "KAM unit", "Partner", "Recommendation", "Actions"])
+    for cell in ws[1]:
+        cell.font = _BOLD
+    for r in diagnosis.recommendations:
+        ws.append([r.priority, names[r.kam], names[r.partner], r.headline, "\n".join(r.actions)])
+    _widths(ws, maximum=80)
+
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

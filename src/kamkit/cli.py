@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -45,7 +45,7 @@ diagnose_app = typer.Typer(
 app.add_typer(diagnose_app, name="diagnose")
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     markdown = "markdown"
     csv = "csv"
@@ -55,7 +55,7 @@ class Format(str, Enum):
     latex = "latex"
 
 
-class CompareFormat(str, Enum):
+class CompareFormat(StrEnum):
     table = "table"
     markdown = "markdown"
     csv = "csv"

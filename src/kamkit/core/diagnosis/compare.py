@@ -17,8 +17,10 @@ class DyadChange:
     kam_name: str
     partner_name: str
     status: str
-    """``opened``, ``closed``, ``persists``, ``none`` (no gap in either wave), ``added``,
-    ``removed`` or ``unknown`` (a gap cannot be computed in one of the waves)."""
+    """``opened``, ``closed``, ``persists``, ``none`` (no gap in either wave), ``added``
+    or ``removed`` (the link exists in one wave only), ``first_assessed`` (the gap could
+    be computed only in the new wave), ``no_longer_assessed`` (only in the old wave) or
+    ``unknown`` (in neither)."""
     differentiation: tuple[str | None, str | None]
     alignment: tuple[str | None, str | None]
     gap_size: tuple[int | None, int | None]
@@ -60,8 +62,12 @@ def _status(old: Dyad | None, new: Dyad | None) -> str:
         return "added"
     if new is None:
         return "removed"
-    if old.gap is None or new.gap is None:
+    if old.gap is None and new.gap is None:
         return "unknown"
+    if old.gap is None:
+        return "first_assessed"
+    if new.gap is None:
+        return "no_longer_assessed"
     if old.gap and new.gap:
         return "persists"
     if new.gap:

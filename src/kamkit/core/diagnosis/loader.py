@@ -90,10 +90,10 @@ def load_case(path: str | Path) -> Case:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise CaseFileError(str(path), [Issue(0, "file", "no such file")]) from None
+        raise CaseFileError(str(path), [Issue(1, "file", "no such file")]) from None
     except IsADirectoryError:
         raise CaseFileError(
-            str(path), [Issue(0, "file", "is a directory, not a case file")]
+            str(path), [Issue(1, "file", "is a directory, not a case file")]
         ) from None
     except UnicodeDecodeError as exc:
         raise CaseFileError(
@@ -303,7 +303,12 @@ class _Reader:
             mark = exc.problem_mark or exc.context_mark
             line = mark.line + 1 if mark else 1
             problem = exc.problem or str(exc)
-            context = f" ({exc.context})" if exc.context else ""
+            context = ""
+            if exc.context:
+                context = f" ({exc.context}"
+                if exc.context_mark and exc.context_mark.line + 1 != line:
+                    context += f" that starts on line {exc.context_mark.line + 1}"
+                context += ")"
             raise CaseFileError(
                 self.source, [Issue(line, "yaml", f"invalid YAML: {problem}{context}")]
             ) from None

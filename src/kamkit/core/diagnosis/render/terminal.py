@@ -12,7 +12,6 @@ from ..results import Diagnosis
 from ..scales import DIMENSION_LABELS, DIMENSIONS
 from .common import matrices, to_dict
 
-
 DIMENSION_ABBREVIATIONS = {
     "structural_formalization": "SF",
     "orientation_toward_others": "OO",
@@ -122,24 +121,43 @@ def render_terminal(diagnosis: Diagnosis) -> RenderableType:
     return Group(*parts)
 
 
+def _moved(old: object, new: object) -> str:
+    show = ["–" if v is None else str(v) for v in (old, new)]
+    return show[0] if old == new else f"{show[0]} → {show[1]}"
+
+
 def render_comparison_terminal(comparison: WaveComparison) -> RenderableType:
+    """One table per KAM unit: each pair's gap status and what moved."""
     old, new = comparison.old.case, comparison.new.case
-    table = Table(
-        title=f"Waves compared: {old.wave or old.title} → {new.wave or new.title} "
-        f"(gaps {len(comparison.old.gaps())} → {len(comparison.new.gaps())})",
-        title_justify="left",
-    )
-    for col in ("KAM unit", "Partner", "Gap", "Differentiation", "Alignment", "Gap size"):
-        table.add_column(col)
-    styles = {"opened": "bold red", "closed": "bold green", "persists": "red"}
-    for c in comparison.changes:
-        table.add_row(
-            c.kam_name,
-            c.partner_name,
-            Text(c.status, style=styles.get(c.status, "")),
-            f"{c.differentiation[0] or '–'} → {c.differentiation[1] or '–'}",
-            f"{c.alignment[0] or '–'} → {c.alignment[1] or '–'}",
-            f"{'–' if c.gap_size[0] is None else c.gap_size[0]} → "
-            f"{'–' if c.gap_size[1] is None else c.gap_size[1]}",
+    parts: list[RenderableType] = [
+        Text(
+            f"Waves compared: {old.wave or old.title} → {new.wave or new.title}: "
+            f"gaps {len(comparison.old.gaps())} → {len(comparison.new.gaps())}",
+            style="bold",
         )
-    return table
+    ]
+    styles = {"opened": "bold red", "closed": "bold green", "persists": "red"}
+    kams: dict[str, str] = {}
+    for c in comparison.changes:
+        kams.setdefault(c.kam, c.kam_name)
+    for kam, kam_name in kams.items():
+        table = Table(title=kam_name, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+        for col in ("Partner", "Gap", "Differentiation", "Alignment", "Size", "Dimensions"):
+            table.add_column(col)
+        for c in comparison.changes:
+            if c.kam != kam:
+                continue
+            table.add_row(
+                c.partner_name,
+                Text(c.status.replace("_", " "), style=styles.get(c.status, "")),
+                _moved(*c.differentiation),
+                _moved(*c.alignment),
+                _moved(*c.gap_size),
+                " ".join(
+                    [f"+{DIMENSION_ABBREVIATIONS[d]}" for d in c.differs_added]
+                    + [f"−{DIMENSION_ABBREVIATIONS[d]}" for d in c.differs_removed]
+                ),
+            )
+        parts.append(table)
+    parts.append(Text("+XX a dimension now differs, −XX no longer differs", style="dim"))
+    return Group(*parts)

@@ -123,6 +123,16 @@ def _scalar_value(node: yaml.ScalarNode) -> Any:
     return node.value
 
 
+def _peek(node: yaml.Node, key: str) -> str | None:
+    """The plain text under ``key`` in a mapping node, to name an entry in messages before
+    it is validated."""
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == key and isinstance(v, yaml.ScalarNode):
+                return v.value if _ID.match(v.value or "") else None
+    return None
+
+
 def _kind(node: yaml.Node) -> str:
     if isinstance(node, yaml.MappingNode):
         return "a mapping"
@@ -146,7 +156,7 @@ class _Reader:
     # -- reporting ----------------------------------------------------------------------
     def err(self, node: yaml.Node | int, field: str, problem: str) -> None:
         line = node if isinstance(node, int) else _line(node)
-        self.issues.append(Issue(line, field, problem))
+        self.issues.append(Issue(line, field or "(top level)", problem))
 
     # -- typed accessors ----------------------------------------------------------------
     def mapping(
@@ -470,7 +480,7 @@ class _Reader:
         if isinstance(node, yaml.SequenceNode) and not items:
             self.err(node, "units", "no units; a case needs at least one KAM unit and one partner")
         for i, item in enumerate(items):
-            field = f"units[{i}]"
+            field = f"units[{_peek(item, 'id') or i}]"
             entries = self.mapping(
                 item,
                 field,
@@ -595,7 +605,7 @@ class _Reader:
         if node is None:
             return out
         for i, item in enumerate(self.sequence(node, "respondents")):
-            field = f"respondents[{i}]"
+            field = f"respondents[{_peek(item, 'id') or i}]"
             entries = self.mapping(
                 item,
                 field,
@@ -816,7 +826,10 @@ class _Reader:
                 node, "links", "no links; a diagnosis needs at least one KAM unit–partner link"
             )
         for i, item in enumerate(items):
-            field = f"links[{i}]"
+            kam_peek, partner_peek = _peek(item, "kam"), _peek(item, "partner")
+            field = (
+                f"links[{kam_peek}->{partner_peek}]" if kam_peek and partner_peek else f"links[{i}]"
+            )
             entries = self.mapping(
                 item,
                 field,

@@ -70,10 +70,10 @@ def _err(message: str) -> None:
 
 
 def _load(path: Path):
-    from kamkit.core.diagnosis import CaseFileError, diagnose, load_case
+    from kamkit.core.diagnosis import CaseFileError, diagnose_path
 
     try:
-        return diagnose(load_case(path))
+        return diagnose_path(path)
     except CaseFileError as exc:
         _err(str(exc))
         n = len(exc.issues)
@@ -110,6 +110,7 @@ def diagnose_run(
         Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
     ] = None,
 ) -> None:
+    from kamkit.core.diagnosis import collector_paused
     from kamkit.core.diagnosis.render import render, render_terminal
 
     result = _load(case)
@@ -124,7 +125,9 @@ def diagnose_run(
     if format is Format.xlsx and output is None and sys.stdout.isatty():
         _err("--format xlsx writes a binary file: add --output FILE.xlsx")
         raise typer.Exit(EXIT_INVALID_CASE)
-    _write(render(result, format.value), output)
+    with collector_paused():
+        content = render(result, format.value)
+    _write(content, output)
 
 
 @diagnose_app.command("compare", help="Compare two waves of the same firm: gaps opened and closed.")

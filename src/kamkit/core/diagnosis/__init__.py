@@ -9,6 +9,7 @@
 from .compare import DyadChange, WaveComparison, compare_waves
 from .loader import CaseFileError, Issue, load_case, parse_case
 from .model import Alignment, Case, Link, Rating, Respondent, Settings, Statement, Unit
+from .pipeline import collector_paused, diagnose_file, diagnose_path
 from .results import Diagnosis, Dyad, Recommendation, UnitNetwork
 from .scales import (
     DIMENSIONS,
@@ -42,8 +43,11 @@ __all__ = [
     "UnitNetwork",
     "WaveComparison",
     "alignment_score",
+    "collector_paused",
     "compare_waves",
     "diagnose",
+    "diagnose_file",
+    "diagnose_path",
     "integration_gap",
     "level_of_alignment",
     "level_of_differentiation",

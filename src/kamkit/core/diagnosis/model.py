@@ -1,8 +1,7 @@
 """The typed case model of a diagnosis (SPEC §3.1): what a case file holds, validated.
 
 Instances are built by :func:`kamkit.core.diagnosis.loader.load_case` (from YAML) or by a
-caller directly (the web app, a notebook). Every record may carry the line it came from,
-so later checks can still point into the file.
+caller directly (the web app, a notebook).
 """
 
 from __future__ import annotations
@@ -30,7 +29,6 @@ class Unit:
     """For a KAM unit: its repertoire of alignment practices, used for each of its links
     that records none of its own."""
     evidence: tuple[str, ...] = ()
-    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +39,6 @@ class Respondent:
     units: tuple[str, ...]
     position: str | None = None
     tenure_years: float | None = None
-    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +49,6 @@ class Rating:
     item: str
     dimension: str
     value: float
-    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +59,6 @@ class Statement:
     dimensions: tuple[str, ...]
     respondent: str | None = None
     unit: str | None = None
-    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +91,6 @@ class Link:
     alignment: Alignment | None = None
     relationship_quality: RelationshipQuality | None = None
     notes: str | None = None
-    line: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from .model import Case, RelationshipQuality
 from .scales import integration_gap, level_of_alignment, level_of_differentiation, rank
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
-    """Whether a pair differs on one dimension, and why we think so."""
+class Judgement(NamedTuple):
+    """Whether a pair differs on one dimension, and why we think so (a named tuple: there
+    are six per pair, tens of thousands in a large study)."""
 
     dimension: str
     differs: bool | None
@@ -21,30 +22,26 @@ class Judgement:
 
 @dataclass(frozen=True, slots=True)
 class Differentiation:
-    """Step 2 for one pair."""
+    """Step 2 for one pair; the counts and levels are computed once, from the judgements."""
 
     judgements: tuple[Judgement, ...]
+    differs: tuple[str, ...] = field(init=False)
+    unknown: tuple[str, ...] = field(init=False)
+    count: int = field(init=False)
+    level: str = field(init=False)
+    highest_possible_level: str = field(init=False)
+    """The level if every unknown dimension turned out to differ."""
 
-    @property
-    def differs(self) -> tuple[str, ...]:
-        return tuple(j.dimension for j in self.judgements if j.differs)
-
-    @property
-    def unknown(self) -> tuple[str, ...]:
-        return tuple(j.dimension for j in self.judgements if j.differs is None)
-
-    @property
-    def count(self) -> int:
-        return len(self.differs)
-
-    @property
-    def level(self) -> str:
-        return level_of_differentiation(self.count)
-
-    @property
-    def highest_possible_level(self) -> str:
-        """The level if every unknown dimension turned out to differ."""
-        return level_of_differentiation(self.count + len(self.unknown))
+    def __post_init__(self) -> None:
+        differs = tuple(j.dimension for j in self.judgements if j.differs)
+        unknown = tuple(j.dimension for j in self.judgements if j.differs is None)
+        object.__setattr__(self, "differs", differs)
+        object.__setattr__(self, "unknown", unknown)
+        object.__setattr__(self, "count", len(differs))
+        object.__setattr__(self, "level", level_of_differentiation(len(differs)))
+        object.__setattr__(
+            self, "highest_possible_level", level_of_differentiation(len(differs) + len(unknown))
+        )
 
     @property
     def sources(self) -> dict[str, str]:
@@ -94,26 +91,23 @@ class Dyad:
     alignment: AlignmentResult
     relationship_quality: RelationshipQuality | None
     consistency: Consistency
-    line: int | None = None
 
-    @property
-    def gap_size(self) -> int | None:
-        """``max(0, rank(differentiation) − rank(alignment))``; None without alignment."""
-        if self.alignment.level is None:
-            return None
-        return integration_gap(self.differentiation.level, self.alignment.level)
+    gap_size: int | None = field(init=False)
+    """``max(0, rank(differentiation) − rank(alignment))``; None without alignment."""
+    gap: bool | None = field(init=False)
+    gap_possible: bool = field(init=False)
+    """No gap on what is known, but there would be one if the unknown dimensions differ."""
 
-    @property
-    def gap(self) -> bool | None:
-        size = self.gap_size
-        return None if size is None else size > 0
-
-    @property
-    def gap_possible(self) -> bool:
-        """No gap on what is known, but there would be one if the unknown dimensions differ."""
-        if self.alignment.level is None or self.gap:
-            return False
-        return rank(self.differentiation.highest_possible_level) > rank(self.alignment.level)
+    def __post_init__(self) -> None:
+        align = self.alignment.level
+        if align is None:
+            size, possible = None, False
+        else:
+            size = integration_gap(self.differentiation.level, align)
+            possible = size == 0 and rank(self.differentiation.highest_possible_level) > rank(align)
+        object.__setattr__(self, "gap_size", size)
+        object.__setattr__(self, "gap", None if size is None else size > 0)
+        object.__setattr__(self, "gap_possible", possible)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,16 +153,20 @@ class Diagnosis:
     recommendations: tuple[Recommendation, ...] = ()
     rating_means: dict[str, dict[str, float]] = field(default_factory=dict)
 
-    @property
-    def kam_units(self) -> tuple[str, ...]:
-        """KAM units that have links, in the order of their first link."""
-        seen: dict[str, None] = {}
+    kam_units: tuple[str, ...] = field(init=False)
+    """KAM units that have links, in the order of their first link."""
+    _by_kam: dict[str, tuple[Dyad, ...]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        by_kam: dict[str, list[Dyad]] = {}
         for d in self.dyads:
-            seen.setdefault(d.kam, None)
-        return tuple(seen)
+            by_kam.setdefault(d.kam, []).append(d)
+        object.__setattr__(self, "kam_units", tuple(by_kam))
+        object.__setattr__(self, "_by_kam", {k: tuple(v) for k, v in by_kam.items()})
 
     def dyads_of(self, kam: str) -> tuple[Dyad, ...]:
-        return tuple(d for d in self.dyads if d.kam == kam)
+        """The pairs of one KAM unit, in file order."""
+        return self._by_kam.get(kam, ())
 
     def gaps(self) -> tuple[Dyad, ...]:
         return tuple(d for d in self.dyads if d.gap)

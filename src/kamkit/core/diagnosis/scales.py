@@ -88,9 +88,13 @@ def normalize_level(text: str) -> str:
     return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
+_RANK: Final[dict[str, int]] = {level: i for i, level in enumerate(LEVELS)}
+
+
 def rank(level: str) -> int:
     """Rank of a level on the common ordinal scale (``none`` 0 … ``very high`` 6)."""
-    return LEVELS.index(normalize_level(level))
+    found = _RANK.get(level)
+    return found if found is not None else LEVELS.index(normalize_level(level))
 
 
 def level_of_differentiation(count: int) -> str:

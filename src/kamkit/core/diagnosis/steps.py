@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .advice import recommendations
 from .model import Case, Link, ProfileValue, RelationshipQuality, Unit
@@ -41,6 +42,26 @@ def _show(value: ProfileValue) -> str:
     return value
 
 
+@lru_cache(maxsize=4096)
+def _judge_profiles(
+    dimension: str, kam_value: ProfileValue, partner_value: ProfileValue, threshold: float
+) -> Judgement | None:
+    """The profile rule, or None when the two values cannot be compared. Cached: the same
+    categories meet again and again across the pairs of a large case."""
+    a, b = _first(kam_value), _first(partner_value)
+    if isinstance(a, float) != isinstance(b, float):
+        return None
+    if isinstance(a, float) and isinstance(b, float):
+        diff = abs(a - b)
+        differs = diff >= threshold
+        op = "≥" if differs else "<"
+        detail = f"profile means {a:.2f} vs {b:.2f} (|Δ| {diff:.2f} {op} {threshold:g})"
+    else:
+        differs = a != b
+        detail = f"profile {_show(kam_value)} vs {_show(partner_value)}"
+    return Judgement(dimension, differs, "profile", detail)
+
+
 def judge_dimension(
     dimension: str,
     kam_value: ProfileValue | None,
@@ -57,17 +78,9 @@ def judge_dimension(
     threshold. Else ``unknown``.
     """
     if kam_value is not None and partner_value is not None:
-        a, b = _first(kam_value), _first(partner_value)
-        if isinstance(a, float) == isinstance(b, float):
-            if isinstance(a, float) and isinstance(b, float):
-                diff = abs(a - b)
-                differs = diff >= threshold
-                op = "≥" if differs else "<"
-                detail = f"profile means {a:.2f} vs {b:.2f} (|Δ| {diff:.2f} {op} {threshold:g})"
-            else:
-                differs = a != b
-                detail = f"profile {_show(kam_value)} vs {_show(partner_value)}"
-            return Judgement(dimension, differs, "profile", detail)
+        found = _judge_profiles(dimension, kam_value, partner_value, threshold)
+        if found is not None:
+            return found
     if kam_mean is not None and partner_mean is not None:
         diff = abs(kam_mean - partner_mean)
         differs = diff >= threshold
@@ -88,21 +101,20 @@ def judge_dimension(
     return Judgement(dimension, None, "unknown", detail)
 
 
-def _analyst_differentiation(differs: tuple[str, ...]) -> Differentiation:
-    marked = set(differs)
-    return Differentiation(
-        tuple(
-            Judgement(
-                d,
-                d in marked,
-                "analyst",
-                "marked as differing by the analyst"
-                if d in marked
-                else "not marked by the analyst",
-            )
-            for d in DIMENSIONS
-        )
+_ANALYST: dict[tuple[str, bool], Judgement] = {
+    (d, marked): Judgement(
+        d,
+        marked,
+        "analyst",
+        "marked as differing by the analyst" if marked else "not marked by the analyst",
     )
+    for d in DIMENSIONS
+    for marked in (True, False)
+}
+
+
+def _analyst_differentiation(differs: tuple[str, ...]) -> Differentiation:
+    return Differentiation(tuple([_ANALYST[(d, d in differs)] for d in DIMENSIONS]))
 
 
 def rating_means(case: Case) -> dict[str, dict[str, float]]:
@@ -154,8 +166,10 @@ def differentiation(
     km, pm = means.get(link.kam, {}), means.get(link.partner, {})
     return Differentiation(
         tuple(
-            judge_dimension(d, kp.get(d), pp.get(d), km.get(d), pm.get(d), threshold)
-            for d in DIMENSIONS
+            [
+                judge_dimension(d, kp.get(d), pp.get(d), km.get(d), pm.get(d), threshold)
+                for d in DIMENSIONS
+            ]
         )
     )
 
@@ -254,7 +268,6 @@ def diagnose(case: Case) -> Diagnosis:
                 alignment=align,
                 relationship_quality=link.relationship_quality,
                 consistency=check_consistency(gap, size, link.relationship_quality),
-                line=link.line,
             )
         )
     dyads_t = tuple(dyads)

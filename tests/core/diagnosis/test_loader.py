@@ -202,3 +202,37 @@ def test_load_case_reports_non_utf8(tmp_path):
     path.write_bytes("title: Müller".encode("latin-1"))
     with pytest.raises(CaseFileError, match="not UTF-8"):
         load_case(path)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["published-case.yaml", "invented-nordlicht-2024.yaml", "invented-nordlicht-2025.yaml"],
+)
+def test_both_readers_build_the_same_case(name, monkeypatch):
+    from kamkit.core.diagnosis import loader
+
+    from .conftest import EXAMPLES
+
+    fast = load_case(EXAMPLES / name)
+    monkeypatch.setattr(loader, "_fast_yaml", None)
+    slow = load_case(EXAMPLES / name)
+    assert fast == slow
+
+
+def test_yes_and_dates_read_as_text_on_both_readers(monkeypatch):
+    from kamkit.core.diagnosis import loader
+
+    text = MINIMAL.replace("title: Minimal", "title: yes\nwave: 2024-05-01")
+    fast = parse_case(text)
+    monkeypatch.setattr(loader, "_fast_yaml", None)
+    slow = parse_case(text)
+    assert (fast.title, fast.wave) == (slow.title, slow.wave) == ("yes", "2024-05-01")
+
+
+def test_errors_are_located_the_same_without_the_fast_reader(monkeypatch):
+    from kamkit.core.diagnosis import loader
+
+    text = MINIMAL.replace("{level: low}", "{level: medium}") + "colour: blue\n"
+    fast = errors(text)
+    monkeypatch.setattr(loader, "_fast_yaml", None)
+    assert errors(text) == fast

@@ -125,8 +125,9 @@ def test_html_is_self_contained_and_its_matrices_equal_the_diagnosis(published):
 
 
 def test_html_escapes_case_text():
-    from .conftest import MINIMAL
     from kamkit.core.diagnosis import parse_case
+
+    from .conftest import MINIMAL
 
     case = parse_case(MINIMAL.replace("title: Minimal", "title: '<script>alert(1)</script>'"))
     html = render(diagnose(case), "html")

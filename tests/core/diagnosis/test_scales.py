@@ -32,7 +32,7 @@ def test_level_of_differentiation_for_every_count(count, level):
 
 @pytest.mark.parametrize("count", [-1, 7])
 def test_level_of_differentiation_rejects_impossible_counts(count):
-    with pytest.raises(ValueError, match="0..6"):
+    with pytest.raises(ValueError, match=r"0\.\.6"):
         level_of_differentiation(count)
 
 

@@ -200,3 +200,13 @@ def test_latex_compiles(published, tmp_path):  # pragma: no cover - needs TeX
         timeout=120,
     )
     assert run.returncode == 0, run.stdout[-2000:]
+
+
+def test_html_draws_possible_and_unassessed_links_apart(invented):
+    soup = BeautifulSoup(render(invented, "html"), "html.parser")
+    svg = soup.find("svg")
+    possible = [d for d in invented.dyads if d.gap_possible]
+    unassessed = [d for d in invented.dyads if d.gap is None]
+    assert possible and unassessed
+    assert len(svg.find_all("line", class_="possible")) == len(possible)
+    assert len(svg.find_all("line", class_="unknown")) == len(unassessed)

@@ -34,7 +34,8 @@ class _Edge:
     lx: float
     ly: float
     kind: str
-    """``gap``, ``nogap`` or ``unknown``."""
+    """``gap``, ``possible`` (a gap if the unknown dimensions differ), ``nogap`` or
+    ``unknown`` (alignment not recorded)."""
     width: float
     label: str
     title: str
@@ -109,12 +110,19 @@ def network_picture(diagnosis: Diagnosis) -> NetworkPicture | None:
             kind, width_px, label = "unknown", 1.5, "?"
         elif d.gap:
             kind, width_px, label = "gap", 1.5 + 1.5 * (d.gap_size or 0), str(d.gap_size)
+        elif d.gap_possible:
+            kind, width_px, label = "possible", 2.0, "?"
         else:
             kind, width_px, label = "nogap", 1.5, ""
         title = (
             f"{d.kam_name} – {d.partner_name}: differentiation {d.differentiation.level}, "
             f"alignment {d.alignment.level or 'not recorded'}"
             + (f", gap {d.gap_size}" if d.gap else ", no gap" if d.gap is False else "")
+            + (
+                f"; a gap if the {len(d.differentiation.unknown)} unknown dimensions differ"
+                if d.gap_possible
+                else ""
+            )
         )
         edges.append(_Edge(x1, y1, x2, y2, lx, ly, kind, width_px, label, title))
     return NetworkPicture(width, height, tuple(nodes.values()), tuple(edges))

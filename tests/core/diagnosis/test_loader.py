@@ -236,3 +236,18 @@ def test_errors_are_located_the_same_without_the_fast_reader(monkeypatch):
     fast = errors(text)
     monkeypatch.setattr(loader, "_fast_yaml", None)
     assert errors(text) == fast
+
+
+def test_alias_bombs_and_self_references_are_refused_quickly():
+    import time
+
+    lines = ["kamkit_case: 1", "title: bomb", 'a0: &a0 ["x","x","x","x","x","x","x","x","x","x"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 9)]
+    bomb = "\n".join([*lines, "units: *a8", "links: []"]) + "\n"
+    start = time.perf_counter()
+    lines_out = errors(bomb)
+    assert time.perf_counter() - start < 5  # 10**9 strings if aliases were expanded
+    assert any(x.startswith("c.yaml:3: a0: unknown key") for x in lines_out)
+    loop = errors("kamkit_case: 1\ntitle: loop\nunits: &u [*u]\nlinks: &l {a: *l}\n")
+    assert "c.yaml:3: units[0]: expected a mapping, found a list" in loop
+    assert "c.yaml:4: links: expected a list, found a mapping" in loop

@@ -76,3 +76,24 @@ def test_published_case_dependence_and_teams(published_path):
     # equal ties to partners not tied to each other: constraint 1/degree, effective size = degree
     assert math.isclose(nets["kam1"].constraint, 1 / 7)
     assert nets["kam1"].effective_size == 7.0
+
+
+def test_build_graph_is_the_graph_the_measures_describe():
+    from kamkit.core.diagnosis.network import build_graph
+
+    from .conftest import EXAMPLES
+
+    case = load_case(EXAMPLES / "invented-nordlicht-2024.yaml")
+    graph = build_graph(case)
+    assert graph.number_of_edges() == len(case.links)
+    assert graph.nodes["kam_auto"]["kind"] == "kam"
+    assert graph["kam_auto"]["legal"]["weight"] == link_weight(
+        {"information": "high", "status": "low"}
+    )
+    for net in diagnose(case).networks:
+        assert math.isclose(
+            net.constraint, nx.constraint(graph, [net.unit], weight="weight")[net.unit]
+        )
+        assert math.isclose(
+            net.effective_size, nx.effective_size(graph, [net.unit], weight="weight")[net.unit]
+        )

@@ -228,10 +228,17 @@ def _compose(text: str, source: str) -> _Located:
     except yaml.YAMLError as exc:
         raise CaseFileError(source, [Issue(1, "yaml", f"invalid YAML: {exc}")]) from None
 
+    seen: dict[int, Any] = {}
+
     def walk(node: yaml.Node, path: Path_) -> Any:
+        # an alias is the very same node again: read it once and share the value, so that
+        # nested aliases (a "billion laughs" file) cannot blow up exponentially
+        if id(node) in seen:
+            return seen[id(node)]
         located.value_lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
             out: dict[Any, Any] = {}
+            seen[id(node)] = out  # registered before filling: an alias may point back here
             for key_node, value_node in node.value:
                 key = _scalar(key_node) if isinstance(key_node, yaml.ScalarNode) else None
                 if not isinstance(key, str):
@@ -252,7 +259,10 @@ def _compose(text: str, source: str) -> _Located:
                 out[key] = walk(value_node, sub)
             return out
         if isinstance(node, yaml.SequenceNode):
-            return [walk(item, (*path, i)) for i, item in enumerate(node.value)]
+            items: list[Any] = []
+            seen[id(node)] = items
+            items.extend(walk(item, (*path, i)) for i, item in enumerate(node.value))
+            return items
         return _scalar(node)
 
     dup_paths: list[Path_] = []

@@ -157,6 +157,190 @@ def diagnose_compare(
     _write(render_comparison(comparison, format.value), output)
 
 
+# -- the web platform ---------------------------------------------------------------------
+
+
+def _django() -> None:
+    """Set up Django for a command (imports stay lazy: the diagnosis needs no Django)."""
+    import os
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamkit.web.settings")
+    import django
+
+    django.setup()
+
+
+def _migrate() -> None:
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+
+
+def _print_demo_logins() -> None:
+    from kamkit.web.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+    print(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for username, (_, _, what) in DEMO_LOGINS.items():
+        print(f"  {username:<10} {what}")
+
+
+@app.command(help="Serve the web app (migrates first; --demo loads the demo firm if empty).")
+def serve(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Load the demo firm into an empty database.")
+    ] = False,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 2,
+) -> None:
+    _django()
+    from django.conf import settings
+    from django.db import connections
+
+    _migrate()
+    if demo:
+        from kamkit.web.accounts.models import Account
+        from kamkit.web.demo import load_demo
+
+        if not Account.objects.exists():
+            counts = load_demo()
+            print(f"Loaded the demo firm: {counts.get('accounts', 0)} accounts.")
+        _print_demo_logins()
+    connections.close_all()  # never share a database connection across the fork
+
+    from gunicorn.app.base import BaseApplication
+
+    class _Server(BaseApplication):
+        def load_config(self) -> None:
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            self.cfg.set("accesslog", "-")
+            self.cfg.set("graceful_timeout", 5)
+
+        def load(self):
+            from kamkit.web.wsgi import application
+
+            return application
+
+    shown = f"[{host}]" if ":" in host else host
+    print(f"kamkit is serving http://{shown}:{port}/  (data: {settings.DATA_DIR}; Ctrl-C stops)")
+    sys.stdout.flush()
+    _Server().run()
+
+
+@app.command(help="Load the demo firm (48 accounts, people, phases, the published case).")
+def demo() -> None:
+    _django()
+    _migrate()
+    from kamkit.web.demo import load_demo
+
+    counts = load_demo()
+    if not counts:
+        print("The demo firm is already loaded.")
+    else:
+        print(", ".join(f"{n} {k.replace('_', ' ')}" for k, n in counts.items()))
+    _print_demo_logins()
+
+
+user_app = typer.Typer(help="Manage users.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(user_app, name="user")
+ROLES = ("admin", "kam_director", "ka_manager", "analyst", "partner", "customer")
+
+
+@user_app.command("add", help="Add a user with a role (customers need --account).")
+def user_add(
+    name: Annotated[str, typer.Argument(help="User name for logging in.")],
+    role: Annotated[str, typer.Option("--role", help="One of: " + ", ".join(ROLES))],
+    account: Annotated[
+        int | None, typer.Option("--account", help="Account id (customer users).")
+    ] = None,
+    email: Annotated[str, typer.Option(help="Email address.")] = "",
+    password: Annotated[
+        str | None,
+        typer.Option(
+            help="Password (asked for when omitted; or set KAMKIT_PASSWORD)",
+            envvar="KAMKIT_PASSWORD",
+        ),
+    ] = None,
+) -> None:
+    if role not in ROLES:
+        _err(f"--role: {role!r} is not a role; expected one of: {', '.join(ROLES)}")
+        raise typer.Exit(2)
+    if role == "customer" and account is None:
+        _err("--account: a customer user belongs to one account; give its id")
+        raise typer.Exit(2)
+    if role != "customer" and account is not None:
+        _err("--account: only customer users belong to an account")
+        raise typer.Exit(2)
+    _django()
+    _migrate()
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from kamkit.web.accounts.models import Account
+    from kamkit.web.users.models import User
+
+    if User.objects.filter(username=name).exists():
+        _err(f"NAME: a user named {name!r} already exists")
+        raise typer.Exit(2)
+    target = None
+    if account is not None:
+        target = Account.objects.alive().filter(pk=account).first()
+        if target is None:
+            _err(f"--account: no account with id {account}")
+            raise typer.Exit(2)
+    if password is None:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    user = User(
+        username=name,
+        role=role,
+        email=email,
+        account=target,
+        is_staff=role == "admin",
+        is_superuser=role == "admin",
+    )
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        _err("password: " + " ".join(exc.messages))
+        raise typer.Exit(2) from None
+    user.set_password(password)
+    user.save()
+    print(f"Added {name} ({role}{f', account {account}' if account else ''}).")
+
+
+token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create", help="Create an API token for user NAME and print it (shown once).")
+def token_create(
+    name: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    label: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+) -> None:
+    _django()
+    _migrate()
+    from kamkit.web.users.models import ApiToken, User
+
+    user = User.objects.filter(username=name, is_active=True).first()
+    if user is None:
+        _err(f"NAME: no active user named {name!r}")
+        raise typer.Exit(2)
+    _, secret = ApiToken.issue(user, label)
+    print(secret)
+    _err("Use it as: Authorization: Bearer <token>. It is shown only this once.")
+
+
+@app.command(
+    help="Run a Django management command (e.g. kamkit manage createsuperuser).",
+    context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+)
+def manage(ctx: typer.Context) -> None:
+    from kamkit.web.manage import main as manage_main
+
+    manage_main(["kamkit manage", *ctx.args])
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"kamkit {__version__}")

@@ -1,0 +1,87 @@
+"""The effective lifecycle phase of an account (SPEC §2.2).
+
+Precedence: the latest KA manager ``decision``; else the latest self-identifications of
+both sides where they agree; else the customer's; else the supplier's; else the latest
+``inferred`` phase. The result says where it came from and flags when the two sides'
+latest self-identifications disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+PHASES: tuple[str, ...] = ("exploration", "build_up", "maturity", "decline")
+SOURCES: tuple[str, ...] = ("supplier_self", "customer_self", "decision", "inferred")
+
+SOURCE_LABELS = {
+    "decision": "the KA manager's decision",
+    "both_sides": "both sides agree",
+    "customer_self": "the customer's view",
+    "supplier_self": "our own view",
+    "inferred": "inferred from the data",
+}
+
+PHASE_LABELS = {
+    "exploration": "Exploration",
+    "build_up": "Build-up",
+    "maturity": "Maturity",
+    "decline": "Decline",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseStatement:
+    """A dated statement about an account's phase."""
+
+    phase: str
+    source: str
+    on: dt.date
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class EffectivePhase:
+    """The phase an account is treated as being in, and why."""
+
+    value: str | None
+    source: str | None
+    """``decision``, ``both_sides``, ``customer_self``, ``supplier_self``, ``inferred`` or
+    None when nothing is known."""
+    supplier_view: str | None = None
+    customer_view: str | None = None
+    disagreement: bool = False
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _latest(statements: Iterable[PhaseStatement], source: str) -> PhaseStatement | None:
+    found = None
+    for s in statements:
+        if s.source == source and (found is None or s.on >= found.on):
+            found = s
+    return found
+
+
+def effective_phase(statements: Iterable[PhaseStatement]) -> EffectivePhase:
+    """Apply the SPEC §2.2 precedence to an account's phase statements."""
+    items = list(statements)
+    decision = _latest(items, "decision")
+    supplier = _latest(items, "supplier_self")
+    customer = _latest(items, "customer_self")
+    inferred = _latest(items, "inferred")
+    s_view = supplier.phase if supplier else None
+    c_view = customer.phase if customer else None
+    disagreement = bool(s_view and c_view and s_view != c_view)
+    common = {"supplier_view": s_view, "customer_view": c_view, "disagreement": disagreement}
+    if decision:
+        return EffectivePhase(decision.phase, "decision", reasons=decision.reasons, **common)
+    if s_view and c_view and not disagreement:
+        return EffectivePhase(s_view, "both_sides", **common)
+    if customer:
+        return EffectivePhase(c_view, "customer_self", **common)
+    if supplier:
+        return EffectivePhase(s_view, "supplier_self", **common)
+    if inferred:
+        return EffectivePhase(inferred.phase, "inferred", reasons=inferred.reasons, **common)
+    return EffectivePhase(None, None, **common)

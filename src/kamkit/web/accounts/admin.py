@@ -1,0 +1,39 @@
+from django.contrib import admin, messages
+from simple_history.admin import SimpleHistoryAdmin
+
+from kamkit.web.base import restore
+
+from .models import Account, KAMUnit, Person
+
+
+@admin.action(description="Restore the selected (soft-deleted) records")
+def restore_selected(modeladmin, request, queryset):
+    n = 0
+    for obj in queryset.filter(deleted_at__isnull=False):
+        restore(obj)
+        n += 1
+    messages.success(request, f"Restored {n} record(s).")
+
+
+class TrackedAdmin(SimpleHistoryAdmin):
+    actions = [restore_selected]
+    readonly_fields = ("version", "created_at", "updated_at", "deleted_at")
+
+
+@admin.register(Account)
+class AccountAdmin(TrackedAdmin):
+    list_display = ("name", "phase", "ka_manager", "kam_unit", "country", "deleted_at")
+    list_filter = ("phase", "kam_unit", "is_key_account")
+    search_fields = ("name", "industry", "country")
+
+
+@admin.register(Person)
+class PersonAdmin(TrackedAdmin):
+    list_display = ("name", "side", "role", "account", "deleted_at")
+    list_filter = ("side",)
+    search_fields = ("name", "email")
+
+
+@admin.register(KAMUnit)
+class KAMUnitAdmin(TrackedAdmin):
+    list_display = ("__str__", "parent", "deleted_at")

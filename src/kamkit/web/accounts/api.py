@@ -1,0 +1,214 @@
+"""/api/v1/accounts and their persons (SPEC §2.1). Permission through visible_to / can."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError as ModelValidationError
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
+
+from kamkit.web.base import restore, save_versioned, soft_delete
+from kamkit.web.users.models import Role, User
+
+from .filters import AccountFilter
+from .models import Account, KAMUnit, Person, can
+from .schemas import (
+    AccountIn,
+    AccountOut,
+    AccountPatch,
+    AccountPublic,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+)
+
+router = Router(tags=["accounts"])
+MAX_LIMIT = 500
+
+
+class ListParams(Schema):
+    limit: int = 50
+    offset: int = 0
+    q: str | None = None
+    phase: str | None = None
+    ka_manager: int | None = None
+    kam_unit: int | None = None
+    ordering: str | None = None
+
+
+def _page(limit: int, offset: int) -> tuple[int, int]:
+    if limit < 1 or limit > MAX_LIMIT:
+        raise HttpError(422, f"limit must be between 1 and {MAX_LIMIT}")
+    if offset < 0:
+        raise HttpError(422, "offset must be 0 or more")
+    return limit, offset
+
+
+def _serialize(user: User, account: Account) -> dict:
+    schema = AccountPublic if user.role == Role.CUSTOMER else AccountOut
+    return schema.from_orm(account).model_dump(by_alias=False)
+
+
+def _visible_account(request: HttpRequest, account_id: int) -> Account:
+    return get_object_or_404(Account.objects.visible_to(request.auth), pk=account_id)
+
+
+def _model_errors(exc: ModelValidationError) -> HttpError:
+    errors = [
+        {"field": field, "message": " ".join(str(m) for m in msgs)}
+        for field, msgs in exc.message_dict.items()
+    ]
+    err = HttpError(422, "invalid input")
+    err.errors = errors  # type: ignore[attr-defined]
+    return err
+
+
+def _references(data: dict) -> dict:
+    """Turn ``ka_manager`` / ``kam_unit`` ids into objects, naming a bad one."""
+    out = dict(data)
+    if "ka_manager" in out:
+        mid = out.pop("ka_manager")
+        if mid is None:
+            out["ka_manager"] = None
+        else:
+            manager = User.objects.filter(pk=mid, role=Role.KA_MANAGER, is_active=True).first()
+            if manager is None:
+                raise HttpError(422, f"ka_manager: no active KA manager with id {mid}")
+            out["ka_manager"] = manager
+    if "kam_unit" in out:
+        uid = out.pop("kam_unit")
+        if uid is None:
+            out["kam_unit"] = None
+        else:
+            unit = KAMUnit.objects.alive().filter(pk=uid).first()
+            if unit is None:
+                raise HttpError(422, f"kam_unit: no KAM unit with id {uid}")
+            out["kam_unit"] = unit
+    return out
+
+
+@router.get("", summary="List the accounts you may see")
+def list_accounts(request: HttpRequest, params: Query[ListParams]):
+    limit, offset = _page(params.limit, params.offset)
+    user = request.auth
+    base = Account.objects.visible_to(user)
+    filters = {
+        k: v for k, v in params.dict().items() if k not in ("limit", "offset") and v is not None
+    }
+    flt = AccountFilter(filters, queryset=base)
+    if not flt.is_valid():
+        raise HttpError(422, "; ".join(f"{k}: {' '.join(v)}" for k, v in flt.errors.items()))
+    qs = flt.qs if filters.get("ordering") else flt.qs.order_by("name", "pk")
+    count = qs.count()
+    items = [_serialize(user, a) for a in qs[offset : offset + limit]]
+    return {"items": items, "count": count, "limit": limit, "offset": offset}
+
+
+@router.post("", response={201: AccountOut}, summary="Create an account")
+def create_account(request: HttpRequest, payload: AccountIn):
+    if not (request.auth.sees_all_accounts):
+        raise HttpError(403, "only a KAM director or an administrator creates accounts")
+    account = Account(**_references(payload.dict()))
+    try:
+        account.full_clean()
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
+    account.save()
+    return 201, account
+
+
+@router.get("/{int:account_id}", summary="One account")
+def get_account(request: HttpRequest, account_id: int):
+    return _serialize(request.auth, _visible_account(request, account_id))
+
+
+@router.patch("/{int:account_id}", response=AccountOut, summary="Change an account")
+def update_account(request: HttpRequest, account_id: int, payload: AccountPatch):
+    account = _visible_account(request, account_id)
+    if not can(request.auth, "change", account):
+        raise HttpError(403, "you may not change this account")
+    changes = _references(payload.dict(exclude_unset=True))
+    version = changes.pop("version")
+    try:
+        return save_versioned(account, changes, version)
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
+
+
+@router.delete("/{int:account_id}", response={204: None}, summary="Delete (restorable)")
+def delete_account(request: HttpRequest, account_id: int):
+    account = _visible_account(request, account_id)
+    if not can(request.auth, "delete", account):
+        raise HttpError(403, "you may not delete this account")
+    soft_delete(account)
+    return 204, None
+
+
+@router.post("/{int:account_id}/restore", response=AccountOut, summary="Restore a deleted account")
+def restore_account(request: HttpRequest, account_id: int):
+    if not request.auth.sees_all_accounts:
+        raise HttpError(404, "Not Found")
+    account = get_object_or_404(Account.objects.deleted(), pk=account_id)
+    restore(account)
+    return account
+
+
+@router.get("/{int:account_id}/persons", summary="People of an account, both sides")
+def list_persons(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+    limit, offset = _page(limit, offset)
+    account = _visible_account(request, account_id)
+    qs = (
+        Person.objects.visible_to(request.auth)
+        .filter(account=account)
+        .order_by("side", "name", "pk")
+    )
+    items = [PersonOut.from_orm(p).model_dump() for p in qs[offset : offset + limit]]
+    return {"items": items, "count": qs.count(), "limit": limit, "offset": offset}
+
+
+@router.post("/{int:account_id}/persons", response={201: PersonOut}, summary="Add a person")
+def create_person(request: HttpRequest, account_id: int, payload: PersonIn):
+    account = _visible_account(request, account_id)
+    if not can(request.auth, "change", account):
+        raise HttpError(403, "you may not add people to this account")
+    person = Person(account=account, **payload.dict())
+    try:
+        person.full_clean()
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
+    person.save()
+    return 201, person
+
+
+def _visible_person(request: HttpRequest, account_id: int, person_id: int) -> Person:
+    return get_object_or_404(
+        Person.objects.visible_to(request.auth), pk=person_id, account_id=account_id
+    )
+
+
+@router.get("/{int:account_id}/persons/{int:person_id}", response=PersonOut)
+def get_person(request: HttpRequest, account_id: int, person_id: int):
+    return _visible_person(request, account_id, person_id)
+
+
+@router.patch("/{int:account_id}/persons/{int:person_id}", response=PersonOut)
+def update_person(request: HttpRequest, account_id: int, person_id: int, payload: PersonPatch):
+    person = _visible_person(request, account_id, person_id)
+    if not can(request.auth, "change", person):
+        raise HttpError(403, "you may not change this person")
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    try:
+        return save_versioned(person, changes, version)
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
+
+
+@router.delete("/{int:account_id}/persons/{int:person_id}", response={204: None})
+def delete_person(request: HttpRequest, account_id: int, person_id: int):
+    person = _visible_person(request, account_id, person_id)
+    if not can(request.auth, "delete", person):
+        raise HttpError(403, "you may not remove this person")
+    soft_delete(person)
+    return 204, None

@@ -1,0 +1,46 @@
+"""One FilterSet for the portfolio page and the accounts API list."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+
+from kamkit.web.users.models import Role, User
+
+from .models import PHASE_CHOICES, Account, KAMUnit
+
+
+class AccountFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="search", label="Search")
+    phase = django_filters.ChoiceFilter(choices=PHASE_CHOICES, empty_label="All phases")
+    ka_manager = django_filters.ModelChoiceFilter(
+        queryset=User.objects.filter(role=Role.KA_MANAGER),
+        empty_label="All managers",
+        label="KA manager",
+    )
+    kam_unit = django_filters.ModelChoiceFilter(
+        queryset=KAMUnit.objects.alive(), empty_label="All units", label="KAM unit"
+    )
+    ordering = django_filters.OrderingFilter(
+        fields=(
+            ("name", "name"),
+            ("phase", "phase"),
+            ("industry", "industry"),
+            ("country", "country"),
+            ("updated_at", "updated"),
+        ),
+        label="Sort",
+        empty_label="Name (A–Z)",
+    )
+
+    class Meta:
+        model = Account
+        fields = ["q", "phase", "ka_manager", "kam_unit"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(name__icontains=value) | Q(industry__icontains=value) | Q(country__icontains=value)
+        )

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from django import forms
+
+from .models import Account, Person
+
+
+class VersionedForm(forms.ModelForm):
+    """A model form that carries the version the editor loaded."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class AccountForm(VersionedForm):
+    class Meta:
+        model = Account
+        fields = [
+            "name",
+            "industry",
+            "country",
+            "is_key_account",
+            "ka_manager",
+            "kam_unit",
+            "relationship_start",
+            "revenue_share",
+            "growth_potential",
+            "lead_user",
+            "reputation",
+            "market_access",
+            "internal_notes",
+        ]
+        widgets = {
+            "relationship_start": forms.DateInput(attrs={"type": "date"}),
+            "internal_notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class PersonForm(VersionedForm):
+    class Meta:
+        model = Person
+        fields = ["side", "name", "role", "email", "phone"]

@@ -1,0 +1,196 @@
+"""Accounts, people on both sides, KAM units and teams (SPEC §2.1).
+
+What a user may see is decided here, once per model family: ``visible_to(user)`` on the
+querysets and ``can(user, action, obj)``; views and the API only call them.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from kamkit.core.lifecycle.phases import PHASE_LABELS, PHASES, SOURCE_LABELS
+from kamkit.core.portfolio import DEFAULT_WEIGHTS, SELECTION_CRITERIA, selection_score
+from kamkit.web.base import TrackedModel, TrackedQuerySet
+from kamkit.web.users.models import Role, User
+
+PHASE_CHOICES = [(p, PHASE_LABELS[p]) for p in PHASES]
+SCORE = [MinValueValidator(0), MaxValueValidator(5)]
+
+
+class KAMUnit(TrackedModel):
+    """A KAM unit, or a team within one (``parent`` set)."""
+
+    name = models.CharField(max_length=120)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="teams"
+    )
+    description = models.TextField(blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "KAM unit"
+
+    def __str__(self) -> str:
+        return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
+
+
+class AccountQuerySet(TrackedQuerySet):
+    def visible_to(self, user: User) -> AccountQuerySet:
+        """The accounts ``user`` may see: all for directors and admins, their own for KA
+        managers, their one account for customer users, none for anyone else."""
+        qs = self.alive()
+        if not user.is_authenticated or not user.is_active:
+            return qs.none()
+        if user.sees_all_accounts:
+            return qs
+        if user.role == Role.KA_MANAGER:
+            return qs.filter(ka_manager=user)
+        if user.role == Role.CUSTOMER and user.account_id:
+            return qs.filter(pk=user.account_id)
+        return qs.none()
+
+
+class Account(TrackedModel):
+    """A customer firm, usually a key account."""
+
+    name = models.CharField(max_length=200)
+    industry = models.CharField(max_length=120, blank=True)
+    country = models.CharField(max_length=80, blank=True)
+    is_key_account = models.BooleanField(default=True)
+    revenue_share = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE)
+    growth_potential = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE)
+    lead_user = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=SCORE, help_text="Lead-user status, 0–5."
+    )
+    reputation = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE)
+    market_access = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE)
+    selection_weights = models.JSONField(default=dict, blank=True)
+    ka_manager = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_accounts",
+        limit_choices_to={"role": Role.KA_MANAGER},
+        verbose_name="KA manager",
+    )
+    kam_unit = models.ForeignKey(
+        KAMUnit,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="accounts",
+        verbose_name="KAM unit",
+    )
+    relationship_start = models.DateField(null=True, blank=True)
+    revenue_history = models.JSONField(
+        default=list, blank=True, help_text='Yearly revenue: [{"year": 2025, "revenue": 1.2e6}, …]'
+    )
+    internal_notes = models.TextField(blank=True, help_text="Never shown to the customer.")
+    # the effective phase (SPEC §2.2), kept current from the phase records
+    phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
+    phase_source = models.CharField(max_length=20, blank=True)
+    phase_disagreement = models.BooleanField(default=False)
+
+    history = HistoricalRecords(excluded_fields=["phase", "phase_source", "phase_disagreement"])
+    objects = AccountQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            models.Index(fields=["ka_manager", "name"]),
+            models.Index(fields=["phase"]),
+            models.Index(fields=["kam_unit"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def phase_source_label(self) -> str:
+        return SOURCE_LABELS.get(self.phase_source, self.phase_source)
+
+    @property
+    def selection_score(self) -> float | None:
+        scores = {c: getattr(self, c) for c in SELECTION_CRITERIA}
+        return selection_score(scores, {**DEFAULT_WEIGHTS, **(self.selection_weights or {})})
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        weights = self.selection_weights or {}
+        if not isinstance(weights, dict) or any(
+            k not in SELECTION_CRITERIA or not isinstance(v, int | float) or v < 0
+            for k, v in (weights.items() if isinstance(weights, dict) else [])
+        ):
+            errors["selection_weights"] = (
+                "weights must map criteria (" + ", ".join(SELECTION_CRITERIA) + ") to numbers ≥ 0"
+            )
+        history = self.revenue_history or []
+        if not isinstance(history, list) or any(
+            not isinstance(r, dict)
+            or not isinstance(r.get("year"), int)
+            or not isinstance(r.get("revenue"), int | float)
+            for r in history
+        ):
+            errors["revenue_history"] = 'expected a list of {"year": YYYY, "revenue": number}'
+        if errors:
+            raise ValidationError(errors)
+
+
+def can(user: User, action: str, obj: Account | Person | None = None) -> bool:
+    """May ``user`` do ``action`` (view, create, change, delete, restore) on ``obj``?"""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    account = obj.account if isinstance(obj, Person) else obj
+    if action == "view":
+        return (
+            account is not None and Account.objects.visible_to(user).filter(pk=account.pk).exists()
+        )
+    if user.sees_all_accounts:
+        return True
+    if user.role == Role.KA_MANAGER:
+        if isinstance(obj, Person) or (account is not None and action == "change"):
+            return account is not None and account.ka_manager_id == user.pk
+        return False
+    return False
+
+
+class Side(models.TextChoices):
+    SUPPLIER = "supplier", "Supplier"
+    CUSTOMER = "customer", "Customer"
+
+
+class PersonQuerySet(TrackedQuerySet):
+    def visible_to(self, user: User) -> PersonQuerySet:
+        """People of the accounts ``user`` may see."""
+        return self.alive().filter(account__in=Account.objects.visible_to(user).values("pk"))
+
+
+class Person(TrackedModel):
+    """Someone on either side of a key account relationship."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="persons")
+    side = models.CharField(max_length=10, choices=Side.choices)
+    name = models.CharField(max_length=200)
+    role = models.CharField(
+        max_length=80, blank=True, help_text="Account rep, engineer, executive, buyer, user…"
+    )
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="persons"
+    )
+    history = HistoricalRecords()
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["side", "name"]
+        indexes = [models.Index(fields=["account", "side"])]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,197 @@
+"""Portfolio, account page and people. Views check permission through the models'
+``visible_to`` / ``can``, call a service, and render a page or an htmx partial."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from kamkit.web.base import StaleVersion, save_versioned, soft_delete
+from kamkit.web.users.models import Role
+
+from .filters import AccountFilter
+from .forms import AccountForm, PersonForm
+from .models import Account, Person, Side, can
+
+PAGE_SIZE = 25
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send each role to where its work is."""
+    user = request.user
+    if user.role == Role.CUSTOMER and user.account_id:
+        return redirect("accounts:detail", pk=user.account_id)
+    if user.sees_all_accounts or user.role == Role.KA_MANAGER:
+        return redirect("accounts:portfolio")
+    if user.role == Role.ANALYST:
+        return redirect("diagnosis:list")
+    return render(request, "accounts/nothing.html", status=200)
+
+
+def portfolio(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.role == Role.CUSTOMER and user.account_id:
+        return redirect("accounts:detail", pk=user.account_id)
+    if not (user.sees_all_accounts or user.role == Role.KA_MANAGER):
+        raise PermissionDenied("Your role has no key accounts.")
+    base = Account.objects.visible_to(user).select_related("ka_manager", "kam_unit")
+    flt = AccountFilter(request.GET or None, queryset=base)
+    qs = flt.qs if flt.is_bound and flt.is_valid() else base
+    if not request.GET.get("ordering"):
+        qs = qs.order_by("name", "pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "filter": flt,
+        "page": page,
+        "query": query.urlencode(),
+        "total": base.count(),
+        "phase_counts": _phase_counts(base),
+    }
+    template = (
+        "accounts/partials/portfolio_table.html" if request.htmx else "accounts/portfolio.html"
+    )
+    return render(request, template, context)
+
+
+def _phase_counts(qs) -> list[tuple[str, str, int]]:
+    from django.db.models import Count
+
+    from .models import PHASE_CHOICES
+
+    counts = dict(qs.values_list("phase").annotate(n=Count("pk")).values_list("phase", "n"))
+    return [(value, label, counts.get(value, 0)) for value, label in PHASE_CHOICES]
+
+
+def _account_for(request: HttpRequest, pk: int) -> Account:
+    # 404, not 403, for what is not theirs: no hint that it exists
+    return get_object_or_404(
+        Account.objects.visible_to(request.user).select_related("ka_manager", "kam_unit"), pk=pk
+    )
+
+
+def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account_for(request, pk)
+    user = request.user
+    persons = Person.objects.visible_to(user).filter(account=account)
+    internal = user.role != Role.CUSTOMER
+    own_phase = None
+    if not internal:
+        # a customer sees its own side's statement, not the supplier's judgement
+        from kamkit.web.relationships.models import PhaseRecord, PhaseSource
+
+        own_phase = (
+            PhaseRecord.objects.visible_to(user)
+            .filter(account=account, source=PhaseSource.CUSTOMER_SELF)
+            .order_by("-recorded_on", "-pk")
+            .first()
+        )
+    context = {
+        "own_phase": own_phase,
+        "account": account,
+        "supplier_people": [p for p in persons if p.side == Side.SUPPLIER],
+        "customer_people": [p for p in persons if p.side == Side.CUSTOMER],
+        "can_change": can(user, "change", account),
+        "internal": internal,
+        "history": account.history.select_related("history_user")[:8] if internal else [],
+        "form": AccountForm(instance=account) if can(user, "change", account) else None,
+        "person_form": PersonForm(initial={"side": Side.CUSTOMER})
+        if can(user, "change", account)
+        else None,
+    }
+    return render(request, "accounts/detail.html", context)
+
+
+@require_POST
+def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account_for(request, pk)
+    if not can(request.user, "change", account):
+        raise PermissionDenied
+    form = AccountForm(request.POST, instance=account)
+    status = 200
+    if form.is_valid():
+        try:
+            save_versioned(account, form.changes(), form.cleaned_data["version"])
+            messages.success(request, "Saved.")
+            if not request.htmx:
+                return redirect("accounts:detail", pk=account.pk)
+            form = AccountForm(instance=account)
+        except StaleVersion as exc:
+            form.add_error(None, str(exc))
+            status = 409
+    else:
+        status = 422
+    return render(
+        request,
+        "accounts/partials/account_form.html",
+        {"account": account, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def person_create(request: HttpRequest, pk: int) -> HttpResponse:
+    account = _account_for(request, pk)
+    if not can(request.user, "change", account):
+        raise PermissionDenied
+    data = request.POST.copy()
+    data["version"] = "1"
+    form = PersonForm(data)
+    if form.is_valid():
+        person = form.save(commit=False)
+        person.account = account
+        person.save()
+        messages.success(request, f"Added {person.name}.")
+        return redirect("accounts:detail", pk=account.pk)
+    return render(
+        request,
+        "accounts/partials/person_form.html",
+        {"account": account, "person_form": form},
+        status=422,
+    )
+
+
+def _person_for(request: HttpRequest, pk: int) -> Person:
+    return get_object_or_404(
+        Person.objects.visible_to(request.user).select_related("account"), pk=pk
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for(request, pk)
+    if not can(request.user, "change", person):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = PersonForm(request.POST, instance=person)
+        if form.is_valid():
+            try:
+                save_versioned(person, form.changes(), form.cleaned_data["version"])
+                messages.success(request, f"Saved {person.name}.")
+                return redirect("accounts:detail", pk=person.account_id)
+            except StaleVersion as exc:
+                form.add_error(None, str(exc))
+                status = 409
+        else:
+            status = 422
+    else:
+        form = PersonForm(instance=person)
+    return render(
+        request, "accounts/person_edit.html", {"person": person, "form": form}, status=status
+    )
+
+
+@require_POST
+def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    person = _person_for(request, pk)
+    if not can(request.user, "delete", person):
+        raise PermissionDenied
+    soft_delete(person)
+    messages.success(request, f"Removed {person.name}. An administrator can restore it.")
+    return redirect("accounts:detail", pk=person.account_id)

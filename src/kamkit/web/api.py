@@ -1,0 +1,72 @@
+"""API v1 (django-ninja): session or ``Authorization: Bearer <token>``."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import APIKeyCookie, HttpBearer
+
+from kamkit.web.base import StaleVersion
+from kamkit.web.users.models import ApiToken
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str):
+        user = ApiToken.authenticate(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+class Session(APIKeyCookie):
+    """The browser session; unsafe methods need the CSRF token (django-ninja checks it)."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request: HttpRequest, key: str | None):
+        user = getattr(request, "user", None)
+        return user if user is not None and user.is_authenticated and user.is_active else None
+
+
+api = NinjaAPI(
+    title="kamkit API",
+    version="1",
+    urls_namespace="api",
+    auth=[BearerToken(), Session(csrf=True)],
+    docs_url="/docs",
+)
+
+
+@api.exception_handler(ValidationError)
+def validation_error(request: HttpRequest, exc: ValidationError):
+    errors = []
+    for e in exc.errors:
+        loc = [str(p) for p in e.get("loc", ()) if p not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(loc) or "(request)", "message": e.get("msg", "invalid")})
+    return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+
+
+@api.exception_handler(StaleVersion)
+def stale_version(request: HttpRequest, exc: StaleVersion):
+    return api.create_response(
+        request, {"detail": str(exc), "current_version": exc.current}, status=409
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def unauthenticated(request: HttpRequest, exc: AuthenticationError):
+    return api.create_response(request, {"detail": "authentication required"}, status=401)
+
+
+@api.exception_handler(HttpError)
+def http_error(request: HttpRequest, exc: HttpError):
+    body = {"detail": str(exc)}
+    if getattr(exc, "errors", None):
+        body["errors"] = exc.errors
+    return api.create_response(request, body, status=exc.status_code)
+
+
+from kamkit.web.accounts.api import router as accounts_router  # noqa: E402
+
+api.add_router("/accounts", accounts_router)

@@ -1,0 +1,83 @@
+"""What every kamkit record shares: a version against lost updates, timestamps, soft
+deletion, and the one way to save an edit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+
+class StaleVersion(Exception):
+    """The record changed since the editor loaded it (answered with 409 in the API)."""
+
+    def __init__(self, current: int) -> None:
+        self.current = current
+        super().__init__(
+            f"this record was changed by someone else (now version {current}); "
+            "reload it and apply your change again"
+        )
+
+
+class TrackedQuerySet(models.QuerySet):
+    def alive(self) -> TrackedQuerySet:
+        """Records not soft-deleted."""
+        return self.filter(deleted_at__isnull=True)
+
+    def deleted(self) -> TrackedQuerySet:
+        return self.filter(deleted_at__isnull=False)
+
+
+class TrackedModel(models.Model):
+    """Abstract base: ``version``, ``created_at``, ``updated_at``, ``deleted_at``."""
+
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = TrackedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+def save_versioned(
+    obj: TrackedModel, changes: dict[str, Any], expected_version: int
+) -> TrackedModel:
+    """Apply ``changes`` to ``obj`` if it is still at ``expected_version``; bump the version.
+
+    The check and the write are one conditional UPDATE, so two editors can never both win;
+    the record's history entry is written by its ``save()``.
+    """
+    model = type(obj)
+    for name, value in changes.items():
+        setattr(obj, name, value)
+    obj.full_clean()  # invalid input changes nothing, not even the version
+    with transaction.atomic():
+        claimed = model.objects.filter(pk=obj.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not claimed:
+            current = model.objects.filter(pk=obj.pk).values_list("version", flat=True).first()
+            raise StaleVersion(current or 0)
+        obj.version = expected_version + 1
+        obj.save()
+    return obj
+
+
+def soft_delete(obj: TrackedModel) -> None:
+    """Mark the record deleted; it stays restorable."""
+    obj.deleted_at = timezone.now()
+    obj.save(update_fields=["deleted_at", "updated_at"])
+
+
+def restore(obj: TrackedModel) -> None:
+    obj.deleted_at = None
+    obj.save(update_fields=["deleted_at", "updated_at"])

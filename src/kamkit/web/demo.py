@@ -1,0 +1,297 @@
+"""The demo firm (SPEC §5): an invented supplier with three KAM units, 48 key accounts
+across the four lifecycle phases, people on both sides, phase records from both sides
+(some disagreeing), the four demo logins, and the published diagnosis case.
+
+Deterministic: the same database content every time. Later issues add a year of
+interactions, initiatives, problems and pulses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from importlib.resources import files
+from pathlib import Path
+
+from django.db import transaction
+
+from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
+from kamkit.web.diagnosis.models import DiagnosisCase
+from kamkit.web.relationships.models import PhaseRecord, PhaseSource
+from kamkit.web.relationships.services import refresh_phases
+from kamkit.web.users.models import Role, User
+
+DEMO_PASSWORD = "demo"
+DEMO_LOGINS = {
+    "director": (Role.KAM_DIRECTOR, "Dana Director", "sees every account and the diagnosis"),
+    "manager": (Role.KA_MANAGER, "Max Manager", "a KA manager: sees only own accounts"),
+    "analyst": (Role.ANALYST, "Ana Analyst", "the diagnosis only, no accounts"),
+    "customer": (Role.CUSTOMER, "Chris Customer", "a customer user of one account"),
+}
+OTHER_MANAGERS = [
+    ("kim.lee", "Kim Lee"),
+    ("ola.berg", "Ola Berg"),
+    ("ravi.nair", "Ravi Nair"),
+    ("sofia.rossi", "Sofia Rossi"),
+    ("tom.weber", "Tom Weber"),
+]
+UNITS = {
+    "Automotive KAM": ["OEM team", "Tier-1 team"],
+    "Energy KAM": [],
+    "Healthcare KAM": [],
+}
+FIRST = [
+    "Nord",
+    "Alpen",
+    "Rhein",
+    "Baltic",
+    "Iber",
+    "Danu",
+    "Ostra",
+    "Vesta",
+    "Kron",
+    "Lumen",
+    "Tauro",
+    "Helio",
+    "Mira",
+    "Orbis",
+    "Sigma",
+    "Terra",
+]
+SECOND = ["werk", "tech", "gen", "med", "power", "motion", "chem", "line"]
+LEGAL = ["AG", "GmbH", "SA", "Ltd", "S.p.A.", "AB", "BV", "Oy"]
+INDUSTRY = {
+    "Automotive KAM": ["automotive OEM", "automotive supplier", "commercial vehicles"],
+    "Energy KAM": ["utilities", "wind energy", "grid operators"],
+    "Healthcare KAM": ["hospital groups", "medical devices", "diagnostics"],
+}
+COUNTRIES = [
+    "Germany",
+    "France",
+    "Italy",
+    "Spain",
+    "Sweden",
+    "Netherlands",
+    "Poland",
+    "Austria",
+    "Finland",
+    "United Kingdom",
+]
+CUSTOMER_ROLES = ["buyer", "engineer", "executive", "user", "quality manager"]
+SUPPLIER_ROLES = ["account rep", "engineer", "technical support"]
+SUPPLIER_FIRST = ["Alex", "Sam", "Jo", "Robin", "Noa", "Kai"]
+SUPPLIER_LAST = ["Fischer", "Martin", "Novak", "Larsen", "Costa"]
+CUSTOMER_FIRST = ["Eva", "Luis", "Mia", "Jan", "Ines", "Piotr", "Anna", "Hugo"]
+CUSTOMER_LAST = ["Schmidt", "Dubois", "Bianchi", "Garcia", "Nilsson", "Kowalski", "Berger"]
+PHASE_AGE_MONTHS = {
+    "exploration": (1, 5),
+    "build_up": (8, 34),
+    "maturity": (36, 120),
+    "decline": (48, 144),
+}
+TODAY = dt.date(2026, 11, 1)
+
+
+def _published_case_text() -> str:
+    packaged = files("kamkit").joinpath("examples/published-case.yaml")
+    if packaged.is_file():
+        return packaged.read_text(encoding="utf-8")
+    checkout = Path(__file__).resolve().parents[3] / "examples" / "published-case.yaml"
+    return checkout.read_text(encoding="utf-8")
+
+
+def demo_loaded() -> bool:
+    return User.objects.filter(username="director").exists()
+
+
+def _user(username: str, role: str, full_name: str, *, password: str | None, **extra) -> User:
+    first, _, last = full_name.partition(" ")
+    user = User(
+        username=username,
+        role=role,
+        first_name=first,
+        last_name=last,
+        email=f"{username}@supplier.example",
+        **extra,
+    )
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    return user
+
+
+def _revenue(phase: str, rnd: random.Random) -> list[dict]:
+    level = rnd.uniform(0.3, 4.0) * 1e6
+    growth = {"exploration": 0.0, "build_up": 0.25, "maturity": 0.03, "decline": -0.18}[phase]
+    years = [TODAY.year - 3, TODAY.year - 2, TODAY.year - 1]
+    if phase == "exploration":
+        return [{"year": TODAY.year - 1, "revenue": round(rnd.uniform(2e4, 2e5), -3)}]
+    out = []
+    for y in years:
+        out.append({"year": y, "revenue": round(level, -3)})
+        level *= 1 + growth + rnd.uniform(-0.04, 0.04)
+    return out
+
+
+@transaction.atomic
+def load_demo(seed: int = 2026) -> dict[str, int]:
+    """Create the demo firm; returns counts. Does nothing if the demo logins exist."""
+    if demo_loaded():
+        return {}
+    rnd = random.Random(seed)
+    director = _user(
+        "director", Role.KAM_DIRECTOR, DEMO_LOGINS["director"][1], password=DEMO_PASSWORD
+    )
+    _user("analyst", Role.ANALYST, DEMO_LOGINS["analyst"][1], password=DEMO_PASSWORD)
+    manager = _user("manager", Role.KA_MANAGER, DEMO_LOGINS["manager"][1], password=DEMO_PASSWORD)
+    managers = [manager] + [_user(u, Role.KA_MANAGER, n, password=None) for u, n in OTHER_MANAGERS]
+
+    units: dict[str, KAMUnit] = {}
+    for name, teams in UNITS.items():
+        unit = KAMUnit.objects.create(name=name)
+        units[name] = unit
+        for team in teams:
+            KAMUnit.objects.create(name=team, parent=unit)
+
+    phases = ["exploration", "build_up", "maturity", "decline"]
+    accounts: list[Account] = []
+    used: set[str] = set()
+    for i in range(48):
+        phase = phases[i % 4]
+        unit_name = list(UNITS)[i % 3]
+        while True:
+            name = f"{rnd.choice(FIRST)}{rnd.choice(SECOND)} {rnd.choice(LEGAL)}"
+            if name not in used:
+                used.add(name)
+                break
+        months = rnd.randint(*PHASE_AGE_MONTHS[phase])
+        # the demo manager runs eight accounts, two per phase
+        ka_manager = manager if i < 8 else managers[1 + i % (len(managers) - 1)]
+        accounts.append(
+            Account(
+                name=name,
+                industry=rnd.choice(INDUSTRY[unit_name]),
+                country=rnd.choice(COUNTRIES),
+                is_key_account=True,
+                revenue_share=rnd.randint(1, 5),
+                growth_potential=rnd.randint(0 if phase == "decline" else 2, 5),
+                lead_user=rnd.randint(0, 5),
+                reputation=rnd.randint(1, 5),
+                market_access=rnd.randint(0, 5),
+                ka_manager=ka_manager,
+                kam_unit=units[unit_name],
+                relationship_start=TODAY - dt.timedelta(days=30 * months),
+                revenue_history=_revenue(phase, rnd),
+                internal_notes=rnd.choice(
+                    [
+                        "Price review due in Q1.",
+                        "Watch the competitor's pilot.",
+                        "Strong sponsor on their board.",
+                        "",
+                    ]
+                ),
+            )
+        )
+    Account.objects.bulk_create(accounts)
+    accounts = list(Account.objects.select_related("ka_manager").order_by("pk"))
+
+    persons: list[Person] = []
+    records: list[PhaseRecord] = []
+    for i, account in enumerate(accounts):
+        phase = phases[i % 4]
+        supplier = [
+            Person(
+                account=account,
+                side=Side.SUPPLIER,
+                name=str(account.ka_manager),
+                role="KA manager",
+                email=account.ka_manager.email,
+            )
+        ]
+        for role, first in zip(
+            rnd.sample(SUPPLIER_ROLES, 2), rnd.sample(SUPPLIER_FIRST, 2), strict=True
+        ):
+            n = f"{first} {rnd.choice(SUPPLIER_LAST)}"
+            supplier.append(Person(account=account, side=Side.SUPPLIER, name=n, role=role))
+        customer = []
+        count = 3 + (phase != "exploration")
+        firsts = rnd.sample(CUSTOMER_FIRST, count)
+        for role, first in zip(rnd.sample(CUSTOMER_ROLES, count), firsts, strict=True):
+            n = f"{first} {rnd.choice(CUSTOMER_LAST)}"
+            slug = account.name.split()[0].lower()
+            customer.append(
+                Person(
+                    account=account,
+                    side=Side.CUSTOMER,
+                    name=n,
+                    role=role,
+                    email=f"{n.split()[0].lower()}@{slug}.example",
+                )
+            )
+        persons += supplier + customer
+        # both sides situate the relationship; some disagree; half have a decision
+        neighbour = phases[min(3, phases.index(phase) + 1)]
+        supplier_view = phase
+        customer_view = neighbour if i % 5 == 0 and phase != "decline" else phase
+        records.append(
+            PhaseRecord(
+                account=account,
+                phase=supplier_view,
+                source=PhaseSource.SUPPLIER_SELF,
+                recorded_on=TODAY - dt.timedelta(days=rnd.randint(20, 90)),
+            )
+        )
+        records.append(
+            PhaseRecord(
+                account=account,
+                phase=customer_view,
+                source=PhaseSource.CUSTOMER_SELF,
+                recorded_on=TODAY - dt.timedelta(days=rnd.randint(10, 60)),
+            )
+        )
+        if i % 2 == 1:
+            records.append(
+                PhaseRecord(
+                    account=account,
+                    phase=phase,
+                    source=PhaseSource.DECISION,
+                    recorded_by=account.ka_manager,
+                    recorded_on=TODAY - dt.timedelta(days=rnd.randint(1, 30)),
+                    note="Set in the quarterly account review.",
+                )
+            )
+    Person.objects.bulk_create(persons)
+    PhaseRecord.objects.bulk_create(records)
+    refresh_phases()
+
+    # the customer login belongs to the demo manager's first build-up account
+    customer_account = (
+        Account.objects.filter(ka_manager=manager, phase="build_up").order_by("pk").first()
+    )
+    customer_user = _user(
+        "customer",
+        Role.CUSTOMER,
+        DEMO_LOGINS["customer"][1],
+        password=DEMO_PASSWORD,
+        account=customer_account,
+    )
+    Person.objects.create(
+        account=customer_account,
+        side=Side.CUSTOMER,
+        name=str(customer_user),
+        role="buyer",
+        email="chris@customer.example",
+        user=customer_user,
+    )
+
+    DiagnosisCase.objects.create(
+        title="Published case (seed 004)", source_yaml=_published_case_text(), created_by=director
+    )
+    return {
+        "accounts": Account.objects.count(),
+        "persons": Person.objects.count(),
+        "phase_records": PhaseRecord.objects.count(),
+        "kam_units": KAMUnit.objects.count(),
+    }

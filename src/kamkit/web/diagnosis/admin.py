@@ -1,0 +1,8 @@
+from django.contrib import admin
+
+from .models import DiagnosisCase
+
+
+@admin.register(DiagnosisCase)
+class DiagnosisCaseAdmin(admin.ModelAdmin):
+    list_display = ("title", "created_at", "created_by")

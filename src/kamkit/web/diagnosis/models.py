@@ -1,0 +1,35 @@
+"""Diagnosis cases stored in the web app: the case file text, diagnosed by the core."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from kamkit.web.users.models import Role, User
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> CaseQuerySet:
+        """Analysts, KAM directors and admins see the diagnosis; nobody else (SPEC §2.7:
+        never a customer)."""
+        if (
+            user.is_authenticated
+            and user.is_active
+            and (user.is_admin or user.role in (Role.KAM_DIRECTOR, Role.ANALYST))
+        ):
+            return self.all()
+        return self.none()
+
+
+class DiagnosisCase(models.Model):
+    title = models.CharField(max_length=200)
+    source_yaml = models.TextField(help_text="The case file (kamkit_case: 1).")
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "diagnosis"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("<int:pk>/", views.case_report, name="report"),
+    path("<int:pk>/<str:fmt>/", views.case_report, name="download"),
+]

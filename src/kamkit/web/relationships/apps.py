@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class RelationshipsConfig(AppConfig):
+    name = "kamkit.web.relationships"
+    label = "relationships"
+    verbose_name = "Relationship data"

@@ -1,0 +1,38 @@
+"""Phase records → the account's effective phase, by the core rule."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+
+from kamkit.core.lifecycle import PhaseStatement, effective_phase
+from kamkit.web.accounts.models import Account
+
+from .models import PhaseRecord
+
+
+def refresh_phases(account_ids: Iterable[int] | None = None) -> int:
+    """Recompute the stored effective phase of the given accounts (all when None) from
+    their phase records, with one query for the records and one bulk update."""
+    records = PhaseRecord.objects.alive()
+    accounts = Account.objects.all()
+    if account_ids is not None:
+        ids = list(account_ids)
+        records = records.filter(account_id__in=ids)
+        accounts = accounts.filter(pk__in=ids)
+    statements: dict[int, list[PhaseStatement]] = defaultdict(list)
+    for account_id, phase, source, on, reasons in records.values_list(
+        "account_id", "phase", "source", "recorded_on", "reasons"
+    ):
+        statements[account_id].append(PhaseStatement(phase, source, on, tuple(reasons or ())))
+    changed = []
+    for account in accounts.only("pk", "phase", "phase_source", "phase_disagreement"):
+        eff = effective_phase(statements.get(account.pk, ()))
+        new = (eff.value or "", eff.source or "", eff.disagreement)
+        if (account.phase, account.phase_source, account.phase_disagreement) != new:
+            account.phase, account.phase_source, account.phase_disagreement = new
+            changed.append(account)
+    Account.objects.bulk_update(
+        changed, ["phase", "phase_source", "phase_disagreement"], batch_size=1000
+    )
+    return len(changed)

@@ -1,0 +1,90 @@
+"""Users, their roles (SPEC §5) and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Administrator"
+    KAM_DIRECTOR = "kam_director", "KAM director"
+    KA_MANAGER = "ka_manager", "KA manager"
+    ANALYST = "analyst", "Analyst"
+    PARTNER = "partner", "Internal partner"
+    CUSTOMER = "customer", "Customer"
+
+
+class User(AbstractUser):
+    """A kamkit user. ``role`` decides what they may see; a customer user belongs to one
+    account and sees only what is shared with it."""
+
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.KA_MANAGER)
+    account = models.ForeignKey(
+        "accounts.Account",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="customer_users",
+        help_text="For customer users: the one account they belong to.",
+    )
+
+    class Meta:
+        ordering = ["username"]
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN or self.is_superuser
+
+    @property
+    def sees_all_accounts(self) -> bool:
+        return self.is_admin or self.role == Role.KAM_DIRECTOR
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 digest is stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, default="token")
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="First characters, to recognise it.")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @classmethod
+    def issue(cls, user: User, name: str = "token") -> tuple[ApiToken, str]:
+        """Create a token; returns it with the secret, which is shown once."""
+        secret = "kk_" + secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, digest=_digest(secret), prefix=secret[:8])
+        return token, secret
+
+    @classmethod
+    def authenticate(cls, secret: str) -> User | None:
+        """The active user owning this secret, or None."""
+        token = (
+            cls.objects.select_related("user")
+            .filter(digest=_digest(secret), revoked_at__isnull=True, user__is_active=True)
+            .first()
+        )
+        if token is None:
+            return None
+        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        return token.user
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

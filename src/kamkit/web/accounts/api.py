@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kamkit.web.base import restore, save_versioned, soft_delete
@@ -115,7 +115,7 @@ def create_account(request: HttpRequest, payload: AccountIn):
     except ModelValidationError as exc:
         raise _model_errors(exc) from None
     account.save()
-    return 201, account
+    return Status(201, account)
 
 
 @router.get("/{int:account_id}", summary="One account")
@@ -142,7 +142,7 @@ def delete_account(request: HttpRequest, account_id: int):
     if not can(request.auth, "delete", account):
         raise HttpError(403, "you may not delete this account")
     soft_delete(account)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/{int:account_id}/restore", response=AccountOut, summary="Restore a deleted account")
@@ -178,7 +178,7 @@ def create_person(request: HttpRequest, account_id: int, payload: PersonIn):
     except ModelValidationError as exc:
         raise _model_errors(exc) from None
     person.save()
-    return 201, person
+    return Status(201, person)
 
 
 def _visible_person(request: HttpRequest, account_id: int, person_id: int) -> Person:
@@ -211,4 +211,4 @@ def delete_person(request: HttpRequest, account_id: int, person_id: int):
     if not can(request.auth, "delete", person):
         raise HttpError(403, "you may not remove this person")
     soft_delete(person)
-    return 204, None
+    return Status(204, None)

@@ -1,0 +1,118 @@
+"""A small firm with one user per role, for permission and behaviour tests."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
+from kamkit.web.diagnosis.models import DiagnosisCase
+from kamkit.web.relationships.models import PhaseRecord
+from kamkit.web.relationships.services import refresh_phases
+from kamkit.web.users.models import ApiToken, Role, User
+
+PASSWORD = "correct-horse-battery"
+
+
+@dataclass
+class Firm:
+    users: dict[str, User]
+    own: Account  # the KA manager's account; the customer belongs to it
+    other: Account  # another manager's account; another customer belongs to it
+    deleted: Account
+    own_person: Person
+    other_person: Person
+    case: DiagnosisCase
+
+
+def make_user(username: str, role: str, **extra) -> User:
+    user = User(username=username, role=role, **extra)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@pytest.fixture
+def firm(db) -> Firm:
+    unit = KAMUnit.objects.create(name="Automotive KAM")
+    team = KAMUnit.objects.create(name="OEM team", parent=unit)
+    manager = make_user("manager", Role.KA_MANAGER)
+    other_manager = make_user("other_manager", Role.KA_MANAGER)
+    own = Account.objects.create(
+        name="Alpha Motors",
+        industry="automotive",
+        country="Germany",
+        ka_manager=manager,
+        kam_unit=unit,
+        revenue_share=4,
+        internal_notes="Price review due.",
+    )
+    other = Account.objects.create(
+        name="Beta Energy",
+        industry="utilities",
+        country="France",
+        ka_manager=other_manager,
+        kam_unit=team,
+        internal_notes="Competitor pilot running.",
+    )
+    deleted = Account.objects.create(name="Gone GmbH", ka_manager=manager)
+    from django.utils import timezone
+
+    Account.objects.filter(pk=deleted.pk).update(deleted_at=timezone.now())
+    own_person = Person.objects.create(
+        account=own, side=Side.CUSTOMER, name="Eva Buyer", role="buyer"
+    )
+    Person.objects.create(account=own, side=Side.SUPPLIER, name="Sam Engineer", role="engineer")
+    other_person = Person.objects.create(account=other, side=Side.CUSTOMER, name="Luis User")
+    PhaseRecord.objects.create(account=own, phase="build_up", source="supplier_self")
+    PhaseRecord.objects.create(account=own, phase="maturity", source="customer_self")
+    PhaseRecord.objects.create(account=other, phase="decline", source="decision")
+    refresh_phases()
+    users = {
+        "admin": make_user("admin", Role.ADMIN, is_staff=True, is_superuser=True),
+        "director": make_user("director", Role.KAM_DIRECTOR),
+        "manager": manager,
+        "analyst": make_user("analyst", Role.ANALYST),
+        "partner": make_user("partner", Role.PARTNER),
+        "customer": make_user("customer", Role.CUSTOMER, account=own),
+        "other_customer": make_user("other_customer", Role.CUSTOMER, account=other),
+    }
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[2] / "examples" / "published-case.yaml").read_text()
+    case = DiagnosisCase.objects.create(title="Published case", source_yaml=text)
+    return Firm(
+        users,
+        own.refresh_from_db() or Account.objects.get(pk=own.pk),
+        other,
+        deleted,
+        own_person,
+        other_person,
+        case,
+    )
+
+
+ROLES = ["anonymous", "admin", "director", "manager", "analyst", "partner", "customer"]
+
+
+@pytest.fixture
+def as_role(client, firm):
+    """A test client logged in as the given role (``anonymous``: not logged in)."""
+
+    def login(role: str):
+        client.logout()
+        if role != "anonymous":
+            client.force_login(firm.users[role])
+        return client
+
+    return login
+
+
+@pytest.fixture
+def bearer(firm):
+    def token_for(role: str) -> dict[str, str]:
+        _, secret = ApiToken.issue(firm.users[role], "test")
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    return token_for

@@ -1,0 +1,209 @@
+"""The permission matrix: every route of the URL configuration × every role.
+
+A route with no rule here fails ``test_every_route_has_a_rule``: a new view cannot ship
+without saying who may use it. Pages are requested with a session; API operations with a
+bearer token (anonymous: none).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import ROLES
+
+# role columns: anonymous, admin, director, manager, analyst, partner, customer
+R = dict(zip(ROLES, range(len(ROLES)), strict=True))
+
+
+def row(*codes: int) -> dict[str, int]:
+    return dict(zip(ROLES, codes, strict=True))
+
+
+# name: (method, kwargs from the firm, JSON body or form data, expected status per role)
+PAGES = {
+    "home": ("get", lambda f: {}, None, row(302, 302, 302, 302, 302, 200, 302)),
+    "login": ("get", lambda f: {}, None, row(200, 302, 302, 302, 302, 302, 302)),
+    "logout": ("post", lambda f: {}, {}, row(302, 302, 302, 302, 302, 302, 302)),
+    "accounts:portfolio": ("get", lambda f: {}, None, row(302, 200, 200, 200, 403, 403, 302)),
+    "accounts:detail": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 200),
+    ),
+    "accounts:edit": (
+        "post",
+        lambda f: {"pk": f.own.pk},
+        lambda f: {
+            "name": "Alpha Motors",
+            "industry": "cars",
+            "version": 1,
+            "is_key_account": "on",
+        },
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
+    "accounts:person_create": (
+        "post",
+        lambda f: {"pk": f.own.pk},
+        lambda f: {"side": "customer", "name": "New Person"},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
+    "accounts:person_edit": (
+        "get",
+        lambda f: {"pk": f.own_person.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
+    "accounts:person_delete": (
+        "post",
+        lambda f: {"pk": f.own_person.pk},
+        {},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
+    "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
+    "diagnosis:report": (
+        "get",
+        lambda f: {"pk": f.case.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
+    "diagnosis:download": (
+        "get",
+        lambda f: {"pk": f.case.pk, "fmt": "csv"},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
+}
+
+API = {
+    # the API's own description is public: it reveals no data
+    "api:openapi-json": ("get", lambda f: {}, None, row(200, 200, 200, 200, 200, 200, 200)),
+    "api:openapi-view": ("get", lambda f: {}, None, row(200, 200, 200, 200, 200, 200, 200)),
+    "api:api-root": ("get", lambda f: {}, None, row(404, 404, 404, 404, 404, 404, 404)),
+    "api:list_accounts": ("get", lambda f: {}, None, row(401, 200, 200, 200, 200, 200, 200)),
+    "api:create_account": (
+        "post",
+        lambda f: {},
+        lambda f: {"name": "New Co"},
+        row(401, 201, 201, 403, 403, 403, 403),
+    ),
+    "api:get_account": (
+        "get",
+        lambda f: {"account_id": f.own.pk},
+        None,
+        row(401, 200, 200, 200, 404, 404, 200),
+    ),
+    "api:update_account": (
+        "patch",
+        lambda f: {"account_id": f.own.pk},
+        lambda f: {"version": 1, "industry": "cars"},
+        row(401, 200, 200, 200, 404, 404, 403),
+    ),
+    "api:delete_account": (
+        "delete",
+        lambda f: {"account_id": f.own.pk},
+        None,
+        row(401, 204, 204, 403, 404, 404, 403),
+    ),
+    "api:restore_account": (
+        "post",
+        lambda f: {"account_id": f.deleted.pk},
+        lambda f: {},
+        row(401, 200, 200, 404, 404, 404, 404),
+    ),
+    "api:list_persons": (
+        "get",
+        lambda f: {"account_id": f.own.pk},
+        None,
+        row(401, 200, 200, 200, 404, 404, 200),
+    ),
+    "api:create_person": (
+        "post",
+        lambda f: {"account_id": f.own.pk},
+        lambda f: {"side": "customer", "name": "N. N."},
+        row(401, 201, 201, 201, 404, 404, 403),
+    ),
+    "api:get_person": (
+        "get",
+        lambda f: {"account_id": f.own.pk, "person_id": f.own_person.pk},
+        None,
+        row(401, 200, 200, 200, 404, 404, 200),
+    ),
+    "api:update_person": (
+        "patch",
+        lambda f: {"account_id": f.own.pk, "person_id": f.own_person.pk},
+        lambda f: {"version": 1, "role": "lead buyer"},
+        row(401, 200, 200, 200, 404, 404, 403),
+    ),
+    "api:delete_person": (
+        "delete",
+        lambda f: {"account_id": f.own.pk, "person_id": f.own_person.pk},
+        None,
+        row(401, 204, 204, 204, 404, 404, 403),
+    ),
+}
+
+
+def _route_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, ns=""):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace == "admin":
+                    continue  # Django's admin has its own permission system; tested below
+                walk(p.url_patterns, ns + (f"{p.namespace}:" if p.namespace else ""))
+            elif isinstance(p, URLPattern):
+                names.add(ns + (p.name or f"<unnamed {p.pattern}>"))
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_route_has_a_rule():
+    missing = _route_names() - set(PAGES) - set(API)
+    assert not missing, f"routes without a permission rule: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(PAGES))
+def test_page_permissions(name, role, as_role, firm):
+    method, kwargs, data, expected = PAGES[name]
+    client = as_role(role)
+    url = reverse(name, kwargs=kwargs(firm))
+    body = data(firm) if callable(data) else data
+    response = getattr(client, method)(url, body) if method == "post" else client.get(url)
+    assert response.status_code == expected[role], (name, role, response.status_code)
+    if role == "anonymous" and expected[role] == 302 and name not in ("logout",):
+        assert response["Location"].startswith("/auth/login/")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(API))
+def test_api_permissions(name, role, client, firm, bearer):
+    method, kwargs, data, expected = API[name]
+    headers = {} if role == "anonymous" else bearer(role)
+    url = reverse(name, kwargs=kwargs(firm))
+    body = data(firm) if callable(data) else None
+    call = getattr(client, method)
+    if body is not None:
+        response = call(url, data=json.dumps(body), content_type="application/json", **headers)
+    else:
+        response = call(url, **headers)
+    assert response.status_code == expected[role], (
+        name,
+        role,
+        response.status_code,
+        response.content[:200],
+    )
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [("anonymous", 302), ("director", 302), ("customer", 302), ("admin", 200)]
+)
+def test_admin_is_for_administrators_only(role, status, as_role):
+    response = as_role(role).get("/admin/")
+    assert response.status_code == status

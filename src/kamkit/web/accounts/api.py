@@ -128,7 +128,10 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
     account = _visible_account(request, account_id)
     if not can(request.auth, "change", account):
         raise HttpError(403, "you may not change this account")
-    changes = _references(payload.dict(exclude_unset=True))
+    requested = payload.dict(exclude_unset=True)
+    if not request.auth.sees_all_accounts and {"ka_manager", "kam_unit"} & requested.keys():
+        raise HttpError(403, "only a KAM director reassigns accounts (ka_manager, kam_unit)")
+    changes = _references(requested)
     version = changes.pop("version")
     try:
         return save_versioned(account, changes, version)

@@ -42,6 +42,18 @@ class AccountForm(VersionedForm):
             "internal_notes": forms.Textarea(attrs={"rows": 3}),
         }
 
+    ASSIGNMENT = ("ka_manager", "kam_unit")
+
+    def __init__(self, *args, user=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # only a KAM director (or an administrator) assigns accounts to managers and units
+        if user is not None and not user.sees_all_accounts:
+            for name in self.ASSIGNMENT:
+                self.fields.pop(name)
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
 
 class PersonForm(VersionedForm):
     class Meta:

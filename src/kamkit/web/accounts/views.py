@@ -99,7 +99,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can(user, "change", account),
         "internal": internal,
         "history": account.history.select_related("history_user")[:8] if internal else [],
-        "form": AccountForm(instance=account) if can(user, "change", account) else None,
+        "form": AccountForm(instance=account, user=user) if can(user, "change", account) else None,
         "person_form": PersonForm(initial={"side": Side.CUSTOMER})
         if can(user, "change", account)
         else None,
@@ -112,7 +112,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account_for(request, pk)
     if not can(request.user, "change", account):
         raise PermissionDenied
-    form = AccountForm(request.POST, instance=account)
+    form = AccountForm(request.POST, instance=account, user=request.user)
     status = 200
     if form.is_valid():
         try:
@@ -120,7 +120,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "Saved.")
             if not request.htmx:
                 return redirect("accounts:detail", pk=account.pk)
-            form = AccountForm(instance=account)
+            form = AccountForm(instance=account, user=request.user)
         except StaleVersion as exc:
             form.add_error(None, str(exc))
             status = 409

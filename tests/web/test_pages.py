@@ -1,0 +1,170 @@
+"""Portfolio and account pages, read with an HTML parser."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from kamkit.web.accounts.models import Account, Person
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def names(response) -> list[str]:
+    return [
+        a.get_text(strip=True) for a in soup(response).select("table.list tbody td:first-child a")
+    ]
+
+
+def test_portfolio_search_filter_sort(as_role, firm):
+    c = as_role("director")
+    assert names(c.get("/accounts/")) == ["Alpha Motors", "Beta Energy"]
+    assert names(c.get("/accounts/?q=energ")) == ["Beta Energy"]
+    # the sides disagree (build-up vs maturity): the customer's view wins (SPEC §2.2)
+    assert names(c.get("/accounts/?phase=maturity")) == ["Alpha Motors"]
+    assert names(c.get(f"/accounts/?ka_manager={firm.users['manager'].pk}")) == ["Alpha Motors"]
+    assert names(c.get("/accounts/?ordering=-name")) == ["Beta Energy", "Alpha Motors"]
+
+
+def test_portfolio_pages_and_htmx_partial(as_role, firm):
+    Account.objects.bulk_create([Account(name=f"Zeta {i:02d}") for i in range(30)])
+    c = as_role("director")
+    first = c.get("/accounts/")
+    assert len(names(first)) == 25
+    assert "Page 1 of 2" in soup(first).select_one("nav.pager").get_text()
+    second = c.get("/accounts/?page=2")
+    assert len(names(second)) == 7
+    partial = c.get("/accounts/?q=Zeta", HTTP_HX_REQUEST="true")
+    assert partial.status_code == 200
+    assert soup(partial).find("header") is None  # only the table, for htmx to swap in
+    assert len(names(partial)) == 25
+
+
+def test_portfolio_empty_states(as_role, firm):
+    c = as_role("director")
+    none_match = soup(c.get("/accounts/?q=nothing-like-this")).select_one(".empty").get_text()
+    assert "No account matches these filters" in none_match
+    Account.objects.all().update(ka_manager=None)
+    empty = soup(as_role("manager").get("/accounts/")).select_one(".empty").get_text()
+    assert "No key accounts yet" in empty
+
+
+def test_portfolio_query_count_is_flat(as_role, firm):
+    c = as_role("director")
+    with CaptureQueriesContext(connection) as few:
+        c.get("/accounts/")
+    Account.objects.bulk_create(
+        [Account(name=f"Extra {i}", ka_manager=firm.users["manager"]) for i in range(20)]
+    )
+    with CaptureQueriesContext(connection) as many:
+        c.get("/accounts/")
+    assert len(many) == len(few)
+
+
+def test_account_page_for_the_supplier(as_role, firm):
+    page = soup(as_role("manager").get(f"/accounts/{firm.own.pk}/"))
+    assert page.h1.get_text() == "Alpha Motors"
+    phase = page.select_one("#phase").get_text(" ", strip=True)
+    assert (
+        "the two sides see different phases" in phase
+    )  # supplier says build-up, customer maturity
+    assert "Price review due." in page.select_one("#facts").get_text()
+    people = page.select_one("#people").get_text()
+    assert "Eva Buyer" in people and "Sam Engineer" in people
+
+
+def test_account_page_for_the_customer_shows_nothing_internal(as_role, firm):
+    response = as_role("customer").get(f"/accounts/{firm.own.pk}/")
+    html = response.content.decode()
+    page = soup(response)
+    for secret in (
+        "Price review due.",
+        "Selection score",
+        "Recent changes",
+        "different phases",
+        "Edit account",
+    ):
+        assert secret not in html, secret
+    assert "Maturity" in page.select_one("#phase").get_text()  # their own statement
+    assert page.select_one("nav").get_text(" ", strip=True) == "Our account API"
+    assert as_role("customer").get(f"/accounts/{firm.other.pk}/").status_code == 404
+
+
+def test_edit_with_a_stale_version_says_so_and_keeps_the_record(as_role, firm):
+    c = as_role("manager")
+    url = f"/accounts/{firm.own.pk}/edit/"
+    form = {"name": "Alpha Motors", "industry": "cars", "version": 1, "is_key_account": "on"}
+    assert c.post(url, form).status_code == 302
+    stale = c.post(url, {**form, "industry": "trucks"}, HTTP_HX_REQUEST="true")
+    assert stale.status_code == 409
+    assert "changed by someone else" in soup(stale).select_one(".error").get_text()
+    assert Account.objects.get(pk=firm.own.pk).industry == "cars"
+
+
+def test_a_manager_cannot_reassign_accounts(as_role, client, firm, bearer):
+    page = soup(as_role("manager").get(f"/accounts/{firm.own.pk}/"))
+    assert page.select_one("select[name=ka_manager]") is None
+    director_page = soup(as_role("director").get(f"/accounts/{firm.own.pk}/"))
+    assert director_page.select_one("select[name=ka_manager]") is not None
+    import json
+
+    response = client.patch(
+        f"/api/v1/accounts/{firm.own.pk}",
+        data=json.dumps({"version": 1, "ka_manager": None}),
+        content_type="application/json",
+        **bearer("manager"),
+    )
+    assert response.status_code == 403
+    assert Account.objects.get(pk=firm.own.pk).ka_manager == firm.users["manager"]
+
+
+def test_edit_with_bad_input_names_the_field(as_role, firm):
+    c = as_role("manager")
+    response = c.post(
+        f"/accounts/{firm.own.pk}/edit/",
+        {"name": "", "revenue_share": "9", "version": 1},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    errors = {
+        label.contents[0].strip(): label.select_one(".field-error").get_text()
+        for label in soup(response).select("label")
+        if label.select_one(".field-error")
+    }
+    assert set(errors) == {"Name", "Revenue share"}
+    assert Account.objects.get(pk=firm.own.pk).version == 1
+
+
+def test_add_and_remove_a_person(as_role, firm):
+    c = as_role("manager")
+    assert (
+        c.post(
+            f"/accounts/{firm.own.pk}/people/new/", {"side": "customer", "name": "Mia Quality"}
+        ).status_code
+        == 302
+    )
+    mia = Person.objects.get(name="Mia Quality")
+    assert mia.account == firm.own
+    bad = c.post(
+        f"/accounts/{firm.own.pk}/people/new/", {"side": "customer", "name": "", "email": "nope"}
+    )
+    assert bad.status_code == 422
+    assert c.post(f"/accounts/people/{mia.pk}/delete/").status_code == 302
+    assert Person.objects.get(pk=mia.pk).is_deleted
+    people = soup(c.get(f"/accounts/{firm.own.pk}/")).select_one("#people").get_text()
+    assert "Mia Quality" not in people
+
+
+def test_diagnosis_report_in_the_web_app(as_role, firm):
+    c = as_role("analyst")
+    listing = soup(c.get("/diagnosis/"))
+    row = listing.select_one("table.list tbody tr").get_text(" ", strip=True)
+    assert "Published case" in row and " 13 " in f" {row} " and " 7 " in f" {row} "
+    report = c.get(f"/diagnosis/{firm.case.pk}/")
+    assert b"KAM unit 1" in report.content and report["Content-Type"].startswith("text/html")
+    xlsx = c.get(f"/diagnosis/{firm.case.pk}/xlsx/")
+    assert xlsx.content[:2] == b"PK" and "attachment" in xlsx["Content-Disposition"]
+    assert c.get(f"/diagnosis/{firm.case.pk}/pdf/").status_code == 404

@@ -7,6 +7,10 @@ import shutil
 
 import pytest
 
+# Playwright's sync API runs an event loop in the test thread; the tests' own database
+# work (fixtures) happens outside the browser calls, so Django's guard can stand down
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
     "--no-sandbox",

@@ -1,0 +1,71 @@
+"""The web app's main journeys in Chromium: log in, portfolio, account page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import PASSWORD, firm  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+SHOTS = Path(__file__).resolve().parents[2] / "kamkit-data" / "screenshots"
+
+
+def login(page, base: str, username: str) -> None:
+    page.goto(base + "/accounts/")
+    assert "/auth/login/" in page.url  # sent to log in first
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_director_login_portfolio_account(page, live_server, firm):  # noqa: F811
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(live_server.url + "/auth/login/")
+    page.fill("input[name=username]", "director")
+    page.fill("input[name=password]", "wrong")
+    page.click("button[type=submit]")
+    assert page.locator("[role=alert]").inner_text().startswith("That user name and password do not match")
+    login(page, live_server.url, "director")
+    assert page.url.endswith("/accounts/")
+    rows = page.locator("table.list tbody tr")
+    assert rows.count() == 2
+    page.screenshot(path=str(SHOTS / "portfolio.png"), full_page=True)
+    # typing in the search box filters through htmx, without a page load
+    page.fill("input[name=q]", "beta")
+    page.wait_for_function("document.querySelectorAll('table.list tbody tr').length === 1")
+    assert "q=beta" in page.url
+    page.locator("table.list a", has_text="Beta Energy").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Beta Energy"
+    assert "Decline" in page.locator("#phase").inner_text()
+    page.screenshot(path=str(SHOTS / "account.png"), full_page=True)
+
+
+def test_manager_edits_an_account_inline(page, live_server, firm):  # noqa: F811
+    login(page, live_server.url, "manager")
+    page.locator("table.list a", has_text="Alpha Motors").click()
+    page.wait_for_load_state()
+    page.locator("#edit summary").click()
+    page.fill("#account-form input[name=industry]", "electric vehicles")
+    page.click("#account-form button[type=submit]")
+    page.wait_for_selector("#account-form .ok")
+    assert "Saved." in page.locator("#account-form").inner_text()
+    page.reload()
+    assert "electric vehicles" in page.locator(".page-head").inner_text()
+
+
+def test_customer_lands_on_its_account(page, live_server, firm):  # noqa: F811
+    login(page, live_server.url, "customer")
+    assert page.url.endswith(f"/accounts/{firm.own.pk}/")
+    text = page.locator("main").inner_text()
+    assert "Price review due." not in text and "Maturity" in text
+    assert page.locator("nav a").all_inner_texts() == ["Our account", "API"]
+    page.goto(f"{live_server.url}/accounts/{firm.other.pk}/")
+    assert page.locator("h1").inner_text() == "Not found"
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/accounts/{firm.own.pk}/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    page.screenshot(path=str(SHOTS / "customer-phone.png"), full_page=True)

@@ -27,7 +27,11 @@ def test_director_login_portfolio_account(page, live_server, firm):  # noqa: F81
     page.fill("input[name=username]", "director")
     page.fill("input[name=password]", "wrong")
     page.click("button[type=submit]")
-    assert page.locator("[role=alert]").inner_text().startswith("That user name and password do not match")
+    assert (
+        page.locator("[role=alert]")
+        .inner_text()
+        .startswith("That user name and password do not match")
+    )
     login(page, live_server.url, "director")
     assert page.url.endswith("/accounts/")
     rows = page.locator("table.list tbody tr")

@@ -1,0 +1,100 @@
+"""kamkit user add / token create / demo, against the test database."""
+
+from __future__ import annotations
+
+from typer.testing import CliRunner
+
+from kamkit.cli import app
+from kamkit.web.users.models import ApiToken, Role, User
+
+runner = CliRunner()
+
+
+def test_user_add_with_role_and_password(firm):
+    result = runner.invoke(
+        app, ["user", "add", "kim", "--role", "ka_manager", "--password", "long-enough-pw"]
+    )
+    assert result.exit_code == 0, result.output
+    kim = User.objects.get(username="kim")
+    assert kim.role == Role.KA_MANAGER and kim.check_password("long-enough-pw")
+
+
+def test_customer_needs_an_existing_account(firm):
+    missing = runner.invoke(
+        app, ["user", "add", "c2", "--role", "customer", "--password", "long-enough-pw"]
+    )
+    assert missing.exit_code == 2 and "--account" in missing.stderr
+    wrong = runner.invoke(
+        app,
+        [
+            "user",
+            "add",
+            "c2",
+            "--role",
+            "customer",
+            "--account",
+            "9999",
+            "--password",
+            "long-enough-pw",
+        ],
+    )
+    assert wrong.exit_code == 2 and "no account with id 9999" in wrong.stderr
+    ok = runner.invoke(
+        app,
+        [
+            "user",
+            "add",
+            "c2",
+            "--role",
+            "customer",
+            "--account",
+            str(firm.own.pk),
+            "--password",
+            "long-enough-pw",
+        ],
+    )
+    assert ok.exit_code == 0 and User.objects.get(username="c2").account == firm.own
+
+
+def test_bad_role_weak_password_and_duplicate_are_refused(firm):
+    assert (
+        "is not a role"
+        in runner.invoke(app, ["user", "add", "x", "--role", "boss", "--password", "p"]).stderr
+    )
+    weak = runner.invoke(app, ["user", "add", "x", "--role", "analyst", "--password", "abc"])
+    assert weak.exit_code == 2 and weak.stderr.startswith("password:")
+    dup = runner.invoke(
+        app, ["user", "add", "manager", "--role", "analyst", "--password", "long-enough-pw"]
+    )
+    assert dup.exit_code == 2 and "already exists" in dup.stderr
+    assert not User.objects.filter(username="x").exists()
+
+
+def test_token_create_prints_a_working_token(firm, client):
+    result = runner.invoke(app, ["token", "create", "director"])
+    assert result.exit_code == 0
+    secret = result.stdout.strip()
+    assert ApiToken.authenticate(secret) == firm.users["director"]
+    assert client.get("/api/v1/accounts", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    unknown = runner.invoke(app, ["token", "create", "nobody"])
+    assert unknown.exit_code == 2 and "no active user" in unknown.stderr
+
+
+def test_demo_firm(db):
+    from kamkit.web.accounts.models import Account
+    from kamkit.web.demo import load_demo
+
+    counts = load_demo()
+    assert counts["accounts"] >= 40
+    assert set(Account.objects.values_list("phase", flat=True)) == {
+        "exploration",
+        "build_up",
+        "maturity",
+        "decline",
+    }
+    assert Account.objects.filter(phase_disagreement=True).exists()
+    for login in ("director", "manager", "analyst", "customer"):
+        assert User.objects.get(username=login).check_password("demo")
+    customer = User.objects.get(username="customer")
+    assert customer.account.ka_manager.username == "manager"
+    assert load_demo() == {}  # loading twice changes nothing

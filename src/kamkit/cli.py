@@ -100,6 +100,18 @@ def _write(content: str | bytes, output: Path | None) -> None:
     _err(f"Wrote {output}")
 
 
+def _show(renderable: Any, output: Path | None) -> None:
+    """A terminal table on the screen, or as plain text (160 columns) into a file."""
+    if output is None:
+        Console(soft_wrap=False).print(renderable)
+        return
+    import io
+
+    console = Console(record=True, width=160, file=io.StringIO())
+    console.print(renderable)
+    _write(console.export_text(), output)
+
+
 @diagnose_app.command("run", help="Diagnose the case in CASE (a kamkit_case YAML file).")
 def diagnose_run(
     case: Annotated[Path, typer.Argument(metavar="CASE.yaml", help="The case file.")],
@@ -115,12 +127,7 @@ def diagnose_run(
 
     result = _load(case)
     if format is Format.table:
-        if output is None:
-            Console(soft_wrap=False).print(render_terminal(result))
-            return
-        console = Console(record=True, width=160, file=open("/dev/null", "w"))  # noqa: SIM115
-        console.print(render_terminal(result))
-        _write(console.export_text(), output)
+        _show(render_terminal(result), output)
         return
     if format is Format.xlsx and output is None and sys.stdout.isatty():
         _err("--format xlsx writes a binary file: add --output FILE.xlsx")
@@ -146,13 +153,8 @@ def diagnose_compare(
 
     old_result, new_result = _load(old), _load(new)
     comparison = compare_waves(old_result, new_result)
-    if format is CompareFormat.table and output is None:
-        Console().print(render_comparison_terminal(comparison))
-        return
     if format is CompareFormat.table:
-        console = Console(record=True, width=160, file=open("/dev/null", "w"))  # noqa: SIM115
-        console.print(render_comparison_terminal(comparison))
-        _write(console.export_text(), output)
+        _show(render_comparison_terminal(comparison), output)
         return
     _write(render_comparison(comparison, format.value), output)
 

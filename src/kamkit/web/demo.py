@@ -167,7 +167,7 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
                 used.add(name)
                 break
         months = rnd.randint(*PHASE_AGE_MONTHS[phase])
-        # the demo manager runs eight accounts, two per phase
+        # the demo manager runs eight accounts (two per supplier-side phase)
         ka_manager = manager if i < 8 else managers[1 + i % (len(managers) - 1)]
         accounts.append(
             Account(

@@ -605,6 +605,31 @@ class _Reader:
                 out[practice] = level
         return out if ok else None
 
+    def entry_with_id(
+        self,
+        item: Any,
+        section: str,
+        index: int,
+        allowed: frozenset[str],
+        required: tuple[str, ...],
+        seen: dict[str, Any],
+        what: str,
+    ) -> tuple[Path_, str, dict[str, Any], str] | None:
+        """A list entry that must carry a new, valid ``id``: its path, field name, entries
+        and id, or None (with the problem reported)."""
+        path: Path_ = (section, index)
+        field = f"{section}[{_peek(item, 'id') or index}]"
+        entries = self.mapping(item, path, field, allowed=allowed, required=required)
+        if entries is None or "id" not in entries:
+            return None
+        eid = self.ident(entries["id"], (*path, "id"), f"{field}.id")
+        if eid is None:
+            return None
+        if eid in seen:
+            self.err((*path, "id"), f"{field}.id", f"duplicate {what} id '{eid}'")
+            return None
+        return path, field, entries, eid
+
     def units(self, value: Any) -> dict[str, Unit]:
         units: dict[str, Unit] = {}
         parents: dict[str, tuple[str, Path_, str]] = {}
@@ -628,17 +653,10 @@ class _Reader:
             )
         )
         for i, item in enumerate(items):
-            path: Path_ = ("units", i)
-            field = f"units[{_peek(item, 'id') or i}]"
-            entries = self.mapping(item, path, field, allowed=allowed, required=("id", "kind"))
-            if entries is None or "id" not in entries:
+            found = self.entry_with_id(item, "units", i, allowed, ("id", "kind"), units, "unit")
+            if found is None:
                 continue
-            uid = self.ident(entries["id"], (*path, "id"), f"{field}.id")
-            if uid is None:
-                continue
-            if uid in units:
-                self.err((*path, "id"), f"{field}.id", f"duplicate unit id '{uid}'")
-                continue
+            path, field, entries, uid = found
             kind = (
                 self.choice(
                     entries["kind"], (*path, "kind"), f"{field}.kind", UNIT_KINDS, "a unit kind"
@@ -758,17 +776,12 @@ class _Reader:
             return out
         allowed = frozenset(("id", "unit", "position", "tenure_years"))
         for i, item in enumerate(self.sequence(value, ("respondents",), "respondents")):
-            path: Path_ = ("respondents", i)
-            field = f"respondents[{_peek(item, 'id') or i}]"
-            entries = self.mapping(item, path, field, allowed=allowed, required=("id", "unit"))
-            if entries is None or "id" not in entries:
+            found = self.entry_with_id(
+                item, "respondents", i, allowed, ("id", "unit"), out, "respondent"
+            )
+            if found is None:
                 continue
-            rid = self.ident(entries["id"], (*path, "id"), f"{field}.id")
-            if rid is None:
-                continue
-            if rid in out:
-                self.err((*path, "id"), f"{field}.id", f"duplicate respondent id '{rid}'")
-                continue
+            path, field, entries, rid = found
             unit_ids: list[str] = []
             if "unit" in entries:
                 target = entries["unit"]

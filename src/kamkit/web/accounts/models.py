@@ -165,10 +165,16 @@ class Side(models.TextChoices):
     CUSTOMER = "customer", "Customer"
 
 
-class PersonQuerySet(TrackedQuerySet):
-    def visible_to(self, user: User) -> PersonQuerySet:
-        """People of the accounts ``user`` may see."""
+class AccountRecordQuerySet(TrackedQuerySet):
+    """Records that belong to an account: visible exactly when their account is. Every
+    per-account record (people, phases, and the relationship data to come) uses this."""
+
+    def visible_to(self, user: User) -> AccountRecordQuerySet:
         return self.alive().filter(account__in=Account.objects.visible_to(user).values("pk"))
+
+
+class PersonQuerySet(AccountRecordQuerySet):
+    """People of the accounts a user may see."""
 
 
 class Person(TrackedModel):

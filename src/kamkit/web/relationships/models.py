@@ -7,8 +7,8 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from kamkit.web.accounts.models import PHASE_CHOICES, Account, Person
-from kamkit.web.base import TrackedModel, TrackedQuerySet
+from kamkit.web.accounts.models import PHASE_CHOICES, Account, AccountRecordQuerySet, Person
+from kamkit.web.base import TrackedModel
 from kamkit.web.users.models import User
 
 
@@ -19,9 +19,8 @@ class PhaseSource(models.TextChoices):
     INFERRED = "inferred", "Inferred by kamkit"
 
 
-class PhaseRecordQuerySet(TrackedQuerySet):
-    def visible_to(self, user: User) -> PhaseRecordQuerySet:
-        return self.alive().filter(account__in=Account.objects.visible_to(user).values("pk"))
+class PhaseRecordQuerySet(AccountRecordQuerySet):
+    pass
 
 
 class PhaseRecord(TrackedModel):

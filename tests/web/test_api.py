@@ -177,3 +177,12 @@ def test_openapi_document(client, db):
     doc = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/accounts" in doc["paths"]
     assert "/api/v1/accounts/{account_id}/persons" in doc["paths"]
+
+
+def test_api_docs_page_loads_nothing_from_outside(client, db):
+    import re
+
+    html = client.get("/api/v1/docs").content.decode()
+    assert "swagger-ui-bundle.js" in html
+    external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
+    assert external == []

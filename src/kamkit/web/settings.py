@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves its bundled Swagger UI; without it the docs page would use a CDN
     "django_filters",
     "simple_history",
     "kamkit.web.users",

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import PASSWORD, firm  # noqa: F401  (fixture)
+from tests.web.conftest import PASSWORD, live_firm  # noqa: F401  (fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser]
 SHOTS = Path(__file__).resolve().parents[2] / "kamkit-data" / "screenshots"
 
 
@@ -21,7 +21,7 @@ def login(page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-def test_director_login_portfolio_account(page, live_server, firm):  # noqa: F811
+def test_director_login_portfolio_account(page, live_server, live_firm):  # noqa: F811
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(live_server.url + "/auth/login/")
     page.fill("input[name=username]", "director")
@@ -48,7 +48,7 @@ def test_director_login_portfolio_account(page, live_server, firm):  # noqa: F81
     page.screenshot(path=str(SHOTS / "account.png"), full_page=True)
 
 
-def test_manager_edits_an_account_inline(page, live_server, firm):  # noqa: F811
+def test_manager_edits_an_account_inline(page, live_server, live_firm):  # noqa: F811
     login(page, live_server.url, "manager")
     page.locator("table.list a", has_text="Alpha Motors").click()
     page.wait_for_load_state()
@@ -61,15 +61,15 @@ def test_manager_edits_an_account_inline(page, live_server, firm):  # noqa: F811
     assert "electric vehicles" in page.locator(".page-head").inner_text()
 
 
-def test_customer_lands_on_its_account(page, live_server, firm):  # noqa: F811
+def test_customer_lands_on_its_account(page, live_server, live_firm):  # noqa: F811
     login(page, live_server.url, "customer")
-    assert page.url.endswith(f"/accounts/{firm.own.pk}/")
+    assert page.url.endswith(f"/accounts/{live_firm.own.pk}/")
     text = page.locator("main").inner_text()
     assert "Price review due." not in text and "Maturity" in text
     assert page.locator("nav a").all_inner_texts() == ["Our account", "API"]
-    page.goto(f"{live_server.url}/accounts/{firm.other.pk}/")
+    page.goto(f"{live_server.url}/accounts/{live_firm.other.pk}/")
     assert page.locator("h1").inner_text() == "Not found"
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/accounts/{firm.own.pk}/")
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
     page.screenshot(path=str(SHOTS / "customer-phone.png"), full_page=True)

@@ -24,6 +24,7 @@ class Firm:
     own_person: Person
     other_person: Person
     case: DiagnosisCase
+    records: dict  # one record of each relational kind on the own account
 
 
 def make_user(username: str, role: str, **extra) -> User:
@@ -35,6 +36,17 @@ def make_user(username: str, role: str, **extra) -> User:
 
 @pytest.fixture
 def firm(db) -> Firm:
+    return build_firm()
+
+
+@pytest.fixture
+def live_firm(transactional_db) -> Firm:
+    """The same firm for tests against a live server: committed, not inside a test
+    transaction the server thread would trip over."""
+    return build_firm()
+
+
+def build_firm() -> Firm:
     unit = KAMUnit.objects.create(name="Automotive KAM")
     team = KAMUnit.objects.create(name="OEM team", parent=unit)
     manager = make_user("manager", Role.KA_MANAGER)
@@ -80,17 +92,41 @@ def firm(db) -> Firm:
     }
     from pathlib import Path
 
+    from kamkit.web.relationships.models import (
+        CommunicationPreference,
+        Interaction,
+        JointInitiative,
+        Problem,
+        Pulse,
+    )
+
     text = (Path(__file__).resolve().parents[2] / "examples" / "published-case.yaml").read_text()
     case = DiagnosisCase.objects.create(title="Published case", source_yaml=text)
-    return Firm(
-        users,
-        own.refresh_from_db() or Account.objects.get(pk=own.pk),
-        other,
-        deleted,
-        own_person,
-        other_person,
-        case,
+    chris = Person.objects.create(
+        account=own, side=Side.CUSTOMER, name="Chris Customer", user=users["customer"]
     )
+    internal_call = Interaction.objects.create(
+        account=own,
+        channel="phone",
+        initiated_by="supplier",
+        two_way=False,
+        summary="Internal prep call notes",
+    )
+    internal_call.participants.set([own_person])
+    records = {
+        "interactions": internal_call,
+        "initiatives": JointInitiative.objects.create(account=own, title="Joint pilot line"),
+        "problems": Problem.objects.create(
+            account=own, title="Late deliveries", raised_by="customer"
+        ),
+        "pulses": Pulse.objects.create(account=own, person=chris, communication=5, trust=6),
+        "preferences": CommunicationPreference.objects.create(
+            account=own, person=chris, channels=["video"]
+        ),
+        "chris": chris,
+    }
+    own = Account.objects.get(pk=own.pk)
+    return Firm(users, own, other, deleted, own_person, other_person, case, records)
 
 
 ROLES = ["anonymous", "admin", "director", "manager", "analyst", "partner", "customer"]

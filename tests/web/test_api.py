@@ -100,7 +100,7 @@ def test_persons_crud_with_version(client, firm, bearer):
     assert created.status_code == 201
     pid = created.json()["id"]
     listing = call(client, "get", base, h).json()
-    assert listing["count"] == 3 and {"items", "count", "limit", "offset"} <= set(listing)
+    assert listing["count"] == 4 and {"items", "count", "limit", "offset"} <= set(listing)
     assert (
         call(
             client, "patch", f"{base}/{pid}", h, {"version": 1, "role": "lead engineer"}

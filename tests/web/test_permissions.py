@@ -147,6 +147,75 @@ API = {
 }
 
 
+def _family_rules() -> dict:
+    """The relational records: supplier roles write, a customer reads what is shared and
+    creates what SPEC §2.7 allows (not interactions; pulses and preferences for itself)."""
+    rules = {}
+    bodies = {
+        "interactions": (
+            lambda f: {"channel": "phone", "initiated_by": "supplier", "two_way": False},
+            lambda f: {"version": 1, "summary": "Notes"},
+        ),
+        "initiatives": (
+            lambda f: {"title": "Co-designed service"},
+            lambda f: {"version": 1, "goal": "Faster"},
+        ),
+        "problems": (
+            lambda f: {"title": "Invoices wrong", "raised_by": "supplier"},
+            lambda f: {"version": 1, "outcome": "Fixed"},
+        ),
+        "pulses": (
+            lambda f: {"person": f.records["chris"].pk, "communication": 6},
+            lambda f: {"version": 1, "trust": 7},
+        ),
+        "preferences": (
+            lambda f: {
+                "person": f.records["chris"].pk,
+                "channels": ["phone"],
+                "ideal_min": 1,
+                "ideal_max": 4,
+            },
+            lambda f: {"version": 1, "ideal_max": 6},
+        ),
+    }
+    customer = {  # list, get, create, update, delete
+        "interactions": (200, 404, 403, 404, 404),  # the internal call is not shared
+        "initiatives": (200, 200, 201, 403, 403),
+        "problems": (200, 200, 201, 403, 403),
+        "pulses": (200, 200, 201, 200, 403),
+        "preferences": (200, 200, 201, 200, 403),
+    }
+    for fam, (create_body, patch_body) in bodies.items():
+        own = lambda f: {"account_id": f.own.pk}  # noqa: E731
+        rec = lambda f, fam=fam: {"account_id": f.own.pk, "record_id": f.records[fam].pk}  # noqa: E731
+        c = customer[fam]
+        rules[f"api:list_{fam}"] = ("get", own, None, row(401, 200, 200, 200, 404, 404, c[0]))
+        rules[f"api:get_{fam}"] = ("get", rec, None, row(401, 200, 200, 200, 404, 404, c[1]))
+        rules[f"api:create_{fam}"] = (
+            "post",
+            own,
+            create_body,
+            row(401, 201, 201, 201, 404, 404, c[2]),
+        )
+        rules[f"api:update_{fam}"] = (
+            "patch",
+            rec,
+            patch_body,
+            row(401, 200, 200, 200, 404, 404, c[3]),
+        )
+        rules[f"api:delete_{fam}"] = ("delete", rec, None, row(401, 204, 204, 204, 404, 404, c[4]))
+    rules["api:move_problem_stage"] = (
+        "post",
+        lambda f: {"account_id": f.own.pk, "record_id": f.records["problems"].pk},
+        lambda f: {"stage": "jointly_defined"},
+        row(401, 200, 200, 200, 404, 404, 403),
+    )
+    return rules
+
+
+API.update(_family_rules())
+
+
 def _route_names() -> set[str]:
     names: set[str] = set()
 

@@ -108,6 +108,9 @@ else:
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",
             },
+            # tests use a file too, not SQLite's in-memory database: with a file each
+            # thread of a live test server gets its own connection, as in production
+            "TEST": {"NAME": DATA_DIR / "test.sqlite3"},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -3,13 +3,16 @@ problems, pulses and preferences come with issue 4."""
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from kamkit.core import relationships as rules
 from kamkit.web.accounts.models import PHASE_CHOICES, Account, AccountRecordQuerySet, Person
 from kamkit.web.base import TrackedModel
-from kamkit.web.users.models import User
+from kamkit.web.users.models import Role, User
 
 
 class PhaseSource(models.TextChoices):
@@ -50,3 +53,255 @@ class PhaseRecord(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.phase} ({self.source}, {self.recorded_on})"
+
+
+# -- the three relational processes (issue 4) ------------------------------------------------
+
+
+def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(v, v.replace("_", " ").capitalize()) for v in values]
+
+
+class SharedRecordQuerySet(AccountRecordQuerySet):
+    """Per-account records a customer user sees only when shared with the customer."""
+
+    shared_field = "shared"
+
+    def visible_to(self, user: User) -> SharedRecordQuerySet:
+        qs = super().visible_to(user)
+        if user.is_authenticated and user.role == Role.CUSTOMER:
+            qs = qs.filter(**{self.shared_field: True})
+        return qs
+
+
+class OwnRecordQuerySet(AccountRecordQuerySet):
+    """Per-account records a customer user sees only when they are its own."""
+
+    def visible_to(self, user: User) -> OwnRecordQuerySet:
+        qs = super().visible_to(user)
+        if user.is_authenticated and user.role == Role.CUSTOMER:
+            qs = qs.filter(person__user=user)
+        return qs
+
+
+class InteractionQuerySet(SharedRecordQuerySet):
+    shared_field = "shared_with_customer"
+
+
+class JointInitiative(TrackedModel):
+    """A joint value initiative: what both sides put in and what each gets out."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="initiatives")
+    title = models.CharField(max_length=200)
+    goal = models.TextField(blank=True)
+    status = models.CharField(
+        max_length=20, choices=_choices(rules.INITIATIVE_STATUSES), default="proposed"
+    )
+    supplier_owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    customer_owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    supplier_effort_days = models.DecimalField(
+        max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    customer_effort_days = models.DecimalField(
+        max_digits=8, decimal_places=1, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    supplier_money = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    customer_money = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
+    supplier_know_how = models.TextField(blank=True)
+    customer_know_how = models.TextField(blank=True)
+    expected_value_customer = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    expected_value_supplier = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    realized_value_customer = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    realized_value_supplier = models.DecimalField(
+        max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    value_note = models.TextField(blank=True)
+    due_date = models.DateField(null=True, blank=True)
+    shared = models.BooleanField(default=True)
+    history = HistoricalRecords()
+    objects = SharedRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["account", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def clean(self) -> None:
+        errors = rules.check_initiative(
+            status=self.status,
+            realized_value_customer=self.realized_value_customer,
+            realized_value_supplier=self.realized_value_supplier,
+            expected_value_customer=self.expected_value_customer,
+            expected_value_supplier=self.expected_value_supplier,
+        )
+        for field in ("supplier_owner", "customer_owner"):
+            owner = getattr(self, field)
+            side = field.split("_")[0]
+            if owner is not None and (owner.account_id != self.account_id or owner.side != side):
+                errors[field] = f"must be a {side}-side person of this account"
+        if errors:
+            raise ValidationError(errors)
+
+
+class Problem(TrackedModel):
+    """A problem solved jointly: each side's framing, its stages with their dates."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="problems")
+    title = models.CharField(max_length=200)
+    raised_by = models.CharField(max_length=10, choices=_choices(rules.SIDES))
+    raised_on = models.DateField(default=timezone.localdate)
+    supplier_framing = models.TextField(blank=True)
+    customer_framing = models.TextField(blank=True)
+    stage = models.CharField(
+        max_length=20, choices=_choices(rules.PROBLEM_STAGES), default="reported"
+    )
+    participants = models.ManyToManyField(Person, blank=True, related_name="problems")
+    outcome = models.TextField(blank=True)
+    lessons = models.TextField(blank=True, help_text="What both sides learned (shared knowledge).")
+    shared = models.BooleanField(default=True)
+    history = HistoricalRecords()
+    objects = SharedRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-raised_on", "-pk"]
+        indexes = [models.Index(fields=["account", "stage"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProblemStageChange(models.Model):
+    """When a problem reached a stage (the date of every change is kept)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="stage_changes")
+    stage = models.CharField(max_length=20, choices=_choices(rules.PROBLEM_STAGES))
+    changed_on = models.DateField(default=timezone.localdate)
+    changed_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["changed_on", "pk"]
+
+
+class Interaction(TrackedModel):
+    """A communication event between the two sides."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="interactions")
+    occurred_at = models.DateTimeField(default=timezone.now)
+    channel = models.CharField(max_length=20, choices=_choices(rules.CHANNELS))
+    initiated_by = models.CharField(max_length=10, choices=_choices(rules.SIDES))
+    two_way = models.BooleanField(default=True, help_text="A dialogue, not a broadcast.")
+    formality = models.CharField(max_length=10, choices=_choices(rules.FORMALITY), default="formal")
+    content = models.CharField(
+        max_length=20, choices=_choices(rules.CONTENT), default="operational"
+    )
+    participants = models.ManyToManyField(Person, blank=True, related_name="interactions")
+    summary = models.TextField(blank=True)
+    initiative = models.ForeignKey(
+        JointInitiative,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="interactions",
+    )
+    problem = models.ForeignKey(
+        Problem, null=True, blank=True, on_delete=models.SET_NULL, related_name="interactions"
+    )
+    shared_with_customer = models.BooleanField(default=False)
+    logged_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords(m2m_fields=[participants])
+    objects = InteractionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["account", "occurred_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} on {self.occurred_at:%Y-%m-%d}"
+
+
+class Pulse(TrackedModel):
+    """A person's 1–7 ratings of the three processes, satisfaction and trust."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="pulses")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="pulses")
+    rated_on = models.DateField(default=timezone.localdate)
+    communication = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    co_creation = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    problem_solving = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    trust = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    comment = models.TextField(blank=True)
+    history = HistoricalRecords()
+    objects = OwnRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-rated_on", "-pk"]
+
+    @property
+    def side(self) -> str:
+        return self.person.side
+
+    def clean(self) -> None:
+        errors = rules.check_pulse({item: getattr(self, item) for item in rules.PULSE_ITEMS})
+        if self.person_id and self.person.account_id != self.account_id:
+            errors["person"] = "must be a person of this account"
+        if errors:
+            raise ValidationError(errors)
+
+
+class CommunicationPreference(TrackedModel):
+    """Preferred channels and the ideal contact band per 30 days, for a person or the
+    whole account (``person`` empty)."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="preferences")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="preferences"
+    )
+    channels = models.JSONField(default=list, blank=True)
+    ideal_min = models.PositiveSmallIntegerField(default=2)
+    ideal_max = models.PositiveSmallIntegerField(default=8)
+    history = HistoricalRecords()
+    objects = OwnRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["person_id", "-pk"]
+
+    def clean(self) -> None:
+        channels = self.channels if isinstance(self.channels, list) else []
+        errors = rules.check_preference(
+            channels=channels, ideal_min=self.ideal_min, ideal_max=self.ideal_max
+        )
+        if not isinstance(self.channels, list):
+            errors["channels"] = "expected a list of channels"
+        if self.person_id and self.person.account_id != self.account_id:
+            errors["person"] = "must be a person of this account"
+        if errors:
+            raise ValidationError(errors)

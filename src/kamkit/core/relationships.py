@@ -1,0 +1,121 @@
+"""The relational records of a key account (SPEC §2.1): vocabularies and the rules a
+record must satisfy, as plain functions returning ``{field: message}`` (empty when valid).
+The web layer calls these from its models' ``clean()``; a notebook can call them too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+CHANNELS: tuple[str, ...] = (
+    "in_person",
+    "video",
+    "phone",
+    "email",
+    "messaging",
+    "social",
+    "letter",
+    "event",
+)
+SIDES: tuple[str, ...] = ("supplier", "customer")
+FORMALITY: tuple[str, ...] = ("formal", "informal")
+CONTENT: tuple[str, ...] = ("strategic", "operational", "social")
+INITIATIVE_STATUSES: tuple[str, ...] = ("proposed", "agreed", "in_delivery", "realized", "dropped")
+PROBLEM_STAGES: tuple[str, ...] = (
+    "reported",
+    "jointly_defined",
+    "solution_designed",
+    "deployed",
+    "supported",
+    "closed",
+)
+PULSE_ITEMS: tuple[str, ...] = (
+    "communication",
+    "co_creation",
+    "problem_solving",
+    "satisfaction",
+    "trust",
+)
+RATING_MIN, RATING_MAX = 1, 7
+
+
+def check_interaction(*, two_way: bool, participant_sides: Iterable[str]) -> dict[str, str]:
+    """A two-way interaction is a dialogue: it needs someone from the customer's side."""
+    sides = set(participant_sides)
+    errors = {}
+    if two_way and "customer" not in sides:
+        errors["two_way"] = (
+            "a two-way interaction needs at least one participant from the customer's side; "
+            "add one, or untick two-way if it was a one-way message"
+        )
+    return errors
+
+
+def check_initiative(
+    *,
+    status: str,
+    realized_value_customer: float | None,
+    realized_value_supplier: float | None,
+    expected_value_customer: float | None = None,
+    expected_value_supplier: float | None = None,
+) -> dict[str, str]:
+    """Realized value belongs to a realized initiative; values are never negative."""
+    errors = {}
+    realized = [v for v in (realized_value_customer, realized_value_supplier) if v is not None]
+    if realized and status != "realized":
+        errors["status"] = (
+            f"realized value is recorded but the status is '{status}'; set the status to "
+            "'realized', or clear the realized value"
+        )
+    for name, value in (
+        ("expected_value_customer", expected_value_customer),
+        ("expected_value_supplier", expected_value_supplier),
+        ("realized_value_customer", realized_value_customer),
+        ("realized_value_supplier", realized_value_supplier),
+    ):
+        if value is not None and value < 0:
+            errors[name] = "a value cannot be negative"
+    return errors
+
+
+def check_stage_move(current: str, new: str) -> str | None:
+    """A problem moves forward through its stages (any number at once), never back; a
+    closed problem stays closed. Returns the problem in words, or None when allowed."""
+    if new not in PROBLEM_STAGES:
+        return f"'{new}' is not a stage; expected one of: {', '.join(PROBLEM_STAGES)}"
+    if current == "closed":
+        return "the problem is closed; raise a new problem instead"
+    if PROBLEM_STAGES.index(new) <= PROBLEM_STAGES.index(current):
+        return f"a problem moves forward: it is '{current}', so '{new}' is not a next stage"
+    return None
+
+
+def next_stage(current: str) -> str | None:
+    """The stage a one-click move goes to (None when closed)."""
+    i = PROBLEM_STAGES.index(current)
+    return PROBLEM_STAGES[i + 1] if i + 1 < len(PROBLEM_STAGES) else None
+
+
+def check_pulse(ratings: dict[str, int | None]) -> dict[str, str]:
+    """A pulse rates at least one item, each on the 1–7 scale."""
+    errors = {}
+    given = {k: v for k, v in ratings.items() if v is not None}
+    if not given:
+        errors["communication"] = "rate at least one of: " + ", ".join(PULSE_ITEMS)
+    for item, value in given.items():
+        if not RATING_MIN <= value <= RATING_MAX:
+            errors[item] = f"{value} is off the scale; rate from {RATING_MIN} to {RATING_MAX}"
+    return errors
+
+
+def check_preference(*, channels: Iterable[str], ideal_min: int, ideal_max: int) -> dict[str, str]:
+    """Known channels; a contact band of 0 ≤ min ≤ max interactions per 30 days."""
+    errors = {}
+    unknown = [c for c in channels if c not in CHANNELS]
+    if unknown:
+        errors["channels"] = f"unknown channel(s) {', '.join(unknown)}; use: {', '.join(CHANNELS)}"
+    if ideal_min < 0:
+        errors["ideal_min"] = "cannot be negative"
+    if ideal_max < ideal_min:
+        errors["ideal_max"] = f"must be at least the minimum ({ideal_min})"
+    return errors

@@ -1,0 +1,339 @@
+"""/api/v1/accounts/{id}/interactions, initiatives, problems, pulses, preferences.
+
+One factory builds the five families' list/create/read/change/delete operations, so the
+rules of access, versions and validation are written once:
+
+- reading follows the model's ``visible_to`` (a customer sees what is shared with it, and
+  only its own pulses and preferences);
+- the supplier side writes where ``can(user, "change", account)``;
+- a customer may raise problems, propose initiatives, and rate pulses and set preferences
+  for itself (SPEC §2.7), nothing else, and never internal values.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError as ModelValidationError
+from django.db import models, transaction
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+from ninja.errors import HttpError
+
+from kamkit.core import relationships as rules
+from kamkit.web.accounts.api import _model_errors, _page, _visible_account
+from kamkit.web.accounts.models import Account, Person, can
+from kamkit.web.base import save_versioned, soft_delete
+from kamkit.web.users.models import Role, User
+
+from . import schemas as s
+from .models import (
+    CommunicationPreference,
+    Interaction,
+    JointInitiative,
+    Problem,
+    ProblemStageChange,
+    Pulse,
+)
+
+router = Router(tags=["relationship records"])
+
+
+def _field_error(field_name: str, message: str) -> HttpError:
+    err = HttpError(422, f"{field_name}: {message}")
+    err.errors = [{"field": field_name, "message": message}]  # type: ignore[attr-defined]
+    return err
+
+
+@dataclass
+class Family:
+    path: str
+    model: type[models.Model]
+    schema_in: type[Schema]
+    schema_patch: type[Schema]
+    schema_out: type[Schema]
+    person_fields: tuple[str, ...] = ()
+    m2m_fields: tuple[str, ...] = ()
+    record_fields: dict[str, type[models.Model]] = field(default_factory=dict)
+    prefetch: tuple[str, ...] = ()
+    customer_creates: bool = False
+    customer_changes_own: bool = False
+    customer_rules: Callable[[dict[str, Any], User], dict[str, Any]] | None = None
+    check: Callable[[dict[str, Any]], dict[str, str]] | None = None
+
+
+def _own_person(data: dict[str, Any], user: User) -> dict[str, Any]:
+    person = data.get("person")
+    if person is None or person.user_id != user.pk:
+        raise _field_error("person", "a customer rates and sets preferences for itself only")
+    return data
+
+
+def _customer_problem(data: dict[str, Any], user: User) -> dict[str, Any]:
+    return {**data, "raised_by": "customer", "shared": True, "supplier_framing": ""}
+
+
+def _customer_initiative(data: dict[str, Any], user: User) -> dict[str, Any]:
+    for name in (
+        "realized_value_customer",
+        "realized_value_supplier",
+        "supplier_money",
+        "supplier_effort_days",
+        "supplier_know_how",
+        "supplier_owner",
+    ):
+        data.pop(name, None)
+    return {**data, "status": "proposed", "shared": True}
+
+
+def _interaction_check(data: dict[str, Any]) -> dict[str, str]:
+    participants = data.get("participants")
+    if participants is None:
+        return {}
+    return rules.check_interaction(
+        two_way=data.get("two_way", True), participant_sides=[p.side for p in participants]
+    )
+
+
+FAMILIES = [
+    Family(
+        "interactions",
+        Interaction,
+        s.InteractionIn,
+        s.InteractionPatch,
+        s.InteractionOut,
+        m2m_fields=("participants",),
+        record_fields={"initiative": JointInitiative, "problem": Problem},
+        prefetch=("participants",),
+        check=_interaction_check,
+    ),
+    Family(
+        "initiatives",
+        JointInitiative,
+        s.InitiativeIn,
+        s.InitiativePatch,
+        s.InitiativeOut,
+        person_fields=("supplier_owner", "customer_owner"),
+        customer_creates=True,
+        customer_rules=_customer_initiative,
+    ),
+    Family(
+        "problems",
+        Problem,
+        s.ProblemIn,
+        s.ProblemPatch,
+        s.ProblemOut,
+        m2m_fields=("participants",),
+        prefetch=("participants", "stage_changes"),
+        customer_creates=True,
+        customer_rules=_customer_problem,
+    ),
+    Family(
+        "pulses",
+        Pulse,
+        s.PulseIn,
+        s.PulsePatch,
+        s.PulseOut,
+        person_fields=("person",),
+        prefetch=("person",),
+        customer_creates=True,
+        customer_changes_own=True,
+        customer_rules=_own_person,
+    ),
+    Family(
+        "preferences",
+        CommunicationPreference,
+        s.PreferenceIn,
+        s.PreferencePatch,
+        s.PreferenceOut,
+        person_fields=("person",),
+        customer_creates=True,
+        customer_changes_own=True,
+        customer_rules=_own_person,
+    ),
+]
+
+
+def _resolve(fam: Family, account: Account, data: dict[str, Any]) -> tuple[dict, dict]:
+    """Turn ids into this account's objects; a wrong id is named as the field's error."""
+    out = dict(data)
+    m2m: dict[str, list] = {}
+    for name in fam.person_fields:
+        if name in out and out[name] is not None:
+            person = Person.objects.alive().filter(pk=out[name], account=account).first()
+            if person is None:
+                raise _field_error(name, f"no person with id {out[name]} on this account")
+            out[name] = person
+    for name, model in fam.record_fields.items():
+        if name in out and out[name] is not None:
+            obj = model.objects.alive().filter(pk=out[name], account=account).first()
+            if obj is None:
+                raise _field_error(name, f"no {name} with id {out[name]} on this account")
+            out[name] = obj
+    for name in fam.m2m_fields:
+        if name in out:
+            ids = out.pop(name) or []
+            people = list(Person.objects.alive().filter(pk__in=ids, account=account))
+            missing = sorted(set(ids) - {p.pk for p in people})
+            if missing:
+                raise _field_error(name, f"no person with id {missing[0]} on this account")
+            m2m[name] = people
+    return out, m2m
+
+
+def _may_create(user: User, account: Account, fam: Family) -> bool:
+    if user.role == Role.CUSTOMER:
+        return fam.customer_creates and user.account_id == account.pk
+    return can(user, "change", account)
+
+
+def _may_change(user: User, account: Account, fam: Family, obj: models.Model) -> bool:
+    if user.role == Role.CUSTOMER:
+        person = getattr(obj, "person", None)
+        return fam.customer_changes_own and person is not None and person.user_id == user.pk
+    return can(user, "change", account)
+
+
+def _build(fam: Family) -> None:
+    model, path = fam.model, fam.path
+    item = f"/{{int:account_id}}/{path}/{{int:record_id}}"
+
+    def visible(request: HttpRequest, account: Account):
+        return (
+            model.objects.visible_to(request.auth)
+            .filter(account=account)
+            .prefetch_related(*fam.prefetch)
+        )
+
+    def one(request: HttpRequest, account_id: int, record_id: int):
+        account = _visible_account(request, account_id)
+        return account, get_object_or_404(visible(request, account), pk=record_id)
+
+    def list_records(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+        limit, offset = _page(limit, offset)
+        account = _visible_account(request, account_id)
+        qs = visible(request, account)
+        items = [fam.schema_out.from_orm(r).model_dump() for r in qs[offset : offset + limit]]
+        return {"items": items, "count": qs.count(), "limit": limit, "offset": offset}
+
+    def create_record(request: HttpRequest, account_id: int, payload: fam.schema_in):  # type: ignore[name-defined]
+        account = _visible_account(request, account_id)
+        user = request.auth
+        if not _may_create(user, account, fam):
+            raise HttpError(403, f"you may not add {path} to this account")
+        data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
+        if user.role == Role.CUSTOMER and fam.customer_rules:
+            data = fam.customer_rules(data, user)
+        data = {k: v for k, v in data.items() if v is not None or k in fam.person_fields}
+        if fam.check and (errors := fam.check({**data, **m2m})):
+            raise _model_errors(ModelValidationError(errors))
+        obj = model(account=account, **data)
+        try:
+            obj.full_clean()
+        except ModelValidationError as exc:
+            raise _model_errors(exc) from None
+        with transaction.atomic():
+            obj.save()
+            for name, people in m2m.items():
+                getattr(obj, name).set(people)
+            if isinstance(obj, Problem):
+                ProblemStageChange.objects.create(
+                    problem=obj, stage=obj.stage, changed_on=obj.raised_on, changed_by=user
+                )
+        return Status(201, obj)
+
+    def get_record(request: HttpRequest, account_id: int, record_id: int):
+        _, obj = one(request, account_id, record_id)
+        return fam.schema_out.from_orm(obj).model_dump()
+
+    def update_record(
+        request: HttpRequest, account_id: int, record_id: int, payload: fam.schema_patch
+    ):  # type: ignore[name-defined]
+        account, obj = one(request, account_id, record_id)
+        if not _may_change(request.auth, account, fam, obj):
+            raise HttpError(403, f"you may not change these {path}")
+        data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
+        version = data.pop("version")
+        if request.auth.role == Role.CUSTOMER and fam.customer_rules:
+            data = fam.customer_rules(
+                {**data, "person": data.get("person", getattr(obj, "person", None))}, request.auth
+            )
+        if fam.check:
+            current = {"two_way": getattr(obj, "two_way", True)}
+            if "participants" not in m2m and "participants" in fam.m2m_fields:
+                current["participants"] = list(obj.participants.all())
+            if errors := fam.check({**current, **data, **m2m}):
+                raise _model_errors(ModelValidationError(errors))
+        try:
+            with transaction.atomic():
+                save_versioned(obj, data, version)
+                for name, people in m2m.items():
+                    getattr(obj, name).set(people)
+        except ModelValidationError as exc:
+            raise _model_errors(exc) from None
+        return fam.schema_out.from_orm(obj).model_dump()
+
+    def delete_record(request: HttpRequest, account_id: int, record_id: int):
+        account, obj = one(request, account_id, record_id)
+        if request.auth.role == Role.CUSTOMER or not can(request.auth, "change", account):
+            raise HttpError(403, f"you may not delete these {path}")
+        soft_delete(obj)
+        return Status(204, None)
+
+    collection = f"/{{int:account_id}}/{path}"
+    router.get(
+        collection, url_name=f"list_{path}", operation_id=f"list_{path}", summary=f"List {path}"
+    )(list_records)
+    router.post(
+        collection,
+        url_name=f"create_{path}",
+        operation_id=f"create_{path}",
+        response={201: fam.schema_out},
+        summary=f"Add to {path}",
+    )(create_record)
+    router.get(item, url_name=f"get_{path}", operation_id=f"get_{path}", summary=f"One of {path}")(
+        get_record
+    )
+    router.patch(
+        item,
+        url_name=f"update_{path}",
+        operation_id=f"update_{path}",
+        summary=f"Change one of {path} (with version)",
+    )(update_record)
+    router.delete(
+        item,
+        url_name=f"delete_{path}",
+        operation_id=f"delete_{path}",
+        response={204: None},
+        summary=f"Delete one of {path} (restorable)",
+    )(delete_record)
+
+
+for _family in FAMILIES:
+    _build(_family)
+
+
+@router.post(
+    "/{int:account_id}/problems/{int:record_id}/stage",
+    url_name="move_problem_stage",
+    response=s.ProblemOut,
+    summary="Move a problem to a later stage; the date is kept",
+)
+def move_problem_stage(request: HttpRequest, account_id: int, record_id: int, payload: s.StageMove):
+    account = _visible_account(request, account_id)
+    problem = get_object_or_404(
+        Problem.objects.visible_to(request.auth).filter(account=account), pk=record_id
+    )
+    if request.auth.role == Role.CUSTOMER or not can(request.auth, "change", account):
+        raise HttpError(403, "you may not move this problem")
+    if message := rules.check_stage_move(problem.stage, payload.stage):
+        raise _field_error("stage", message)
+    on = payload.on or timezone.localdate()
+    with transaction.atomic():
+        save_versioned(problem, {"stage": payload.stage}, problem.version)
+        ProblemStageChange.objects.create(
+            problem=problem, stage=payload.stage, changed_on=on, changed_by=request.auth
+        )
+    return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)

@@ -1,0 +1,215 @@
+"""API shapes of the relational records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from kamkit.core import relationships as rules
+
+CHANNEL = "^(" + "|".join(rules.CHANNELS) + ")$"
+SIDE = "^(supplier|customer)$"
+RATING = Field(None, ge=1, le=7)
+
+
+class InteractionOut(Schema):
+    id: int
+    version: int
+    account: int = Field(..., alias="account_id")
+    occurred_at: dt.datetime
+    channel: str
+    initiated_by: str
+    two_way: bool
+    formality: str
+    content: str
+    participants: list[int]
+    summary: str
+    initiative: int | None = Field(None, alias="initiative_id")
+    problem: int | None = Field(None, alias="problem_id")
+    shared_with_customer: bool
+
+    @staticmethod
+    def resolve_participants(obj) -> list[int]:
+        return [p.pk for p in obj.participants.all()]
+
+
+class InteractionIn(Schema):
+    occurred_at: dt.datetime | None = None
+    channel: str = Field(..., pattern=CHANNEL)
+    initiated_by: str = Field(..., pattern=SIDE)
+    two_way: bool = True
+    formality: str = Field("formal", pattern="^(formal|informal)$")
+    content: str = Field("operational", pattern="^(strategic|operational|social)$")
+    participants: list[int] = []
+    summary: str = ""
+    initiative: int | None = None
+    problem: int | None = None
+    shared_with_customer: bool = False
+
+
+class InteractionPatch(InteractionIn):
+    version: int = Field(..., ge=1)
+    channel: str | None = Field(None, pattern=CHANNEL)
+    initiated_by: str | None = Field(None, pattern=SIDE)
+    two_way: bool | None = None
+    formality: str | None = Field(None, pattern="^(formal|informal)$")
+    content: str | None = Field(None, pattern="^(strategic|operational|social)$")
+    participants: list[int] | None = None
+    summary: str | None = None
+    shared_with_customer: bool | None = None
+
+
+class InitiativeOut(Schema):
+    id: int
+    version: int
+    account: int = Field(..., alias="account_id")
+    title: str
+    goal: str
+    status: str
+    supplier_owner: int | None = Field(None, alias="supplier_owner_id")
+    customer_owner: int | None = Field(None, alias="customer_owner_id")
+    supplier_effort_days: Decimal | None
+    customer_effort_days: Decimal | None
+    supplier_money: Decimal | None
+    customer_money: Decimal | None
+    supplier_know_how: str
+    customer_know_how: str
+    expected_value_customer: Decimal | None
+    expected_value_supplier: Decimal | None
+    realized_value_customer: Decimal | None
+    realized_value_supplier: Decimal | None
+    value_note: str
+    due_date: dt.date | None
+    shared: bool
+
+
+class InitiativeIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    goal: str = ""
+    status: str = Field("proposed", pattern="^(" + "|".join(rules.INITIATIVE_STATUSES) + ")$")
+    supplier_owner: int | None = None
+    customer_owner: int | None = None
+    supplier_effort_days: Decimal | None = Field(None, ge=0)
+    customer_effort_days: Decimal | None = Field(None, ge=0)
+    supplier_money: Decimal | None = Field(None, ge=0)
+    customer_money: Decimal | None = Field(None, ge=0)
+    supplier_know_how: str = ""
+    customer_know_how: str = ""
+    expected_value_customer: Decimal | None = None
+    expected_value_supplier: Decimal | None = None
+    realized_value_customer: Decimal | None = None
+    realized_value_supplier: Decimal | None = None
+    value_note: str = ""
+    due_date: dt.date | None = None
+    shared: bool = True
+
+
+class InitiativePatch(InitiativeIn):
+    version: int = Field(..., ge=1)
+    title: str | None = Field(None, min_length=1, max_length=200)
+    status: str | None = Field(None, pattern="^(" + "|".join(rules.INITIATIVE_STATUSES) + ")$")
+
+
+class ProblemOut(Schema):
+    id: int
+    version: int
+    account: int = Field(..., alias="account_id")
+    title: str
+    raised_by: str
+    raised_on: dt.date
+    supplier_framing: str
+    customer_framing: str
+    stage: str
+    stage_dates: dict[str, dt.date]
+    participants: list[int]
+    outcome: str
+    lessons: str
+    shared: bool
+
+    @staticmethod
+    def resolve_participants(obj) -> list[int]:
+        return [p.pk for p in obj.participants.all()]
+
+    @staticmethod
+    def resolve_stage_dates(obj) -> dict[str, dt.date]:
+        return {c.stage: c.changed_on for c in obj.stage_changes.all()}
+
+
+class ProblemIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    raised_by: str = Field(..., pattern=SIDE)
+    raised_on: dt.date | None = None
+    supplier_framing: str = ""
+    customer_framing: str = ""
+    participants: list[int] = []
+    outcome: str = ""
+    lessons: str = ""
+    shared: bool = True
+
+
+class ProblemPatch(ProblemIn):
+    version: int = Field(..., ge=1)
+    title: str | None = Field(None, min_length=1, max_length=200)
+    raised_by: str | None = Field(None, pattern=SIDE)
+    participants: list[int] | None = None
+
+
+class StageMove(Schema):
+    stage: str
+    on: dt.date | None = None
+
+
+class PulseOut(Schema):
+    id: int
+    version: int
+    account: int = Field(..., alias="account_id")
+    person: int = Field(..., alias="person_id")
+    side: str
+    rated_on: dt.date
+    communication: int | None
+    co_creation: int | None
+    problem_solving: int | None
+    satisfaction: int | None
+    trust: int | None
+    comment: str
+
+
+class PulseIn(Schema):
+    person: int
+    rated_on: dt.date | None = None
+    communication: int | None = RATING
+    co_creation: int | None = RATING
+    problem_solving: int | None = RATING
+    satisfaction: int | None = RATING
+    trust: int | None = RATING
+    comment: str = ""
+
+
+class PulsePatch(PulseIn):
+    version: int = Field(..., ge=1)
+    person: int | None = None
+
+
+class PreferenceOut(Schema):
+    id: int
+    version: int
+    account: int = Field(..., alias="account_id")
+    person: int | None = Field(None, alias="person_id")
+    channels: list[str]
+    ideal_min: int
+    ideal_max: int
+
+
+class PreferenceIn(Schema):
+    person: int | None = None
+    channels: list[str] = []
+    ideal_min: int = Field(2, ge=0)
+    ideal_max: int = Field(8, ge=0)
+
+
+class PreferencePatch(PreferenceIn):
+    version: int = Field(..., ge=1)
+    ideal_min: int | None = Field(None, ge=0)
+    ideal_max: int | None = Field(None, ge=0)

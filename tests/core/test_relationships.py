@@ -1,0 +1,65 @@
+"""The rules of the relational records (core, no database)."""
+
+import pytest
+
+from kamkit.core import relationships as rules
+
+
+def test_two_way_needs_a_customer_participant():
+    assert "two_way" in rules.check_interaction(two_way=True, participant_sides=["supplier"])
+    assert rules.check_interaction(two_way=True, participant_sides=["supplier", "customer"]) == {}
+    assert rules.check_interaction(two_way=False, participant_sides=["supplier"]) == {}
+
+
+def test_realized_value_needs_realized_status_and_values_are_not_negative():
+    errors = rules.check_initiative(
+        status="agreed", realized_value_customer=10.0, realized_value_supplier=None
+    )
+    assert "status" in errors and "'agreed'" in errors["status"]
+    assert (
+        rules.check_initiative(
+            status="realized", realized_value_customer=10.0, realized_value_supplier=5.0
+        )
+        == {}
+    )
+    neg = rules.check_initiative(
+        status="proposed",
+        realized_value_customer=None,
+        realized_value_supplier=None,
+        expected_value_supplier=-1,
+    )
+    assert set(neg) == {"expected_value_supplier"}
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "ok"),
+    [
+        ("reported", "jointly_defined", True),
+        ("reported", "deployed", True),
+        ("deployed", "reported", False),
+        ("deployed", "deployed", False),
+        ("closed", "supported", False),
+        ("reported", "solved", False),
+    ],
+)
+def test_problems_move_forward_only(current, new, ok):
+    assert (rules.check_stage_move(current, new) is None) is ok
+
+
+def test_next_stage_for_one_click_moves():
+    assert rules.next_stage("reported") == "jointly_defined"
+    assert rules.next_stage("supported") == "closed"
+    assert rules.next_stage("closed") is None
+
+
+def test_pulse_needs_one_rating_on_the_scale():
+    assert "communication" in rules.check_pulse(dict.fromkeys(rules.PULSE_ITEMS))
+    assert rules.check_pulse({"trust": 7}) == {}
+    assert "trust" in rules.check_pulse({"trust": 8})
+    assert "trust" in rules.check_pulse({"trust": 0})
+
+
+def test_preference_band_and_channels():
+    assert rules.check_preference(channels=["video"], ideal_min=2, ideal_max=6) == {}
+    errors = rules.check_preference(channels=["pigeon"], ideal_min=5, ideal_max=3)
+    assert set(errors) == {"channels", "ideal_max"}

@@ -63,6 +63,30 @@ PAGES = {
         {},
         row(302, 302, 302, 302, 404, 404, 403),
     ),
+    "relationships:timeline": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 200),
+    ),
+    "relationships:log_interaction": (
+        "post",
+        lambda f: {"pk": f.own.pk},
+        lambda f: {
+            "occurred_at": "2026-11-20T10:00",
+            "channel": "phone",
+            "initiated_by": "supplier",
+            "formality": "formal",
+            "content": "operational",
+        },
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
+    "relationships:advance_problem": (
+        "post",
+        lambda f: {"pk": f.records["problems"].pk},
+        {},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
     "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
     "diagnosis:report": (
         "get",

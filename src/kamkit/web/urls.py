@@ -16,6 +16,7 @@ urlpatterns = [
     ),
     path("auth/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("kamkit.web.accounts.urls")),
+    path("accounts/", include("kamkit.web.relationships.urls")),
     path("diagnosis/", include("kamkit.web.diagnosis.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

@@ -91,7 +91,14 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-recorded_on", "-pk")
             .first()
         )
+    from kamkit.web.relationships.forms import InteractionForm
+    from kamkit.web.relationships.timeline import PROCESSES, build_timeline
+
+    may_change = can(user, "change", account)
     context = {
+        "entries": build_timeline(account, user),
+        "processes": PROCESSES,
+        "log_form": InteractionForm(account=account) if may_change else None,
         "own_phase": own_phase,
         "account": account,
         "supplier_people": [p for p in persons if p.side == Side.SUPPLIER],

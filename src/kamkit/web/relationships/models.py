@@ -185,6 +185,12 @@ class Problem(TrackedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def next_stage_label(self) -> str | None:
+        """The label of the stage a one-click move goes to."""
+        following = rules.next_stage(self.stage)
+        return dict(_choices(rules.PROBLEM_STAGES))[following].lower() if following else None
+
 
 class ProblemStageChange(models.Model):
     """When a problem reached a stage (the date of every change is kept)."""

@@ -36,3 +36,29 @@ def refresh_phases(account_ids: Iterable[int] | None = None) -> int:
         changed, ["phase", "phase_source", "phase_disagreement"], batch_size=1000
     )
     return len(changed)
+
+
+def move_problem_stage(problem, stage: str, on, user) -> str | None:
+    """Move a problem to a later stage and keep the date; returns the problem in words
+    when the move is not allowed (nothing is changed then)."""
+    import datetime as dt
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kamkit.core import relationships as rules
+    from kamkit.web.base import save_versioned
+
+    from .models import ProblemStageChange
+
+    if message := rules.check_stage_move(problem.stage, stage):
+        return message
+    on = on or timezone.localdate()
+    if isinstance(on, dt.datetime):
+        on = on.date()
+    with transaction.atomic():
+        save_versioned(problem, {"stage": stage}, problem.version)
+        ProblemStageChange.objects.create(
+            problem=problem, stage=stage, changed_on=on, changed_by=user
+        )
+    return None

@@ -1,0 +1,84 @@
+"""The account page as the place to work: timeline, quick log, one-click stages."""
+
+from __future__ import annotations
+
+from bs4 import BeautifulSoup
+
+from kamkit.web.relationships.models import Interaction, Problem
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def titles(response) -> list[str]:
+    return [li.strong.get_text() for li in soup(response).select("ol.timeline li")]
+
+
+def test_timeline_shows_every_process_and_filters(as_role, firm):
+    c = as_role("manager")
+    page = c.get(f"/accounts/{firm.own.pk}/")
+    shown = titles(page)
+    assert "Initiative: Joint pilot line" in shown and "Problem: Late deliveries" in shown
+    assert any(t.startswith("Pulse by Chris Customer") for t in shown)
+    assert any(t.startswith("Phone") for t in shown)
+    only_problems = c.get(f"/accounts/{firm.own.pk}/timeline/?process=problem_solving")
+    assert titles(only_problems) == ["Problem: Late deliveries"]
+    supplier_side = titles(c.get(f"/accounts/{firm.own.pk}/timeline/?side=supplier"))
+    assert all(
+        not t.startswith(("Problem", "Pulse")) for t in supplier_side
+    )  # raised/rated by the customer
+    assert c.get(f"/accounts/{firm.own.pk}/timeline/?process=gossip").status_code == 400
+
+
+def test_customer_timeline_holds_only_what_is_shared(as_role, firm):
+    shown = titles(as_role("customer").get(f"/accounts/{firm.own.pk}/"))
+    assert not any(t.startswith("Phone") for t in shown)  # the internal call
+    assert not any(t.startswith("Phase") for t in shown)
+    assert "Problem: Late deliveries" in shown
+    assert (
+        soup(as_role("customer").get(f"/accounts/{firm.own.pk}/")).select_one("#log-form") is None
+    )
+
+
+def test_log_a_call_in_one_form(as_role, firm):
+    c = as_role("manager")
+    url = f"/accounts/{firm.own.pk}/interactions/new/"
+    supplier = firm.own.persons.get(side="supplier")
+    form = {
+        "occurred_at": "2026-11-20T09:30",
+        "channel": "video",
+        "initiated_by": "customer",
+        "two_way": "on",
+        "formality": "informal",
+        "content": "strategic",
+        "participants": [supplier.pk],
+        "summary": "Roadmap for 2027",
+    }
+    refused = c.post(url, form, HTTP_HX_REQUEST="true")
+    assert refused.status_code == 422
+    assert (
+        "participant from the customer's side"
+        in soup(refused).select_one(".field-error").get_text()
+    )
+    assert not Interaction.objects.filter(summary="Roadmap for 2027").exists()
+    logged = c.post(url, {**form, "participants": [supplier.pk, firm.own_person.pk]})
+    assert logged.status_code == 302
+    call = Interaction.objects.get(summary="Roadmap for 2027")
+    assert (call.content, call.logged_by) == ("strategic", firm.users["manager"])
+    assert set(call.participants.values_list("side", flat=True)) == {"supplier", "customer"}
+    assert "Video · strategic" in titles(c.get(f"/accounts/{firm.own.pk}/"))
+
+
+def test_one_click_moves_a_problem_on_and_keeps_the_date(as_role, firm):
+    c = as_role("manager")
+    problem = firm.records["problems"]
+    page = soup(c.get(f"/accounts/{firm.own.pk}/"))
+    assert page.find("button", string="Move to jointly defined") is not None
+    assert c.post(f"/accounts/problems/{problem.pk}/advance/").status_code == 302
+    problem = Problem.objects.get(pk=problem.pk)
+    assert problem.stage == "jointly_defined"
+    assert [s.stage for s in problem.stage_changes.all()] == ["jointly_defined"]
+    Problem.objects.filter(pk=problem.pk).update(stage="closed")
+    c.post(f"/accounts/problems/{problem.pk}/advance/")
+    assert Problem.objects.get(pk=problem.pk).stage == "closed"

@@ -265,6 +265,7 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
     Person.objects.bulk_create(persons)
     PhaseRecord.objects.bulk_create(records)
     refresh_phases()
+    activity = _activity(accounts, [phases[i % 4] for i in range(len(accounts))], rnd)
 
     # the customer login belongs to the demo manager's first build-up account
     customer_account = (
@@ -291,7 +292,228 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
     )
     return {
         "accounts": Account.objects.count(),
+        **activity,
         "persons": Person.objects.count(),
         "phase_records": PhaseRecord.objects.count(),
         "kam_units": KAMUnit.objects.count(),
+    }
+
+
+# -- a year of activity (issue 4) -------------------------------------------------------------
+
+# interactions per month over the twelve months, oldest first
+RHYTHM = {
+    "exploration": lambda m: 1 if m < 8 else 2,
+    "build_up": lambda m: 3 + m // 2,
+    "maturity": lambda m: 6,
+    "decline": lambda m: max(1, 9 - m // 1.5),
+}
+SUPPLIER_LEADS = {"exploration": 0.8, "build_up": 0.55, "maturity": 0.5, "decline": 0.7}
+TOPICS = {
+    "strategic": [
+        "Roadmap for next year",
+        "Joint growth plan",
+        "Executive sponsor meeting",
+        "Capacity reservation for their new plant",
+    ],
+    "operational": [
+        "Delivery schedule check",
+        "Quality review",
+        "Forecast update",
+        "Invoice query",
+        "Technical change request",
+    ],
+    "social": ["Trade fair dinner", "Site visit and lunch", "Team event"],
+}
+PULSE_LEVEL = {"exploration": 4.5, "build_up": 5.5, "maturity": 5.0, "decline": 3.2}
+
+
+def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) -> dict[str, int]:
+    """A year of interactions, initiatives, problems and pulses per account, from both
+    sides, shaped by each account's phase: sparse and supplier-led in exploration, rising
+    with shared initiatives in build-up, steady with problems solved in maturity, falling
+    with problems left open in decline; pulses from both sides that sometimes disagree."""
+    from django.utils import timezone
+
+    from kamkit.web.relationships.models import (
+        CommunicationPreference,
+        Interaction,
+        JointInitiative,
+        Problem,
+        ProblemStageChange,
+        Pulse,
+    )
+
+    people: dict[int, dict[str, list[Person]]] = {}
+    for p in Person.objects.filter(account__in=accounts):
+        people.setdefault(p.account_id, {"supplier": [], "customer": []})[p.side].append(p)
+    start = TODAY - dt.timedelta(days=365)
+    interactions, links = [], []
+    for account, phase in zip(accounts, phases, strict=True):
+        sides = people[account.pk]
+        for month in range(12):
+            for _ in range(int(RHYTHM[phase](month))):
+                day = start + dt.timedelta(days=month * 30 + rnd.randint(0, 29))
+                content = rnd.choices(
+                    ["strategic", "operational", "social"],
+                    weights=[3 if phase == "build_up" else 2, 6, 1],
+                )[0]
+                two_way = rnd.random() < (0.45 if phase == "exploration" else 0.8)
+                supplier_first = rnd.random() < SUPPLIER_LEADS[phase]
+                who = rnd.sample(sides["supplier"], 1)
+                if two_way:
+                    who += rnd.sample(
+                        sides["customer"], rnd.randint(1, min(2, len(sides["customer"])))
+                    )
+                interactions.append(
+                    Interaction(
+                        account=account,
+                        occurred_at=timezone.make_aware(
+                            dt.datetime.combine(day, dt.time(rnd.randint(8, 17)))
+                        ),
+                        channel=rnd.choice(
+                            ["in_person", "video", "phone", "email"]
+                            if two_way
+                            else ["email", "letter"]
+                        ),
+                        initiated_by="supplier" if supplier_first else "customer",
+                        two_way=two_way,
+                        formality=rnd.choice(["formal", "formal", "informal"]),
+                        content=content,
+                        summary=rnd.choice(TOPICS[content]),
+                        shared_with_customer=two_way and rnd.random() < 0.6,
+                    )
+                )
+                links.append(who)
+    Interaction.objects.bulk_create(interactions, batch_size=1000)
+    through = Interaction.participants.through
+    through.objects.bulk_create(
+        [
+            through(interaction_id=i.pk, person_id=p.pk)
+            for i, who in zip(interactions, links, strict=True)
+            for p in who
+        ],
+        batch_size=2000,
+    )
+
+    initiatives, problems, stage_rows, pulses, preferences = [], [], [], [], []
+    stages = ["reported", "jointly_defined", "solution_designed", "deployed", "supported", "closed"]
+    plan = {  # initiative statuses and how far problems got, per phase
+        "exploration": (["proposed"], [1]),
+        "build_up": (["agreed", "in_delivery", "realized"], [3, 4]),
+        "maturity": (["realized", "in_delivery"], [6, 6, 5, 6]),
+        "decline": (["dropped"], [1, 2, 1]),
+    }
+    for account, phase in zip(accounts, phases, strict=True):
+        sides = people[account.pk]
+        statuses, reached = plan[phase]
+        for n, status in enumerate(statuses):
+            expected = rnd.randint(20, 200) * 1000
+            realized = status == "realized"
+            initiatives.append(
+                JointInitiative(
+                    account=account,
+                    title=rnd.choice(
+                        [
+                            "Co-developed sensor",
+                            "Shared demand forecast",
+                            "Joint cost-down programme",
+                            "Pilot line",
+                            "Service bundle",
+                        ]
+                    )
+                    + f" {n + 1}",
+                    goal="Create value for both sides",
+                    status=status,
+                    supplier_owner=sides["supplier"][0],
+                    customer_owner=sides["customer"][0],
+                    supplier_effort_days=rnd.randint(5, 40),
+                    customer_effort_days=rnd.randint(0, 30) if phase != "exploration" else None,
+                    expected_value_customer=expected,
+                    expected_value_supplier=expected * 0.6,
+                    realized_value_customer=expected * rnd.uniform(0.6, 1.2) if realized else None,
+                    realized_value_supplier=expected * rnd.uniform(0.3, 0.9) if realized else None,
+                    due_date=TODAY - dt.timedelta(days=rnd.randint(-90, 120)),
+                    shared=True,
+                )
+            )
+        for n, depth in enumerate(reached):
+            raised = TODAY - dt.timedelta(days=rnd.randint(40, 330))
+            problems.append(
+                (
+                    Problem(
+                        account=account,
+                        title=rnd.choice(
+                            [
+                                "Late deliveries",
+                                "Label errors",
+                                "Invoice mismatch",
+                                "Field failures",
+                                "Spec misunderstanding",
+                            ]
+                        )
+                        + f" #{n + 1}",
+                        raised_by=rnd.choice(["customer", "customer", "supplier"]),
+                        raised_on=raised,
+                        supplier_framing="A process issue on our side",
+                        customer_framing="It stops our line",
+                        stage=stages[depth - 1],
+                        lessons="Agree the spec in writing first" if depth == 6 else "",
+                        shared=True,
+                    ),
+                    depth,
+                    raised,
+                )
+            )
+        for quarter in range(4):
+            rated = TODAY - dt.timedelta(days=90 * quarter + rnd.randint(0, 20))
+            for side_name, bias in (
+                ("supplier", 0.4),
+                ("customer", -0.3 if rnd.random() < 0.4 else 0.2),
+            ):
+                level = PULSE_LEVEL[phase] + bias
+
+                def r(shift: float = 0.0, level: float = level) -> int:
+                    return max(1, min(7, round(rnd.gauss(level + shift, 0.7))))
+
+                pulses.append(
+                    Pulse(
+                        account=account,
+                        person=sides[side_name][0],
+                        rated_on=rated,
+                        communication=r(),
+                        co_creation=r(-0.3),
+                        problem_solving=r(0.2),
+                        satisfaction=r(),
+                        trust=r(0.3),
+                    )
+                )
+        preferences.append(
+            CommunicationPreference(
+                account=account,
+                person=sides["customer"][0],
+                channels=rnd.sample(["video", "in_person", "email", "phone"], 2),
+                ideal_min=2,
+                ideal_max=rnd.choice([6, 8, 10]),
+            )
+        )
+    JointInitiative.objects.bulk_create(initiatives)
+    Problem.objects.bulk_create([p for p, _, _ in problems])
+    for problem, depth, raised in problems:
+        for k in range(depth):
+            stage_rows.append(
+                ProblemStageChange(
+                    problem=problem,
+                    stage=stages[k],
+                    changed_on=min(TODAY, raised + dt.timedelta(days=6 * k)),
+                )
+            )
+    ProblemStageChange.objects.bulk_create(stage_rows)
+    Pulse.objects.bulk_create(pulses)
+    CommunicationPreference.objects.bulk_create(preferences)
+    return {
+        "interactions": len(interactions),
+        "initiatives": len(initiatives),
+        "problems": len(problems),
+        "pulses": len(pulses),
     }

@@ -152,3 +152,14 @@ def bearer(firm):
         return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
     return token_for
+
+
+def call(client, method: str, url: str, headers: dict, body=None):
+    """An API request with a JSON body (when given) and auth headers."""
+    import json
+
+    if body is None:
+        return getattr(client, method)(url, **headers)
+    return getattr(client, method)(
+        url, data=json.dumps(body), content_type="application/json", **headers
+    )

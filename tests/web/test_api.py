@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kamkit.web.accounts.models import Account, Person
 
-
-def call(client, method, url, headers, body=None):
-    if body is None:
-        return getattr(client, method)(url, **headers)
-    return getattr(client, method)(
-        url, data=json.dumps(body), content_type="application/json", **headers
-    )
+from .conftest import call
 
 
 def test_list_shape_paging_and_filters(client, firm, bearer):

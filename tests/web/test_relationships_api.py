@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from kamkit.web.relationships.models import Interaction, JointInitiative, Problem, Pulse
 
-
-def call(client, method, url, headers, body=None):
-    if body is None:
-        return getattr(client, method)(url, **headers)
-    return getattr(client, method)(
-        url, data=json.dumps(body), content_type="application/json", **headers
-    )
+from .conftest import call
 
 
 def test_log_an_interaction_with_participants_of_both_sides(client, firm, bearer):

@@ -300,3 +300,18 @@ def test_api_permissions(name, role, client, firm, bearer):
 def test_admin_is_for_administrators_only(role, status, as_role):
     response = as_role(role).get("/admin/")
     assert response.status_code == status
+
+
+def test_admin_lists_every_record_kind(as_role, firm):
+    client = as_role("admin")
+    for path in (
+        "accounts/account",
+        "accounts/person",
+        "relationships/interaction",
+        "relationships/jointinitiative",
+        "relationships/problem",
+        "relationships/pulse",
+        "relationships/communicationpreference",
+        "relationships/phaserecord",
+    ):
+        assert client.get(f"/admin/{path}/").status_code == 200, path

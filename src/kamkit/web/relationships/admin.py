@@ -2,10 +2,59 @@ from django.contrib import admin
 
 from kamkit.web.accounts.admin import TrackedAdmin
 
-from .models import PhaseRecord
+from .models import (
+    CommunicationPreference,
+    Interaction,
+    JointInitiative,
+    PhaseRecord,
+    Problem,
+    Pulse,
+)
 
 
 @admin.register(PhaseRecord)
 class PhaseRecordAdmin(TrackedAdmin):
     list_display = ("account", "phase", "source", "recorded_on", "deleted_at")
     list_filter = ("phase", "source")
+
+
+@admin.register(Interaction)
+class InteractionAdmin(TrackedAdmin):
+    list_display = ("account", "occurred_at", "channel", "initiated_by", "two_way", "content")
+    list_filter = ("channel", "initiated_by", "content", "shared_with_customer")
+    raw_id_fields = ("account", "initiative", "problem")
+    filter_horizontal = ("participants",)
+    date_hierarchy = "occurred_at"
+
+
+@admin.register(JointInitiative)
+class JointInitiativeAdmin(TrackedAdmin):
+    list_display = ("title", "account", "status", "due_date")
+    list_filter = ("status",)
+    raw_id_fields = ("account", "supplier_owner", "customer_owner")
+
+
+@admin.register(Problem)
+class ProblemAdmin(TrackedAdmin):
+    list_display = ("title", "account", "raised_by", "raised_on", "stage")
+    list_filter = ("stage", "raised_by")
+    raw_id_fields = ("account",)
+
+
+@admin.register(Pulse)
+class PulseAdmin(TrackedAdmin):
+    list_display = (
+        "account",
+        "person",
+        "rated_on",
+        "communication",
+        "co_creation",
+        "problem_solving",
+    )
+    raw_id_fields = ("account", "person")
+
+
+@admin.register(CommunicationPreference)
+class CommunicationPreferenceAdmin(TrackedAdmin):
+    list_display = ("account", "person", "ideal_min", "ideal_max")
+    raw_id_fields = ("account", "person")

@@ -73,3 +73,22 @@ def test_customer_lands_on_its_account(page, live_server, live_firm):  # noqa: F
     page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
     page.screenshot(path=str(SHOTS / "customer-phone.png"), full_page=True)
+
+
+def test_manager_records_realized_value_for_both_sides(page, live_server, live_firm):  # noqa: F811
+    login(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    page.locator("#timeline li", has_text="Joint pilot line").get_by_role(
+        "link", name="Edit"
+    ).click()
+    page.wait_for_load_state()
+    page.select_option("select[name=status]", "realized")
+    page.fill("input[name=realized_value_supplier]", "8000")
+    page.fill("input[name=realized_value_customer]", "15000")
+    page.screenshot(path=str(SHOTS / "initiative.png"), full_page=True)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    errors = page.locator(".error, .field-error").all_inner_texts()
+    assert errors == [], errors
+    assert "Saved “Joint pilot line”." in page.locator(".messages").inner_text()
+    assert "Realized" in page.locator("#timeline li", has_text="Joint pilot line").inner_text()

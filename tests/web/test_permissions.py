@@ -87,6 +87,12 @@ PAGES = {
         {},
         row(302, 302, 302, 302, 404, 404, 403),
     ),
+    "relationships:initiative_edit": (
+        "get",
+        lambda f: {"pk": f.records["initiatives"].pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
     "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
     "diagnosis:report": (
         "get",

@@ -82,3 +82,52 @@ def test_one_click_moves_a_problem_on_and_keeps_the_date(as_role, firm):
     Problem.objects.filter(pk=problem.pk).update(stage="closed")
     c.post(f"/accounts/problems/{problem.pk}/advance/")
     assert Problem.objects.get(pk=problem.pk).stage == "closed"
+
+
+def test_record_an_initiatives_realized_value_on_both_sides(as_role, firm):
+    from kamkit.web.relationships.models import JointInitiative
+
+    c = as_role("manager")
+    initiative = firm.records["initiatives"]
+    url = f"/accounts/initiatives/{initiative.pk}/"
+    page = soup(c.get(url))
+    headers = [th.get_text() for th in page.select("table.sides thead th")]
+    assert headers == ["", "Our side (supplier)", "The customer"]
+    base = {
+        "title": "Joint pilot line",
+        "status": "in_delivery",
+        "version": 1,
+        "realized_value_supplier": "8000",
+        "realized_value_customer": "15000",
+    }
+    refused = c.post(url, base)
+    assert refused.status_code == 422
+    assert "status is 'in_delivery'" in soup(refused).get_text()
+    saved = c.post(
+        url,
+        {
+            **base,
+            "status": "realized",
+            "customer_effort_days": "12",
+            "supplier_owner": firm.own.persons.get(side="supplier").pk,
+        },
+    )
+    assert saved.status_code == 302
+    initiative = JointInitiative.objects.get(pk=initiative.pk)
+    assert (
+        initiative.status,
+        str(initiative.realized_value_customer),
+        str(initiative.customer_effort_days),
+    ) == ("realized", "15000.00", "12.0")
+    stale = c.post(url, {**base, "status": "realized"})
+    assert stale.status_code == 409 and "changed by someone else" in soup(stale).get_text()
+    wrong_side = c.post(
+        url,
+        {
+            **base,
+            "status": "realized",
+            "version": 2,
+            "customer_owner": firm.own.persons.get(side="supplier").pk,
+        },
+    )
+    assert wrong_side.status_code == 422

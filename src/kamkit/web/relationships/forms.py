@@ -7,7 +7,7 @@ from django.utils import timezone
 from kamkit.core import relationships as rules
 from kamkit.web.accounts.models import Account, Person
 
-from .models import Interaction
+from .models import Interaction, JointInitiative
 
 
 class InteractionForm(forms.ModelForm):
@@ -57,3 +57,63 @@ class InteractionForm(forms.ModelForm):
         if errors:
             raise ValidationError(errors)
         return data
+
+
+class InitiativeForm(forms.ModelForm):
+    """An initiative with both sides' contributions and value side by side."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    SIDE_BY_SIDE = (
+        ("Owner", "supplier_owner", "customer_owner"),
+        ("Effort (days)", "supplier_effort_days", "customer_effort_days"),
+        ("Money", "supplier_money", "customer_money"),
+        ("Know-how", "supplier_know_how", "customer_know_how"),
+        ("Expected value for", "expected_value_supplier", "expected_value_customer"),
+        ("Realized value for", "realized_value_supplier", "realized_value_customer"),
+    )
+
+    class Meta:
+        model = JointInitiative
+        fields = [
+            "title",
+            "goal",
+            "status",
+            "due_date",
+            "shared",
+            "value_note",
+            "supplier_owner",
+            "customer_owner",
+            "supplier_effort_days",
+            "customer_effort_days",
+            "supplier_money",
+            "customer_money",
+            "supplier_know_how",
+            "customer_know_how",
+            "expected_value_supplier",
+            "expected_value_customer",
+            "realized_value_supplier",
+            "realized_value_customer",
+        ]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "goal": forms.Textarea(attrs={"rows": 2}),
+            "value_note": forms.Textarea(attrs={"rows": 2}),
+            "supplier_know_how": forms.Textarea(attrs={"rows": 2}),
+            "customer_know_how": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        account_id = self.instance.account_id
+        people = Person.objects.alive().filter(account_id=account_id)
+        self.fields["supplier_owner"].queryset = people.filter(side="supplier")
+        self.fields["customer_owner"].queryset = people.filter(side="customer")
+        if not self.is_bound:
+            self.initial["version"] = self.instance.version
+
+    def rows(self):
+        return [(label, self[a], self[b]) for label, a, b in self.SIDE_BY_SIDE]
+
+    def changes(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}

@@ -77,3 +77,38 @@ def advance_problem(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"“{problem.title}” is now {problem.get_stage_display().lower()}."
         )
     return redirect("accounts:detail", pk=problem.account_id)
+
+
+def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit an initiative: both sides' contributions and value side by side."""
+    from kamkit.web.base import StaleVersion, save_versioned
+
+    from .forms import InitiativeForm
+    from .models import JointInitiative
+
+    initiative = get_object_or_404(
+        JointInitiative.objects.visible_to(request.user).select_related("account"), pk=pk
+    )
+    if not can(request.user, "change", initiative.account):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = InitiativeForm(request.POST, instance=initiative)
+        if form.is_valid():
+            try:
+                save_versioned(initiative, form.changes(), form.cleaned_data["version"])
+                messages.success(request, f"Saved “{initiative.title}”.")
+                return redirect("accounts:detail", pk=initiative.account_id)
+            except StaleVersion as exc:
+                form.add_error(None, str(exc))
+                status = 409
+        else:
+            status = 422
+    else:
+        form = InitiativeForm(instance=initiative)
+    return render(
+        request,
+        "relationships/initiative_edit.html",
+        {"initiative": initiative, "form": form},
+        status=status,
+    )

@@ -168,3 +168,15 @@ def test_diagnosis_report_in_the_web_app(as_role, firm):
     xlsx = c.get(f"/diagnosis/{firm.case.pk}/xlsx/")
     assert xlsx.content[:2] == b"PK" and "attachment" in xlsx["Content-Disposition"]
     assert c.get(f"/diagnosis/{firm.case.pk}/pdf/").status_code == 404
+
+
+def test_any_saved_phase_record_updates_the_accounts_phase(firm):
+    from kamkit.web.base import soft_delete
+    from kamkit.web.relationships.models import PhaseRecord
+
+    assert Account.objects.get(pk=firm.own.pk).phase == "maturity"  # the customer's view
+    decision = PhaseRecord.objects.create(account=firm.own, phase="decline", source="decision")
+    own = Account.objects.get(pk=firm.own.pk)
+    assert (own.phase, own.phase_source) == ("decline", "decision")
+    soft_delete(decision)
+    assert Account.objects.get(pk=firm.own.pk).phase == "maturity"

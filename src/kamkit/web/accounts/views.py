@@ -6,16 +6,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamkit.web.base import StaleVersion, save_versioned, soft_delete
+from kamkit.web.relationships.forms import InteractionForm
+from kamkit.web.relationships.models import PhaseRecord, PhaseSource
+from kamkit.web.relationships.timeline import PROCESSES, build_timeline
 from kamkit.web.users.models import Role
 
 from .filters import AccountFilter
 from .forms import AccountForm, PersonForm
-from .models import Account, Person, Side, can
+from .models import PHASE_CHOICES, Account, Person, Side, can
 
 PAGE_SIZE = 25
 
@@ -60,9 +64,6 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 def _phase_counts(qs) -> list[tuple[str, str, int]]:
-    from django.db.models import Count
-
-    from .models import PHASE_CHOICES
 
     counts = dict(qs.values_list("phase").annotate(n=Count("pk")).values_list("phase", "n"))
     return [(value, label, counts.get(value, 0)) for value, label in PHASE_CHOICES]
@@ -83,7 +84,6 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     own_phase = None
     if not internal:
         # a customer sees its own side's statement, not the supplier's judgement
-        from kamkit.web.relationships.models import PhaseRecord, PhaseSource
 
         own_phase = (
             PhaseRecord.objects.visible_to(user)
@@ -91,8 +91,6 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .order_by("-recorded_on", "-pk")
             .first()
         )
-    from kamkit.web.relationships.forms import InteractionForm
-    from kamkit.web.relationships.timeline import PROCESSES, build_timeline
 
     may_change = can(user, "change", account)
     context = {

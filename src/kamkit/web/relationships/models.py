@@ -54,6 +54,14 @@ class PhaseRecord(TrackedModel):
     def __str__(self) -> str:
         return f"{self.account}: {self.phase} ({self.source}, {self.recorded_on})"
 
+    def save(self, *args, **kwargs) -> None:
+        """Save, then bring the account's stored effective phase up to date, wherever the
+        record was saved from (API, page, admin). Bulk loads call refresh_phases once."""
+        super().save(*args, **kwargs)
+        from .services import refresh_phases  # services imports this module
+
+        refresh_phases([self.account_id])
+
 
 # -- the three relational processes (issue 4) ------------------------------------------------
 

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import transaction
+from django.utils import timezone
+
+from kamkit.core import relationships as rules
 from kamkit.core.lifecycle import PhaseStatement, effective_phase
 from kamkit.web.accounts.models import Account
+from kamkit.web.base import save_versioned
 
-from .models import PhaseRecord
+from .models import PhaseRecord, ProblemStageChange
 
 
 def refresh_phases(account_ids: Iterable[int] | None = None) -> int:
@@ -41,15 +47,6 @@ def refresh_phases(account_ids: Iterable[int] | None = None) -> int:
 def move_problem_stage(problem, stage: str, on, user) -> str | None:
     """Move a problem to a later stage and keep the date; returns the problem in words
     when the move is not allowed (nothing is changed then)."""
-    import datetime as dt
-
-    from django.db import transaction
-    from django.utils import timezone
-
-    from kamkit.core import relationships as rules
-    from kamkit.web.base import save_versioned
-
-    from .models import ProblemStageChange
 
     if message := rules.check_stage_move(problem.stage, stage):
         return message

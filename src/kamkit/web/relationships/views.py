@@ -10,9 +10,10 @@ from django.views.decorators.http import require_POST
 
 from kamkit.core import relationships as rules
 from kamkit.web.accounts.models import Account, can
+from kamkit.web.base import StaleVersion, save_versioned
 
-from .forms import InteractionForm
-from .models import Problem
+from .forms import InitiativeForm, InteractionForm
+from .models import JointInitiative, Problem
 from .services import move_problem_stage
 from .timeline import PROCESSES, build_timeline
 
@@ -81,10 +82,6 @@ def advance_problem(request: HttpRequest, pk: int) -> HttpResponse:
 
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an initiative: both sides' contributions and value side by side."""
-    from kamkit.web.base import StaleVersion, save_versioned
-
-    from .forms import InitiativeForm
-    from .models import JointInitiative
 
     initiative = get_object_or_404(
         JointInitiative.objects.visible_to(request.user).select_related("account"), pk=pk

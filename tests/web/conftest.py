@@ -123,6 +123,9 @@ def build_firm() -> Firm:
         "preferences": CommunicationPreference.objects.create(
             account=own, person=chris, channels=["video"]
         ),
+        "phases": PhaseRecord.objects.create(
+            account=own, phase="maturity", source="customer_self", person=chris
+        ),
         "chris": chris,
     }
     own = Account.objects.get(pk=own.pk)

@@ -179,7 +179,8 @@ API = {
 
 def _family_rules() -> dict:
     """The relational records: supplier roles write, a customer reads what is shared and
-    creates what SPEC §2.7 allows (not interactions; pulses and preferences for itself)."""
+    creates what SPEC §2.7 allows (not interactions; pulses, preferences and phase views for
+    itself)."""
     rules = {}
     bodies = {
         "interactions": (
@@ -207,6 +208,14 @@ def _family_rules() -> dict:
             },
             lambda f: {"version": 1, "ideal_max": 6},
         ),
+        "phases": (
+            lambda f: {
+                "phase": "build_up",
+                "source": "customer_self",
+                "person": f.records["chris"].pk,
+            },
+            lambda f: {"version": 1, "note": "Said so at the quarterly review"},
+        ),
     }
     customer = {  # list, get, create, update, delete
         "interactions": (200, 404, 403, 404, 404),  # the internal call is not shared
@@ -214,6 +223,7 @@ def _family_rules() -> dict:
         "problems": (200, 200, 201, 403, 403),
         "pulses": (200, 200, 201, 200, 403),
         "preferences": (200, 200, 201, 200, 403),
+        "phases": (200, 200, 201, 200, 403),  # its own self-identification
     }
     for fam, (create_body, patch_body) in bodies.items():
         own = lambda f: {"account_id": f.own.pk}  # noqa: E731

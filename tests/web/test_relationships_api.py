@@ -159,3 +159,89 @@ def test_stale_versions_conflict_for_records_too(client, firm, bearer):
     assert Pulse.objects.get(pk=firm.records["pulses"].pk).trust == 7
     bad = call(client, "patch", url, h, {"version": 2, "trust": 9})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "trust"
+
+
+def test_phase_statements_through_the_api_follow_the_precedence(client, firm, bearer):
+    h = bearer("manager")
+    url = f"/api/v1/accounts/{firm.own.pk}/phases"
+    supplier = firm.own.persons.get(side="supplier")
+    wrong_side = call(
+        client,
+        "post",
+        url,
+        h,
+        {"phase": "maturity", "source": "supplier_self", "person": firm.own_person.pk},
+    )
+    assert wrong_side.status_code == 422
+    assert wrong_side.json()["errors"][0]["field"] == "person"
+    assert "supplier-side person" in wrong_side.json()["errors"][0]["message"]
+    inferred = call(client, "post", url, h, {"phase": "decline", "source": "inferred"})
+    assert inferred.status_code == 422 and inferred.json()["errors"][0]["field"] == "source"
+    # both sides now say maturity: they agree, so that is the account's phase
+    ours = call(
+        client,
+        "post",
+        url,
+        h,
+        {"phase": "maturity", "source": "supplier_self", "person": supplier.pk},
+    )
+    assert ours.status_code == 201
+    assert ours.json()["recorded_by"] == firm.users["manager"].pk
+    firm.own.refresh_from_db()
+    assert (firm.own.phase, firm.own.phase_source) == ("maturity", "both_sides")
+    # the KA manager's decision overrides both
+    decided = call(
+        client,
+        "post",
+        url,
+        h,
+        {"phase": "decline", "source": "decision", "note": "lost the tender"},
+    )
+    assert decided.status_code == 201
+    firm.own.refresh_from_db()
+    assert (firm.own.phase, firm.own.phase_source) == ("decline", "decision")
+    # deleting the decision falls back to the two sides' agreement
+    gone = call(client, "delete", f"{url}/{decided.json()['id']}", h)
+    assert gone.status_code == 204
+    firm.own.refresh_from_db()
+    assert (firm.own.phase, firm.own.phase_source) == ("maturity", "both_sides")
+
+
+def test_a_customer_states_its_own_phase_view_and_reads_only_its_sides(client, firm, bearer):
+    h = bearer("customer")
+    url = f"/api/v1/accounts/{firm.own.pk}/phases"
+    listed = call(client, "get", url, h).json()
+    assert listed["count"] == len(listed["items"]) >= 1
+    assert {item["source"] for item in listed["items"]} == {"customer_self"}
+    # the supplier's view is not there, and neither is the person field pointing elsewhere
+    stated = call(client, "post", url, h, {"phase": "build_up", "source": "decision"})
+    assert stated.status_code == 201
+    body = stated.json()
+    assert body["source"] == "customer_self"  # a customer cannot decide for the supplier
+    assert body["person"] == firm.records["chris"].pk
+    other = call(
+        client,
+        "post",
+        url,
+        h,
+        {"phase": "build_up", "source": "customer_self", "person": firm.own_person.pk},
+    )
+    assert other.status_code == 422 and other.json()["errors"][0]["field"] == "person"
+    supplier_view = firm.own.phase_records.get(source="supplier_self")
+    assert call(client, "get", f"{url}/{supplier_view.pk}", h).status_code == 404
+
+
+def test_inferred_phases_are_not_edited_through_the_api(client, firm, bearer):
+    from kamkit.web.relationships.models import PhaseRecord
+
+    inferred = PhaseRecord.objects.create(
+        account=firm.own, phase="decline", source="inferred", reasons=["activity −42 %"]
+    )
+    url = f"/api/v1/accounts/{firm.own.pk}/phases/{inferred.pk}"
+    h = bearer("director")
+    assert call(client, "get", url, h).json()["reasons"] == ["activity −42 %"]
+    refused = call(client, "patch", url, h, {"version": 1, "phase": "maturity"})
+    assert refused.status_code == 403 and "decision" in refused.json()["detail"]
+    assert call(client, "delete", url, h).status_code == 403
+    inferred.refresh_from_db()
+    assert inferred.phase == "decline" and inferred.deleted_at is None

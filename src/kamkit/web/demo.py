@@ -240,6 +240,7 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
                 account=account,
                 phase=supplier_view,
                 source=PhaseSource.SUPPLIER_SELF,
+                person=supplier[0],
                 recorded_on=TODAY - dt.timedelta(days=rnd.randint(20, 90)),
             )
         )
@@ -248,6 +249,7 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
                 account=account,
                 phase=customer_view,
                 source=PhaseSource.CUSTOMER_SELF,
+                person=customer[0],
                 recorded_on=TODAY - dt.timedelta(days=rnd.randint(10, 60)),
             )
         )

@@ -30,6 +30,53 @@ PHASE_LABELS = {
     "decline": "Decline",
 }
 
+PHASE_DESCRIPTIONS = {
+    "exploration": (
+        "We are still finding out whether working together is worth it: each side weighs "
+        "what it would gain, owe and risk, and trust in the account team is only starting."
+    ),
+    "build_up": (
+        "The relationship is growing fast: we share more information, invest together in "
+        "several activities, and first joint results are being delivered."
+    ),
+    "maturity": (
+        "The relationship is stable and grows little: routines work, value has been "
+        "delivered together several times, and the main work is keeping it running well."
+    ),
+    "decline": (
+        "The relationship is shrinking: one side or both are dissatisfied and are looking "
+        "at alternatives."
+    ),
+}
+"""What a person reads when situating the relationship among the phases (the
+self-identification method of Jap & Ganesan): plain descriptions, no phase names needed."""
+
+STATED_SOURCES: tuple[str, ...] = ("supplier_self", "customer_self", "decision")
+"""The sources a person may record; ``inferred`` statements are kamkit's own."""
+
+
+def check_phase_statement(*, phase: str, source: str, person_side: str | None) -> dict[str, str]:
+    """A recorded phase statement: a known phase; a self-identification is made by a person
+    of that side; a decision is the KA manager's, with no person of either side."""
+    errors = {}
+    if phase not in PHASES:
+        errors["phase"] = f"'{phase}' is not a phase; expected one of: {', '.join(PHASES)}"
+    if source not in STATED_SOURCES:
+        errors["source"] = (
+            "inferred phases are computed by kamkit"
+            if source == "inferred"
+            else f"'{source}' is not a source; expected one of: {', '.join(STATED_SOURCES)}"
+        )
+    elif source in ("supplier_self", "customer_self"):
+        side = source.removesuffix("_self")
+        if person_side is None:
+            errors["person"] = f"a {side} self-identification names the {side}-side person"
+        elif person_side != side:
+            errors["person"] = f"must be a {side}-side person for a {side} self-identification"
+    elif person_side is not None:
+        errors["person"] = "a decision is the KA manager's; leave the person empty"
+    return errors
+
 
 @dataclass(frozen=True, slots=True)
 class PhaseStatement:
@@ -56,6 +103,7 @@ class EffectivePhase:
 
 
 def _latest(statements: Iterable[PhaseStatement], source: str) -> PhaseStatement | None:
+    """The newest statement of a source; of two on the same day, the later in the sequence."""
     found = None
     for s in statements:
         if s.source == source and (found is None or s.on >= found.on):

@@ -1,13 +1,14 @@
-"""/api/v1/accounts/{id}/interactions, initiatives, problems, pulses, preferences.
+"""/api/v1/accounts/{id}/interactions, initiatives, problems, pulses, preferences, phases.
 
-One factory builds the five families' list/create/read/change/delete operations, so the
+One factory builds the six families' list/create/read/change/delete operations, so the
 rules of access, versions and validation are written once:
 
 - reading follows the model's ``visible_to`` (a customer sees what is shared with it, and
   only its own pulses and preferences);
 - the supplier side writes where ``can(user, "change", account)``;
-- a customer may raise problems, propose initiatives, and rate pulses and set preferences
-  for itself (SPEC §2.7), nothing else, and never internal values.
+- a customer may raise problems, propose initiatives, rate pulses, set preferences and
+  state its phase self-identification for itself (SPEC §2.7), nothing else, and never
+  internal values; it reads only its own side's phase statements.
 """
 
 from collections.abc import Callable
@@ -33,6 +34,8 @@ from .models import (
     CommunicationPreference,
     Interaction,
     JointInitiative,
+    PhaseRecord,
+    PhaseSource,
     Problem,
     ProblemStageChange,
     Pulse,
@@ -62,13 +65,29 @@ class Family:
     customer_changes_own: bool = False
     customer_rules: Callable[[dict[str, Any], User], dict[str, Any]] | None = None
     check: Callable[[dict[str, Any]], dict[str, str]] | None = None
+    author_field: str | None = None  # set to the requesting user on create
+    frozen: Callable[[models.Model], str | None] | None = None  # why it may not change
 
 
 def _own_person(data: dict[str, Any], user: User) -> dict[str, Any]:
     person = data.get("person")
+    if person is None:  # a customer speaks for itself: its own person, found for it
+        person = Person.objects.alive().filter(user=user, account_id=user.account_id).first()
     if person is None or person.user_id != user.pk:
-        raise _field_error("person", "a customer rates and sets preferences for itself only")
-    return data
+        raise _field_error(
+            "person", "a customer rates, states preferences and phases for itself only"
+        )
+    return {**data, "person": person}
+
+
+def _customer_phase(data: dict[str, Any], user: User) -> dict[str, Any]:
+    return {**_own_person(data, user), "source": PhaseSource.CUSTOMER_SELF}
+
+
+def _inferred_is_kamkits(obj: models.Model) -> str | None:
+    if getattr(obj, "source", None) == PhaseSource.INFERRED:
+        return "inferred phases are computed by kamkit; record a decision instead"
+    return None
 
 
 def _customer_problem(data: dict[str, Any], user: User) -> dict[str, Any]:
@@ -108,6 +127,7 @@ FAMILIES = [
         record_fields={"initiative": JointInitiative, "problem": Problem},
         prefetch=("participants",),
         check=_interaction_check,
+        author_field="logged_by",
     ),
     Family(
         "initiatives",
@@ -152,6 +172,19 @@ FAMILIES = [
         customer_creates=True,
         customer_changes_own=True,
         customer_rules=_own_person,
+    ),
+    Family(
+        "phases",
+        PhaseRecord,
+        s.PhaseIn,
+        s.PhasePatch,
+        s.PhaseOut,
+        person_fields=("person",),
+        customer_creates=True,
+        customer_changes_own=True,
+        customer_rules=_customer_phase,
+        author_field="recorded_by",
+        frozen=_inferred_is_kamkits,
     ),
 ]
 
@@ -229,6 +262,8 @@ def _build(fam: Family) -> None:
         data = {k: v for k, v in data.items() if v is not None or k in fam.person_fields}
         if fam.check and (errors := fam.check({**data, **m2m})):
             raise _model_errors(ModelValidationError(errors))
+        if fam.author_field:
+            data[fam.author_field] = user
         obj = model(account=account, **data)
         try:
             obj.full_clean()
@@ -254,6 +289,8 @@ def _build(fam: Family) -> None:
         account, obj = one(request, account_id, record_id)
         if not _may_change(request.auth, account, fam, obj):
             raise HttpError(403, f"you may not change these {path}")
+        if fam.frozen and (why := fam.frozen(obj)):
+            raise HttpError(403, why)
         data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
         version = data.pop("version")
         if request.auth.role == Role.CUSTOMER and fam.customer_rules:
@@ -279,6 +316,8 @@ def _build(fam: Family) -> None:
         account, obj = one(request, account_id, record_id)
         if request.auth.role == Role.CUSTOMER or not can(request.auth, "change", account):
             raise HttpError(403, f"you may not delete these {path}")
+        if fam.frozen and (why := fam.frozen(obj)):
+            raise HttpError(403, why)
         soft_delete(obj)
         return Status(204, None)
 

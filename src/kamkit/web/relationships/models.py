@@ -1,5 +1,5 @@
-"""Relationship records (SPEC §2.1). For now the phase records; interactions, initiatives,
-problems, pulses and preferences come with issue 4."""
+"""Relationship records (SPEC §2.1): phase records, interactions, joint value initiatives,
+problems with their stages, pulses and communication preferences."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from kamkit.core import relationships as rules
+from kamkit.core.lifecycle.phases import check_phase_statement
 from kamkit.web.accounts.models import PHASE_CHOICES, Account, AccountRecordQuerySet, Person
 from kamkit.web.base import TrackedModel
 from kamkit.web.users.models import Role, User
@@ -23,7 +24,14 @@ class PhaseSource(models.TextChoices):
 
 
 class PhaseRecordQuerySet(AccountRecordQuerySet):
-    pass
+    """A customer user sees its own side's self-identifications, never the supplier's view,
+    decisions or inferences."""
+
+    def visible_to(self, user: User) -> PhaseRecordQuerySet:
+        qs = super().visible_to(user)
+        if user.is_authenticated and user.role == Role.CUSTOMER:
+            qs = qs.filter(source=PhaseSource.CUSTOMER_SELF)
+        return qs
 
 
 class PhaseRecord(TrackedModel):
@@ -53,6 +61,18 @@ class PhaseRecord(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.account}: {self.phase} ({self.source}, {self.recorded_on})"
+
+    def clean(self) -> None:
+        if self.source == PhaseSource.INFERRED:
+            return
+        person = self.person if self.person_id else None
+        errors = check_phase_statement(
+            phase=self.phase, source=self.source, person_side=person.side if person else None
+        )
+        if person is not None and person.account_id != self.account_id and "person" not in errors:
+            errors["person"] = "must be a person of this account"
+        if errors:
+            raise ValidationError(errors)
 
     def save(self, *args, **kwargs) -> None:
         """Save, then bring the account's stored effective phase up to date, wherever the

@@ -8,6 +8,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from kamkit.core import relationships as rules
+from kamkit.core.lifecycle.phases import PHASES, STATED_SOURCES
 
 CHANNEL = "^(" + "|".join(rules.CHANNELS) + ")$"
 SIDE = "^(supplier|customer)$"
@@ -213,3 +214,38 @@ class PreferencePatch(PreferenceIn):
     version: int = Field(..., ge=1)
     ideal_min: int | None = Field(None, ge=0)
     ideal_max: int | None = Field(None, ge=0)
+
+
+PHASE = "^(" + "|".join(PHASES) + ")$"
+STATED_SOURCE = "^(" + "|".join(STATED_SOURCES) + ")$"
+
+
+class PhaseOut(Schema):
+    id: int
+    version: int
+    account: int = Field(..., alias="account_id")
+    phase: str
+    source: str
+    recorded_on: dt.date
+    person: int | None = Field(None, alias="person_id")
+    recorded_by: int | None = Field(None, alias="recorded_by_id")
+    reasons: list[str]
+    note: str
+
+
+class PhaseIn(Schema):
+    phase: str = Field(..., pattern=PHASE)
+    source: str = Field(
+        ...,
+        pattern=STATED_SOURCE,
+        description="supplier_self, customer_self or decision; inferred phases are kamkit's",
+    )
+    recorded_on: dt.date | None = None
+    person: int | None = Field(None, description="who situated it (self-identifications)")
+    note: str = ""
+
+
+class PhasePatch(PhaseIn):
+    version: int = Field(..., ge=1)
+    phase: str | None = Field(None, pattern=PHASE)
+    source: str | None = Field(None, pattern=STATED_SOURCE)

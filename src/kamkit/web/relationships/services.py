@@ -27,7 +27,8 @@ def refresh_phases(account_ids: Iterable[int] | None = None) -> int:
         records = records.filter(account_id__in=ids)
         accounts = accounts.filter(pk__in=ids)
     statements: dict[int, list[PhaseStatement]] = defaultdict(list)
-    for account_id, phase, source, on, reasons in records.values_list(
+    # oldest first: on a tie of dates the statement recorded later wins (core rule)
+    for account_id, phase, source, on, reasons in records.order_by("recorded_on", "pk").values_list(
         "account_id", "phase", "source", "recorded_on", "reasons"
     ):
         statements[account_id].append(PhaseStatement(phase, source, on, tuple(reasons or ())))

@@ -93,6 +93,38 @@ PAGES = {
         None,
         row(302, 200, 200, 200, 404, 404, 403),
     ),
+    # working pages of an account: its supplier-side editors; a customer's own pages are
+    # the portal's (issue 6), so here it gets 403 on its own account
+    "relationships:problem_edit": (
+        "get",
+        lambda f: {"pk": f.records["problems"].pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
+    "relationships:record_pulse": (
+        "post",
+        lambda f: {"pk": f.own.pk},
+        lambda f: {"person": f.own_person.pk, "rated_on": "2026-11-20", "trust": "6"},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
+    "relationships:preferences": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
+    "relationships:preference_edit": (
+        "get",
+        lambda f: {"pk": f.records["preferences"].pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
+    "relationships:phases": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
     "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
     "diagnosis:report": (
         "get",

@@ -77,10 +77,11 @@ def test_problem_stages_move_forward_and_keep_their_dates(client, firm, bearer):
     )
     assert moved.status_code == 200
     assert moved.json()["stage"] == "jointly_defined"
-    assert moved.json()["stage_dates"]["jointly_defined"] == "2026-10-02"
+    raised_on = firm.records["problems"].raised_on.isoformat()
+    assert moved.json()["stage_dates"] == {"reported": raised_on, "jointly_defined": "2026-10-02"}
     back = call(client, "post", f"{base}/stage", h, {"stage": "reported"})
     assert back.status_code == 422 and "moves forward" in back.json()["errors"][0]["message"]
-    assert Problem.objects.get(pk=firm.records["problems"].pk).stage_changes.count() == 1
+    assert Problem.objects.get(pk=firm.records["problems"].pk).stage_changes.count() == 2
 
 
 def test_customer_sees_only_shared_records_and_its_own_pulses(client, firm, bearer):

@@ -78,7 +78,7 @@ def test_one_click_moves_a_problem_on_and_keeps_the_date(as_role, firm):
     assert c.post(f"/accounts/problems/{problem.pk}/advance/").status_code == 302
     problem = Problem.objects.get(pk=problem.pk)
     assert problem.stage == "jointly_defined"
-    assert [s.stage for s in problem.stage_changes.all()] == ["jointly_defined"]
+    assert [s.stage for s in problem.stage_changes.all()] == ["reported", "jointly_defined"]
     Problem.objects.filter(pk=problem.pk).update(stage="closed")
     c.post(f"/accounts/problems/{problem.pk}/advance/")
     assert Problem.objects.get(pk=problem.pk).stage == "closed"

@@ -511,6 +511,22 @@ def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) ->
                 )
             )
     ProblemStageChange.objects.bulk_create(stage_rows)
+    # who works on each problem: the raising side's person; both sides once jointly defined
+    on_it = Problem.participants.through
+    on_it.objects.bulk_create(
+        [
+            on_it(problem_id=problem.pk, person_id=person.pk)
+            for problem, depth, _ in problems
+            for person in (
+                [
+                    people[problem.account_id]["supplier"][1],
+                    people[problem.account_id]["customer"][1],
+                ]
+                if depth >= 2
+                else [people[problem.account_id][problem.raised_by][-1]]
+            )
+        ]
+    )
     Pulse.objects.bulk_create(pulses)
     CommunicationPreference.objects.bulk_create(preferences)
     return {

@@ -12,9 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamkit.web.base import StaleVersion, save_versioned, soft_delete
-from kamkit.web.relationships.forms import InteractionForm
-from kamkit.web.relationships.models import PhaseRecord, PhaseSource
-from kamkit.web.relationships.timeline import PROCESSES, build_timeline
+from kamkit.web.relationships.forms import InteractionForm, PulseForm
+from kamkit.web.relationships.models import CommunicationPreference, PhaseRecord, PhaseSource
+from kamkit.web.relationships.timeline import PROCESSES
+from kamkit.web.relationships.views import timeline_context
 from kamkit.web.users.models import Role
 
 from .filters import AccountFilter
@@ -94,9 +95,15 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     may_change = can(user, "change", account)
     context = {
-        "entries": build_timeline(account, user),
+        **timeline_context(account, user),
         "processes": PROCESSES,
         "log_form": InteractionForm(account=account) if may_change else None,
+        "pulse_form": PulseForm(account=account) if may_change else None,
+        "preferences": CommunicationPreference.objects.visible_to(user)
+        .filter(account=account)
+        .select_related("person")
+        if internal
+        else [],
         "own_phase": own_phase,
         "account": account,
         "supplier_people": [p for p in persons if p.side == Side.SUPPLIER],

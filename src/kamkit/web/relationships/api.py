@@ -273,10 +273,8 @@ def _build(fam: Family) -> None:
             obj.save()
             for name, people in m2m.items():
                 getattr(obj, name).set(people)
-            if isinstance(obj, Problem):
-                ProblemStageChange.objects.create(
-                    problem=obj, stage=obj.stage, changed_on=obj.raised_on, changed_by=user
-                )
+            if isinstance(obj, Problem):  # its first stage change is dated by save()
+                obj.stage_changes.update(changed_by=user)
         return Status(201, obj)
 
     def get_record(request: HttpRequest, account_id: int, record_id: int):

@@ -5,16 +5,30 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kamkit.core import relationships as rules
+from kamkit.core.lifecycle.phases import PHASE_DESCRIPTIONS, PHASE_LABELS, PHASES
+from kamkit.web.accounts.forms import VersionedForm
 from kamkit.web.accounts.models import Account, Person
 
-from .models import Interaction, JointInitiative
+from .models import (
+    CommunicationPreference,
+    Interaction,
+    JointInitiative,
+    PhaseRecord,
+    Problem,
+    Pulse,
+)
+
+NOT_OURS = {"invalid_choice": "person %(value)s is not one of this account's people"}
 
 
 class InteractionForm(forms.ModelForm):
     """Log a contact in seconds: sensible defaults, people picked from both sides."""
 
     participants = forms.ModelMultipleChoiceField(
-        queryset=Person.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=NOT_OURS,
     )
 
     class Meta:
@@ -117,3 +131,150 @@ class InitiativeForm(forms.ModelForm):
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+def _people_of(account_id: int):
+    return Person.objects.alive().filter(account_id=account_id).order_by("side", "name")
+
+
+class ProblemForm(VersionedForm):
+    """A problem as both sides frame it, who works on it, and what came of it."""
+
+    participants = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=NOT_OURS,
+    )
+
+    class Meta:
+        model = Problem
+        fields = [
+            "title",
+            "raised_by",
+            "raised_on",
+            "shared",
+            "supplier_framing",
+            "customer_framing",
+            "participants",
+            "outcome",
+            "lessons",
+        ]
+        widgets = {
+            "raised_on": forms.DateInput(attrs={"type": "date"}),
+            "supplier_framing": forms.Textarea(
+                attrs={"rows": 3, "placeholder": "The problem as we see it"}
+            ),
+            "customer_framing": forms.Textarea(
+                attrs={"rows": 3, "placeholder": "The problem in the customer's words"}
+            ),
+            "outcome": forms.Textarea(attrs={"rows": 2}),
+            "lessons": forms.Textarea(
+                attrs={"rows": 2, "placeholder": "What both sides learned, to reuse next time"}
+            ),
+        }
+        labels = {"shared": "Shared with the customer"}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = _people_of(self.instance.account_id)
+        self.fields["participants"].label_from_instance = lambda p: f"{p.name} ({p.side})"
+
+    def changes(self) -> dict:
+        return {n: self.cleaned_data[n] for n in self.Meta.fields if n != "participants"}
+
+
+class PulseForm(forms.ModelForm):
+    """A person's 1–7 ratings: quick to give, any subset of the five items."""
+
+    SCALE = [("", "–")] + [(str(n), str(n)) for n in range(rules.RATING_MIN, rules.RATING_MAX + 1)]
+
+    class Meta:
+        model = Pulse
+        fields = ["person", "rated_on", *rules.PULSE_ITEMS, "comment"]
+        widgets = {
+            "rated_on": forms.DateInput(attrs={"type": "date"}),
+            "comment": forms.Textarea(attrs={"rows": 2}),
+        }
+        labels = {
+            "communication": "Communication quality",
+            "co_creation": "Joint value creation",
+            "problem_solving": "Joint problem solving",
+            "satisfaction": "Overall satisfaction",
+            "trust": "Trust",
+        }
+
+    def __init__(self, *args, account: Account, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["person"].queryset = _people_of(account.pk)
+        self.fields["person"].label_from_instance = lambda p: f"{p.name} ({p.side})"
+        for item in rules.PULSE_ITEMS:
+            self.fields[item].widget = forms.Select(choices=self.SCALE)
+        if not self.is_bound:
+            self.initial.setdefault("rated_on", timezone.localdate().isoformat())
+
+
+class PreferenceForm(VersionedForm):
+    """Preferred channels and the ideal number of contacts per 30 days."""
+
+    channels = forms.MultipleChoiceField(
+        choices=[(c, c.replace("_", " ").capitalize()) for c in rules.CHANNELS],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = CommunicationPreference
+        fields = ["person", "channels", "ideal_min", "ideal_max"]
+        labels = {
+            "person": "For",
+            "ideal_min": "At least (contacts per 30 days)",
+            "ideal_max": "At most (contacts per 30 days)",
+        }
+
+    def __init__(self, *args, account: Account, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["version"].required = bool(self.instance.pk)
+        self.fields["person"].queryset = _people_of(account.pk).filter(side="customer")
+        self.fields["person"].empty_label = "The whole account"
+
+
+class PhaseForm(forms.ModelForm):
+    """A phase statement: where a person of either side situates the relationship, or the
+    KA manager's decision. The phases are shown with their descriptions."""
+
+    SOURCE_CHOICES = [
+        ("supplier_self", "Our view: a person of our side situates the relationship"),
+        ("customer_self", "The customer's view: a person of theirs situates it"),
+        ("decision", "My decision as KA manager (overrides both views)"),
+    ]
+
+    class Meta:
+        model = PhaseRecord
+        fields = ["phase", "source", "person", "recorded_on", "note"]
+        widgets = {
+            "recorded_on": forms.DateInput(attrs={"type": "date"}),
+            "note": forms.Textarea(attrs={"rows": 2, "placeholder": "Why, in a sentence"}),
+        }
+        labels = {"person": "Who said so", "recorded_on": "On"}
+
+    def __init__(self, *args, account: Account, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.instance.account = account
+        self.fields["phase"].widget = forms.RadioSelect(
+            choices=[(p, PHASE_LABELS[p]) for p in PHASES]
+        )
+        self.fields["source"].choices = self.SOURCE_CHOICES
+        self.fields["source"].widget = forms.RadioSelect(choices=self.SOURCE_CHOICES)
+        self.fields["person"].queryset = _people_of(account.pk)
+        self.fields["person"].label_from_instance = lambda p: f"{p.name} ({p.side})"
+        self.fields["person"].empty_label = "— nobody (a decision)"
+        if not self.is_bound:
+            self.initial.setdefault("recorded_on", timezone.localdate().isoformat())
+            self.initial.setdefault("source", "supplier_self")
+
+    def phase_options(self) -> list[tuple[object, str]]:
+        """Each phase's radio button with the description the person reads."""
+        return [(w, PHASE_DESCRIPTIONS[w.data["value"]]) for w in self["phase"]]

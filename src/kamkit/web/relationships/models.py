@@ -213,6 +213,16 @@ class Problem(TrackedModel):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        """A new problem's first stage is dated too (the day it was raised), wherever it was
+        created from; later moves are dated by ``move_problem_stage``."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            ProblemStageChange.objects.create(
+                problem=self, stage=self.stage, changed_on=self.raised_on
+            )
+
     @property
     def next_stage_label(self) -> str | None:
         """The label of the stage a one-click move goes to."""

@@ -6,6 +6,11 @@ app_name = "relationships"
 urlpatterns = [
     path("<int:pk>/timeline/", views.timeline, name="timeline"),
     path("<int:pk>/interactions/new/", views.log_interaction, name="log_interaction"),
+    path("<int:pk>/pulses/new/", views.record_pulse, name="record_pulse"),
+    path("<int:pk>/preferences/", views.preferences, name="preferences"),
+    path("<int:pk>/phase/", views.phases, name="phases"),
+    path("problems/<int:pk>/", views.problem_edit, name="problem_edit"),
     path("problems/<int:pk>/advance/", views.advance_problem, name="advance_problem"),
     path("initiatives/<int:pk>/", views.initiative_edit, name="initiative_edit"),
+    path("preferences/<int:pk>/", views.preference_edit, name="preference_edit"),
 ]

@@ -1,42 +1,88 @@
-"""The account timeline, quick logging of interactions, one-click problem stages."""
+"""Working on an account: the timeline, quick logging of interactions, one-click problem
+stages, editing initiatives and problems, pulses, preferences and phase statements."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from kamkit.core import relationships as rules
+from kamkit.core.lifecycle.phases import (
+    PHASE_LABELS,
+    SOURCE_LABELS,
+    PhaseStatement,
+    effective_phase,
+)
 from kamkit.web.accounts.models import Account, can
 from kamkit.web.base import StaleVersion, save_versioned
 
-from .forms import InitiativeForm, InteractionForm
-from .models import JointInitiative, Problem
+from .forms import (
+    InitiativeForm,
+    InteractionForm,
+    PhaseForm,
+    PreferenceForm,
+    ProblemForm,
+    PulseForm,
+)
+from .models import CommunicationPreference, JointInitiative, PhaseRecord, Problem
 from .services import move_problem_stage
 from .timeline import PROCESSES, build_timeline
+
+
+def _back_to_account(request: HttpRequest, account: Account) -> HttpResponse:
+    """After an htmx form on the account page succeeds, the whole page reloads (so the
+    timeline and the message show); a plain form post gets a normal redirect."""
+    url = reverse("accounts:detail", kwargs={"pk": account.pk})
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 def _account(request: HttpRequest, pk: int) -> Account:
     return get_object_or_404(Account.objects.visible_to(request.user), pk=pk)
 
 
+PAGE = 60
+MAX_PAGES = 50
+
+
+def timeline_context(
+    account: Account, user, process: str | None = None, side: str | None = None, page: int = 1
+) -> dict:
+    """The newest ``PAGE × page`` timeline entries and whether there are more."""
+    shown = PAGE * page
+    entries = build_timeline(account, user, process, side, limit=shown + 1)
+    return {
+        "entries": entries[:shown],
+        "more_page": page + 1 if len(entries) > shown and page < MAX_PAGES else None,
+        "filters": {"process": process or "", "side": side or ""},
+    }
+
+
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    """The timeline partial (htmx), filtered by process and side."""
+    """The timeline partial (htmx), filtered by process and side, one more page at a time."""
     account = _account(request, pk)
     process = request.GET.get("process") or None
     side = request.GET.get("side") or None
     if process not in (None, *PROCESSES) or side not in (None, *rules.SIDES):
         return HttpResponse("Unknown filter.", status=400)
+    try:
+        page = int(request.GET.get("page") or 1)
+    except ValueError:
+        return HttpResponse("The page must be a whole number.", status=400)
+    if not 1 <= page <= MAX_PAGES:
+        return HttpResponse(f"The page must be between 1 and {MAX_PAGES}.", status=400)
     return render(
         request,
         "relationships/partials/timeline.html",
         {
             "account": account,
-            "entries": build_timeline(account, request.user, process, side),
+            **timeline_context(account, request.user, process, side, page),
             "can_change": can(request.user, "change", account),
-            "next_stage": rules.next_stage,
         },
     )
 
@@ -54,7 +100,7 @@ def log_interaction(request: HttpRequest, pk: int) -> HttpResponse:
         interaction.save()
         form.save_m2m()
         messages.success(request, "Logged.")
-        return redirect("accounts:detail", pk=account.pk)
+        return _back_to_account(request, account)
     return render(
         request,
         "relationships/partials/log_form.html",
@@ -107,5 +153,171 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "relationships/initiative_edit.html",
         {"initiative": initiative, "form": form},
+        status=status,
+    )
+
+
+def _changeable_account(request: HttpRequest, pk: int) -> Account:
+    """An account the user sees (404 otherwise) and may work on (403 otherwise)."""
+    account = _account(request, pk)
+    if not can(request.user, "change", account):
+        raise PermissionDenied
+    return account
+
+
+def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A problem: both sides' framing side by side, participants, outcome, lessons, and
+    its stages with their dates."""
+    problem = get_object_or_404(
+        Problem.objects.visible_to(request.user).select_related("account"), pk=pk
+    )
+    if not can(request.user, "change", problem.account):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        form = ProblemForm(request.POST, instance=problem)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    save_versioned(problem, form.changes(), form.cleaned_data["version"])
+                    problem.participants.set(form.cleaned_data["participants"])
+                messages.success(request, f"Saved “{problem.title}”.")
+                return redirect("accounts:detail", pk=problem.account_id)
+            except StaleVersion as exc:
+                form.add_error(None, str(exc))
+                status = 409
+        else:
+            status = 422
+    else:
+        form = ProblemForm(instance=problem)
+    reached = {c.stage: c for c in problem.stage_changes.select_related("changed_by")}
+    stages = [
+        (key, label, reached.get(key)) for key, label in Problem._meta.get_field("stage").choices
+    ]
+    return render(
+        request,
+        "relationships/problem_edit.html",
+        {"problem": problem, "form": form, "stages": stages},
+        status=status,
+    )
+
+
+@require_POST
+def record_pulse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a pulse heard from a person of either side (htmx form on the account page)."""
+    account = _changeable_account(request, pk)
+    form = PulseForm(request.POST, account=account)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "Pulse recorded.")
+        return _back_to_account(request, account)
+    return render(
+        request,
+        "relationships/partials/pulse_form.html",
+        {"account": account, "pulse_form": form},
+        status=422,
+    )
+
+
+def preferences(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account's communication preferences, and adding one."""
+    account = _changeable_account(request, pk)
+    status = 200
+    if request.method == "POST":
+        form = PreferenceForm(request.POST, account=account)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Preference saved.")
+            return redirect("relationships:preferences", pk=account.pk)
+        status = 422
+    else:
+        form = PreferenceForm(account=account)
+    items = (
+        CommunicationPreference.objects.visible_to(request.user)
+        .filter(account=account)
+        .select_related("person")
+    )
+    return render(
+        request,
+        "relationships/preferences.html",
+        {"account": account, "form": form, "items": items},
+        status=status,
+    )
+
+
+def preference_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    pref = get_object_or_404(
+        CommunicationPreference.objects.visible_to(request.user).select_related("account"),
+        pk=pk,
+    )
+    account = _changeable_account(request, pref.account_id)
+    status = 200
+    if request.method == "POST":
+        form = PreferenceForm(request.POST, instance=pref, account=account)
+        if form.is_valid():
+            try:
+                save_versioned(pref, form.changes(), form.cleaned_data["version"])
+                messages.success(request, "Preference saved.")
+                return redirect("relationships:preferences", pk=account.pk)
+            except StaleVersion as exc:
+                form.add_error(None, str(exc))
+                status = 409
+        else:
+            status = 422
+    else:
+        form = PreferenceForm(instance=pref, account=account)
+    return render(
+        request,
+        "relationships/preference_edit.html",
+        {"account": account, "form": form, "pref": pref},
+        status=status,
+    )
+
+
+def phases(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account's phase: where it comes from, both sides' views, every statement, and
+    recording a new one (a self-identification with the descriptions, or a decision)."""
+    account = _changeable_account(request, pk)
+    status = 200
+    if request.method == "POST":
+        form = PhaseForm(request.POST, account=account)
+        if form.is_valid():
+            record = form.save(commit=False)
+            record.recorded_by = request.user
+            record.save()
+            account.refresh_from_db()
+            messages.success(
+                request,
+                f"Recorded. The account is now treated as {account.get_phase_display()} "
+                f"({account.phase_source_label}).",
+            )
+            return redirect("relationships:phases", pk=account.pk)
+        status = 422
+    else:
+        form = PhaseForm(account=account)
+    records = (
+        PhaseRecord.objects.visible_to(request.user)
+        .filter(account=account)
+        .select_related("person", "recorded_by")
+    )
+    effective = effective_phase(
+        PhaseStatement(r.phase, r.source, r.recorded_on, tuple(r.reasons or ()))
+        for r in sorted(records, key=lambda r: (r.recorded_on, r.pk))
+    )
+    return render(
+        request,
+        "relationships/phases.html",
+        {
+            "account": account,
+            "form": form,
+            "records": records,
+            "effective": effective,
+            "names": {
+                "value": PHASE_LABELS.get(effective.value or ""),
+                "source": SOURCE_LABELS.get(effective.source or ""),
+                "supplier": PHASE_LABELS.get(effective.supplier_view or ""),
+                "customer": PHASE_LABELS.get(effective.customer_view or ""),
+            },
+        },
         status=status,
     )

@@ -1,0 +1,200 @@
+"""Working on an account in the browser's forms: problems, pulses, preferences, phase
+statements and the timeline's further pages (server side; the journeys are in
+tests/browser)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bs4 import BeautifulSoup
+from django.utils import timezone
+
+from kamkit.web.relationships.models import (
+    CommunicationPreference,
+    Interaction,
+    PhaseRecord,
+    Pulse,
+)
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")
+
+
+def errors(response) -> str:
+    return " ".join(e.get_text() for e in soup(response).select(".field-error, .error"))
+
+
+def problem_form(problem, **changes) -> dict:
+    data = {
+        "title": problem.title,
+        "raised_by": problem.raised_by,
+        "raised_on": problem.raised_on.isoformat(),
+        "shared": "on",
+        "supplier_framing": problem.supplier_framing,
+        "customer_framing": problem.customer_framing,
+        "outcome": problem.outcome,
+        "lessons": problem.lessons,
+        "version": problem.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_a_problem_is_framed_by_both_sides_and_staffed_from_both(as_role, firm):
+    c = as_role("manager")
+    problem = firm.records["problems"]
+    sam = firm.own.persons.get(name="Sam Engineer")
+    page = c.get(f"/accounts/problems/{problem.pk}/")
+    assert page.status_code == 200
+    stages = [li.span.get_text() for li in soup(page).select("ol.stages li")]
+    assert stages[0] == "Reported" and stages[-1] == "Closed"
+    saved = c.post(
+        f"/accounts/problems/{problem.pk}/",
+        problem_form(
+            problem,
+            supplier_framing="Carrier capacity on the Lyon route",
+            customer_framing="Our line stops twice a week",
+            participants=[sam.pk, firm.own_person.pk],
+            lessons="Book capacity a month ahead",
+        ),
+    )
+    assert saved.status_code == 302
+    problem.refresh_from_db()
+    assert problem.customer_framing == "Our line stops twice a week"
+    assert set(problem.participants.values_list("name", flat=True)) == {
+        "Sam Engineer",
+        "Eva Buyer",
+    }
+    assert problem.version == 2
+    stale = c.post(f"/accounts/problems/{problem.pk}/", problem_form(problem, version=1))
+    assert stale.status_code == 409 and "changed" in errors(stale).lower()
+    foreign = c.post(
+        f"/accounts/problems/{problem.pk}/",
+        problem_form(problem, participants=[firm.other_person.pk]),
+    )
+    assert foreign.status_code == 422
+    message = soup(foreign).select_one("fieldset.participants .field-error").get_text()
+    assert message == f"person {firm.other_person.pk} is not one of this account's people"
+    assert problem.participants.count() == 2  # nothing half-written
+
+
+def test_a_pulse_needs_a_rating_on_the_scale(as_role, firm):
+    c = as_role("manager")
+    url = f"/accounts/{firm.own.pk}/pulses/new/"
+    before = Pulse.objects.count()
+    empty = c.post(url, {"person": firm.own_person.pk, "rated_on": "2026-11-20"})
+    assert empty.status_code == 422 and "rate at least one" in errors(empty)
+    off_scale = c.post(url, {"person": firm.own_person.pk, "rated_on": "2026-11-20", "trust": "9"})
+    assert off_scale.status_code == 422
+    assert Pulse.objects.count() == before
+    ok = c.post(
+        url,
+        {"person": firm.own_person.pk, "rated_on": "2026-11-20", "trust": "3", "comment": "Tense"},
+    )
+    assert ok.status_code == 302
+    pulse = Pulse.objects.latest("pk")
+    assert (pulse.person, pulse.trust, pulse.side) == (firm.own_person, 3, "customer")
+
+
+def test_preferences_are_added_and_edited_with_a_band_that_makes_sense(as_role, firm):
+    c = as_role("manager")
+    url = f"/accounts/{firm.own.pk}/preferences/"
+    page = c.get(url)
+    assert "Chris Customer" in page.content.decode()
+    backwards = c.post(url, {"person": "", "ideal_min": "6", "ideal_max": "2"})
+    assert backwards.status_code == 422 and "at least the minimum (6)" in errors(backwards)
+    added = c.post(
+        url, {"person": "", "channels": ["video", "in_person"], "ideal_min": "3", "ideal_max": "6"}
+    )
+    assert added.status_code == 302
+    account_wide = CommunicationPreference.objects.get(account=firm.own, person=None)
+    assert account_wide.channels == ["video", "in_person"]
+    edit = f"/accounts/preferences/{account_wide.pk}/"
+    changed = c.post(edit, {"person": "", "ideal_min": "3", "ideal_max": "9", "version": "1"})
+    assert changed.status_code == 302
+    account_wide.refresh_from_db()
+    assert (account_wide.ideal_max, account_wide.version, account_wide.channels) == (9, 2, [])
+    stale = c.post(edit, {"person": "", "ideal_min": "1", "ideal_max": "2", "version": "1"})
+    assert stale.status_code == 409
+    # only the customer's people have communication preferences
+    sam = firm.own.persons.get(name="Sam Engineer")
+    ours = c.post(url, {"person": sam.pk, "ideal_min": "1", "ideal_max": "2"})
+    assert ours.status_code == 422
+
+
+def test_the_phase_page_records_views_and_decisions_with_the_descriptions(as_role, firm):
+    c = as_role("manager")
+    url = f"/accounts/{firm.own.pk}/phase/"
+    page = soup(c.get(url))
+    options = page.select("fieldset.phase-options label.option")
+    assert len(options) == 4 + 3  # four phases with descriptions, three sources
+    assert "shrinking" in options[3].get_text()  # the decline description
+    assert "different phases" in page.select_one("#current").get_text()  # fixture disagrees
+    nobody = c.post(
+        url, {"phase": "maturity", "source": "supplier_self", "recorded_on": "2026-11-20"}
+    )
+    assert nobody.status_code == 422 and "supplier-side person" in errors(nobody)
+    sam = firm.own.persons.get(name="Sam Engineer")
+    wrong = c.post(
+        url,
+        {
+            "phase": "maturity",
+            "source": "customer_self",
+            "person": sam.pk,
+            "recorded_on": "2026-11-20",
+        },
+    )
+    assert wrong.status_code == 422 and "customer-side person" in errors(wrong)
+    count = PhaseRecord.objects.count()
+    decided = c.post(
+        url,
+        {
+            "phase": "decline",
+            "source": "decision",
+            "recorded_on": "2026-11-20",
+            "note": "Tender lost",
+        },
+        follow=True,
+    )
+    assert PhaseRecord.objects.count() == count + 1
+    assert "now treated as Decline" in decided.content.decode()
+    firm.own.refresh_from_db()
+    assert (firm.own.phase, firm.own.phase_source) == ("decline", "decision")
+    record = PhaseRecord.objects.latest("pk")
+    assert record.recorded_by == firm.users["manager"]
+
+
+def test_the_timeline_shows_more_a_page_at_a_time(as_role, firm):
+    base = timezone.now() - dt.timedelta(days=1)
+    Interaction.objects.bulk_create(
+        Interaction(
+            account=firm.own,
+            channel="email",
+            initiated_by="supplier",
+            two_way=False,
+            occurred_at=base - dt.timedelta(hours=n),
+            summary=f"Mail {n}",
+        )
+        for n in range(70)
+    )
+    c = as_role("manager")
+    first = soup(c.get(f"/accounts/{firm.own.pk}/timeline/?process=communication"))
+    assert len(first.select("ol.timeline li")) == 60
+    more = first.select_one(".pager button")
+    assert "page=2" in more["hx-get"] and "process=communication" in more["hx-get"]
+    second = soup(c.get(f"/accounts/{firm.own.pk}/timeline/?process=communication&page=2"))
+    assert len(second.select("ol.timeline li")) == 71  # the fixture's call too
+    assert second.select_one(".pager button") is None
+    assert c.get(f"/accounts/{firm.own.pk}/timeline/?page=two").status_code == 400
+    assert c.get(f"/accounts/{firm.own.pk}/timeline/?page=0").status_code == 400
+
+
+def test_another_managers_account_pages_are_not_found(as_role, firm):
+    c = as_role("manager")
+    for url in (
+        f"/accounts/{firm.other.pk}/phase/",
+        f"/accounts/{firm.other.pk}/preferences/",
+    ):
+        assert c.get(url).status_code == 404, url
+    assert c.post(f"/accounts/{firm.other.pk}/pulses/new/", {}).status_code == 404

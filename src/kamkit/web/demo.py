@@ -356,6 +356,8 @@ def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) ->
         for month in range(12):
             for _ in range(int(RHYTHM[phase](month))):
                 day = start + dt.timedelta(days=month * 30 + rnd.randint(0, 29))
+                if day < account.relationship_start:
+                    continue  # a young relationship has no older contacts
                 content = rnd.choices(
                     ["strategic", "operational", "social"],
                     weights=[3 if phase == "build_up" else 2, 6, 1],
@@ -440,7 +442,10 @@ def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) ->
                 )
             )
         for n, depth in enumerate(reached):
-            raised = TODAY - dt.timedelta(days=rnd.randint(40, 330))
+            raised = max(
+                TODAY - dt.timedelta(days=rnd.randint(40, 330)),
+                account.relationship_start + dt.timedelta(days=7),
+            )
             problems.append(
                 (
                     Problem(
@@ -469,6 +474,8 @@ def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) ->
             )
         for quarter in range(4):
             rated = TODAY - dt.timedelta(days=90 * quarter + rnd.randint(0, 20))
+            if rated < account.relationship_start:
+                continue
             for side_name, bias in (
                 ("supplier", 0.4),
                 ("customer", -0.3 if rnd.random() < 0.4 else 0.2),

@@ -1,0 +1,90 @@
+"""One account's assessment: phase with its sources and reasons, the three process
+scores with coverage and role, the index and the lever (SPEC §2.5.1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from .config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
+from .index import Lever, effectiveness_index, principal_lever, roles_for
+from .inference import InferredPhase, PhaseFacts, infer_phase
+from .phases import EffectivePhase, PhaseStatement, effective_phase
+from .scores import ProcessScore, Signals, process_scores
+
+
+@dataclass(frozen=True, slots=True)
+class Assessment:
+    account: int
+    on: dt.date
+    phase: EffectivePhase
+    inferred: InferredPhase
+    roles: dict[str, str]
+    processes: dict[str, ProcessScore]
+    index: float | None
+    lever: Lever
+
+    def to_json(self) -> dict[str, Any]:
+        """The SPEC §2.5.1 shape; numbers rounded to one decimal."""
+
+        def r(x: float | None) -> float | None:
+            return None if x is None else round(x, 1)
+
+        return {
+            "account": self.account,
+            "on": self.on.isoformat(),
+            "phase": {
+                "value": self.phase.value,
+                "source": self.phase.source,
+                "reasons": list(self.phase.reasons),
+                "supplier_view": self.phase.supplier_view,
+                "customer_view": self.phase.customer_view,
+                "disagreement": self.phase.disagreement,
+                "inferred": self.inferred.phase,
+                "inferred_reasons": list(self.inferred.reasons),
+            },
+            "processes": {
+                p: {
+                    "score": r(ps.score),
+                    "signals": ps.signals,
+                    "of": ps.of,
+                    "role": self.roles[p],
+                    "subscores": {k: r(v) for k, v in ps.subscores.items()},
+                }
+                for p, ps in self.processes.items()
+            },
+            "index": r(self.index),
+            "lever": {"process": self.lever.process, "why": self.lever.why},
+        }
+
+
+def assess(
+    account: int,
+    statements: Iterable[PhaseStatement],
+    facts: PhaseFacts,
+    signals: Signals,
+    today: dt.date,
+    config: AssessmentConfig = DEFAULT_CONFIG,
+) -> Assessment:
+    """Infer the phase, apply the precedence (the inference is the last resort), score the
+    processes in that phase's roles, and name the lever."""
+    inferred = infer_phase(facts, today, config)
+    stated = [s for s in statements if s.source != "inferred"]
+    if inferred.phase:
+        stated.append(PhaseStatement(inferred.phase, "inferred", today, inferred.reasons))
+    phase = effective_phase(stated)
+    roles = roles_for(phase.value, config)
+    processes = process_scores(signals, phase.value, config)
+    scores = {p: processes[p].score for p in PROCESSES}
+    return Assessment(
+        account=account,
+        on=today,
+        phase=phase,
+        inferred=inferred,
+        roles=roles,
+        processes=processes,
+        index=effectiveness_index(scores, roles, config),
+        lever=principal_lever(scores, roles, phase.value, config),
+    )

@@ -1,0 +1,111 @@
+"""The effectiveness index and the principal lever (SPEC §2.5).
+
+For a process with score s, baseline b and role r:
+``u = up_r·max(0, s − b) − down_r·max(0, b − s)``; U sums u over the scored processes;
+``index = 100·(U − U_min)/(U_max − U_min)`` with U_max, U_min the U of every scored
+process at 100 and at 0. The principal lever is the process whose +10 points raise U
+most (ties: motivator before hygiene before background, then the lower score).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
+
+PROCESS_LABELS = {
+    "communication": "Collaborative communication",
+    "co_creation": "Co-creation of value",
+    "problem_solving": "Joint problem solving",
+}
+ROLE_WORDS = {
+    "motivator": "a motivator",
+    "hygiene": "a hygiene factor",
+    "background": "in the background",
+}
+_ROLE_RANK = {"motivator": 0, "hygiene": 1, "background": 2}
+
+
+def roles_for(phase: str | None, config: AssessmentConfig = DEFAULT_CONFIG) -> dict[str, str]:
+    """The role of each process in ``phase`` (Table 1); without a phase every process is
+    background (nothing is known to be determinant)."""
+    return dict(config.roles.get(phase or "", dict.fromkeys(PROCESSES, "background")))
+
+
+def utility(score: float, role: str, config: AssessmentConfig = DEFAULT_CONFIG) -> float:
+    """u = up·max(0, s − b) − down·max(0, b − s)."""
+    up, down = config.weights[role]
+    b = config.baseline
+    return up * max(0.0, score - b) - down * max(0.0, b - score)
+
+
+def effectiveness_index(
+    scores: dict[str, float | None],
+    roles: dict[str, str],
+    config: AssessmentConfig = DEFAULT_CONFIG,
+) -> float | None:
+    """0–100 over the scored processes; None when no process has a score."""
+    scored = {p: s for p, s in scores.items() if s is not None}
+    if not scored:
+        return None
+    u = sum(utility(s, roles[p], config) for p, s in scored.items())
+    u_max = sum(utility(100.0, roles[p], config) for p in scored)
+    u_min = sum(utility(0.0, roles[p], config) for p in scored)
+    if u_max == u_min:  # every weight zero: nothing moves the index
+        return None
+    return 100.0 * (u - u_min) / (u_max - u_min)
+
+
+@dataclass(frozen=True, slots=True)
+class Lever:
+    process: str | None
+    gain: float
+    """How much +step points raise the index (index points)."""
+    why: str
+
+
+def principal_lever(
+    scores: dict[str, float | None],
+    roles: dict[str, str],
+    phase: str | None,
+    config: AssessmentConfig = DEFAULT_CONFIG,
+) -> Lever:
+    """The process whose +``lever_step`` points raise U most, and a sentence why."""
+    scored = {p: s for p, s in scores.items() if s is not None}
+    if not scored:
+        return Lever(
+            None,
+            0.0,
+            "No process has data yet: record interactions, initiatives and problems first.",
+        )
+    step = config.lever_step
+    u_span = sum(utility(100.0, roles[p], config) - utility(0.0, roles[p], config) for p in scored)
+
+    def gain(p: str) -> float:
+        s = scored[p]
+        return utility(min(100.0, s + step), roles[p], config) - utility(s, roles[p], config)
+
+    best = min(scored, key=lambda p: (-round(gain(p), 9), _ROLE_RANK[roles[p]], scored[p]))
+    g = gain(best)
+    index_gain = 100.0 * g / u_span if u_span else 0.0
+    s, role, b = scored[best], roles[best], config.baseline
+    name = PROCESS_LABELS[best]
+    phase_words = f"in {phase.replace('_', '-')}" if phase else "while the phase is unknown"
+    if g <= 0:
+        return Lever(best, 0.0, f"Every scored process is at 100; keep {name.lower()} where it is.")
+    position = (
+        f"below the baseline of {b:g}, where it hurts most"
+        if s < b and role == "hygiene"
+        else f"below the baseline of {b:g}"
+        if s < b
+        else f"above the baseline of {b:g}"
+    )
+    missing = [PROCESS_LABELS[p].lower() for p in PROCESSES if scores.get(p) is None]
+    tail = f" ({', '.join(missing)}: no data yet)" if missing else ""
+    why = (
+        f"{name} is {ROLE_WORDS[role]} {phase_words} and stands at {s:.0f}, {position}: "
+        f"+{step:g} points raise the index by {index_gain:.1f}"
+        + (", the most of any process" if len(scored) > 1 else "")
+        + f"{tail}."
+    )
+    return Lever(best, index_gain, why)

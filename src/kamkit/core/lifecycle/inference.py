@@ -1,0 +1,140 @@
+"""The inferred lifecycle phase, with its reasons in words (SPEC §2.2, default rules).
+
+1. ``decline`` if age ≥ 12 months and (revenue trend ≤ −10 % or activity trend ≤ −30 %);
+2. ``exploration`` if age < 6 months, or no initiative was ever realized and fewer than 2
+   distinct supplier–customer person pairs have ever interacted;
+3. ``build_up`` if revenue trend ≥ +10 % or activity trend ≥ +20 %, or an initiative
+   was realized in the last 180 days while age < 36 months;
+4. ``maturity`` otherwise.
+
+Age counts months since the relationship start (or the first interaction); the activity
+trend compares interactions in the last 90 days with the 90 before (undefined when the
+earlier window is empty); the revenue trend compares the last full year on record with
+the year before. A trend that cannot be computed satisfies no rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from .config import DEFAULT_CONFIG, AssessmentConfig
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseFacts:
+    """What inference looks at, for one account."""
+
+    relationship_start: dt.date | None = None
+    first_interaction: dt.date | None = None
+    interactions_last_90: int = 0
+    interactions_prev_90: int = 0
+    revenue: tuple[tuple[int, float], ...] = ()
+    """(year, revenue) pairs, any order."""
+    realized_ever: int = 0
+    realized_recent: int = 0
+    """Initiatives realized within ``build_up_realized_days``."""
+    pairs_ever: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class InferredPhase:
+    phase: str | None
+    reasons: tuple[str, ...]
+    age_months: float | None = None
+    activity_trend: float | None = None
+    revenue_trend: float | None = None
+
+
+def months_between(start: dt.date, end: dt.date) -> float:
+    """Whole and partial months (30.44 days each)."""
+    return max(0.0, (end - start).days / 30.44)
+
+
+def activity_trend(last: int, previous: int) -> float | None:
+    """(last − previous)/previous; None when the previous window is empty."""
+    return (last - previous) / previous if previous else None
+
+
+def revenue_trend(
+    revenue: tuple[tuple[int, float], ...], today: dt.date
+) -> tuple[float, int] | None:
+    """(trend, year) of the latest year before ``today``'s year against the year before
+    it; None without both years or with a zero base."""
+    by_year = dict(revenue)
+    years = sorted(y for y in by_year if y < today.year)
+    if not years or years[-1] - 1 not in by_year or not by_year[years[-1] - 1]:
+        return None
+    last = years[-1]
+    return (by_year[last] - by_year[last - 1]) / abs(by_year[last - 1]), last
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:+.0f} %".replace("-", "−")
+
+
+def infer_phase(
+    facts: PhaseFacts, today: dt.date, config: AssessmentConfig = DEFAULT_CONFIG
+) -> InferredPhase:
+    """Apply the rules in order; the reasons say what decided it."""
+    c = config
+    start = facts.relationship_start or facts.first_interaction
+    age = months_between(start, today) if start else None
+    act = activity_trend(facts.interactions_last_90, facts.interactions_prev_90)
+    rev_pair = revenue_trend(facts.revenue, today)
+    rev = rev_pair[0] if rev_pair else None
+    if age is None and not facts.interactions_last_90 and not facts.interactions_prev_90:
+        return InferredPhase(None, ("no relationship start and no interactions recorded",))
+    facts_said: list[str] = []
+    age_text = f"relationship age {age:.0f} months" if age is not None else "age unknown"
+    act_text = (
+        f"activity {_pct(act)} vs previous {c.window_days} days"
+        if act is not None
+        else f"no interactions in the previous {c.window_days} days to compare with"
+    )
+    rev_text = (
+        f"revenue {_pct(rev)} ({rev_pair[1]} vs {rev_pair[1] - 1})"
+        if rev_pair
+        else "no revenue trend on record"
+    )
+    common = {"age_months": age, "activity_trend": act, "revenue_trend": rev}
+
+    # 1. decline
+    if age is not None and age >= c.decline_min_age_months:
+        if rev is not None and rev <= c.decline_revenue_trend:
+            facts_said.append(rev_text)
+        if act is not None and act <= c.decline_activity_trend:
+            facts_said.append(act_text)
+        if facts_said:
+            return InferredPhase("decline", (age_text, *facts_said), **common)
+    # 2. exploration
+    if age is not None and age < c.exploration_max_age_months:
+        return InferredPhase(
+            "exploration", (f"{age_text} (under {c.exploration_max_age_months:g})",), **common
+        )
+    if not facts.realized_ever and facts.pairs_ever < c.exploration_min_pairs:
+        pairs = facts.pairs_ever
+        return InferredPhase(
+            "exploration",
+            (
+                "no initiative realized yet",
+                f"{pairs} supplier–customer person pair{'s' if pairs != 1 else ''} "
+                f"ha{'ve' if pairs != 1 else 's'} interacted "
+                f"(fewer than {c.exploration_min_pairs})",
+            ),
+            **common,
+        )
+    # 3. build-up
+    if rev is not None and rev >= c.build_up_revenue_trend:
+        facts_said.append(rev_text)
+    if act is not None and act >= c.build_up_activity_trend:
+        facts_said.append(act_text)
+    young = age is None or age < c.build_up_max_age_months
+    if facts.realized_recent and young:
+        facts_said.append(
+            f"an initiative realized in the last {c.build_up_realized_days} days at {age_text}"
+        )
+    if facts_said:
+        return InferredPhase("build_up", tuple(facts_said), **common)
+    # 4. maturity
+    return InferredPhase("maturity", (age_text, act_text, rev_text), **common)

@@ -1,0 +1,69 @@
+"""One account assessed end to end in the core: precedence with the inference as the
+last resort, scores in the phase's roles, index and lever, in the SPEC §2.5.1 shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kamkit.core.lifecycle import SUBSCORES, PhaseFacts, PhaseStatement, Signals, assess
+
+TODAY = dt.date(2026, 11, 1)
+FACTS = PhaseFacts(
+    relationship_start=dt.date(2025, 6, 1),  # 17 months
+    interactions_last_90=12,
+    interactions_prev_90=8,  # +50 %: build-up
+    realized_ever=1,
+    pairs_ever=4,
+)
+SIGNALS = Signals(
+    has_records=True,
+    interactions=12,  # 4 per 30 days: inside build-up's 4–12 → 100
+    customer_initiated=4,
+    supplier_initiated=8,  # 50
+    two_way=9,  # 75
+    strategic=3,  # 25 % of 30 % → 83.3
+    formal=6,  # capped 100
+    initiatives_active=1,  # 50
+    initiatives_active_bilateral=0,  # 0
+    pairs_recent=3,  # 50
+)
+
+
+def test_inferred_when_nobody_said_anything():
+    a = assess(17, [], FACTS, SIGNALS, TODAY)
+    out = a.to_json()
+    assert out["phase"]["value"] == "build_up" and out["phase"]["source"] == "inferred"
+    assert "activity +50 % vs previous 90 days" in out["phase"]["reasons"]
+    comm, co = out["processes"]["communication"], out["processes"]["co_creation"]
+    assert comm["score"] == pytest.approx(round((100 + 50 + 75 + 250 / 3 + 100) / 5, 1))
+    assert (comm["signals"], comm["of"], comm["role"]) == (5, 6, "motivator")
+    assert co["score"] == pytest.approx(round((50 + 0 + 50) / 3, 1))
+    assert co["subscores"]["realization"] is None
+    ps = out["processes"]["problem_solving"]
+    assert (ps["score"], ps["signals"], ps["of"], ps["role"]) == (None, 0, 5, "background")
+    assert {p: tuple(v["subscores"]) for p, v in out["processes"].items()} == SUBSCORES
+    # U over communication and co-creation, both motivators in build-up
+    c, v = (100 + 50 + 75 + 250 / 3 + 100) / 5, 100 / 3
+    u = (c - 50) - 0.3 * (50 - v)
+    assert out["index"] == pytest.approx(round(100 * (u + 30) / 130, 1))
+    # +10 points: communication (≈ 81.7, above the baseline) gains 1.0·10 = 10;
+    # co-creation (33.3, below it) gains only 0.3·10 = 3: a motivator pays most above it
+    assert out["lever"]["process"] == "communication"
+    assert "raise the index by 7.7" in out["lever"]["why"]  # 100·10/130
+
+
+def test_a_decision_outranks_the_inference_and_changes_the_roles():
+    stated = [
+        PhaseStatement("maturity", "decision", dt.date(2026, 10, 1)),
+        PhaseStatement("decline", "inferred", dt.date(2026, 9, 1)),  # a stale stored one
+    ]
+    a = assess(17, stated, FACTS, SIGNALS, TODAY)
+    assert (a.phase.value, a.phase.source) == ("maturity", "decision")
+    assert a.inferred.phase == "build_up"  # still reported next to it
+    assert a.roles == {
+        "communication": "hygiene",
+        "co_creation": "hygiene",
+        "problem_solving": "motivator",
+    }

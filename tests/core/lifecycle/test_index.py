@@ -1,0 +1,99 @@
+"""Table 1 roles, the effectiveness index and the principal lever (SPEC §2.3, §2.5),
+checked against hand computations."""
+
+from __future__ import annotations
+
+import pytest
+
+from kamkit.core.lifecycle import (
+    AssessmentConfig,
+    effectiveness_index,
+    principal_lever,
+    roles_for,
+    utility,
+)
+
+C, V, P = "communication", "co_creation", "problem_solving"
+
+
+@pytest.mark.parametrize(
+    ("phase", "expected"),
+    [
+        ("exploration", {C: "motivator", V: "background", P: "background"}),
+        ("build_up", {C: "motivator", V: "motivator", P: "background"}),
+        ("maturity", {C: "hygiene", V: "hygiene", P: "motivator"}),
+        ("decline", {C: "hygiene", V: "hygiene", P: "motivator"}),
+        (None, {C: "background", V: "background", P: "background"}),
+    ],
+)
+def test_table_1_roles_for_every_phase(phase, expected):
+    assert roles_for(phase) == expected
+
+
+def test_the_decline_extension_is_configurable():
+    config = AssessmentConfig.from_mapping({"roles": {"decline": {P: "hygiene"}}})
+    assert roles_for("decline", config)[P] == "hygiene"
+    assert roles_for("maturity", config)[P] == "motivator"
+
+
+@pytest.mark.parametrize(
+    ("score", "role", "u"),
+    [
+        (80, "motivator", 30.0),  # 1.0·30
+        (20, "motivator", -9.0),  # −0.3·30
+        (80, "hygiene", 6.0),  # 0.2·30
+        (20, "hygiene", -30.0),  # −1.0·30
+        (80, "background", 9.0),
+        (20, "background", -9.0),
+        (50, "hygiene", 0.0),
+    ],
+)
+def test_utility_is_two_factor(score, role, u):
+    assert utility(score, role) == pytest.approx(u)
+
+
+def test_index_by_hand_in_maturity():
+    roles = roles_for("maturity")
+    # U = −1.0·10 + 0.2·10 − 0.3·20 = −14; U_max = 10+10+50 = 70; U_min = −50−50−15 = −115
+    index = effectiveness_index({C: 40, V: 60, P: 30}, roles)
+    assert index == pytest.approx(100 * (-14 + 115) / (70 + 115))
+    assert effectiveness_index({C: 100, V: 100, P: 100}, roles) == pytest.approx(100)
+    assert effectiveness_index({C: 0, V: 0, P: 0}, roles) == pytest.approx(0)
+
+
+def test_index_leaves_unscored_processes_out():
+    roles = roles_for("build_up")
+    # U = 1.0·20 − 0.3·20 = 14; U_max = 100, U_min = −30
+    assert effectiveness_index({C: 70, V: 30, P: None}, roles) == pytest.approx(100 * 44 / 130)
+    assert effectiveness_index({C: None, V: None, P: None}, roles) is None
+
+
+def test_lever_in_maturity_is_the_hygiene_below_the_baseline():
+    roles = roles_for("maturity")
+    lever = principal_lever({C: 40, V: 60, P: 30}, roles, "maturity")
+    # +10: communication −10 → 0 (+10), co-creation +2, problem solving −6 → −3 (+3)
+    assert lever.process == C
+    assert lever.gain == pytest.approx(100 * 10 / 185)
+    assert "hygiene" in lever.why and "40" in lever.why and "5.4" in lever.why
+
+
+def test_lever_prefers_a_motivator_on_a_tie_then_the_lower_score():
+    roles = roles_for("build_up")
+    # both motivators above the baseline: +10 gives +10 each; the lower score wins
+    lever = principal_lever({C: 80, V: 70, P: None}, roles, "build_up")
+    assert lever.process == V
+    assert "joint problem solving: no data yet" in lever.why
+    # a background process and a motivator with equal gains: the motivator
+    even = AssessmentConfig.from_mapping({"weights": {"background": [1.0, 1.0]}})
+    lever = principal_lever({C: 70, V: None, P: 60}, roles_for("exploration"), "exploration", even)
+    assert lever.process == C
+
+
+def test_lever_near_the_top_and_without_data():
+    roles = roles_for("exploration")
+    capped = principal_lever({C: 95, V: 100, P: 100}, roles, "exploration")
+    assert capped.process == C  # only 5 points left, still the most
+    full = principal_lever({C: 100, V: 100, P: 100}, roles, "exploration")
+    assert full.gain == 0 and "100" in full.why
+    nothing = principal_lever({C: None, V: None, P: None}, roles, "exploration")
+    assert nothing.process is None and "no process has data" in nothing.why.lower()

@@ -1,0 +1,97 @@
+"""The inferred phase (SPEC §2.2): each rule, its boundaries and the reasons in words."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kamkit.core.lifecycle import AssessmentConfig, PhaseFacts, infer_phase
+from kamkit.core.lifecycle.inference import revenue_trend
+
+TODAY = dt.date(2026, 11, 1)
+
+
+def months_ago(m: float) -> dt.date:
+    return TODAY - dt.timedelta(days=round(m * 30.44))
+
+
+def facts(age: float | None = 24, last=10, prev=10, rev=(), realized=1, recent=0, pairs=5):
+    return PhaseFacts(
+        relationship_start=months_ago(age) if age is not None else None,
+        interactions_last_90=last,
+        interactions_prev_90=prev,
+        revenue=tuple(rev),
+        realized_ever=realized,
+        realized_recent=recent,
+        pairs_ever=pairs,
+    )
+
+
+def test_decline_on_falling_activity_says_by_how_much():
+    got = infer_phase(facts(last=11, prev=19), TODAY)
+    assert got.phase == "decline"
+    assert "activity −42 % vs previous 90 days" in got.reasons
+    assert got.activity_trend == pytest.approx(-8 / 19)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "phase"),
+    [
+        ({"last": 7, "prev": 10}, "decline"),  # exactly −30 %
+        ({"last": 8, "prev": 10}, "maturity"),  # −20 %: not enough
+        ({"rev": [(2024, 100.0), (2025, 90.0)]}, "decline"),  # exactly −10 %
+        ({"rev": [(2024, 100.0), (2025, 91.0)]}, "maturity"),
+        ({"age": 11.5, "last": 5, "prev": 10}, "maturity"),  # too young to decline
+        ({"age": 12.1, "last": 5, "prev": 10}, "decline"),
+        ({"age": 5.5}, "exploration"),
+        ({"age": 6.1}, "maturity"),
+        ({"realized": 0, "pairs": 1}, "exploration"),
+        ({"realized": 0, "pairs": 2}, "maturity"),
+        ({"last": 12, "prev": 10}, "build_up"),  # exactly +20 %
+        ({"rev": [(2024, 100.0), (2025, 110.0)]}, "build_up"),  # exactly +10 %
+        ({"age": 30, "recent": 1}, "build_up"),
+        ({"age": 40, "recent": 1}, "maturity"),  # realized, but no longer young
+    ],
+)
+def test_each_rule_and_its_boundary(kwargs, phase):
+    assert infer_phase(facts(**kwargs), TODAY).phase == phase
+
+
+def test_rules_apply_in_order_decline_first():
+    # young-ish with a realized initiative (build-up) but revenue falling: decline wins
+    got = infer_phase(facts(age=20, recent=1, rev=[(2024, 100.0), (2025, 80.0)]), TODAY)
+    assert got.phase == "decline"
+    assert "revenue −20 % (2025 vs 2024)" in got.reasons
+
+
+def test_age_from_the_first_interaction_when_no_start_is_recorded():
+    f = PhaseFacts(first_interaction=months_ago(3), interactions_last_90=4)
+    got = infer_phase(f, TODAY)
+    assert got.phase == "exploration" and got.age_months == pytest.approx(3, abs=0.1)
+
+
+def test_no_start_and_no_interactions_gives_no_phase():
+    got = infer_phase(PhaseFacts(), TODAY)
+    assert got.phase is None and got.reasons
+
+
+def test_revenue_trend_uses_complete_years_only():
+    rev = ((2024, 100.0), (2025, 120.0), (2026, 10.0))  # 2026 is the running year
+    assert revenue_trend(rev, TODAY) == (pytest.approx(0.2), 2025)
+    assert revenue_trend(((2025, 1.0),), TODAY) is None
+    assert revenue_trend(((2024, 0.0), (2025, 5.0)), TODAY) is None
+
+
+def test_thresholds_come_from_the_configuration():
+    strict = AssessmentConfig.from_mapping({"decline_activity_trend": -0.10})
+    assert infer_phase(facts(last=8, prev=10), TODAY, strict).phase == "decline"
+
+
+def test_unknown_or_bad_settings_are_named():
+    with pytest.raises(ValueError, match="unknown assessment setting 'basline'"):
+        AssessmentConfig.from_mapping({"basline": 40})
+    with pytest.raises(ValueError, match=r"roles\.decline\.problem_solving"):
+        AssessmentConfig.from_mapping({"roles": {"decline": {"problem_solving": "hero"}}})
+    with pytest.raises(ValueError, match="baseline"):
+        AssessmentConfig.from_mapping({"baseline": 100})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from kamkit.web.relationships.models import Interaction, JointInitiative, Problem, Pulse
 
 from .conftest import call
@@ -50,6 +52,8 @@ def test_realized_value_without_realized_status_is_refused(client, firm, bearer)
     url = f"/api/v1/accounts/{firm.own.pk}/initiatives/{firm.records['initiatives'].pk}"
     bad = call(client, "patch", url, h, {"version": 1, "realized_value_customer": "12000"})
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "status"
+    early = call(client, "patch", url, h, {"version": 1, "realized_on": "2026-10-01"})
+    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "realized_on"
     good = call(
         client,
         "patch",
@@ -63,6 +67,8 @@ def test_realized_value_without_realized_status_is_refused(client, firm, bearer)
         },
     )
     assert good.status_code == 200 and good.json()["version"] == 2
+    # realized without a date: dated today, so "realized in the last 180 days" can be told
+    assert good.json()["realized_on"] == timezone.localdate().isoformat()
     assert (
         str(JointInitiative.objects.get(pk=firm.records["initiatives"].pk).realized_value_supplier)
         == "8000.00"

@@ -438,6 +438,10 @@ def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) ->
                     realized_value_customer=expected * rnd.uniform(0.6, 1.2) if realized else None,
                     realized_value_supplier=expected * rnd.uniform(0.3, 0.9) if realized else None,
                     due_date=TODAY - dt.timedelta(days=rnd.randint(-90, 120)),
+                    realized_on=TODAY
+                    - dt.timedelta(days=rnd.randint(20, 150 if phase == "build_up" else 400))
+                    if realized
+                    else None,
                     shared=True,
                 )
             )

@@ -94,6 +94,7 @@ class InitiativeForm(forms.ModelForm):
             "goal",
             "status",
             "due_date",
+            "realized_on",
             "shared",
             "value_note",
             "supplier_owner",
@@ -111,6 +112,7 @@ class InitiativeForm(forms.ModelForm):
         ]
         widgets = {
             "due_date": forms.DateInput(attrs={"type": "date"}),
+            "realized_on": forms.DateInput(attrs={"type": "date"}),
             "goal": forms.Textarea(attrs={"rows": 2}),
             "value_note": forms.Textarea(attrs={"rows": 2}),
             "supplier_know_how": forms.Textarea(attrs={"rows": 2}),

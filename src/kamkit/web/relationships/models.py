@@ -159,6 +159,12 @@ class JointInitiative(TrackedModel):
     )
     value_note = models.TextField(blank=True)
     due_date = models.DateField(null=True, blank=True)
+    realized_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the value was realized; set to today when the status becomes "
+        "realized without a date.",
+    )
     shared = models.BooleanField(default=True)
     history = HistoricalRecords()
     objects = SharedRecordQuerySet.as_manager()
@@ -170,6 +176,11 @@ class JointInitiative(TrackedModel):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args, **kwargs) -> None:
+        if self.status == "realized" and self.realized_on is None:
+            self.realized_on = timezone.localdate()
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         errors = rules.check_initiative(
             status=self.status,
@@ -178,6 +189,12 @@ class JointInitiative(TrackedModel):
             expected_value_customer=self.expected_value_customer,
             expected_value_supplier=self.expected_value_supplier,
         )
+        if self.realized_on and self.status != "realized":
+            errors.setdefault(
+                "realized_on",
+                f"a realization date is recorded but the status is '{self.status}'; "
+                "set the status to 'realized', or clear the date",
+            )
         for field in ("supplier_owner", "customer_owner"):
             owner = getattr(self, field)
             side = field.split("_")[0]

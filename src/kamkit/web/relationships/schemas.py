@@ -83,6 +83,7 @@ class InitiativeOut(Schema):
     realized_value_supplier: Decimal | None
     value_note: str
     due_date: dt.date | None
+    realized_on: dt.date | None
     shared: bool
 
 
@@ -104,6 +105,7 @@ class InitiativeIn(Schema):
     realized_value_supplier: Decimal | None = None
     value_note: str = ""
     due_date: dt.date | None = None
+    realized_on: dt.date | None = None
     shared: bool = True
 
 

@@ -286,6 +286,19 @@ def _family_rules() -> dict:
 
 
 API.update(_family_rules())
+# scores are the supplier's: a customer gets 404 for its own account and an empty list
+API["api:account_assessment"] = (
+    "get",
+    lambda f: {"account_id": f.own.pk},
+    None,
+    row(401, 200, 200, 200, 404, 404, 404),
+)
+API["api:portfolio_assessment"] = (
+    "get",
+    lambda f: {},
+    None,
+    row(401, 200, 200, 200, 200, 200, 200),
+)
 
 
 def _route_names() -> set[str]:

@@ -7,6 +7,8 @@
 - ``KAMKIT_SECRET_KEY``: the secret key (else generated once into the data folder).
 - ``KAMKIT_ALLOWED_HOSTS``: comma-separated (default ``127.0.0.1,localhost``).
 - ``KAMKIT_HTTPS=1``: secure cookies, HSTS and redirects, for serving behind TLS.
+- ``KAMKIT_ASSESSMENT_CONFIG``: a YAML or JSON file overriding the assessment's
+  thresholds and weights (docs/scores.md); the SPEC defaults otherwise.
 - ``KAMKIT_EMAIL_URL``-style SMTP settings come with the portal (issue 6).
 """
 
@@ -53,6 +55,7 @@ INSTALLED_APPS = [
     "kamkit.web.users",
     "kamkit.web.accounts",
     "kamkit.web.relationships",
+    "kamkit.web.assessment",
     "kamkit.web.diagnosis",
 ]
 
@@ -125,6 +128,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
+KAMKIT_ASSESSMENT_CONFIG = os.environ.get("KAMKIT_ASSESSMENT_CONFIG", "")
+
 TIME_ZONE = os.environ.get("KAMKIT_TIME_ZONE", "UTC")
 USE_I18N = False
 USE_TZ = True

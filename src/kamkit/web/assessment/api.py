@@ -1,0 +1,65 @@
+"""/api/v1/accounts/{id}/assessment and /api/v1/portfolio/assessment (SPEC §2.5.1),
+computed on request from the records, for the accounts the user may see. Scores are the
+supplier's: a customer user gets none (404 for its account, an empty list)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import Router
+from ninja.errors import HttpError
+
+from kamkit.web.accounts.api import _page
+from kamkit.web.accounts.models import Account
+from kamkit.web.users.models import Role
+
+from .schemas import AssessmentOut, AssessmentPage
+from .services import assess_accounts
+
+accounts_router = Router(tags=["assessment"])
+portfolio_router = Router(tags=["assessment"])
+
+
+def _scored_accounts(request: HttpRequest):
+    if request.auth.role == Role.CUSTOMER:
+        return Account.objects.none()
+    return Account.objects.visible_to(request.auth)
+
+
+def _day(on: dt.date | None) -> dt.date:
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise HttpError(422, f"on: {on} is in the future; assess today or an earlier day")
+    return on or today
+
+
+@accounts_router.get(
+    "/{int:account_id}/assessment",
+    response=AssessmentOut,
+    url_name="account_assessment",
+    summary="Phase, process scores, index and lever of one account",
+)
+def account_assessment(request: HttpRequest, account_id: int, on: dt.date | None = None):
+    if not _scored_accounts(request).filter(pk=account_id).exists():
+        raise HttpError(404, "Not Found")
+    (assessment,) = assess_accounts([account_id], _day(on))
+    return assessment.to_json()
+
+
+@portfolio_router.get(
+    "/assessment",
+    response=AssessmentPage,
+    url_name="portfolio_assessment",
+    summary="The assessment of every account the user may see (paged)",
+)
+def portfolio_assessment(
+    request: HttpRequest, limit: int = 50, offset: int = 0, on: dt.date | None = None
+):
+    limit, offset = _page(limit, offset)
+    day = _day(on)
+    accounts = _scored_accounts(request).order_by("pk")
+    ids = list(accounts.values_list("pk", flat=True)[offset : offset + limit])
+    items = [a.to_json() for a in assess_accounts(ids, day)] if ids else []
+    return {"items": items, "count": accounts.count(), "limit": limit, "offset": offset}

@@ -1,0 +1,45 @@
+"""Dated assessment snapshots: one row per account and day, so trends can be drawn."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from kamkit.web.accounts.models import PHASE_CHOICES, Account
+
+
+class SnapshotQuerySet(models.QuerySet):
+    """Visible exactly when the account is, except to customers: scores are the
+    supplier's unless shared (SPEC §2.7), so a customer sees no snapshot."""
+
+    def visible_to(self, user) -> SnapshotQuerySet:
+        if not user.is_authenticated or user.role == "customer":
+            return self.none()
+        return self.filter(account__in=Account.objects.visible_to(user).values("pk"))
+
+
+class AssessmentSnapshot(models.Model):
+    """An account's assessment as computed on a day (SPEC §2.5.1 in ``payload``)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="snapshots")
+    on = models.DateField()
+    phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
+    phase_source = models.CharField(max_length=20, blank=True)
+    inferred_phase = models.CharField(max_length=20, blank=True)
+    communication = models.FloatField(null=True)
+    co_creation = models.FloatField(null=True)
+    problem_solving = models.FloatField(null=True)
+    index = models.FloatField(null=True)
+    lever = models.CharField(max_length=20, blank=True)
+    payload = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+    objects = SnapshotQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["account_id", "-on"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "on"], name="one_snapshot_per_day")
+        ]
+        indexes = [models.Index(fields=["on", "index"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} on {self.on}: {self.index}"

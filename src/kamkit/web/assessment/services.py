@@ -1,0 +1,426 @@
+"""The portfolio's assessment: a fixed number of set-based queries over all the accounts
+asked for (no query per account), turned into plain values for ``core.lifecycle``, and
+stored as dated snapshots (SPEC §2.2–2.5; issue 5).
+
+Each query groups by account; the number of queries does not grow with the number of
+accounts (tested). The one place that knows both the tables and the core's inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Count, Exists, Min, OuterRef, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from kamkit.core.lifecycle import (
+    Assessment,
+    AssessmentConfig,
+    PhaseFacts,
+    PhaseStatement,
+    Signals,
+    assess,
+)
+from kamkit.web.accounts.models import Account, Person
+from kamkit.web.relationships.models import (
+    CommunicationPreference,
+    Interaction,
+    JointInitiative,
+    PhaseRecord,
+    PhaseSource,
+    Problem,
+    ProblemStageChange,
+    Pulse,
+)
+from kamkit.web.relationships.services import refresh_phases
+
+from .models import AssessmentSnapshot
+
+OPEN_STAGES = ("reported", "jointly_defined", "solution_designed")
+SOLVED_STAGES = ("deployed", "supported", "closed")
+PROCESS_FIELDS = ("communication", "co_creation", "problem_solving")
+
+
+@lru_cache(maxsize=1)
+def configuration() -> AssessmentConfig:
+    """The firm's configuration: the defaults, overridden by the YAML or JSON file named
+    in ``KAMKIT_ASSESSMENT_CONFIG`` (settings or environment) when there is one."""
+    path = getattr(settings, "KAMKIT_ASSESSMENT_CONFIG", "")
+    if not path:
+        return AssessmentConfig()
+    import yaml
+
+    text = Path(path).read_text(encoding="utf-8")
+    data = yaml.safe_load(text) or {}
+    try:
+        return AssessmentConfig.from_mapping(data)
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}") from None
+
+
+@dataclass
+class _Inputs:
+    statements: list[PhaseStatement]
+    facts: PhaseFacts
+    signals: Signals
+
+
+def _aware(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _in(qs, field: str, ids: Sequence[int] | None):
+    return qs if ids is None else qs.filter(**{f"{field}__in": ids})
+
+
+def _pairs(ids: Sequence[int] | None, since: dt.datetime, until: dt.datetime) -> dict:
+    """Distinct supplier–customer person pairs that took part in one interaction, per
+    account: ever and since ``since`` (one query)."""
+    i = Interaction._meta.db_table
+    link = Interaction.participants.through._meta.db_table
+    person = Person._meta.db_table
+    where = ["x.deleted_at IS NULL", "x.occurred_at < %s"]
+    params: list = [since, until]
+    if ids is not None:
+        where.append(f"x.account_id IN ({', '.join(['%s'] * len(ids))})")
+        params.extend(ids)
+    sql = f"""
+        SELECT account_id, COUNT(*), SUM(recent) FROM (
+            SELECT x.account_id AS account_id, sl.person_id AS s, cl.person_id AS c,
+                   MAX(CASE WHEN x.occurred_at >= %s THEN 1 ELSE 0 END) AS recent
+            FROM {i} x
+            JOIN {link} sl ON sl.interaction_id = x.id
+            JOIN {person} sp ON sp.id = sl.person_id AND sp.side = 'supplier'
+            JOIN {link} cl ON cl.interaction_id = x.id
+            JOIN {person} cp ON cp.id = cl.person_id AND cp.side = 'customer'
+            WHERE {" AND ".join(where)}
+            GROUP BY x.account_id, sl.person_id, cl.person_id
+        ) pairs GROUP BY account_id
+    """
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return {a: (int(n), int(r or 0)) for a, n, r in cur.fetchall()}
+
+
+def collect(
+    account_ids: Sequence[int] | None, today: dt.date, config: AssessmentConfig
+) -> dict[int, _Inputs]:
+    """Every account's phase statements, inference facts and signals, with a fixed number
+    of grouped queries (account_ids None: the whole portfolio)."""
+    ids = list(account_ids) if account_ids is not None else None
+    end = _aware(today + dt.timedelta(days=1))  # the assessment day counts in full
+    w_start = _aware(today - dt.timedelta(days=config.window_days - 1))
+    p_start = _aware(today - dt.timedelta(days=2 * config.window_days - 1))
+    w_day = today - dt.timedelta(days=config.window_days - 1)
+
+    accounts = {
+        a["pk"]: a
+        for a in _in(Account.objects.alive(), "pk", ids).values(
+            "pk", "relationship_start", "revenue_history"
+        )
+    }
+    ids_q = list(accounts) if ids is not None else None
+
+    recent = Q(occurred_at__gte=w_start, occurred_at__lt=end)
+    comm = {
+        r["account_id"]: r
+        for r in _in(Interaction.objects.alive().filter(occurred_at__lt=end), "account_id", ids_q)
+        .values("account_id")
+        .annotate(
+            total=Count("id"),
+            first=Min("occurred_at"),
+            n=Count("id", filter=recent),
+            prev=Count("id", filter=Q(occurred_at__gte=p_start, occurred_at__lt=w_start)),
+            by_customer=Count("id", filter=recent & Q(initiated_by="customer")),
+            by_supplier=Count("id", filter=recent & Q(initiated_by="supplier")),
+            two_way=Count("id", filter=recent & Q(two_way=True)),
+            strategic=Count("id", filter=recent & Q(content="strategic")),
+            formal=Count("id", filter=recent & Q(formality="formal")),
+        )
+        .order_by()
+    }
+    pairs = _pairs(ids_q, w_start, end)
+
+    def contributed(side: str) -> Q:
+        return (
+            Q(**{f"{side}_effort_days__gt": 0})
+            | Q(**{f"{side}_money__gt": 0})
+            | (~Q(**{f"{side}_know_how": ""}))
+        )
+
+    active = Q(status__in=("agreed", "in_delivery"))
+    due = Q(due_date__gte=w_day, due_date__lte=today)
+    realized = Q(status="realized")
+    zero = Value(0, output_field=JointInitiative._meta.get_field("expected_value_customer"))
+    cocreation = {
+        r["account_id"]: r
+        for r in _in(JointInitiative.objects.alive(), "account_id", ids_q)
+        .values("account_id")
+        .annotate(
+            total=Count("id"),
+            active=Count("id", filter=active),
+            bilateral=Count(
+                "id", filter=active & contributed("supplier") & contributed("customer")
+            ),
+            due_expected=Coalesce(Sum("expected_value_customer", filter=due), zero)
+            + Coalesce(Sum("expected_value_supplier", filter=due), zero),
+            due_realized=Coalesce(Sum("realized_value_customer", filter=due), zero)
+            + Coalesce(Sum("realized_value_supplier", filter=due), zero),
+            to_customer=Coalesce(Sum("realized_value_customer", filter=realized), zero),
+            to_supplier=Coalesce(Sum("realized_value_supplier", filter=realized), zero),
+            realized_ever=Count("id", filter=realized),
+            realized_recent=Count(
+                "id",
+                filter=realized
+                & Q(realized_on__gte=today - dt.timedelta(days=config.build_up_realized_days)),
+            ),
+        )
+        .order_by()
+    }
+
+    through = Problem.participants.through
+    both_sides = Exists(
+        through.objects.filter(problem_id=OuterRef("pk"), person__side="supplier")
+    ) & Exists(through.objects.filter(problem_id=OuterRef("pk"), person__side="customer"))
+    problem_day = today - dt.timedelta(days=config.problem_window_days - 1)
+    young_day = today - dt.timedelta(days=config.backlog_young_days - 1)
+    in_record = Q(raised_on__gte=problem_day, raised_on__lte=today)
+    problems = {
+        r["account_id"]: r
+        for r in _in(Problem.objects.alive().filter(raised_on__lte=today), "account_id", ids_q)
+        .values("account_id")
+        .annotate(
+            total=Count("id"),
+            recent=Count("id", filter=in_record),
+            joint=Count("id", filter=in_record & ~Q(stage="reported") & both_sides),
+            open=Count("id", filter=Q(stage__in=OPEN_STAGES)),
+            open_young=Count("id", filter=Q(stage__in=OPEN_STAGES, raised_on__gte=young_day)),
+            closed=Count("id", filter=Q(stage="closed")),
+            lessons=Count("id", filter=Q(stage="closed") & ~Q(lessons="")),
+        )
+        .order_by()
+    }
+    deploy_days: dict[int, list[int]] = defaultdict(list)
+    solved = (
+        _in(
+            ProblemStageChange.objects.filter(
+                stage__in=SOLVED_STAGES, problem__deleted_at__isnull=True
+            ),
+            "problem__account_id",
+            ids_q,
+        )
+        .values("problem_id", "problem__account_id", "problem__raised_on")
+        .annotate(solved_on=Min("changed_on"))
+        .filter(solved_on__gte=w_day, solved_on__lte=today)
+        .order_by()
+    )
+    for r in solved:
+        deploy_days[r["problem__account_id"]].append(
+            (r["solved_on"] - r["problem__raised_on"]).days
+        )
+
+    ratings: dict[int, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+    any_pulse: set[int] = set()
+    pulses = (
+        _in(Pulse.objects.alive(), "account_id", ids_q)
+        .filter(
+            rated_on__lte=today,
+            rated_on__gte=today - dt.timedelta(days=config.perception_max_age_days),
+        )
+        .values_list("account_id", "person__side", *PROCESS_FIELDS)
+        .order_by("account_id", "-rated_on", "-pk")
+    )
+    for account_id, side, *values in pulses.iterator(chunk_size=5000):
+        any_pulse.add(account_id)
+        for process, value in zip(PROCESS_FIELDS, values, strict=True):
+            if value is not None:
+                ratings[account_id][process].setdefault(side, value)
+
+    bands: dict[int, tuple[float, float]] = {}
+    person_bands: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for account_id, person_id, lo, hi in _in(
+        CommunicationPreference.objects.alive(), "account_id", ids_q
+    ).values_list("account_id", "person_id", "ideal_min", "ideal_max"):
+        if person_id is None:
+            bands[account_id] = (lo, hi)
+        else:
+            person_bands[account_id].append((lo, hi))
+    for account_id, items in person_bands.items():
+        bands.setdefault(
+            account_id,
+            (sum(lo for lo, _ in items) / len(items), sum(hi for _, hi in items) / len(items)),
+        )
+
+    statements: dict[int, list[PhaseStatement]] = defaultdict(list)
+    for account_id, phase, source, on, reasons in (
+        _in(PhaseRecord.objects.alive(), "account_id", ids_q)
+        .filter(recorded_on__lte=today)
+        .order_by("recorded_on", "pk")
+        .values_list("account_id", "phase", "source", "recorded_on", "reasons")
+    ):
+        statements[account_id].append(PhaseStatement(phase, source, on, tuple(reasons or ())))
+
+    out: dict[int, _Inputs] = {}
+    for pk, a in accounts.items():
+        c = comm.get(pk, {})
+        v = cocreation.get(pk, {})
+        pr = problems.get(pk, {})
+        ever, recent_pairs = pairs.get(pk, (0, 0))
+        first = c.get("first")
+        revenue = tuple(
+            (r["year"], float(r["revenue"]))
+            for r in (a["revenue_history"] or [])
+            if isinstance(r, dict) and "year" in r and "revenue" in r
+        )
+        facts = PhaseFacts(
+            relationship_start=a["relationship_start"],
+            first_interaction=timezone.localtime(first).date() if first else None,
+            interactions_last_90=c.get("n", 0),
+            interactions_prev_90=c.get("prev", 0),
+            revenue=revenue,
+            realized_ever=v.get("realized_ever", 0),
+            realized_recent=v.get("realized_recent", 0),
+            pairs_ever=ever,
+        )
+        signals = Signals(
+            has_records=bool(
+                c.get("total") or v.get("total") or pr.get("total") or pk in any_pulse
+            ),
+            interactions=c.get("n", 0),
+            customer_initiated=c.get("by_customer", 0),
+            supplier_initiated=c.get("by_supplier", 0),
+            two_way=c.get("two_way", 0),
+            strategic=c.get("strategic", 0),
+            formal=c.get("formal", 0),
+            band=bands.get(pk),
+            initiatives_active=v.get("active", 0),
+            initiatives_active_bilateral=v.get("bilateral", 0),
+            due_expected_value=float(v.get("due_expected") or 0),
+            due_realized_value=float(v.get("due_realized") or 0),
+            realized_value_customer=float(v.get("to_customer") or 0),
+            realized_value_supplier=float(v.get("to_supplier") or 0),
+            pairs_recent=recent_pairs,
+            problems_recent=pr.get("recent", 0),
+            problems_jointly_defined=pr.get("joint", 0),
+            days_to_deploy=tuple(deploy_days.get(pk, ())),
+            problems_open=pr.get("open", 0),
+            problems_open_young=pr.get("open_young", 0),
+            problems_closed=pr.get("closed", 0),
+            problems_closed_with_lessons=pr.get("lessons", 0),
+            ratings={k: dict(v) for k, v in ratings.get(pk, {}).items()},
+        )
+        out[pk] = _Inputs(statements.get(pk, []), facts, signals)
+    return out
+
+
+def assess_accounts(
+    account_ids: Sequence[int] | None,
+    today: dt.date | None = None,
+    config: AssessmentConfig | None = None,
+) -> list[Assessment]:
+    """Assess the given accounts (None: all), in the order of ``account_ids``."""
+    today = today or timezone.localdate()
+    config = config or configuration()
+    inputs = collect(account_ids, today, config)
+    order = list(account_ids) if account_ids is not None else sorted(inputs)
+    return [
+        assess(pk, inputs[pk].statements, inputs[pk].facts, inputs[pk].signals, today, config)
+        for pk in order
+        if pk in inputs
+    ]
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    accounts: int
+    seconds: float
+    on: dt.date
+    inferred_changes: int
+
+
+def store(assessments: Iterable[Assessment]) -> int:
+    """Write the day's snapshots (replacing that day's earlier ones) and record an
+    ``inferred`` phase statement where the inference changed, so the phase history shows
+    each transition; the accounts' stored phase follows."""
+    items = list(assessments)
+    rows = [
+        AssessmentSnapshot(
+            account_id=a.account,
+            on=a.on,
+            phase=a.phase.value or "",
+            phase_source=a.phase.source or "",
+            inferred_phase=a.inferred.phase or "",
+            communication=a.processes["communication"].score,
+            co_creation=a.processes["co_creation"].score,
+            problem_solving=a.processes["problem_solving"].score,
+            index=a.index,
+            lever=a.lever.process or "",
+            payload=a.to_json(),
+        )
+        for a in items
+    ]
+    latest_inferred: dict[int, str] = {}
+    for account_id, phase in (
+        PhaseRecord.objects.alive()
+        .filter(source=PhaseSource.INFERRED, account_id__in=[a.account for a in items])
+        .order_by("recorded_on", "pk")
+        .values_list("account_id", "phase")
+    ):
+        latest_inferred[account_id] = phase
+    changed = [
+        PhaseRecord(
+            account_id=a.account,
+            phase=a.inferred.phase,
+            source=PhaseSource.INFERRED,
+            recorded_on=a.on,
+            reasons=list(a.inferred.reasons),
+        )
+        for a in items
+        if a.inferred.phase and latest_inferred.get(a.account) != a.inferred.phase
+    ]
+    fields = [
+        "phase",
+        "phase_source",
+        "inferred_phase",
+        "communication",
+        "co_creation",
+        "problem_solving",
+        "index",
+        "lever",
+        "payload",
+        "computed_at",
+    ]
+    with transaction.atomic():
+        AssessmentSnapshot.objects.bulk_create(
+            rows,
+            batch_size=1000,
+            update_conflicts=True,
+            unique_fields=["account", "on"],
+            update_fields=fields,
+        )
+        PhaseRecord.objects.bulk_create(changed, batch_size=1000)
+        if changed:
+            refresh_phases([r.account_id for r in changed])
+    return len(changed)
+
+
+def assess_portfolio(
+    today: dt.date | None = None,
+    account_ids: Sequence[int] | None = None,
+    config: AssessmentConfig | None = None,
+) -> RunSummary:
+    """Recompute and store the assessment of every account (or the given ones)."""
+    started = time.perf_counter()
+    today = today or timezone.localdate()
+    assessments = assess_accounts(account_ids, today, config)
+    changes = store(assessments)
+    return RunSummary(len(assessments), time.perf_counter() - started, today, changes)

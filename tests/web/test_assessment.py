@@ -1,0 +1,220 @@
+"""The assessment through the web layer: a scenario computed by hand end to end through
+the API, queries that do not grow with the portfolio, who may see scores, and the stored
+snapshots and inferred phases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from kamkit.web.accounts.models import Account, Person
+from kamkit.web.assessment.models import AssessmentSnapshot
+from kamkit.web.assessment.services import assess_accounts, assess_portfolio
+from kamkit.web.relationships.models import (
+    Interaction,
+    JointInitiative,
+    PhaseRecord,
+    Problem,
+    ProblemStageChange,
+    Pulse,
+)
+
+from .conftest import call
+
+ON = dt.date(2026, 11, 20)  # the window is 2026-08-23 … 2026-11-20
+
+
+def at(day: str) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.fromisoformat(day + "T10:00"))
+
+
+def interaction(account, day, by, people, *, two_way=True, content="operational", formal=True):
+    i = Interaction.objects.create(
+        account=account,
+        occurred_at=at(day),
+        channel="video",
+        initiated_by=by,
+        two_way=two_way,
+        content=content,
+        formality="formal" if formal else "informal",
+    )
+    i.participants.set(people)
+
+
+def problem(account, raised, stages, people, lessons=""):
+    p = Problem.objects.create(
+        account=account, title=f"P {raised}", raised_by="customer", raised_on=raised
+    )
+    for stage, day in stages:
+        ProblemStageChange.objects.create(problem=p, stage=stage, changed_on=day)
+    Problem.objects.filter(pk=p.pk).update(stage=stages[-1][0] if stages else "reported")
+    p.participants.set(people)
+    Problem.objects.filter(pk=p.pk).update(lessons=lessons)
+
+
+@pytest.fixture
+def scenario(firm):
+    a = Account.objects.create(
+        name="Hand Computed AG",
+        ka_manager=firm.users["manager"],
+        relationship_start=dt.date(2025, 1, 1),
+    )
+    s1, s2 = (Person.objects.create(account=a, side="supplier", name=n) for n in ("S1", "S2"))
+    c1, c2 = (Person.objects.create(account=a, side="customer", name=n) for n in ("C1", "C2"))
+    # four interactions in the window, two in the 90 days before
+    interaction(a, "2026-11-01", "customer", [s1, c1], content="strategic")
+    interaction(a, "2026-10-15", "supplier", [s1, c2], formal=False)
+    interaction(a, "2026-09-10", "supplier", [s2], two_way=False)
+    interaction(a, "2026-08-30", "supplier", [s2, c1], content="social", formal=False)
+    interaction(a, "2026-07-01", "supplier", [s1, c1])
+    interaction(a, "2026-06-01", "supplier", [s1, c1])
+    JointInitiative.objects.create(
+        account=a, title="A", status="agreed", supplier_effort_days=5, customer_know_how="lab"
+    )
+    JointInitiative.objects.create(account=a, title="B", status="in_delivery", supplier_money=1000)
+    JointInitiative.objects.create(
+        account=a,
+        title="C",
+        status="realized",
+        due_date=dt.date(2026, 10, 1),
+        realized_on=dt.date(2026, 10, 5),
+        expected_value_customer=100,
+        expected_value_supplier=100,
+        realized_value_customer=120,
+        realized_value_supplier=30,
+    )
+    JointInitiative.objects.create(
+        account=a,
+        title="D",
+        status="proposed",
+        due_date=dt.date(2026, 11, 10),
+        expected_value_customer=50,
+        expected_value_supplier=50,
+    )
+    problem(
+        a,
+        dt.date(2026, 9, 1),
+        [("jointly_defined", dt.date(2026, 9, 5)), ("deployed", dt.date(2026, 9, 21))],
+        [s1, c1],
+    )
+    problem(a, dt.date(2026, 11, 10), [], [c2])
+    problem(
+        a,
+        dt.date(2026, 3, 1),
+        [
+            ("jointly_defined", dt.date(2026, 3, 10)),
+            ("deployed", dt.date(2026, 4, 15)),
+            ("closed", dt.date(2026, 5, 1)),
+        ],
+        [s2, c2],
+        lessons="Agree the spec in writing",
+    )
+    problem(a, dt.date(2026, 10, 1), [("solution_designed", dt.date(2026, 10, 9))], [s1])
+    Pulse.objects.create(account=a, person=c1, rated_on=dt.date(2026, 5, 1), communication=2)
+    Pulse.objects.create(account=a, person=c1, rated_on=dt.date(2026, 10, 1), communication=5)
+    Pulse.objects.create(
+        account=a, person=s1, rated_on=dt.date(2026, 9, 1), communication=6, problem_solving=4
+    )
+    return a
+
+
+def test_a_hand_computed_account_through_the_api(client, firm, bearer, scenario):
+    r = call(
+        client, "get", f"/api/v1/accounts/{scenario.pk}/assessment?on=2026-11-20", bearer("manager")
+    )
+    assert r.status_code == 200, r.content
+    out = r.json()
+    assert out["on"] == "2026-11-20"
+    phase = out["phase"]
+    assert (phase["value"], phase["source"]) == ("build_up", "inferred")
+    assert "activity +100 % vs previous 90 days" in phase["reasons"]
+    comm = out["processes"]["communication"]
+    assert comm["subscores"] == {
+        "frequency_fit": 33.3,  # 4 in 90 days = 1.33 per 30, build-up band 4–12
+        "reciprocity": 33.3,  # 1 customer- vs 3 supplier-initiated
+        "dialogue": 75.0,  # 3 of 4 two-way
+        "strategic_content": 83.3,  # 25 % against the 30 % target
+        "routine": 100.0,  # 50 % formal, capped
+        "perception": 75.0,  # latest ratings 5 (customer) and 6 (supplier)
+    }
+    assert (comm["score"], comm["signals"], comm["role"]) == (66.7, 6, "motivator")
+    co = out["processes"]["co_creation"]
+    assert co["subscores"] == {
+        "activity": 100.0,  # A and B under way
+        "bilateral_investment": 50.0,  # A has both sides' contributions, B not
+        "realization": 50.0,  # due in the window: 150 realized of 300 expected
+        "value_balance": 25.0,  # 30 to us, 120 to the customer
+        "relational_ties": 50.0,  # three pairs in the window
+        "perception": None,
+    }
+    assert (co["score"], co["signals"], co["of"]) == (55.0, 5, 6)
+    ps = out["processes"]["problem_solving"]
+    assert ps["subscores"] == {
+        "joint_definition": 50.0,  # two of four recent problems, with both sides
+        "speed": 100.0,  # deployed in 20 days
+        "backlog": 50.0,  # one of two open problems is under 30 days old
+        "learning": 100.0,
+        "perception": 50.0,  # the supplier's 4
+    }
+    assert (ps["score"], ps["role"]) == (70.0, "background")
+    # U = 16.67 + 5 + 0.3·20 = 27.67 over [−45, 115]
+    assert out["index"] == pytest.approx(round(100 * (27.6667 + 45) / 160, 1))
+    # communication and co-creation both gain 10 from +10; the lower score is the lever
+    assert out["lever"]["process"] == "co_creation"
+
+
+def test_queries_do_not_grow_with_the_number_of_accounts(firm, scenario):
+    def queries(ids):
+        with CaptureQueriesContext(connection) as ctx:
+            assess_accounts(ids, ON)
+        return len(ctx)
+
+    few = queries([scenario.pk])
+    for n in range(20):
+        Account.objects.create(name=f"Extra {n}", ka_manager=firm.users["manager"])
+    all_ids = list(Account.objects.values_list("pk", flat=True))
+    assert queries(all_ids) == few
+    assert queries(None) == few
+
+
+def test_scores_are_for_the_supplier_side_only(client, firm, bearer, scenario):
+    url = f"/api/v1/accounts/{firm.own.pk}/assessment"
+    assert call(client, "get", url, bearer("customer")).status_code == 404
+    listed = call(client, "get", "/api/v1/portfolio/assessment", bearer("customer")).json()
+    assert listed["count"] == 0 and listed["items"] == []
+    assert (
+        call(
+            client, "get", f"/api/v1/accounts/{firm.other.pk}/assessment", bearer("manager")
+        ).status_code
+        == 404
+    )
+    mine = call(client, "get", "/api/v1/portfolio/assessment?limit=1", bearer("manager")).json()
+    assert mine["count"] == 2 and len(mine["items"]) == 1  # Alpha Motors and the scenario
+    everyone = call(client, "get", "/api/v1/portfolio/assessment", bearer("director")).json()
+    assert {i["account"] for i in everyone["items"]} >= {firm.own.pk, firm.other.pk}
+    future = call(client, "get", f"{url}?on=2999-01-01", bearer("director"))
+    assert future.status_code == 422 and "future" in future.json()["detail"]
+
+
+def test_stored_snapshots_and_inferred_phase_transitions(firm, scenario):
+    run = assess_portfolio(ON, [scenario.pk])
+    assert (run.accounts, run.inferred_changes) == (1, 1)
+    snap = AssessmentSnapshot.objects.get(account=scenario, on=ON)
+    assert (snap.phase, snap.lever) == ("build_up", "co_creation")
+    assert snap.payload["processes"]["co_creation"]["score"] == 55.0
+    inferred = PhaseRecord.objects.get(account=scenario, source="inferred")
+    assert inferred.phase == "build_up" and any("activity" in r for r in inferred.reasons)
+    scenario.refresh_from_db()
+    assert (scenario.phase, scenario.phase_source) == ("build_up", "inferred")
+    # the same day again: the snapshot is replaced, no second inferred statement
+    again = assess_portfolio(ON, [scenario.pk])
+    assert again.inferred_changes == 0
+    assert AssessmentSnapshot.objects.filter(account=scenario).count() == 1
+    assert PhaseRecord.objects.filter(account=scenario, source="inferred").count() == 1
+    # a snapshot is never shown to a customer
+    assert not AssessmentSnapshot.objects.visible_to(firm.users["customer"]).exists()
+    assert AssessmentSnapshot.objects.visible_to(firm.users["manager"]).count() == 1

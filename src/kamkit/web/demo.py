@@ -14,6 +14,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
 from kamkit.web.diagnosis.models import DiagnosisCase
@@ -89,7 +90,6 @@ PHASE_AGE_MONTHS = {
     "maturity": (36, 120),
     "decline": (48, 144),
 }
-TODAY = dt.date(2026, 11, 1)
 
 
 def _published_case_text() -> str:
@@ -122,12 +122,12 @@ def _user(username: str, role: str, full_name: str, *, password: str | None, **e
     return user
 
 
-def _revenue(phase: str, rnd: random.Random) -> list[dict]:
+def _revenue(phase: str, rnd: random.Random, today: dt.date) -> list[dict]:
     level = rnd.uniform(0.3, 4.0) * 1e6
     growth = {"exploration": 0.0, "build_up": 0.25, "maturity": 0.03, "decline": -0.18}[phase]
-    years = [TODAY.year - 3, TODAY.year - 2, TODAY.year - 1]
+    years = [today.year - 3, today.year - 2, today.year - 1]
     if phase == "exploration":
-        return [{"year": TODAY.year - 1, "revenue": round(rnd.uniform(2e4, 2e5), -3)}]
+        return [{"year": today.year - 1, "revenue": round(rnd.uniform(2e4, 2e5), -3)}]
     out = []
     for y in years:
         out.append({"year": y, "revenue": round(level, -3)})
@@ -136,10 +136,12 @@ def _revenue(phase: str, rnd: random.Random) -> list[dict]:
 
 
 @transaction.atomic
-def load_demo(seed: int = 2026) -> dict[str, int]:
-    """Create the demo firm; returns counts. Does nothing if the demo logins exist."""
+def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
+    """Create the demo firm as of ``today`` (default: the real today, so its year of
+    activity is always recent); returns counts. Does nothing if the demo logins exist."""
     if demo_loaded():
         return {}
+    today = today or timezone.localdate()
     rnd = random.Random(seed)
     director = _user(
         "director", Role.KAM_DIRECTOR, DEMO_LOGINS["director"][1], password=DEMO_PASSWORD
@@ -182,8 +184,8 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
                 market_access=rnd.randint(0, 5),
                 ka_manager=ka_manager,
                 kam_unit=units[unit_name],
-                relationship_start=TODAY - dt.timedelta(days=30 * months),
-                revenue_history=_revenue(phase, rnd),
+                relationship_start=today - dt.timedelta(days=30 * months),
+                revenue_history=_revenue(phase, rnd, today),
                 internal_notes=rnd.choice(
                     [
                         "Price review due in Q1.",
@@ -231,6 +233,8 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
                 )
             )
         persons += supplier + customer
+        if i % 6 == 5:
+            continue  # nobody has said which phase: kamkit's inference decides
         # both sides situate the relationship; some disagree; half have a decision
         neighbour = phases[min(3, phases.index(phase) + 1)]
         supplier_view = phase
@@ -241,7 +245,7 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
                 phase=supplier_view,
                 source=PhaseSource.SUPPLIER_SELF,
                 person=supplier[0],
-                recorded_on=TODAY - dt.timedelta(days=rnd.randint(20, 90)),
+                recorded_on=today - dt.timedelta(days=rnd.randint(20, 90)),
             )
         )
         records.append(
@@ -250,7 +254,7 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
                 phase=customer_view,
                 source=PhaseSource.CUSTOMER_SELF,
                 person=customer[0],
-                recorded_on=TODAY - dt.timedelta(days=rnd.randint(10, 60)),
+                recorded_on=today - dt.timedelta(days=rnd.randint(10, 60)),
             )
         )
         if i % 2 == 1:
@@ -260,14 +264,14 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
                     phase=phase,
                     source=PhaseSource.DECISION,
                     recorded_by=account.ka_manager,
-                    recorded_on=TODAY - dt.timedelta(days=rnd.randint(1, 30)),
+                    recorded_on=today - dt.timedelta(days=rnd.randint(1, 30)),
                     note="Set in the quarterly account review.",
                 )
             )
     Person.objects.bulk_create(persons)
     PhaseRecord.objects.bulk_create(records)
     refresh_phases()
-    activity = _activity(accounts, [phases[i % 4] for i in range(len(accounts))], rnd)
+    activity = _activity(accounts, [phases[i % 4] for i in range(len(accounts))], rnd, today)
 
     # the customer login belongs to the demo manager's first build-up account
     customer_account = (
@@ -292,6 +296,11 @@ def load_demo(seed: int = 2026) -> dict[str, int]:
     DiagnosisCase.objects.create(
         title="Published case (seed 004)", source_yaml=_published_case_text(), created_by=director
     )
+    # a year of monthly assessments, back-computed from today's records, so trends show
+    from kamkit.web.assessment.services import assess_portfolio
+
+    for months_ago in range(12, -1, -1):
+        assess_portfolio(today - dt.timedelta(days=30 * months_ago))
     return {
         "accounts": Account.objects.count(),
         **activity,
@@ -330,7 +339,9 @@ TOPICS = {
 PULSE_LEVEL = {"exploration": 4.5, "build_up": 5.5, "maturity": 5.0, "decline": 3.2}
 
 
-def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) -> dict[str, int]:
+def _activity(
+    accounts: list[Account], phases: list[str], rnd: random.Random, today: dt.date
+) -> dict[str, int]:
     """A year of interactions, initiatives, problems and pulses per account, from both
     sides, shaped by each account's phase: sparse and supplier-led in exploration, rising
     with shared initiatives in build-up, steady with problems solved in maturity, falling
@@ -349,7 +360,7 @@ def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) ->
     people: dict[int, dict[str, list[Person]]] = {}
     for p in Person.objects.filter(account__in=accounts):
         people.setdefault(p.account_id, {"supplier": [], "customer": []})[p.side].append(p)
-    start = TODAY - dt.timedelta(days=365)
+    start = today - dt.timedelta(days=365)
     interactions, links = [], []
     for account, phase in zip(accounts, phases, strict=True):
         sides = people[account.pk]
@@ -437,8 +448,8 @@ def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) ->
                     expected_value_supplier=expected * 0.6,
                     realized_value_customer=expected * rnd.uniform(0.6, 1.2) if realized else None,
                     realized_value_supplier=expected * rnd.uniform(0.3, 0.9) if realized else None,
-                    due_date=TODAY - dt.timedelta(days=rnd.randint(-90, 120)),
-                    realized_on=TODAY
+                    due_date=today - dt.timedelta(days=rnd.randint(-90, 120)),
+                    realized_on=today
                     - dt.timedelta(days=rnd.randint(20, 150 if phase == "build_up" else 400))
                     if realized
                     else None,
@@ -447,7 +458,7 @@ def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) ->
             )
         for n, depth in enumerate(reached):
             raised = max(
-                TODAY - dt.timedelta(days=rnd.randint(40, 330)),
+                today - dt.timedelta(days=rnd.randint(40, 330)),
                 account.relationship_start + dt.timedelta(days=7),
             )
             problems.append(
@@ -477,7 +488,7 @@ def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) ->
                 )
             )
         for quarter in range(4):
-            rated = TODAY - dt.timedelta(days=90 * quarter + rnd.randint(0, 20))
+            rated = today - dt.timedelta(days=90 * quarter + rnd.randint(0, 20))
             if rated < account.relationship_start:
                 continue
             for side_name, bias in (
@@ -518,7 +529,7 @@ def _activity(accounts: list[Account], phases: list[str], rnd: random.Random) ->
                 ProblemStageChange(
                     problem=problem,
                     stage=stages[k],
-                    changed_on=min(TODAY, raised + dt.timedelta(days=6 * k)),
+                    changed_on=min(today, raised + dt.timedelta(days=6 * k)),
                 )
             )
     ProblemStageChange.objects.bulk_create(stage_rows)

@@ -244,6 +244,96 @@ def demo() -> None:
     _print_demo_logins()
 
 
+@app.command(
+    help="Recompute every account's phase, process scores, index and lever and store the "
+    "day's snapshots (KAMKIT_ASSESSMENT_CONFIG overrides thresholds)."
+)
+def assess(
+    on: Annotated[
+        str | None, typer.Option("--on", help="Assess as of this day (YYYY-MM-DD); default today.")
+    ] = None,
+    account: Annotated[
+        list[int] | None, typer.Option("--account", help="Only this account id (repeatable).")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+) -> None:
+    import datetime as dt
+    import json
+
+    if output_format not in ("table", "json"):
+        _err(f"unknown format '{output_format}'; use table or json")
+        raise typer.Exit(2)
+    day = None
+    if on:
+        try:
+            day = dt.date.fromisoformat(on)
+        except ValueError:
+            _err(f"--on: '{on}' is not a date like 2026-11-20")
+            raise typer.Exit(2) from None
+    _django()
+    _migrate()
+    from django.utils import timezone
+
+    from kamkit.web.accounts.models import Account
+    from kamkit.web.assessment.models import AssessmentSnapshot
+    from kamkit.web.assessment.services import assess_portfolio, configuration
+
+    if day and day > timezone.localdate():
+        _err(f"--on: {day} is in the future")
+        raise typer.Exit(2)
+    if account:
+        missing = sorted(
+            set(account)
+            - set(Account.objects.alive().filter(pk__in=account).values_list("pk", flat=True))
+        )
+        if missing:
+            _err(f"--account: no account with id {missing[0]}")
+            raise typer.Exit(2)
+    try:
+        configuration()
+    except (ValueError, OSError) as exc:
+        _err(f"assessment configuration: {exc}")
+        raise typer.Exit(2) from None
+    run = assess_portfolio(day, account or None)
+    snaps = AssessmentSnapshot.objects.filter(on=run.on).select_related("account")
+    if account:
+        snaps = snaps.filter(account_id__in=account)
+    if output_format == "json":
+        print(
+            json.dumps(
+                [s.payload for s in snaps.order_by("account_id")], ensure_ascii=False, indent=1
+            )
+        )
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=f"Assessment on {run.on}: {run.accounts} accounts in {run.seconds:.2f} s")
+    for column in ("account", "phase", "source", "comm.", "co-cr.", "probl.", "index", "lever"):
+        table.add_column(
+            column, justify="right" if column in ("comm.", "co-cr.", "probl.", "index") else "left"
+        )
+
+    def num(x: float | None) -> str:
+        return "–" if x is None else f"{x:.1f}"
+
+    for s in snaps.order_by("index", "account__name")[:25]:
+        table.add_row(
+            s.account.name,
+            s.phase or "–",
+            s.phase_source or "–",
+            num(s.communication),
+            num(s.co_creation),
+            num(s.problem_solving),
+            num(s.index),
+            s.lever or "–",
+        )
+    Console(width=None if sys.stdout.isatty() else 120).print(table)
+    if run.accounts > 25:
+        print(f"(the 25 lowest indexes of {run.accounts}; --format json for all)")
+    print(f"{run.inferred_changes} inferred phase change(s) recorded.")
+
+
 user_app = typer.Typer(help="Manage users.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(user_app, name="user")
 ROLES = ("admin", "kam_director", "ka_manager", "analyst", "partner", "customer")

@@ -98,3 +98,41 @@ def test_demo_firm(db):
     customer = User.objects.get(username="customer")
     assert customer.account.ka_manager.username == "manager"
     assert load_demo() == {}  # loading twice changes nothing
+
+
+def test_assess_stores_todays_snapshots_and_refuses_bad_input(firm, tmp_path, settings):
+    import json
+
+    from django.utils import timezone
+
+    from kamkit.web.assessment.models import AssessmentSnapshot
+    from kamkit.web.assessment.services import configuration
+
+    result = runner.invoke(app, ["assess"])
+    assert result.exit_code == 0, result.output
+    assert "Alpha Motors" in result.output and "Beta Energy" in result.output
+    today = timezone.localdate()
+    assert AssessmentSnapshot.objects.filter(on=today).count() == 2  # the living accounts
+    as_json = runner.invoke(app, ["assess", "--account", str(firm.own.pk), "-f", "json"])
+    items = json.loads(as_json.output)
+    assert [i["account"] for i in items] == [firm.own.pk]
+    assert set(items[0]["processes"]) == {"communication", "co_creation", "problem_solving"}
+    for args, message in (
+        (["assess", "--on", "yesterday"], "not a date"),
+        (["assess", "--on", "2999-01-01"], "in the future"),
+        (["assess", "--account", "999999"], "no account with id 999999"),
+        (["assess", "-f", "pdf"], "unknown format"),
+    ):
+        bad = runner.invoke(app, args)
+        assert bad.exit_code == 2 and message in bad.stderr, (args, bad.output)
+    # a firm's own thresholds, with a typo named
+    wrong = tmp_path / "kam.yaml"
+    wrong.write_text("basline: 40\n")
+    settings.KAMKIT_ASSESSMENT_CONFIG = str(wrong)
+    configuration.cache_clear()
+    try:
+        typo = runner.invoke(app, ["assess"])
+        assert typo.exit_code == 2 and "unknown assessment setting 'basline'" in typo.stderr
+    finally:
+        settings.KAMKIT_ASSESSMENT_CONFIG = ""
+        configuration.cache_clear()

@@ -68,9 +68,9 @@ def test_account_page_for_the_supplier(as_role, firm):
     page = soup(as_role("manager").get(f"/accounts/{firm.own.pk}/"))
     assert page.h1.get_text() == "Alpha Motors"
     phase = page.select_one("#phase").get_text(" ", strip=True)
-    assert (
-        "the two sides see different phases" in phase
-    )  # supplier says build-up, customer maturity
+    # supplier says build-up, customer maturity
+    assert "the two sides see different phases" in phase.lower()
+    assert "Our view Build-up" in phase and "The customer's view Maturity" in phase
     assert "Price review due." in page.select_one("#facts").get_text()
     people = page.select_one("#people").get_text()
     assert "Eva Buyer" in people and "Sam Engineer" in people
@@ -180,3 +180,43 @@ def test_any_saved_phase_record_updates_the_accounts_phase(firm):
     assert (own.phase, own.phase_source) == ("decline", "decision")
     soft_delete(decision)
     assert Account.objects.get(pk=firm.own.pk).phase == "maturity"
+
+
+def test_portfolio_sorts_by_risk_and_draws_phase_by_index(as_role, firm):
+    from kamkit.web.assessment.services import assess_portfolio
+
+    assess_portfolio()
+    c = as_role("director")
+    page = soup(c.get("/accounts/?ordering=risk"))
+    rows = page.select("#portfolio-table tbody tr")
+    indexes = [r.select("td")[-2].get_text(strip=True) for r in rows]
+    shown = [float(i) for i in indexes if i != "—"]
+    assert shown == sorted(shown) and shown  # lowest index first
+    assert "—" in indexes  # Beta Energy has no records, so no index: it sorts last
+    assert all(i == "—" for i in indexes[indexes.index("—") :])
+    chart = page.select_one("#phase-index svg")
+    assert chart is not None and chart["aria-label"].startswith("Accounts by lifecycle phase")
+    bubbles = chart.select("circle")
+    assert bubbles and all(b.find_parent("a")["href"].endswith("ordering=risk") for b in bubbles)
+    api = c.get("/api/v1/accounts?ordering=risk")
+    assert api.status_code == 200
+
+
+def test_account_page_shows_the_assessment_only_to_the_supplier(as_role, firm):
+    page = soup(as_role("manager").get(f"/accounts/{firm.own.pk}/"))
+    section = page.select_one("#assessment")
+    processes = [
+        r.select_one("summary").get_text(" ", strip=True)
+        for r in section.select("table.processes tbody tr")
+    ]
+    assert [p.split(" lever")[0] for p in processes] == [
+        "Collaborative communication",
+        "Co-creation of value",
+        "Joint problem solving",
+    ]
+    lever = section.select_one("#lever").get_text(" ", strip=True)
+    assert lever.startswith("Principal lever")
+    assert page.select_one("#trends svg") is not None
+    customer = soup(as_role("customer").get(f"/accounts/{firm.own.pk}/"))
+    assert customer.select_one("#assessment") is None and customer.select_one("#trends") is None
+    assert "Principal lever" not in customer.get_text()

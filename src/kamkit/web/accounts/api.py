@@ -92,7 +92,7 @@ def _references(data: dict) -> dict:
 def list_accounts(request: HttpRequest, params: Query[ListParams]):
     limit, offset = _page(params.limit, params.offset)
     user = request.auth
-    base = Account.objects.visible_to(user)
+    base = Account.objects.visible_to(user).with_assessment()
     filters = {
         k: v for k, v in params.dict().items() if k not in ("limit", "offset") and v is not None
     }

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import django_filters
-from django.db.models import Q
+from django.db.models import F, Q
 
 from kamkit.web.users.models import Role, User
 
 from .models import PHASE_CHOICES, Account, KAMUnit
+
+
+class _Ordering(django_filters.OrderingFilter):
+    """Accounts without a score sort last, whichever the direction or database."""
+
+    def get_ordering_value(self, param):
+        value = super().get_ordering_value(param)
+        name = value.lstrip("-")
+        if name != "latest_index":
+            return value
+        return (
+            F(name).desc(nulls_last=True) if value.startswith("-") else F(name).asc(nulls_last=True)
+        )
 
 
 class AccountFilter(django_filters.FilterSet):
@@ -21,14 +34,16 @@ class AccountFilter(django_filters.FilterSet):
     kam_unit = django_filters.ModelChoiceFilter(
         queryset=KAMUnit.objects.alive(), empty_label="All units", label="KAM unit"
     )
-    ordering = django_filters.OrderingFilter(
+    ordering = _Ordering(
         fields=(
+            ("latest_index", "risk"),
             ("name", "name"),
             ("phase", "phase"),
             ("industry", "industry"),
             ("country", "country"),
             ("updated_at", "updated"),
         ),
+        field_labels={"latest_index": "Risk (lowest index first)"},
         label="Sort",
         empty_label="Name (A–Z)",
     )

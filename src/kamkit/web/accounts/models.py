@@ -52,6 +52,17 @@ class AccountQuerySet(TrackedQuerySet):
             return qs.filter(pk=user.account_id)
         return qs.none()
 
+    def with_assessment(self) -> AccountQuerySet:
+        """Annotate each account's latest stored index and lever (``latest_index``,
+        ``latest_lever``): one subquery each, for lists sorted by risk."""
+        from kamkit.web.assessment.models import AssessmentSnapshot  # it imports this module
+
+        latest = AssessmentSnapshot.objects.filter(account=models.OuterRef("pk")).order_by("-on")
+        return self.annotate(
+            latest_index=models.Subquery(latest.values("index")[:1]),
+            latest_lever=models.Subquery(latest.values("lever")[:1]),
+        )
+
 
 class Account(TrackedModel):
     """A customer firm, usually a key account."""

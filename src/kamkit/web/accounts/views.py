@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kamkit.web.assessment.charts import phase_index_bubbles
+from kamkit.web.assessment.services import account_overview
 from kamkit.web.base import StaleVersion, save_versioned, soft_delete
 from kamkit.web.relationships.forms import InteractionForm, PulseForm
 from kamkit.web.relationships.models import CommunicationPreference, PhaseRecord, PhaseSource
@@ -44,8 +46,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     if not (user.sees_all_accounts or user.role == Role.KA_MANAGER):
         raise PermissionDenied("Your role has no key accounts.")
     base = Account.objects.visible_to(user).select_related("ka_manager", "kam_unit")
-    flt = AccountFilter(request.GET or None, queryset=base)
-    qs = flt.qs if flt.is_bound and flt.is_valid() else base
+    scored = base.with_assessment()
+    flt = AccountFilter(request.GET or None, queryset=scored)
+    qs = flt.qs if flt.is_bound and flt.is_valid() else scored
     if not request.GET.get("ordering"):
         qs = qs.order_by("name", "pk")
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -57,6 +60,12 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "total": base.count(),
         "phase_counts": _phase_counts(base),
+        "chart": None
+        if request.htmx
+        else phase_index_bubbles(
+            list(scored.values_list("phase", "latest_index")),
+            link=lambda phase, low: f"?phase={phase}&ordering=risk",
+        ),
     }
     template = (
         "accounts/partials/portfolio_table.html" if request.htmx else "accounts/portfolio.html"
@@ -95,6 +104,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     may_change = can(user, "change", account)
     context = {
+        "overview": account_overview(account) if internal else None,
         **timeline_context(account, user),
         "processes": PROCESSES,
         "log_form": InteractionForm(account=account) if may_change else None,

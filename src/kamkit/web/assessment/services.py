@@ -424,3 +424,76 @@ def assess_portfolio(
     assessments = assess_accounts(account_ids, today, config)
     changes = store(assessments)
     return RunSummary(len(assessments), time.perf_counter() - started, today, changes)
+
+
+def account_overview(account: Account, today: dt.date | None = None) -> dict:
+    """Everything the account page shows about the assessment: the live assessment, the
+    lever's next actions, and the charts' data (stored snapshots, the last year's contact
+    frequency against the ideal band, the last window's channel mix)."""
+    from kamkit.core.lifecycle.actions import next_actions
+    from kamkit.core.lifecycle.index import PROCESS_LABELS
+
+    from . import charts
+
+    today = today or timezone.localdate()
+    config = configuration()
+    inputs = collect([account.pk], today, config)[account.pk]
+    a = assess(account.pk, inputs.statements, inputs.facts, inputs.signals, today, config)
+    lever = a.lever.process
+    actions = next_actions(a.processes[lever].subscores) if lever else []
+
+    snaps = list(
+        AssessmentSnapshot.objects.filter(account=account)
+        .order_by("on")
+        .values_list("on", "phase", "communication", "co_creation", "problem_solving", "index")
+    )
+    series = {
+        key: [(s[0], s[k + 2]) for s in snaps]
+        for k, key in enumerate(("communication", "co_creation", "problem_solving", "index"))
+    }
+    labels = {**PROCESS_LABELS, "index": "Index"}
+
+    periods = 12
+    since = today - dt.timedelta(days=30 * periods - 1)
+    counts = [0] * periods
+    for occurred in (
+        Interaction.objects.alive()
+        .filter(
+            account=account,
+            occurred_at__gte=_aware(since),
+            occurred_at__lt=_aware(today + dt.timedelta(days=1)),
+        )
+        .values_list("occurred_at", flat=True)
+    ):
+        k = (timezone.localtime(occurred).date() - since).days // 30
+        counts[min(periods - 1, k)] += 1
+    months = [
+        ((since + dt.timedelta(days=30 * k + 29)).strftime("%b"), n) for k, n in enumerate(counts)
+    ]
+    band = inputs.signals.band or config.phase_bands.get(
+        a.phase.value or "", config.phase_bands["maturity"]
+    )
+    mix = list(
+        Interaction.objects.alive()
+        .filter(
+            account=account,
+            occurred_at__gte=_aware(today - dt.timedelta(days=config.window_days - 1)),
+            occurred_at__lt=_aware(today + dt.timedelta(days=1)),
+        )
+        .values_list("channel")
+        .annotate(n=Count("id"))
+        .order_by("-n", "channel")
+    )
+    return {
+        "assessment": a,
+        "json": a.to_json(),
+        "actions": actions,
+        "band": band,
+        "band_from_customer": inputs.signals.band is not None,
+        "charts": {
+            "phases": charts.phase_history([(s[0], s[1]) for s in snaps]),
+            "scores": charts.lines_over_time(series, labels),
+            "frequency": charts.frequency_against_band(months, band),
+            "mix": charts.mix_bar([(c.replace("_", " "), n) for c, n in mix]),
+        },
+    }

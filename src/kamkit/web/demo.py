@@ -299,8 +299,10 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
     # a year of monthly assessments, back-computed from today's records, so trends show
     from kamkit.web.assessment.services import assess_portfolio
 
+    starts = dict(Account.objects.values_list("pk", "relationship_start"))
     for months_ago in range(12, -1, -1):
-        assess_portfolio(today - dt.timedelta(days=30 * months_ago))
+        day = today - dt.timedelta(days=30 * months_ago)
+        assess_portfolio(day, [pk for pk, start in starts.items() if start <= day])
     return {
         "accounts": Account.objects.count(),
         **activity,

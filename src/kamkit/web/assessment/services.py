@@ -431,7 +431,6 @@ def account_overview(account: Account, today: dt.date | None = None) -> dict:
     lever's next actions, and the charts' data (stored snapshots, the last year's contact
     frequency against the ideal band, the last window's channel mix)."""
     from kamkit.core.lifecycle.actions import next_actions
-    from kamkit.core.lifecycle.index import PROCESS_LABELS
 
     from . import charts
 
@@ -451,7 +450,12 @@ def account_overview(account: Account, today: dt.date | None = None) -> dict:
         key: [(s[0], s[k + 2]) for s in snaps]
         for k, key in enumerate(("communication", "co_creation", "problem_solving", "index"))
     }
-    labels = {**PROCESS_LABELS, "index": "Index"}
+    labels = {
+        "communication": "Communication",
+        "co_creation": "Co-creation",
+        "problem_solving": "Problem solving",
+        "index": "Index",
+    }
 
     periods = 12
     since = today - dt.timedelta(days=30 * periods - 1)

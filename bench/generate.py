@@ -21,6 +21,7 @@ import os
 import random
 import sys
 import time
+from array import array
 from collections.abc import Iterator
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamkit.web.settings")
@@ -183,11 +184,17 @@ def main() -> int:
     sides = ("supplier", "customer")
     contents = ("strategic", "operational", "social")
 
+    # each interaction's account and two-way flag, kept compactly for its participants
+    owner = array("i")
+    dialogue = array("b")
+
     def interactions() -> Iterator[tuple]:
         pick, randint, random_ = rnd.choice, rnd.randint, rnd.random
         for i in range(1, n_interactions + 1):
             account = 1 if i % weights_total < 10 else randint(1, n_accounts)
             two_way = random_() < 0.7
+            owner.append(account)
+            dialogue.append(two_way)
             yield (
                 i,
                 1,
@@ -227,8 +234,17 @@ def main() -> int:
         )
 
     def participants() -> Iterator[tuple]:
+        """One supplier-side person of the interaction's account, and for a two-way one
+        also a customer-side person (persons are numbered per account: the first half of
+        each account's block is the supplier side)."""
+        half, randint, link = per // 2, rnd.randint, 0
         for i in range(1, n_interactions + 1):
-            yield (i, i, rnd.randint(1, n_persons))
+            base = (owner[i - 1] - 1) * per
+            link += 1
+            yield (link, i, base + 1 + randint(0, half - 1))
+            if dialogue[i - 1]:
+                link += 1
+                yield (link, i, base + half + 1 + randint(0, per - half - 1))
 
     with transaction.atomic():
         timed(

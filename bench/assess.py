@@ -1,0 +1,80 @@
+"""Benchmark: the whole portfolio's assessment (issue 5), at the size bench/generate.py wrote.
+
+Times the set-based collection of every account's signals plus the core's arithmetic
+(``assess_accounts``), then storing the snapshots and inferred phases (``store``),
+printed next to the floor measured in the same run: one ``SELECT account_id, COUNT(*)
+FROM interactions GROUP BY account_id`` over the same table (the cheapest query that
+reads every interaction once). Targets: under 30 s, and within 10× the floor.
+
+    KAMKIT_DATA_DIR=/tmp/kamkit-bench uv run python bench/generate.py
+    KAMKIT_DATA_DIR=/tmp/kamkit-bench uv run python bench/assess.py
+    DATABASE_URL=postgresql://postgres@127.0.0.1/kamkit_bench uv run python bench/assess.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamkit.web.settings")
+
+import django
+
+django.setup()
+
+from django.db import connection  # noqa: E402
+
+from kamkit.web.accounts.models import Account  # noqa: E402
+from kamkit.web.assessment.services import assess_accounts, store  # noqa: E402
+from kamkit.web.relationships.models import Interaction  # noqa: E402
+
+
+def floor_seconds() -> float:
+    table = Interaction._meta.db_table
+    start = time.perf_counter()
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT account_id, COUNT(*) FROM {table} GROUP BY account_id")
+        cur.fetchall()
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--on", default="2026-10-31", help="assessment day (the generated year ends here)"
+    )
+    args = parser.parse_args()
+    day = dt.date.fromisoformat(args.on)
+    accounts = Account.objects.count()
+    interactions = Interaction.objects.count()
+    if not accounts:
+        print("no accounts: run bench/generate.py first")
+        return 1
+    print(f"database: {connection.vendor}; {accounts:,} accounts, {interactions:,} interactions")
+    floor_seconds()  # warm the cache the same way for both
+    floor = min(floor_seconds() for _ in range(3))
+    start = time.perf_counter()
+    assessments = assess_accounts(None, day)
+    computed = time.perf_counter() - start
+    start = time.perf_counter()
+    store(assessments)
+    stored = time.perf_counter() - start
+    total = computed + stored
+    scored = sum(1 for a in assessments if a.index is not None)
+    print(f"{'floor: GROUP BY account count':<40} {floor:8.2f} s")
+    print(f"{'assess (queries + core)':<40} {computed:8.2f} s")
+    print(f"{'store snapshots and inferred phases':<40} {stored:8.2f} s")
+    print(f"{'whole recomputation':<40} {total:8.2f} s   {total / floor:5.1f}x the floor")
+    print(f"{len(assessments):,} accounts assessed, {scored:,} with an index")
+    ok = total < 30 and total / floor <= 10
+    print("targets (under 30 s, within 10x the floor):", "met" if ok else "NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -218,3 +218,30 @@ def test_stored_snapshots_and_inferred_phase_transitions(firm, scenario):
     # a snapshot is never shown to a customer
     assert not AssessmentSnapshot.objects.visible_to(firm.users["customer"]).exists()
     assert AssessmentSnapshot.objects.visible_to(firm.users["manager"]).count() == 1
+
+
+def test_person_pairs_follow_every_change_of_interactions_and_people(firm, scenario):
+    from kamkit.web.base import soft_delete
+    from kamkit.web.relationships.models import PersonPair
+
+    def pairs():
+        return set(
+            PersonPair.objects.filter(account=scenario).values_list(
+                "supplier__name", "customer__name"
+            )
+        )
+
+    assert pairs() == {("S1", "C1"), ("S1", "C2"), ("S2", "C1")}
+    s2 = scenario.persons.get(name="S2")
+    c2 = scenario.persons.get(name="C2")
+    call = Interaction.objects.create(account=scenario, channel="phone", initiated_by="supplier")
+    call.participants.set([s2, c2])  # a new pair
+    assert ("S2", "C2") in pairs()
+    call.participants.remove(c2)
+    assert ("S2", "C2") not in pairs()
+    call.participants.add(c2)
+    soft_delete(call)  # a deleted interaction links nobody
+    assert ("S2", "C2") not in pairs()
+    c2.side = "supplier"  # recorded on the wrong side, corrected
+    c2.save()
+    assert pairs() == {("S1", "C1"), ("S2", "C1")}

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, Sum, Value
+from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,11 +30,12 @@ from kamkit.core.lifecycle import (
     Signals,
     assess,
 )
-from kamkit.web.accounts.models import Account, Person
+from kamkit.web.accounts.models import Account
 from kamkit.web.relationships.models import (
     CommunicationPreference,
     Interaction,
     JointInitiative,
+    PersonPair,
     PhaseRecord,
     PhaseSource,
     Problem,
@@ -82,33 +83,56 @@ def _in(qs, field: str, ids: Sequence[int] | None):
     return qs if ids is None else qs.filter(**{f"{field}__in": ids})
 
 
-def _pairs(ids: Sequence[int] | None, since: dt.datetime, until: dt.datetime) -> dict:
-    """Distinct supplier–customer person pairs that took part in one interaction, per
-    account: ever and since ``since`` (one query)."""
-    i = Interaction._meta.db_table
-    link = Interaction.participants.through._meta.db_table
-    person = Person._meta.db_table
-    where = ["x.deleted_at IS NULL", "x.occurred_at < %s"]
-    params: list = [since, until]
+def _interaction_counts(
+    ids: Sequence[int] | None, w_start: dt.datetime, p_start: dt.datetime, end: dt.datetime
+) -> dict[int, dict[str, int]]:
+    """Per account, the counts the communication signals need over the window, and the
+    previous window's count (activity trend): two passes over those months of the
+    covering index, which SQLite skip-scans by account. Measured on the bench data set,
+    conditional sums in one pass over both windows cost three times as much."""
+    ops = connection.ops
+    w, p, e = (ops.adapt_datetimefield_value(v) for v in (w_start, p_start, end))
+    where, extra = "", []
     if ids is not None:
-        where.append(f"x.account_id IN ({', '.join(['%s'] * len(ids))})")
-        params.extend(ids)
-    sql = f"""
-        SELECT account_id, COUNT(*), SUM(recent) FROM (
-            SELECT x.account_id AS account_id, sl.person_id AS s, cl.person_id AS c,
-                   MAX(CASE WHEN x.occurred_at >= %s THEN 1 ELSE 0 END) AS recent
-            FROM {i} x
-            JOIN {link} sl ON sl.interaction_id = x.id
-            JOIN {person} sp ON sp.id = sl.person_id AND sp.side = 'supplier'
-            JOIN {link} cl ON cl.interaction_id = x.id
-            JOIN {person} cp ON cp.id = cl.person_id AND cp.side = 'customer'
-            WHERE {" AND ".join(where)}
-            GROUP BY x.account_id, sl.person_id, cl.person_id
-        ) pairs GROUP BY account_id
+        where = f" AND account_id IN ({', '.join(['%s'] * len(ids))})"
+        extra = list(ids)
+
+    def count_if(cond: str) -> str:
+        if connection.vendor == "postgresql":
+            return f"COUNT(*) FILTER (WHERE {cond})"
+        return f"SUM({cond})"  # SQLite: a condition is 0 or 1
+
+    table = Interaction._meta.db_table
+    recent_sql = f"""
+        SELECT account_id, COUNT(*), {count_if("initiated_by = 'customer'")},
+               {count_if("two_way")}, {count_if("content = 'strategic'")},
+               {count_if("formality = 'formal'")}
+        FROM {table}
+        WHERE deleted_at IS NULL AND occurred_at >= %s AND occurred_at < %s{where}
+        GROUP BY account_id
     """
+    out: dict[int, dict[str, int]] = {}
     with connection.cursor() as cur:
-        cur.execute(sql, params)
-        return {a: (int(n), int(r or 0)) for a, n, r in cur.fetchall()}
+        cur.execute(recent_sql, [w, e, *extra])
+        for account_id, n, by_customer, two_way, strategic, formal in cur.fetchall():
+            n, by_customer = int(n), int(by_customer or 0)
+            out[account_id] = {
+                "n": n,
+                "prev": 0,
+                "by_customer": by_customer,
+                "by_supplier": n - by_customer,  # initiated_by is one side or the other
+                "two_way": int(two_way or 0),
+                "strategic": int(strategic or 0),
+                "formal": int(formal or 0),
+            }
+        cur.execute(
+            f"SELECT account_id, COUNT(*) FROM {table} WHERE deleted_at IS NULL "
+            f"AND occurred_at >= %s AND occurred_at < %s{where} GROUP BY account_id",
+            [p, w, *extra],
+        )
+        for account_id, prev in cur.fetchall():
+            out.setdefault(account_id, {"n": 0})["prev"] = int(prev)
+    return out
 
 
 def collect(
@@ -122,33 +146,37 @@ def collect(
     p_start = _aware(today - dt.timedelta(days=2 * config.window_days - 1))
     w_day = today - dt.timedelta(days=config.window_days - 1)
 
+    # the first interaction (age when no start is recorded; any record at all): one index
+    # seek per account, not a scan
+    first = (
+        Interaction.objects.filter(
+            account=OuterRef("pk"), deleted_at__isnull=True, occurred_at__lt=end
+        )
+        .order_by("occurred_at")
+        .values("occurred_at")[:1]
+    )
     accounts = {
         a["pk"]: a
-        for a in _in(Account.objects.alive(), "pk", ids).values(
-            "pk", "relationship_start", "revenue_history"
-        )
+        for a in _in(Account.objects.alive(), "pk", ids)
+        .annotate(first=Subquery(first))
+        .values("pk", "relationship_start", "revenue_history", "first")
     }
     ids_q = list(accounts) if ids is not None else None
 
-    recent = Q(occurred_at__gte=w_start, occurred_at__lt=end)
-    comm = {
-        r["account_id"]: r
-        for r in _in(Interaction.objects.alive().filter(occurred_at__lt=end), "account_id", ids_q)
+    comm = _interaction_counts(ids_q, w_start, p_start, end)
+    # relational ties from the kept pairs: exact for today; for an earlier day a pair that
+    # met both before and after it counts as having met in its window (docs/scores.md)
+    met = Q(first_at__lt=end)
+    pairs = {
+        r["account_id"]: (r["ever"], r["recent"])
+        for r in _in(PersonPair.objects.all(), "account_id", ids_q)
         .values("account_id")
         .annotate(
-            total=Count("id"),
-            first=Min("occurred_at"),
-            n=Count("id", filter=recent),
-            prev=Count("id", filter=Q(occurred_at__gte=p_start, occurred_at__lt=w_start)),
-            by_customer=Count("id", filter=recent & Q(initiated_by="customer")),
-            by_supplier=Count("id", filter=recent & Q(initiated_by="supplier")),
-            two_way=Count("id", filter=recent & Q(two_way=True)),
-            strategic=Count("id", filter=recent & Q(content="strategic")),
-            formal=Count("id", filter=recent & Q(formality="formal")),
+            ever=Count("id", filter=met),
+            recent=Count("id", filter=met & Q(last_at__gte=w_start)),
         )
         .order_by()
     }
-    pairs = _pairs(ids_q, w_start, end)
 
     def contributed(side: str) -> Q:
         return (
@@ -275,7 +303,7 @@ def collect(
         v = cocreation.get(pk, {})
         pr = problems.get(pk, {})
         ever, recent_pairs = pairs.get(pk, (0, 0))
-        first = c.get("first")
+        first = a["first"]
         revenue = tuple(
             (r["year"], float(r["revenue"]))
             for r in (a["revenue_history"] or [])
@@ -292,9 +320,7 @@ def collect(
             pairs_ever=ever,
         )
         signals = Signals(
-            has_records=bool(
-                c.get("total") or v.get("total") or pr.get("total") or pk in any_pulse
-            ),
+            has_records=bool(first or v.get("total") or pr.get("total") or pk in any_pulse),
             interactions=c.get("n", 0),
             customer_initiated=c.get("by_customer", 0),
             supplier_initiated=c.get("by_supplier", 0),

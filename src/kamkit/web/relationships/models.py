@@ -292,7 +292,21 @@ class Interaction(TrackedModel):
 
     class Meta:
         ordering = ["-occurred_at", "-pk"]
-        indexes = [models.Index(fields=["account", "occurred_at"])]
+        indexes = [
+            # covers the assessment's per-account aggregate, so it reads no table rows
+            models.Index(
+                fields=[
+                    "account",
+                    "occurred_at",
+                    "initiated_by",
+                    "two_way",
+                    "content",
+                    "formality",
+                    "deleted_at",
+                ],
+                name="interaction_assessment",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} on {self.occurred_at:%Y-%m-%d}"
@@ -366,3 +380,24 @@ class CommunicationPreference(TrackedModel):
             errors["person"] = "must be a person of this account"
         if errors:
             raise ValidationError(errors)
+
+
+class PersonPair(models.Model):
+    """A supplier-side and a customer-side person who took part in the same interaction,
+    with the first and last time they did: kept by ``services.rebuild_pairs`` whenever an
+    account's interactions or participants change, so the assessment counts relational
+    ties without joining every interaction to its participants twice."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    supplier = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    first_at = models.DateTimeField()
+    last_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "supplier", "customer"], name="one_row_per_pair"
+            )
+        ]
+        indexes = [models.Index(fields=["account", "first_at", "last_at"])]

@@ -6,15 +6,15 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from kamkit.core import relationships as rules
 from kamkit.core.lifecycle import PhaseStatement, effective_phase
-from kamkit.web.accounts.models import Account
+from kamkit.web.accounts.models import Account, Person
 from kamkit.web.base import save_versioned
 
-from .models import PhaseRecord, ProblemStageChange
+from .models import Interaction, PersonPair, PhaseRecord, ProblemStageChange
 
 
 def refresh_phases(account_ids: Iterable[int] | None = None) -> int:
@@ -60,3 +60,40 @@ def move_problem_stage(problem, stage: str, on, user) -> str | None:
             problem=problem, stage=stage, changed_on=on, changed_by=user
         )
     return None
+
+
+def rebuild_pairs(account_ids: Iterable[int] | None = None) -> None:
+    """Recompute the supplier–customer person pairs of the given accounts (all when None)
+    from their living interactions: one DELETE and one INSERT … SELECT."""
+    ids = None if account_ids is None else sorted(set(account_ids))
+    if ids == []:
+        return
+    x = Interaction._meta.db_table
+    link = Interaction.participants.through._meta.db_table
+    person = Person._meta.db_table
+    pairs = PersonPair._meta.db_table
+    where, params = "", []
+    if ids is not None:
+        where = f"AND x.account_id IN ({', '.join(['%s'] * len(ids))})"
+        params = list(ids)
+    with transaction.atomic(), connection.cursor() as cur:
+        if ids is None:
+            cur.execute(f"DELETE FROM {pairs}")
+        else:
+            cur.execute(
+                f"DELETE FROM {pairs} WHERE account_id IN ({', '.join(['%s'] * len(ids))})", ids
+            )
+        cur.execute(
+            f"""
+            INSERT INTO {pairs} (account_id, supplier_id, customer_id, first_at, last_at)
+            SELECT x.account_id, sl.person_id, cl.person_id, MIN(x.occurred_at), MAX(x.occurred_at)
+            FROM {x} x
+            JOIN {link} sl ON sl.interaction_id = x.id
+            JOIN {person} sp ON sp.id = sl.person_id AND sp.side = 'supplier'
+            JOIN {link} cl ON cl.interaction_id = x.id
+            JOIN {person} cp ON cp.id = cl.person_id AND cp.side = 'customer'
+            WHERE x.deleted_at IS NULL {where}
+            GROUP BY x.account_id, sl.person_id, cl.person_id
+            """,
+            params,
+        )

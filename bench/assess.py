@@ -67,13 +67,17 @@ def main() -> int:
     total = computed + stored
     scored = sum(1 for a in assessments if a.index is not None)
     print(f"{'floor: GROUP BY account count':<40} {floor:8.2f} s")
-    print(f"{'assess (queries + core)':<40} {computed:8.2f} s")
+    print(f"{'assess (queries + core)':<40} {computed:8.2f} s   {computed / floor:5.1f}x the floor")
     print(f"{'store snapshots and inferred phases':<40} {stored:8.2f} s")
     print(f"{'whole recomputation':<40} {total:8.2f} s   {total / floor:5.1f}x the floor")
     print(f"{len(assessments):,} accounts assessed, {scored:,} with an index")
-    ok = total < 30 and total / floor <= 10
-    print("targets (under 30 s, within 10x the floor):", "met" if ok else "NOT met")
-    return 0 if ok else 1
+    print("target under 30 s:", "met" if total < 30 else "NOT met")
+    print(
+        "target within 10x the floor:",
+        "met" if total / floor <= 10 else "NOT met",
+        f"(computing alone: {'met' if computed / floor <= 10 else 'NOT met'})",
+    )
+    return 0 if total < 30 and total / floor <= 10 else 1
 
 
 if __name__ == "__main__":

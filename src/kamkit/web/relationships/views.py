@@ -3,6 +3,8 @@ stages, editing initiatives and problems, pulses, preferences and phase statemen
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -126,6 +128,23 @@ def advance_problem(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:detail", pk=problem.account_id)
 
 
+def _save_form(request: HttpRequest, form, obj, also: Callable[[], None] | None = None) -> int:
+    """Validate a versioned form and save it (and ``also`` in the same transaction).
+    Returns 0 when saved, else the status to answer with the form: 422 when invalid, 409
+    when someone saved in between (the form then says so; nothing is written)."""
+    if not form.is_valid():
+        return 422
+    try:
+        with transaction.atomic():
+            save_versioned(obj, form.changes(), form.cleaned_data["version"])
+            if also:
+                also()
+    except StaleVersion as exc:
+        form.add_error(None, str(exc))
+        return 409
+    return 0
+
+
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an initiative: both sides' contributions and value side by side."""
 
@@ -137,16 +156,9 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = InitiativeForm(request.POST, instance=initiative)
-        if form.is_valid():
-            try:
-                save_versioned(initiative, form.changes(), form.cleaned_data["version"])
-                messages.success(request, f"Saved “{initiative.title}”.")
-                return redirect("accounts:detail", pk=initiative.account_id)
-            except StaleVersion as exc:
-                form.add_error(None, str(exc))
-                status = 409
-        else:
-            status = 422
+        if not (status := _save_form(request, form, initiative)):
+            messages.success(request, f"Saved “{initiative.title}”.")
+            return redirect("accounts:detail", pk=initiative.account_id)
     else:
         form = InitiativeForm(instance=initiative)
     return render(
@@ -176,18 +188,13 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = ProblemForm(request.POST, instance=problem)
-        if form.is_valid():
-            try:
-                with transaction.atomic():
-                    save_versioned(problem, form.changes(), form.cleaned_data["version"])
-                    problem.participants.set(form.cleaned_data["participants"])
-                messages.success(request, f"Saved “{problem.title}”.")
-                return redirect("accounts:detail", pk=problem.account_id)
-            except StaleVersion as exc:
-                form.add_error(None, str(exc))
-                status = 409
-        else:
-            status = 422
+
+        def participants() -> None:
+            problem.participants.set(form.cleaned_data["participants"])
+
+        if not (status := _save_form(request, form, problem, also=participants)):
+            messages.success(request, f"Saved “{problem.title}”.")
+            return redirect("accounts:detail", pk=problem.account_id)
     else:
         form = ProblemForm(instance=problem)
     reached = {c.stage: c for c in problem.stage_changes.select_related("changed_by")}
@@ -254,16 +261,9 @@ def preference_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PreferenceForm(request.POST, instance=pref, account=account)
-        if form.is_valid():
-            try:
-                save_versioned(pref, form.changes(), form.cleaned_data["version"])
-                messages.success(request, "Preference saved.")
-                return redirect("relationships:preferences", pk=account.pk)
-            except StaleVersion as exc:
-                form.add_error(None, str(exc))
-                status = 409
-        else:
-            status = 422
+        if not (status := _save_form(request, form, pref)):
+            messages.success(request, "Preference saved.")
+            return redirect("relationships:preferences", pk=account.pk)
     else:
         form = PreferenceForm(instance=pref, account=account)
     return render(

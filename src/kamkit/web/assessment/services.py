@@ -9,6 +9,7 @@ accounts (tested). The one place that knows both the tables and the core's input
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -373,35 +374,67 @@ class RunSummary:
     inferred_changes: int
 
 
+SNAPSHOT_COLUMNS = (
+    "account_id",
+    "on",
+    "phase",
+    "phase_source",
+    "inferred_phase",
+    "communication",
+    "co_creation",
+    "problem_solving",
+    "index",
+    "lever",
+    "payload",
+    "computed_at",
+)
+
+
+def _write_snapshots(items: Sequence[Assessment]) -> None:
+    """One upsert per account and day with ``executemany``: at 10,000 accounts, building
+    model instances and compiling Django's bulk insert took half of the storing time."""
+    ops, q = connection.ops, connection.ops.quote_name
+    now = ops.adapt_datetimefield_value(timezone.now())
+    columns = ", ".join(q(c) for c in SNAPSHOT_COLUMNS)
+    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in SNAPSHOT_COLUMNS[2:])
+    sql = (
+        f"INSERT INTO {q(AssessmentSnapshot._meta.db_table)} ({columns}) "
+        f"VALUES ({', '.join(['%s'] * len(SNAPSHOT_COLUMNS))}) "
+        f"ON CONFLICT ({q('account_id')}, {q('on')}) DO UPDATE SET {updates}"
+    )
+    rows = [
+        (
+            a.account,
+            ops.adapt_datefield_value(a.on),
+            a.phase.value or "",
+            a.phase.source or "",
+            a.inferred.phase or "",
+            a.processes["communication"].score,
+            a.processes["co_creation"].score,
+            a.processes["problem_solving"].score,
+            a.index,
+            a.lever.process or "",
+            json.dumps(a.to_json(), ensure_ascii=False),
+            now,
+        )
+        for a in items
+    ]
+    with connection.cursor() as cur:
+        for start in range(0, len(rows), 2000):
+            cur.executemany(sql, rows[start : start + 2000])
+
+
 def store(assessments: Iterable[Assessment]) -> int:
     """Write the day's snapshots (replacing that day's earlier ones) and record an
     ``inferred`` phase statement where the inference changed, so the phase history shows
     each transition; the accounts' stored phase follows."""
     items = list(assessments)
-    rows = [
-        AssessmentSnapshot(
-            account_id=a.account,
-            on=a.on,
-            phase=a.phase.value or "",
-            phase_source=a.phase.source or "",
-            inferred_phase=a.inferred.phase or "",
-            communication=a.processes["communication"].score,
-            co_creation=a.processes["co_creation"].score,
-            problem_solving=a.processes["problem_solving"].score,
-            index=a.index,
-            lever=a.lever.process or "",
-            payload=a.to_json(),
-        )
-        for a in items
-    ]
-    latest_inferred: dict[int, str] = {}
-    for account_id, phase in (
-        PhaseRecord.objects.alive()
-        .filter(source=PhaseSource.INFERRED, account_id__in=[a.account for a in items])
-        .order_by("recorded_on", "pk")
-        .values_list("account_id", "phase")
-    ):
-        latest_inferred[account_id] = phase
+    inferred = PhaseRecord.objects.alive().filter(source=PhaseSource.INFERRED)
+    if len(items) <= 1000:  # a long IN list costs more than reading every inferred record
+        inferred = inferred.filter(account_id__in=[a.account for a in items])
+    latest_inferred = dict(
+        inferred.order_by("recorded_on", "pk").values_list("account_id", "phase")
+    )
     changed = [
         PhaseRecord(
             account_id=a.account,
@@ -413,26 +446,8 @@ def store(assessments: Iterable[Assessment]) -> int:
         for a in items
         if a.inferred.phase and latest_inferred.get(a.account) != a.inferred.phase
     ]
-    fields = [
-        "phase",
-        "phase_source",
-        "inferred_phase",
-        "communication",
-        "co_creation",
-        "problem_solving",
-        "index",
-        "lever",
-        "payload",
-        "computed_at",
-    ]
     with transaction.atomic():
-        AssessmentSnapshot.objects.bulk_create(
-            rows,
-            batch_size=1000,
-            update_conflicts=True,
-            unique_fields=["account", "on"],
-            update_fields=fields,
-        )
+        _write_snapshots(items)
         PhaseRecord.objects.bulk_create(changed, batch_size=1000)
         if changed:
             refresh_phases([r.account_id for r in changed])

@@ -32,17 +32,21 @@ def refresh_phases(account_ids: Iterable[int] | None = None) -> int:
         "account_id", "phase", "source", "recorded_on", "reasons"
     ):
         statements[account_id].append(PhaseStatement(phase, source, on, tuple(reasons or ())))
-    changed = []
-    for account in accounts.only("pk", "phase", "phase_source", "phase_disagreement"):
-        eff = effective_phase(statements.get(account.pk, ()))
+    # accounts grouped by their new (phase, source, flag): one UPDATE per distinct triple
+    # (a few dozen at most), rather than a CASE per account as bulk_update writes it
+    changed: dict[tuple[str, str, bool], list[int]] = defaultdict(list)
+    for pk, *current in accounts.values_list("pk", "phase", "phase_source", "phase_disagreement"):
+        eff = effective_phase(statements.get(pk, ()))
         new = (eff.value or "", eff.source or "", eff.disagreement)
-        if (account.phase, account.phase_source, account.phase_disagreement) != new:
-            account.phase, account.phase_source, account.phase_disagreement = new
-            changed.append(account)
-    Account.objects.bulk_update(
-        changed, ["phase", "phase_source", "phase_disagreement"], batch_size=1000
-    )
-    return len(changed)
+        if tuple(current) != new:
+            changed[new].append(pk)
+    with transaction.atomic():
+        for (phase, source, flag), pks in changed.items():
+            for start in range(0, len(pks), 900):
+                Account.objects.filter(pk__in=pks[start : start + 900]).update(
+                    phase=phase, phase_source=source, phase_disagreement=flag
+                )
+    return sum(len(pks) for pks in changed.values())
 
 
 def move_problem_stage(problem, stage: str, on, user) -> str | None:

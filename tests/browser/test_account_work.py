@@ -149,3 +149,21 @@ def test_state_the_phase_with_the_descriptions(page, live_server, live_firm):  #
     assert "Maturity" in current and "both sides agree" in current
     assert "different phases" not in current
     assert PhaseRecord.objects.filter(source="supplier_self", person__name="Sam Engineer").exists()
+
+
+def test_director_recomputes_and_reads_the_riskiest_accounts_lever(page, live_server, live_firm):  # noqa: F811
+    login(page, live_server.url, "director")
+    page.goto(f"{live_server.url}/accounts/")
+    assert "Not assessed yet" in page.locator("#phase-index").inner_text()
+    page.get_by_role("button", name="Recompute now").click()
+    page.wait_for_load_state()
+    assert "Assessed 2 accounts" in page.locator(".messages").inner_text()
+    page.select_option("select[name=ordering]", "risk")
+    page.wait_for_url("**ordering=risk**")
+    page.locator("#portfolio-table tbody tr").first.get_by_role("link").click()
+    page.wait_for_load_state()
+    lever = page.locator("#lever").inner_text()
+    assert lever.startswith("Principal lever") and "raise the index" in lever
+    page.locator("#assessment summary", has_text="Collaborative communication").click()
+    assert "Frequency fit" in page.locator("#assessment").inner_text()
+    page.screenshot(path=str(SHOTS / "assessment.png"), full_page=True)

@@ -220,3 +220,20 @@ def test_account_page_shows_the_assessment_only_to_the_supplier(as_role, firm):
     customer = soup(as_role("customer").get(f"/accounts/{firm.own.pk}/"))
     assert customer.select_one("#assessment") is None and customer.select_one("#trends") is None
     assert "Principal lever" not in customer.get_text()
+
+
+def test_recompute_now_assesses_the_accounts_the_user_works_on(as_role, firm):
+    from kamkit.web.assessment.models import AssessmentSnapshot
+
+    c = as_role("director")
+    before = soup(c.get("/accounts/")).select_one("form.recompute").get_text(" ", strip=True)
+    assert "Not assessed yet" in before
+    c = as_role("manager")
+    done = c.post("/assessment/recompute/", follow=True)
+    assert "Assessed 1 account" in done.content.decode()  # Alpha Motors only
+    assert set(AssessmentSnapshot.objects.values_list("account__name", flat=True)) == {
+        "Alpha Motors"
+    }
+    after = soup(done).select_one("form.recompute").get_text(" ", strip=True)
+    assert "Last assessed" in after
+    assert as_role("customer").post("/assessment/recompute/").status_code == 403

@@ -125,6 +125,13 @@ PAGES = {
         None,
         row(302, 200, 200, 200, 404, 404, 403),
     ),
+    # a director recomputes all, a manager their own; nobody else has accounts to assess
+    "assessment:recompute": (
+        "post",
+        lambda f: {},
+        {},
+        row(302, 302, 302, 302, 403, 403, 403),
+    ),
     "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
     "diagnosis:report": (
         "get",

@@ -17,6 +17,7 @@ urlpatterns = [
     path("auth/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/", include("kamkit.web.accounts.urls")),
     path("accounts/", include("kamkit.web.relationships.urls")),
+    path("assessment/", include("kamkit.web.assessment.urls")),
     path("diagnosis/", include("kamkit.web.diagnosis.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

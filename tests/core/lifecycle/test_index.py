@@ -97,3 +97,12 @@ def test_lever_near_the_top_and_without_data():
     assert full.gain == 0 and "100" in full.why
     nothing = principal_lever({C: None, V: None, P: None}, roles, "exploration")
     assert nothing.process is None and "no process has data" in nothing.why.lower()
+
+
+@pytest.mark.parametrize(
+    ("score", "words"),
+    [(40, "below the baseline"), (50, "at the baseline"), (60, "above the baseline")],
+)
+def test_the_lever_sentence_places_the_score_against_the_baseline(score, words):
+    lever = principal_lever({C: None, V: None, P: score}, roles_for("maturity"), "maturity")
+    assert lever.process == P and words in lever.why

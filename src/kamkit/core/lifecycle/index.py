@@ -93,13 +93,14 @@ def principal_lever(
     phase_words = f"in {phase.replace('_', '-')}" if phase else "while the phase is unknown"
     if g <= 0:
         return Lever(best, 0.0, f"Every scored process is at 100; keep {name.lower()} where it is.")
-    position = (
-        f"below the baseline of {b:g}, where it hurts most"
-        if s < b and role == "hygiene"
-        else f"below the baseline of {b:g}"
-        if s < b
-        else f"above the baseline of {b:g}"
-    )
+    if s < b:
+        position = f"below the baseline of {b:g}"
+        if role == "hygiene":
+            position += ", where it hurts most"
+    elif s == b:
+        position = f"at the baseline of {b:g}"
+    else:
+        position = f"above the baseline of {b:g}"
     missing = [PROCESS_LABELS[p].lower() for p in PROCESSES if scores.get(p) is None]
     tail = f" ({', '.join(missing)}: no data yet)" if missing else ""
     why = (

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamkit.web.assessment.charts import phase_index_bubbles
+from kamkit.web.assessment.models import AssessmentSnapshot
 from kamkit.web.assessment.services import account_overview
 from kamkit.web.base import StaleVersion, save_versioned, soft_delete
 from kamkit.web.relationships.forms import InteractionForm, PulseForm
@@ -60,6 +61,12 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "total": base.count(),
         "phase_counts": _phase_counts(base),
+        "last_assessed": AssessmentSnapshot.objects.filter(account__in=base.values("pk"))
+        .order_by("-on")
+        .values_list("on", flat=True)
+        .first()
+        if not request.htmx
+        else None,
         "chart": None
         if request.htmx
         else phase_index_bubbles(

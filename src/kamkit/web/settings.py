@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from pathlib import Path
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "kamkit.web.accounts",
     "kamkit.web.relationships",
     "kamkit.web.assessment",
+    "axes",
     "kamkit.web.diagnosis",
 ]
 
@@ -72,7 +74,22 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: it answers locked-out logins
 ]
+
+# Login attempts are limited (django-axes): after 5 failures for one user name from one
+# address, that pair is locked for 15 minutes (429, a page saying so); every login,
+# logout and failure is logged (the admin lists them).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = int(os.environ.get("KAMKIT_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("KAMKIT_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kamkit.web.users.lockout.locked_out"
+AXES_VERBOSE = False
 
 ROOT_URLCONF = "kamkit.web.urls"
 WSGI_APPLICATION = "kamkit.web.wsgi.application"

@@ -132,6 +132,26 @@ PAGES = {
         {},
         row(302, 302, 302, 302, 403, 403, 403),
     ),
+    # inviting and revoking: the account's supplier-side editors only
+    "access:invite": (
+        "post",
+        lambda f: {"pk": f.own_person.pk},
+        {},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
+    "access:revoke": (
+        "post",
+        lambda f: {"pk": f.own_person.pk},
+        {},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
+    # the invitation link is public, but a made-up secret opens nothing
+    "portal:accept": (
+        "get",
+        lambda f: {"secret": "made-up"},
+        None,
+        row(404, 404, 404, 404, 404, 404, 404),
+    ),
     "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
     "diagnosis:report": (
         "get",
@@ -381,5 +401,6 @@ def test_admin_lists_every_record_kind(as_role, firm):
         "relationships/pulse",
         "relationships/communicationpreference",
         "relationships/phaserecord",
+        "portal/invitation",
     ):
         assert client.get(f"/admin/{path}/").status_code == 200, path

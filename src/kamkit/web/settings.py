@@ -9,7 +9,8 @@
 - ``KAMKIT_HTTPS=1``: secure cookies, HSTS and redirects, for serving behind TLS.
 - ``KAMKIT_ASSESSMENT_CONFIG``: a YAML or JSON file overriding the assessment's
   thresholds and weights (docs/scores.md); the SPEC defaults otherwise.
-- ``KAMKIT_EMAIL_URL``-style SMTP settings come with the portal (issue 6).
+- ``KAMKIT_EMAIL_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``):
+  send invitations by SMTP; without a host, emails are printed to the console.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ INSTALLED_APPS = [
     "kamkit.web.accounts",
     "kamkit.web.relationships",
     "kamkit.web.assessment",
+    "kamkit.web.portal",
     "axes",
     "kamkit.web.diagnosis",
 ]
@@ -171,9 +173,19 @@ if os.environ.get("KAMKIT_HTTPS") == "1":
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# invitations and notifications: printed to the console unless SMTP is configured
 EMAIL_BACKEND = os.environ.get(
-    "KAMKIT_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+    "KAMKIT_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("KAMKIT_EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
 )
+EMAIL_HOST = os.environ.get("KAMKIT_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("KAMKIT_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("KAMKIT_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("KAMKIT_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("KAMKIT_EMAIL_TLS", "1") == "1"
+DEFAULT_FROM_EMAIL = os.environ.get("KAMKIT_EMAIL_FROM", "kamkit <kamkit@localhost>")
 
 LOGGING = {
     "version": 1,

@@ -18,6 +18,8 @@ urlpatterns = [
     path("accounts/", include("kamkit.web.accounts.urls")),
     path("accounts/", include("kamkit.web.relationships.urls")),
     path("assessment/", include("kamkit.web.assessment.urls")),
+    path("accounts/", include("kamkit.web.portal.people_urls")),
+    path("portal/", include("kamkit.web.portal.urls")),
     path("diagnosis/", include("kamkit.web.diagnosis.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

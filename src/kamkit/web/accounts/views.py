@@ -9,12 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamkit.web.assessment.charts import phase_index_bubbles
 from kamkit.web.assessment.models import AssessmentSnapshot
 from kamkit.web.assessment.services import account_overview
 from kamkit.web.base import StaleVersion, save_versioned, soft_delete
+from kamkit.web.portal.models import Invitation
 from kamkit.web.relationships.forms import InteractionForm, PulseForm
 from kamkit.web.relationships.models import CommunicationPreference, PhaseRecord, PhaseSource
 from kamkit.web.relationships.timeline import PROCESSES
@@ -96,8 +98,21 @@ def _account_for(request: HttpRequest, pk: int) -> Account:
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account_for(request, pk)
     user = request.user
-    persons = Person.objects.visible_to(user).filter(account=account)
+    persons = list(Person.objects.visible_to(user).filter(account=account).select_related("user"))
     internal = user.role != Role.CUSTOMER
+    if internal and can(user, "change", account):
+        # who of the customer's people has access, or an invitation still open
+        open_invitations = {
+            i.person_id: i
+            for i in Invitation.objects.filter(
+                person__account=account,
+                accepted_at=None,
+                revoked_at=None,
+                expires_at__gt=timezone.now(),
+            )
+        }
+        for person in persons:
+            person.open_invitation = open_invitations.get(person.pk)
     own_phase = None
     if not internal:
         # a customer sees its own side's statement, not the supplier's judgement

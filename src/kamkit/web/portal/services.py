@@ -1,0 +1,91 @@
+"""Inviting a customer person, accepting, and revoking access: the one path for the
+pages and any future API."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from kamkit.web.accounts.models import Person, Side
+from kamkit.web.users.models import Role, User
+
+from .models import INVITATION_DAYS, Invitation
+
+
+class InvitationRefused(Exception):
+    """Why this person cannot be invited (in words for the KA manager)."""
+
+
+def check_invitable(person: Person) -> None:
+    if person.side != Side.CUSTOMER:
+        raise InvitationRefused("only the customer's people are invited to the portal")
+    if not person.email:
+        raise InvitationRefused(f"{person.name} has no email address; add one first")
+    if person.user_id and person.user.is_active:
+        raise InvitationRefused(f"{person.name} already has access")
+    taken = User.objects.filter(username__iexact=person.email).exclude(pk=person.user_id)
+    if taken.exists():
+        raise InvitationRefused(
+            f"{person.email} is already the login of another kamkit user; use another address"
+        )
+
+
+def invite(person: Person, by: User, link_base: str) -> Invitation:
+    """Create the invitation and email the link (Django's email backend: the console by
+    default, SMTP when configured)."""
+    check_invitable(person)
+    invitation, secret = Invitation.issue(person, by)
+    link = f"{link_base.rstrip('/')}/portal/invite/{secret}/"
+    send_mail(
+        subject=f"{person.account.name}: your access to kamkit",
+        message=(
+            f"Hello {person.name},\n\n"
+            f"{by.get_full_name() or by.username} invites you to kamkit, where you and your "
+            f"supplier's team share the joint initiatives, problems and ratings of your "
+            f"relationship.\n\nSet your password here (the link works once, for "
+            f"{INVITATION_DAYS} days):\n{link}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[person.email],
+    )
+    return invitation
+
+
+@transaction.atomic
+def accept(invitation: Invitation, password: str) -> User:
+    """Create (or re-activate) the customer user of the invited person, set the password,
+    and use up the invitation."""
+    person = invitation.person
+    user = person.user
+    if user is None:
+        user = User(
+            username=invitation.email.lower(),
+            email=invitation.email,
+            first_name=person.name.split(" ")[0],
+            last_name=" ".join(person.name.split(" ")[1:]),
+            role=Role.CUSTOMER,
+            account=person.account,
+        )
+    user.is_active = True
+    user.set_password(password)
+    user.save()
+    if person.user_id != user.pk:
+        person.user = user
+        person.save(update_fields=["user", "updated_at"])
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    return user
+
+
+@transaction.atomic
+def revoke(person: Person) -> None:
+    """Close the person's access: the user can no longer log in, open links stop working.
+    Everything they recorded stays, with its history."""
+    now = timezone.now()
+    Invitation.objects.filter(person=person, accepted_at=None, revoked_at=None).update(
+        revoked_at=now
+    )
+    if person.user_id:
+        User.objects.filter(pk=person.user_id).update(is_active=False)

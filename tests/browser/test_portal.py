@@ -1,0 +1,51 @@
+"""The customer side in Chromium: invited by the KA manager, sets a password, lands on
+its account, and sees nothing internal."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core import mail
+
+from tests.browser.test_web_journey import SHOTS, login
+from tests.web.conftest import live_firm  # noqa: F401  (fixture)
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_invited_customer_sets_a_password_and_enters(page, browser, live_server, live_firm):  # noqa: F811
+    eva = live_firm.own_person
+    eva.email = "eva@alpha.example"
+    eva.save()
+    login(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    row = page.locator("#people li", has_text="Eva Buyer")
+    row.get_by_role("button", name="Invite to kamkit").click()
+    page.wait_for_load_state()
+    assert "Invitation sent to eva@alpha.example" in page.locator(".messages").inner_text()
+    assert "invited until" in page.locator("#people li", has_text="Eva Buyer").inner_text()
+    link = re.search(r"http://\S+/portal/invite/\S+/", mail.outbox[-1].body).group(0)
+
+    guest = browser.new_context(viewport={"width": 390, "height": 844})  # a phone
+    eva_page = guest.new_page()
+    eva_page.goto(link)
+    eva_page.fill("input[name=password1]", "plum-orchard-lantern-42")
+    eva_page.fill("input[name=password2]", "plum-orchard-lantern-41")
+    eva_page.get_by_role("button", name="Set password and enter").click()
+    eva_page.wait_for_load_state()
+    assert "differ" in eva_page.locator("#accept").inner_text()
+    eva_page.fill("input[name=password1]", "plum-orchard-lantern-42")
+    eva_page.fill("input[name=password2]", "plum-orchard-lantern-42")
+    eva_page.screenshot(path=str(SHOTS / "portal-accept.png"), full_page=True)
+    eva_page.get_by_role("button", name="Set password and enter").click()
+    eva_page.wait_for_url(f"**/accounts/{live_firm.own.pk}/")
+    assert "Welcome, Eva Buyer" in eva_page.locator(".messages").inner_text()
+    body = eva_page.locator("main").inner_text()
+    assert "Alpha Motors" in body
+    assert "Price review due." not in body and "Principal lever" not in body
+    eva_page.screenshot(path=str(SHOTS / "portal-home.png"), full_page=True)
+    guest.close()
+
+    page.reload()
+    assert "has access" in page.locator("#people li", has_text="Eva Buyer").inner_text()

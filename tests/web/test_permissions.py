@@ -152,6 +152,19 @@ PAGES = {
         None,
         row(404, 404, 404, 404, 404, 404, 404),
     ),
+    # the customer's own pages: a customer user only (about its own account)
+    "portal:raise_problem": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 200)),
+    "portal:problem": (
+        "get",
+        lambda f: {"pk": f.records["problems"].pk},
+        None,
+        row(302, 403, 403, 403, 403, 403, 200),
+    ),
+    "portal:rate": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 200)),
+    "portal:phase": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 200)),
+    "portal:preferences": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 200)),
+    # the supplier side's notifications (each user sees only their own)
+    "portal:notifications": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 403)),
     "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
     "diagnosis:report": (
         "get",

@@ -185,6 +185,7 @@ EMAIL_PORT = int(os.environ.get("KAMKIT_EMAIL_PORT", "587"))
 EMAIL_HOST_USER = os.environ.get("KAMKIT_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KAMKIT_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("KAMKIT_EMAIL_TLS", "1") == "1"
+KAMKIT_NOTIFY_BY_EMAIL = os.environ.get("KAMKIT_NOTIFY_BY_EMAIL") == "1"
 DEFAULT_FROM_EMAIL = os.environ.get("KAMKIT_EMAIL_FROM", "kamkit <kamkit@localhost>")
 
 LOGGING = {

@@ -32,3 +32,29 @@ class ChoosePasswordForm(forms.Form):
             except ValidationError as exc:
                 raise ValidationError({"password1": exc.messages}) from None
         return data
+
+
+class RaiseProblemForm(forms.Form):
+    title = forms.CharField(max_length=200, label="In a few words")
+    framing = forms.CharField(
+        label="The problem as you see it",
+        widget=forms.Textarea(
+            attrs={"rows": 4, "placeholder": "What happens, since when, what it costs you"}
+        ),
+        max_length=5000,
+    )
+
+
+class FramingForm(forms.Form):
+    framing = forms.CharField(
+        label="Your framing", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label="Add a comment",
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Facts, questions, what you tried"}),
+        max_length=5000,
+    )

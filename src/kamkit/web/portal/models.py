@@ -70,3 +70,23 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+class Notification(models.Model):
+    """Something the customer's people did that the supplier's side should see."""
+
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    account = models.ForeignKey(
+        "accounts.Account", on_delete=models.CASCADE, related_name="notifications"
+    )
+    text = models.CharField(max_length=300)
+    link = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

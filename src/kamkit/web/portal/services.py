@@ -89,3 +89,27 @@ def revoke(person: Person) -> None:
     )
     if person.user_id:
         User.objects.filter(pk=person.user_id).update(is_active=False)
+
+
+def notify_supplier(account, text: str, link: str = "") -> int:
+    """Tell the account's KA manager (and, when none is set, the directors) in kamkit,
+    and by email when ``KAMKIT_NOTIFY_BY_EMAIL`` is on. Returns how many were told."""
+    from .models import Notification
+
+    recipients = [account.ka_manager] if account.ka_manager_id else []
+    if not recipients:
+        recipients = list(User.objects.filter(role=Role.KAM_DIRECTOR, is_active=True))
+    Notification.objects.bulk_create(
+        Notification(recipient=r, account=account, text=text[:300], link=link) for r in recipients
+    )
+    if getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False):
+        addresses = [r.email for r in recipients if r.email]
+        if addresses:
+            send_mail(
+                subject=f"kamkit: {account.name}",
+                message=text + (f"\n\n{link}" if link else ""),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=addresses,
+                fail_silently=True,
+            )
+    return len(recipients)

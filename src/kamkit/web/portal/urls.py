@@ -1,8 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import customer_views, views
 
 app_name = "portal"
 urlpatterns = [
     path("invite/<str:secret>/", views.accept_invitation, name="accept"),
+    path("problems/new/", customer_views.raise_problem, name="raise_problem"),
+    path("problems/<int:pk>/", customer_views.problem, name="problem"),
+    path("rate/", customer_views.rate, name="rate"),
+    path("phase/", customer_views.phase, name="phase"),
+    path("preferences/", customer_views.preferences, name="preferences"),
+    path("notifications/", customer_views.notifications, name="notifications"),
 ]

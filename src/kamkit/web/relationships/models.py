@@ -401,3 +401,19 @@ class PersonPair(models.Model):
             )
         ]
         indexes = [models.Index(fields=["account", "first_at", "last_at"])]
+
+
+class ProblemComment(models.Model):
+    """A note on a shared problem, from either side (the customer's way to co-define)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    side = models.CharField(max_length=10, choices=_choices(rules.SIDES))
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]

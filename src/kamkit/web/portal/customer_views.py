@@ -1,0 +1,291 @@
+"""The customer's own pages (SPEC §2.7): raise and work on shared problems, rate the
+relationship, say which phase it is in, and how to be contacted. Every page is for a
+customer user, about its one account, over what is shared with it; anything else is
+404 (not yours) or 403 (not a customer)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from kamkit.core.lifecycle.phases import PHASE_DESCRIPTIONS, PHASE_LABELS, PHASES
+from kamkit.web.accounts.models import Account, Person, Side
+from kamkit.web.base import StaleVersion, save_versioned
+from kamkit.web.relationships.forms import PreferenceForm, PulseForm
+from kamkit.web.relationships.models import (
+    CommunicationPreference,
+    PhaseRecord,
+    PhaseSource,
+    Problem,
+    ProblemComment,
+)
+from kamkit.web.relationships.services import move_problem_stage
+from kamkit.web.users.models import Role, User
+
+from .forms import CommentForm, FramingForm, RaiseProblemForm
+from .services import notify_supplier
+
+
+def customer_only(view: Callable) -> Callable:
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        user = request.user
+        if user.role != Role.CUSTOMER or not user.account_id:
+            raise PermissionDenied("These pages are for the customer's people.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def own_person(user: User) -> Person:
+    """The person the customer user is on its account (created on first need for a user
+    made without one, e.g. by ``kamkit user add``)."""
+    person = Person.objects.alive().filter(user=user, account_id=user.account_id).first()
+    if person is None:
+        person = Person.objects.create(
+            account_id=user.account_id,
+            side=Side.CUSTOMER,
+            name=user.get_full_name() or user.username,
+            email=user.email,
+            user=user,
+        )
+    return person
+
+
+def _supplier_link(problem: Problem) -> str:
+    return reverse("relationships:problem_edit", kwargs={"pk": problem.pk})
+
+
+@customer_only
+def raise_problem(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    form = RaiseProblemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        me = own_person(user)
+        with transaction.atomic():
+            problem = Problem.objects.create(
+                account_id=user.account_id,
+                title=form.cleaned_data["title"],
+                raised_by=Side.CUSTOMER,
+                raised_on=timezone.localdate(),
+                customer_framing=form.cleaned_data["framing"],
+                shared=True,
+            )
+            problem.stage_changes.update(changed_by=user)
+            problem.participants.add(me)
+            notify_supplier(
+                problem.account,
+                f"{me.name} raised a problem: {problem.title}",
+                _supplier_link(problem),
+            )
+        messages.success(request, "Raised. Your supplier's team has been told.")
+        return redirect("portal:problem", pk=problem.pk)
+    return render(
+        request,
+        "portal/raise_problem.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@customer_only
+def problem(request: HttpRequest, pk: int) -> HttpResponse:
+    """A shared problem: both framings, its stages, the comments; the customer reframes,
+    comments, agrees on the definition, confirms the resolution."""
+    user = request.user
+    item = get_object_or_404(Problem.objects.visible_to(user).select_related("account"), pk=pk)
+    framing = FramingForm(initial={"framing": item.customer_framing, "version": item.version})
+    comment = CommentForm()
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        me = own_person(user)
+        if action == "frame":
+            framing = FramingForm(request.POST)
+            if framing.is_valid():
+                try:
+                    save_versioned(
+                        item,
+                        {"customer_framing": framing.cleaned_data["framing"]},
+                        framing.cleaned_data["version"],
+                    )
+                except StaleVersion as exc:
+                    framing.add_error(None, str(exc))
+                    status = 409
+                else:
+                    notify_supplier(
+                        item.account, f"{me.name} reframed “{item.title}”", _supplier_link(item)
+                    )
+                    messages.success(request, "Your framing is saved.")
+                    return redirect("portal:problem", pk=item.pk)
+            else:
+                status = 422
+        elif action == "comment":
+            comment = CommentForm(request.POST)
+            if comment.is_valid():
+                ProblemComment.objects.create(
+                    problem=item, author=user, side=Side.CUSTOMER, text=comment.cleaned_data["text"]
+                )
+                notify_supplier(
+                    item.account, f"{me.name} commented on “{item.title}”", _supplier_link(item)
+                )
+                messages.success(request, "Comment added.")
+                return redirect("portal:problem", pk=item.pk)
+            status = 422
+        elif action in ("agree", "confirm"):
+            target = {"agree": "jointly_defined", "confirm": "closed"}[action]
+            allowed = {"agree": ("reported",), "confirm": ("deployed", "supported")}[action]
+            if item.stage not in allowed:
+                messages.error(
+                    request,
+                    f"“{item.title}” is {item.get_stage_display().lower()}; that step is not "
+                    "open now.",
+                )
+                return redirect("portal:problem", pk=item.pk)
+            with transaction.atomic():
+                move_problem_stage(item, target, None, user)
+                item.participants.add(me)
+                words = (
+                    "agreed on the definition of" if action == "agree" else "confirmed as solved"
+                )
+                notify_supplier(
+                    item.account, f"{me.name} {words} “{item.title}”", _supplier_link(item)
+                )
+            messages.success(
+                request,
+                "Thank you: the problem is now jointly defined."
+                if action == "agree"
+                else "Thank you: the problem is closed.",
+            )
+            return redirect("portal:problem", pk=item.pk)
+        else:
+            return HttpResponse("Unknown action.", status=400)
+    reached = {c.stage: c for c in item.stage_changes.all()}
+    stages = [(k, label, reached.get(k)) for k, label in Problem._meta.get_field("stage").choices]
+    return render(
+        request,
+        "portal/problem.html",
+        {
+            "problem": item,
+            "stages": stages,
+            "comments": item.comments.select_related("author"),
+            "framing_form": framing,
+            "comment_form": comment,
+        },
+        status=status,
+    )
+
+
+@customer_only
+def rate(request: HttpRequest) -> HttpResponse:
+    """Rate the relationship, 1–7 (a pulse of one's own)."""
+    user = request.user
+    account = Account.objects.get(pk=user.account_id)
+    me = own_person(user)
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None:
+        data["person"] = str(me.pk)
+    form = PulseForm(data, account=account, initial={"person": me.pk})
+    form.fields["person"].queryset = Person.objects.filter(pk=me.pk)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        notify_supplier(account, f"{me.name} rated the relationship", "")
+        messages.success(request, "Thank you for your ratings.")
+        return redirect("accounts:detail", pk=account.pk)
+    return render(
+        request,
+        "portal/rate.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+@customer_only
+def phase(request: HttpRequest) -> HttpResponse:
+    """Say which description fits the relationship (the customer's self-identification)."""
+    user = request.user
+    me = own_person(user)
+    chosen = request.POST.get("phase")
+    error = None
+    if request.method == "POST":
+        if chosen not in PHASES:
+            error = "Choose the description that fits best."
+        else:
+            PhaseRecord.objects.create(
+                account_id=user.account_id,
+                phase=chosen,
+                source=PhaseSource.CUSTOMER_SELF,
+                person=me,
+                recorded_by=user,
+                recorded_on=timezone.localdate(),
+                note=request.POST.get("note", "")[:2000],
+            )
+            notify_supplier(
+                me.account,
+                f"{me.name} sees the relationship in {PHASE_LABELS[chosen].lower()}",
+                reverse("relationships:phases", kwargs={"pk": user.account_id}),
+            )
+            messages.success(request, "Thank you: your view is recorded.")
+            return redirect("accounts:detail", pk=user.account_id)
+    latest = (
+        PhaseRecord.objects.visible_to(user)
+        .filter(person=me)
+        .order_by("-recorded_on", "-pk")
+        .first()
+    )
+    options = [(p, PHASE_LABELS[p], PHASE_DESCRIPTIONS[p]) for p in PHASES]
+    return render(
+        request,
+        "portal/phase.html",
+        {"options": options, "latest": latest, "error": error, "chosen": chosen},
+        status=422 if error else 200,
+    )
+
+
+@customer_only
+def preferences(request: HttpRequest) -> HttpResponse:
+    """How and how often the customer person likes to be contacted."""
+    user = request.user
+    account = Account.objects.get(pk=user.account_id)
+    me = own_person(user)
+    mine = CommunicationPreference.objects.alive().filter(account=account, person=me).first()
+    data = request.POST.copy() if request.method == "POST" else None
+    if data is not None:
+        data["person"] = str(me.pk)
+    form = PreferenceForm(data, instance=mine, account=account, initial={"person": me.pk})
+    form.fields["person"].queryset = Person.objects.filter(pk=me.pk)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                if mine is None:
+                    form.save()
+                else:
+                    save_versioned(mine, form.changes(), form.cleaned_data["version"])
+            except StaleVersion as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                notify_supplier(account, f"{me.name} updated how to be contacted", "")
+                messages.success(request, "Saved: your supplier's team will see it.")
+                return redirect("accounts:detail", pk=account.pk)
+        else:
+            status = 422
+    return render(request, "portal/preferences.html", {"form": form}, status=status)
+
+
+def notifications(request: HttpRequest) -> HttpResponse:
+    """The supplier-side user's notifications; opening the page marks them read."""
+    if request.user.role == Role.CUSTOMER:
+        raise PermissionDenied
+    items = list(request.user.notifications.select_related("account")[:100])
+    request.user.notifications.filter(read_at=None).update(read_at=timezone.now())
+    return render(request, "portal/notifications.html", {"items": items})

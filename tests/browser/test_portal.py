@@ -49,3 +49,53 @@ def test_invited_customer_sets_a_password_and_enters(page, browser, live_server,
 
     page.reload()
     assert "has access" in page.locator("#people li", has_text="Eva Buyer").inner_text()
+
+
+def test_a_problem_from_raised_to_confirmed_by_both_sides(page, browser, live_server, live_firm):  # noqa: F811
+    from kamkit.web.relationships.models import Problem
+
+    customer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(customer, live_server.url, "customer")
+    customer.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    customer.get_by_role("link", name="Raise a problem").click()
+    customer.fill("input[name=title]", "Labels unreadable")
+    customer.fill("textarea[name=framing]", "Our scanners reject one box in ten")
+    customer.get_by_role("button", name="Raise it").click()
+    customer.wait_for_load_state()
+    assert "Your supplier's team has been told" in customer.locator(".messages").inner_text()
+    problem_url = customer.url
+
+    login(page, live_server.url, "manager")
+    page.get_by_role("link", name="Notifications (1)").click()
+    page.get_by_role("link", name="Chris Customer raised a problem: Labels unreadable").click()
+    page.wait_for_load_state()
+    page.fill("textarea[name=supplier_framing]", "Printer heads worn on line 2")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+
+    customer.goto(problem_url)
+    assert "Printer heads worn on line 2" in customer.locator("#framings").inner_text()
+    customer.fill("textarea[name=text]", "Yes, only boxes from line 2")
+    customer.get_by_role("button", name="Comment").click()
+    customer.wait_for_load_state()
+    customer.get_by_role("button", name="We agree on what the problem is").click()
+    customer.wait_for_load_state()
+    assert "jointly defined" in customer.locator(".messages").inner_text()
+
+    problem = Problem.objects.get(title="Labels unreadable")
+    page.goto(f"{live_server.url}/accounts/problems/{problem.pk}/")
+    assert "Yes, only boxes from line 2" in page.locator("#comments").inner_text()
+    for stage in ("solution designed", "deployed"):
+        page.get_by_role("button", name=f"Move to {stage}").click()
+        page.wait_for_load_state()
+        page.goto(f"{live_server.url}/accounts/problems/{problem.pk}/")
+
+    customer.goto(problem_url)
+    customer.get_by_role("button", name="Confirm it is solved").click()
+    customer.wait_for_load_state()
+    assert "the problem is closed" in customer.locator(".messages").inner_text()
+    customer.screenshot(path=str(SHOTS / "portal-problem.png"), full_page=True)
+    problem.refresh_from_db()
+    assert problem.stage == "closed"
+    assert problem.comments.get().text == "Yes, only boxes from line 2"
+    customer.context.close()

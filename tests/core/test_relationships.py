@@ -63,3 +63,15 @@ def test_preference_band_and_channels():
     assert rules.check_preference(channels=["video"], ideal_min=2, ideal_max=6) == {}
     errors = rules.check_preference(channels=["pigeon"], ideal_min=5, ideal_max=3)
     assert set(errors) == {"channels", "ideal_max"}
+
+
+def test_the_customers_two_steps_on_a_shared_problem():
+    from kamkit.core.relationships import customer_step
+
+    assert customer_step("agree", "reported") == ("jointly_defined", None)
+    assert customer_step("confirm", "deployed") == ("closed", None)
+    assert customer_step("confirm", "supported") == ("closed", None)
+    target, why = customer_step("confirm", "reported")
+    assert target is None and "reported" in why and "not open" in why
+    assert customer_step("agree", "closed")[0] is None
+    assert customer_step("reopen", "closed")[1].startswith("'reopen' is not a step")

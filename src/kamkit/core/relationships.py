@@ -119,3 +119,22 @@ def check_preference(*, channels: Iterable[str], ideal_min: int, ideal_max: int)
     if ideal_max < ideal_min:
         errors["ideal_max"] = f"must be at least the minimum ({ideal_min})"
     return errors
+
+
+CUSTOMER_STEPS: dict[str, tuple[tuple[str, ...], str]] = {
+    # the customer's step: (stages it is open from, stage it moves the problem to)
+    "agree": (("reported",), "jointly_defined"),
+    "confirm": (("deployed", "supported"), "closed"),
+}
+
+
+def customer_step(step: str, current: str) -> tuple[str | None, str | None]:
+    """The customer's two steps on a shared problem (SPEC §2.7): agree on the definition
+    of a reported problem, confirm the resolution of a deployed one. Returns (the stage to
+    move to, None) or (None, why not in words)."""
+    if step not in CUSTOMER_STEPS:
+        return None, f"'{step}' is not a step; expected one of: {', '.join(CUSTOMER_STEPS)}"
+    open_from, target = CUSTOMER_STEPS[step]
+    if current not in open_from:
+        return None, f"the problem is {current.replace('_', ' ')}; that step is not open now"
+    return target, None

@@ -171,6 +171,24 @@ def can(user: User, action: str, obj: Account | Person | None = None) -> bool:
     return False
 
 
+def customer_person(user: User, create: bool = False) -> Person | None:
+    """The person a customer user is on its account: the one identity the API and the
+    portal use when a customer rates, frames or states something for itself. With
+    ``create``, a user made without one (``kamkit user add``) gets it on first need."""
+    if user.role != Role.CUSTOMER or not user.account_id:
+        return None
+    person = Person.objects.alive().filter(user=user, account_id=user.account_id).first()
+    if person is None and create:
+        person = Person.objects.create(
+            account_id=user.account_id,
+            side=Side.CUSTOMER,
+            name=user.get_full_name() or user.username,
+            email=user.email,
+            user=user,
+        )
+    return person
+
+
 class Side(models.TextChoices):
     SUPPLIER = "supplier", "Supplier"
     CUSTOMER = "customer", "Customer"

@@ -16,8 +16,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
+from kamkit.core import relationships as rules
 from kamkit.core.lifecycle.phases import PHASE_DESCRIPTIONS, PHASE_LABELS, PHASES
-from kamkit.web.accounts.models import Account, Person, Side
+from kamkit.web.accounts.models import Account, Person, Side, customer_person
 from kamkit.web.base import StaleVersion, save_versioned
 from kamkit.web.relationships.forms import PreferenceForm, PulseForm
 from kamkit.web.relationships.models import (
@@ -28,7 +29,7 @@ from kamkit.web.relationships.models import (
     ProblemComment,
 )
 from kamkit.web.relationships.services import move_problem_stage
-from kamkit.web.users.models import Role, User
+from kamkit.web.users.models import Role
 
 from .forms import CommentForm, FramingForm, RaiseProblemForm
 from .services import notify_supplier
@@ -45,21 +46,6 @@ def customer_only(view: Callable) -> Callable:
     return wrapper
 
 
-def own_person(user: User) -> Person:
-    """The person the customer user is on its account (created on first need for a user
-    made without one, e.g. by ``kamkit user add``)."""
-    person = Person.objects.alive().filter(user=user, account_id=user.account_id).first()
-    if person is None:
-        person = Person.objects.create(
-            account_id=user.account_id,
-            side=Side.CUSTOMER,
-            name=user.get_full_name() or user.username,
-            email=user.email,
-            user=user,
-        )
-    return person
-
-
 def _supplier_link(problem: Problem) -> str:
     return reverse("relationships:problem_edit", kwargs={"pk": problem.pk})
 
@@ -69,7 +55,7 @@ def raise_problem(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = RaiseProblemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        me = own_person(user)
+        me = customer_person(user, create=True)
         with transaction.atomic():
             problem = Problem.objects.create(
                 account_id=user.account_id,
@@ -107,7 +93,7 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        me = own_person(user)
+        me = customer_person(user, create=True)
         if action == "frame":
             framing = FramingForm(request.POST)
             if framing.is_valid():
@@ -140,15 +126,10 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "Comment added.")
                 return redirect("portal:problem", pk=item.pk)
             status = 422
-        elif action in ("agree", "confirm"):
-            target = {"agree": "jointly_defined", "confirm": "closed"}[action]
-            allowed = {"agree": ("reported",), "confirm": ("deployed", "supported")}[action]
-            if item.stage not in allowed:
-                messages.error(
-                    request,
-                    f"“{item.title}” is {item.get_stage_display().lower()}; that step is not "
-                    "open now.",
-                )
+        elif action in rules.CUSTOMER_STEPS:
+            target, why_not = rules.customer_step(action, item.stage)
+            if target is None:
+                messages.error(request, f"“{item.title}”: {why_not}.")
                 return redirect("portal:problem", pk=item.pk)
             with transaction.atomic():
                 move_problem_stage(item, target, None, user)
@@ -189,7 +170,7 @@ def rate(request: HttpRequest) -> HttpResponse:
     """Rate the relationship, 1–7 (a pulse of one's own)."""
     user = request.user
     account = Account.objects.get(pk=user.account_id)
-    me = own_person(user)
+    me = customer_person(user, create=True)
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None:
         data["person"] = str(me.pk)
@@ -212,7 +193,7 @@ def rate(request: HttpRequest) -> HttpResponse:
 def phase(request: HttpRequest) -> HttpResponse:
     """Say which description fits the relationship (the customer's self-identification)."""
     user = request.user
-    me = own_person(user)
+    me = customer_person(user, create=True)
     chosen = request.POST.get("phase")
     error = None
     if request.method == "POST":
@@ -255,7 +236,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
     """How and how often the customer person likes to be contacted."""
     user = request.user
     account = Account.objects.get(pk=user.account_id)
-    me = own_person(user)
+    me = customer_person(user, create=True)
     mine = CommunicationPreference.objects.alive().filter(account=account, person=me).first()
     data = request.POST.copy() if request.method == "POST" else None
     if data is not None:

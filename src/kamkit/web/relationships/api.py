@@ -25,7 +25,7 @@ from ninja.errors import HttpError
 
 from kamkit.core import relationships as rules
 from kamkit.web.accounts.api import _model_errors, _page, _visible_account
-from kamkit.web.accounts.models import Account, Person, can
+from kamkit.web.accounts.models import Account, Person, can, customer_person
 from kamkit.web.base import save_versioned, soft_delete
 from kamkit.web.users.models import Role, User
 
@@ -72,7 +72,7 @@ class Family:
 def _own_person(data: dict[str, Any], user: User) -> dict[str, Any]:
     person = data.get("person")
     if person is None:  # a customer speaks for itself: its own person, found for it
-        person = Person.objects.alive().filter(user=user, account_id=user.account_id).first()
+        person = customer_person(user, create=True)
     if person is None or person.user_id != user.pk:
         raise _field_error(
             "person", "a customer rates, states preferences and phases for itself only"

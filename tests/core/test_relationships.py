@@ -75,3 +75,65 @@ def test_the_customers_two_steps_on_a_shared_problem():
     assert target is None and "reported" in why and "not open" in why
     assert customer_step("agree", "closed")[0] is None
     assert customer_step("reopen", "closed")[1].startswith("'reopen' is not a step")
+
+
+def test_a_customer_record_keeps_only_what_a_customer_may_set():
+    from kamkit.core.relationships import customer_record
+
+    problem = customer_record(
+        "problem",
+        {
+            "title": "Late",
+            "customer_framing": "Trucks late",
+            "shared": False,
+            "stage": "closed",
+            "supplier_framing": "ours",
+            "raised_by": "supplier",
+        },
+    )
+    assert problem == {
+        "title": "Late",
+        "customer_framing": "Trucks late",
+        "raised_by": "customer",
+        "shared": True,
+    }
+    initiative = customer_record(
+        "initiative",
+        {
+            "title": "Pilot",
+            "status": "realized",
+            "realized_value_supplier": 9,
+            "supplier_money": 5,
+            "customer_money": 3,
+            "expected_value_customer": 10,
+        },
+    )
+    assert initiative == {
+        "title": "Pilot",
+        "customer_money": 3,
+        "expected_value_customer": 10,
+        "status": "proposed",
+        "shared": True,
+    }
+    with pytest.raises(ValueError, match="pulse"):
+        customer_record("pulse", {})
+
+
+def test_the_customer_contributes_while_open_and_confirms_in_delivery_or_after():
+    from kamkit.core.relationships import customer_confirmation, customer_contribution
+
+    assert customer_contribution("agreed") is None
+    assert "realized" in customer_contribution("realized")
+    changes, errors = customer_confirmation("in_delivery", 1200.0)
+    assert errors == {} and changes == {"realized_value_customer": 1200.0, "status": "realized"}
+    assert "in delivery or realized" in customer_confirmation("agreed", 5.0)[1]["status"]
+    assert "negative" in customer_confirmation("realized", -1.0)[1]["realized_value_customer"]
+    assert "0 if none" in customer_confirmation("realized", None)[1]["realized_value_customer"]
+
+
+def test_the_supplier_value_is_never_given_to_a_customer():
+    from kamkit.core.relationships import for_customer
+
+    data = {"id": 1, "realized_value_supplier": 5, "expected_value_supplier": 6, "title": "x"}
+    assert for_customer("initiative", data) == {"id": 1, "title": "x"}
+    assert for_customer("problem", {"id": 1}) == {"id": 1}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from kamkit.web.portal.models import Notification
 from kamkit.web.relationships.models import Interaction, JointInitiative, Problem, Pulse
 
 from .conftest import call
@@ -134,10 +135,14 @@ def test_customer_raises_a_problem_in_its_own_words_and_proposes_an_initiative(
         {"title": "Shared forecast", "status": "realized", "realized_value_supplier": "1"},
     )
     assert initiative.status_code == 201
-    assert (
-        initiative.json()["status"] == "proposed"
-        and initiative.json()["realized_value_supplier"] is None
-    )
+    body = initiative.json()
+    assert body["status"] == "proposed" and body["shared"] is True
+    # the supplier's value is neither set by the customer nor given back to it
+    assert "realized_value_supplier" not in body and "expected_value_supplier" not in body
+    saved = JointInitiative.objects.get(pk=body["id"])
+    assert saved.realized_value_supplier is None
+    assert saved.customer_owner.user.username == "customer"
+    assert Notification.objects.filter(text__contains="proposed an initiative: Shared").exists()
     not_mine = call(
         client,
         "post",

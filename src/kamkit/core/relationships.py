@@ -138,3 +138,77 @@ def customer_step(step: str, current: str) -> tuple[str | None, str | None]:
     if current not in open_from:
         return None, f"the problem is {current.replace('_', ' ')}; that step is not open now"
     return target, None
+
+
+# What a customer user may write, and what it never receives (SPEC §2.7). A customer
+# creates problems and initiatives in its own words; the fields it may set are listed,
+# the rest are fixed for it, and the supplier's value never leaves the supplier's side.
+CUSTOMER_PROBLEM_FIELDS: tuple[str, ...] = ("title", "customer_framing", "raised_on")
+CUSTOMER_INITIATIVE_FIELDS: tuple[str, ...] = (
+    "title",
+    "goal",
+    "due_date",
+    "customer_effort_days",
+    "customer_money",
+    "customer_know_how",
+    "expected_value_customer",
+)
+CUSTOMER_CONTRIBUTION_FIELDS: tuple[str, ...] = (
+    "customer_effort_days",
+    "customer_money",
+    "customer_know_how",
+    "expected_value_customer",
+)
+HIDDEN_FROM_CUSTOMER: dict[str, tuple[str, ...]] = {
+    "initiative": ("expected_value_supplier", "realized_value_supplier"),
+}
+CUSTOMER_CONTRIBUTES_WHILE: tuple[str, ...] = ("proposed", "agreed", "in_delivery")
+CUSTOMER_CONFIRMS_WHILE: tuple[str, ...] = ("in_delivery", "realized")
+
+
+def customer_record(kind: str, data: dict) -> dict:
+    """A record a customer user creates: only the fields it may set, and what is fixed for
+    it (its side raised it, it is shared, a new initiative is a proposal)."""
+    if kind == "problem":
+        allowed, fixed = CUSTOMER_PROBLEM_FIELDS, {"raised_by": "customer", "shared": True}
+    elif kind == "initiative":
+        allowed, fixed = CUSTOMER_INITIATIVE_FIELDS, {"status": "proposed", "shared": True}
+    else:
+        raise ValueError(f"a customer does not create {kind} records")
+    return {**{k: v for k, v in data.items() if k in allowed}, **fixed}
+
+
+def customer_contribution(status: str) -> str | None:
+    """Whether the customer may change its own contribution now; None when it may,
+    otherwise why not in words."""
+    if status in CUSTOMER_CONTRIBUTES_WHILE:
+        return None
+    return (
+        f"the initiative is {status.replace('_', ' ')}; contributions change while it is "
+        + ", ".join(s.replace("_", " ") for s in CUSTOMER_CONTRIBUTES_WHILE)
+    )
+
+
+def customer_confirmation(status: str, value: float | None) -> tuple[dict, dict[str, str]]:
+    """The customer confirms the value it realized from an initiative in delivery or
+    realized: returns (the changes, errors). Confirming an initiative in delivery
+    realizes it; the value is the customer's own, never negative."""
+    errors: dict[str, str] = {}
+    if status not in CUSTOMER_CONFIRMS_WHILE:
+        errors["status"] = (
+            f"the initiative is {status.replace('_', ' ')}; value is confirmed once it is "
+            "in delivery or realized"
+        )
+    if value is None:
+        errors["realized_value_customer"] = "say what value your side realized (0 if none)"
+    elif value < 0:
+        errors["realized_value_customer"] = "a value cannot be negative"
+    if errors:
+        return {}, errors
+    return {"realized_value_customer": value, "status": "realized"}, {}
+
+
+def for_customer(kind: str, data: dict) -> dict:
+    """A record's serialised fields without what the customer never receives."""
+    hidden = HIDDEN_FROM_CUSTOMER.get(kind, ())
+    return {k: v for k, v in data.items() if k not in hidden}

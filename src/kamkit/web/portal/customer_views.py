@@ -32,7 +32,7 @@ from kamkit.web.relationships.services import move_problem_stage
 from kamkit.web.users.models import Role
 
 from .forms import CommentForm, FramingForm, RaiseProblemForm
-from .services import notify_supplier
+from .services import customer_creates, notify_supplier
 
 
 def customer_only(view: Callable) -> Callable:
@@ -55,23 +55,11 @@ def raise_problem(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = RaiseProblemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        me = customer_person(user, create=True)
-        with transaction.atomic():
-            problem = Problem.objects.create(
-                account_id=user.account_id,
-                title=form.cleaned_data["title"],
-                raised_by=Side.CUSTOMER,
-                raised_on=timezone.localdate(),
-                customer_framing=form.cleaned_data["framing"],
-                shared=True,
-            )
-            problem.stage_changes.update(changed_by=user)
-            problem.participants.add(me)
-            notify_supplier(
-                problem.account,
-                f"{me.name} raised a problem: {problem.title}",
-                _supplier_link(problem),
-            )
+        problem = customer_creates(
+            "problem",
+            user,
+            {"title": form.cleaned_data["title"], "customer_framing": form.cleaned_data["framing"]},
+        )
         messages.success(request, "Raised. Your supplier's team has been told.")
         return redirect("portal:problem", pk=problem.pk)
     return render(

@@ -113,3 +113,43 @@ def notify_supplier(account, text: str, link: str = "") -> int:
                 fail_silently=True,
             )
     return len(recipients)
+
+
+def _link(record) -> str:
+    from django.urls import reverse
+
+    from kamkit.web.relationships.models import Problem
+
+    name = "problem_edit" if isinstance(record, Problem) else "initiative_edit"
+    return reverse(f"relationships:{name}", kwargs={"pk": record.pk})
+
+
+def customer_creates(kind: str, user: User, data: dict):
+    """A problem or initiative raised by a customer user, in the pages or the API: only the
+    fields a customer may set (core rule), for its own account, with its own person as
+    participant (problem) or owner (initiative); the KA manager is told. Raises Django's
+    ``ValidationError`` naming the field when the record is not valid; nothing is saved
+    then."""
+    from kamkit.core import relationships as rules
+    from kamkit.web.accounts.models import customer_person
+    from kamkit.web.relationships.models import JointInitiative, Problem
+
+    if user.role != Role.CUSTOMER or not user.account_id:
+        raise PermissionError("only a customer user creates records as the customer")
+    fields = rules.customer_record(kind, data)
+    with transaction.atomic():
+        me = customer_person(user, create=True)
+        if kind == "problem":
+            record = Problem(account_id=user.account_id, **fields)
+        else:
+            record = JointInitiative(account_id=user.account_id, customer_owner=me, **fields)
+        record.full_clean()
+        record.save()
+        if kind == "problem":
+            record.stage_changes.update(changed_by=user)  # its first stage, dated by save()
+            record.participants.add(me)
+            words = "raised a problem"
+        else:
+            words = "proposed an initiative"
+        notify_supplier(record.account, f"{me.name} {words}: {record.title}", _link(record))
+    return record

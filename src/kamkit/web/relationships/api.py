@@ -17,16 +17,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import models, transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
+from ninja.responses import NinjaJSONEncoder
 
 from kamkit.core import relationships as rules
 from kamkit.web.accounts.api import _model_errors, _page, _visible_account
 from kamkit.web.accounts.models import Account, Person, can, customer_person
 from kamkit.web.base import save_versioned, soft_delete
+from kamkit.web.portal.services import customer_creates
 from kamkit.web.users.models import Role, User
 
 from . import schemas as s
@@ -64,6 +66,7 @@ class Family:
     customer_creates: bool = False
     customer_changes_own: bool = False
     customer_rules: Callable[[dict[str, Any], User], dict[str, Any]] | None = None
+    customer_kind: str | None = None  # created by a customer through portal.services
     check: Callable[[dict[str, Any]], dict[str, str]] | None = None
     author_field: str | None = None  # set to the requesting user on create
     frozen: Callable[[models.Model], str | None] | None = None  # why it may not change
@@ -90,23 +93,6 @@ def _inferred_is_kamkits(obj: models.Model) -> str | None:
     return None
 
 
-def _customer_problem(data: dict[str, Any], user: User) -> dict[str, Any]:
-    return {**data, "raised_by": "customer", "shared": True, "supplier_framing": ""}
-
-
-def _customer_initiative(data: dict[str, Any], user: User) -> dict[str, Any]:
-    for name in (
-        "realized_value_customer",
-        "realized_value_supplier",
-        "supplier_money",
-        "supplier_effort_days",
-        "supplier_know_how",
-        "supplier_owner",
-    ):
-        data.pop(name, None)
-    return {**data, "status": "proposed", "shared": True}
-
-
 def _interaction_check(data: dict[str, Any]) -> dict[str, str]:
     participants = data.get("participants")
     if participants is None:
@@ -125,7 +111,7 @@ FAMILIES = [
         s.InteractionOut,
         m2m_fields=("participants",),
         record_fields={"initiative": JointInitiative, "problem": Problem},
-        prefetch=("participants",),
+        prefetch=("participants", "initiative", "problem"),
         check=_interaction_check,
         author_field="logged_by",
     ),
@@ -137,7 +123,7 @@ FAMILIES = [
         s.InitiativeOut,
         person_fields=("supplier_owner", "customer_owner"),
         customer_creates=True,
-        customer_rules=_customer_initiative,
+        customer_kind="initiative",
     ),
     Family(
         "problems",
@@ -148,7 +134,7 @@ FAMILIES = [
         m2m_fields=("participants",),
         prefetch=("participants", "stage_changes"),
         customer_creates=True,
-        customer_rules=_customer_problem,
+        customer_kind="problem",
     ),
     Family(
         "pulses",
@@ -229,6 +215,22 @@ def _may_change(user: User, account: Account, fam: Family, obj: models.Model) ->
     return can(user, "change", account)
 
 
+_KINDS = {JointInitiative: "initiative", Problem: "problem", Interaction: "interaction"}
+
+
+def _dump(fam: Family, obj: models.Model, user: User) -> dict[str, Any]:
+    """A record as the user may receive it: a customer never gets the supplier's value
+    (core rule), nor the id of a record that is not shared with it."""
+    data = fam.schema_out.from_orm(obj).model_dump()
+    if user.role != Role.CUSTOMER:
+        return data
+    for name in fam.record_fields:
+        linked = getattr(obj, name, None)
+        if linked is not None and not linked.shared:
+            data[name] = None
+    return rules.for_customer(_KINDS.get(fam.model, ""), data)
+
+
 def _build(fam: Family) -> None:
     model, path = fam.model, fam.path
     item = f"/{{int:account_id}}/{path}/{{int:record_id}}"
@@ -248,7 +250,7 @@ def _build(fam: Family) -> None:
         limit, offset = _page(limit, offset)
         account = _visible_account(request, account_id)
         qs = visible(request, account)
-        items = [fam.schema_out.from_orm(r).model_dump() for r in qs[offset : offset + limit]]
+        items = [_dump(fam, r, request.auth) for r in qs[offset : offset + limit]]
         return {"items": items, "count": qs.count(), "limit": limit, "offset": offset}
 
     def create_record(request: HttpRequest, account_id: int, payload: fam.schema_in):  # type: ignore[name-defined]
@@ -257,6 +259,12 @@ def _build(fam: Family) -> None:
         if not _may_create(user, account, fam):
             raise HttpError(403, f"you may not add {path} to this account")
         data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
+        if user.role == Role.CUSTOMER and fam.customer_kind:
+            try:
+                obj = customer_creates(fam.customer_kind, user, data)
+            except ModelValidationError as exc:
+                raise _model_errors(exc) from None
+            return JsonResponse(_dump(fam, obj, user), status=201, encoder=NinjaJSONEncoder)
         if user.role == Role.CUSTOMER and fam.customer_rules:
             data = fam.customer_rules(data, user)
         data = {k: v for k, v in data.items() if v is not None or k in fam.person_fields}
@@ -279,7 +287,7 @@ def _build(fam: Family) -> None:
 
     def get_record(request: HttpRequest, account_id: int, record_id: int):
         _, obj = one(request, account_id, record_id)
-        return fam.schema_out.from_orm(obj).model_dump()
+        return _dump(fam, obj, request.auth)
 
     def update_record(
         request: HttpRequest, account_id: int, record_id: int, payload: fam.schema_patch
@@ -308,7 +316,7 @@ def _build(fam: Family) -> None:
                     getattr(obj, name).set(people)
         except ModelValidationError as exc:
             raise _model_errors(exc) from None
-        return fam.schema_out.from_orm(obj).model_dump()
+        return _dump(fam, obj, request.auth)
 
     def delete_record(request: HttpRequest, account_id: int, record_id: int):
         account, obj = one(request, account_id, record_id)

@@ -125,6 +125,19 @@ PAGES = {
         None,
         row(302, 200, 200, 200, 404, 404, 403),
     ),
+    # the perception gap: the supplier side of the account reads it, its editors share it
+    "relationships:perception": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
+    "relationships:share_perception": (
+        "post",
+        lambda f: {"pk": f.own.pk},
+        {"shared": "1"},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
     # a director recomputes all, a manager their own; nobody else has accounts to assess
     "assessment:recompute": (
         "post",
@@ -160,6 +173,20 @@ PAGES = {
         None,
         row(302, 403, 403, 403, 403, 403, 200),
     ),
+    "portal:propose_initiative": (
+        "get",
+        lambda f: {},
+        None,
+        row(302, 403, 403, 403, 403, 403, 200),
+    ),
+    "portal:initiative": (
+        "get",
+        lambda f: {"pk": f.records["initiatives"].pk},
+        None,
+        row(302, 403, 403, 403, 403, 403, 200),
+    ),
+    # not shared by the KA manager (the default): there is nothing to see
+    "portal:perception": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 404)),
     "portal:rate": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 200)),
     "portal:phase": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 200)),
     "portal:preferences": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 200)),

@@ -101,6 +101,11 @@ class Account(TrackedModel):
         default=list, blank=True, help_text='Yearly revenue: [{"year": 2025, "revenue": 1.2e6}, …]'
     )
     internal_notes = models.TextField(blank=True, help_text="Never shown to the customer.")
+    perception_shared = models.BooleanField(
+        default=False,
+        help_text="The KA manager shares the perception gap (both sides' ratings and phase "
+        "views) with the customer's people.",
+    )
     # the effective phase (SPEC §2.2), kept current from the phase records
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
     phase_source = models.CharField(max_length=20, blank=True)

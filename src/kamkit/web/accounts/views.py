@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
+from django.db.models import Case, Count, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -18,7 +18,13 @@ from kamkit.web.assessment.services import account_overview
 from kamkit.web.base import StaleVersion, save_versioned, soft_delete
 from kamkit.web.portal.models import Invitation
 from kamkit.web.relationships.forms import InteractionForm, PulseForm
-from kamkit.web.relationships.models import CommunicationPreference, PhaseRecord, PhaseSource
+from kamkit.web.relationships.models import (
+    CommunicationPreference,
+    JointInitiative,
+    PhaseRecord,
+    PhaseSource,
+    Problem,
+)
 from kamkit.web.relationships.timeline import PROCESSES
 from kamkit.web.relationships.views import timeline_context
 from kamkit.web.users.models import Role
@@ -114,15 +120,27 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for person in persons:
             person.open_invitation = open_invitations.get(person.pk)
     own_phase = None
+    shared: dict = {}
     if not internal:
         # a customer sees its own side's statement, not the supplier's judgement
-
         own_phase = (
             PhaseRecord.objects.visible_to(user)
             .filter(account=account, source=PhaseSource.CUSTOMER_SELF)
             .order_by("-recorded_on", "-pk")
             .first()
         )
+        # what the two sides work on together: open items first, the newest 10 of each
+        shared = {
+            "shared_initiatives": JointInitiative.objects.visible_to(user)
+            .filter(account=account)
+            .order_by(Case(When(status__in=("realized", "dropped"), then=1), default=0), "-pk")[
+                :10
+            ],
+            "shared_problems": Problem.objects.visible_to(user)
+            .filter(account=account)
+            .order_by(Case(When(stage="closed", then=1), default=0), "-raised_on", "-pk")[:10],
+            "perception_shared": account.perception_shared,
+        }
 
     may_change = can(user, "change", account)
     context = {
@@ -137,6 +155,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if internal
         else [],
         "own_phase": own_phase,
+        **shared,
         "account": account,
         "supplier_people": [p for p in persons if p.side == Side.SUPPLIER],
         "customer_people": [p for p in persons if p.side == Side.CUSTOMER],

@@ -29,6 +29,8 @@ SERIES_COLOURS = {
     "co_creation": "#38a169",
     "problem_solving": "#805ad5",
     "index": "#1f2933",
+    "supplier": "#3182ce",
+    "customer": "#dd6b20",
 }
 
 
@@ -114,13 +116,20 @@ def phase_index_bubbles(
 
 
 def lines_over_time(
-    series: dict[str, Sequence[tuple[dt.date, float | None]]], labels: dict[str, str]
+    series: dict[str, Sequence[tuple[dt.date, float | None]]],
+    labels: dict[str, str],
+    *,
+    scale: tuple[float, float, Sequence[float]] = (0, 100, (0, 50, 100)),
+    title: str = "Process scores and index over time",
+    empty: str = "Trends appear after two assessments.",
 ) -> SafeString:
-    """Scores 0–100 over time, one line per series; gaps where a score is missing."""
+    """Values over time on ``scale`` (low, high, ticks; scores 0–100 by default), one line
+    per series; gaps where a value is missing."""
     w, h, left, right, top, bottom = 640, 240, 36, 150, 10, 28
-    dates = sorted({d for values in series.values() for d, _ in values})
+    lo, hi, ticks = scale
+    dates = sorted({d for values in series.values() for d, v in values if v is not None})
     if len(dates) < 2:
-        return mark_safe('<p class="muted">Trends appear after two assessments.</p>')
+        return mark_safe(f'<p class="muted">{escape(empty)}</p>')
     first, last = dates[0], dates[-1]
     span = max(1, (last - first).days)
 
@@ -128,10 +137,10 @@ def lines_over_time(
         return left + (w - left - right) * (d - first).days / span
 
     def y(v: float) -> float:
-        return top + (h - top - bottom) * (1 - v / 100)
+        return top + (h - top - bottom) * (1 - (v - lo) / (hi - lo))
 
     body = []
-    for v in (0, 50, 100):
+    for v in ticks:
         body.append(
             f'<line x1="{left}" x2="{w - right}" y1="{y(v):.1f}" y2="{y(v):.1f}" class="grid"/>'
         )
@@ -165,7 +174,7 @@ def lines_over_time(
         stroke = f'stroke="{colour}" stroke-width="3"{dash}'
         body.append(_line(w - right + 12, w - right + 30, ly - 4, ly - 4, stroke))
         body.append(_text(w - right + 36, ly, labels.get(name, name), "label"))
-    return _svg(w, h, body, "Process scores and index over time")
+    return _svg(w, h, body, title)
 
 
 def phase_history(items: Sequence[tuple[dt.date, str]]) -> SafeString:

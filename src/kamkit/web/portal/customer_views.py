@@ -9,7 +9,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,15 +23,24 @@ from kamkit.web.base import StaleVersion, save_versioned
 from kamkit.web.relationships.forms import PreferenceForm, PulseForm
 from kamkit.web.relationships.models import (
     CommunicationPreference,
+    JointInitiative,
     PhaseRecord,
     PhaseSource,
     Problem,
     ProblemComment,
 )
+from kamkit.web.relationships.perception import perception_context
 from kamkit.web.relationships.services import move_problem_stage
 from kamkit.web.users.models import Role
 
-from .forms import CommentForm, FramingForm, RaiseProblemForm
+from .forms import (
+    CommentForm,
+    ConfirmValueForm,
+    EditContributionForm,
+    FramingForm,
+    ProposeInitiativeForm,
+    RaiseProblemForm,
+)
 from .services import customer_creates, notify_supplier
 
 
@@ -154,6 +163,123 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @customer_only
+def propose_initiative(request: HttpRequest) -> HttpResponse:
+    """Propose an initiative: what it should achieve, what the customer's side puts in
+    and expects; the supplier's team answers on the same page."""
+    form = ProposeInitiativeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+        try:
+            initiative = customer_creates("initiative", request.user, data)
+        except ValidationError as exc:
+            for name, errors in exc.message_dict.items():
+                form.add_error(name if name in form.fields else None, errors)
+        else:
+            messages.success(request, "Proposed. Your supplier's team has been told.")
+            return redirect("portal:initiative", pk=initiative.pk)
+    return render(
+        request,
+        "portal/propose_initiative.html",
+        {"form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _initiative_link(item: JointInitiative) -> str:
+    return reverse("relationships:initiative_edit", kwargs={"pk": item.pk})
+
+
+@customer_only
+def initiative(request: HttpRequest, pk: int) -> HttpResponse:
+    """A shared initiative: both sides' contributions (never the supplier's value); the
+    customer changes its own contribution while the initiative is open and confirms the
+    value it realized once it is delivered."""
+    user = request.user
+    item = get_object_or_404(
+        JointInitiative.objects.visible_to(user).select_related(
+            "account", "supplier_owner", "customer_owner"
+        ),
+        pk=pk,
+    )
+    mine = {name: getattr(item, name) for name in rules.CUSTOMER_CONTRIBUTION_FIELDS}
+    contribution = EditContributionForm(initial={**mine, "version": item.version})
+    confirm = ConfirmValueForm(initial={"realized_value_customer": item.realized_value_customer})
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        me = customer_person(user, create=True)
+        if action == "contribute":
+            contribution = EditContributionForm(request.POST)
+            if why_not := rules.customer_contribution(item.status):
+                contribution.add_error(None, f"Not now: {why_not}.")
+                status = 409
+            elif contribution.is_valid():
+                changes = {
+                    k: contribution.cleaned_data[k] for k in rules.CUSTOMER_CONTRIBUTION_FIELDS
+                }
+                changes["customer_know_how"] = changes["customer_know_how"] or ""
+                try:
+                    save_versioned(item, changes, contribution.cleaned_data["version"])
+                except StaleVersion as exc:
+                    contribution.add_error(None, str(exc))
+                    status = 409
+                except ValidationError as exc:
+                    item.refresh_from_db()
+                    for name, errors in exc.message_dict.items():
+                        contribution.add_error(
+                            name if name in contribution.fields else None, errors
+                        )
+                    status = 422
+                else:
+                    notify_supplier(
+                        item.account,
+                        f"{me.name} updated their contribution to “{item.title}”",
+                        _initiative_link(item),
+                    )
+                    messages.success(request, "Your contribution is saved.")
+                    return redirect("portal:initiative", pk=item.pk)
+            else:
+                status = 422
+        elif action == "confirm":
+            confirm = ConfirmValueForm(request.POST)
+            value = confirm.cleaned_data["realized_value_customer"] if confirm.is_valid() else None
+            if confirm.is_valid():
+                changes, errors = rules.customer_confirmation(item.status, float(value))
+                if errors:
+                    for name, message in errors.items():
+                        confirm.add_error(None if name == "status" else name, message)
+                    status = 409 if "status" in errors else 422
+                else:
+                    changes["realized_value_customer"] = value
+                    changes["customer_confirmed_on"] = timezone.localdate()
+                    with transaction.atomic():
+                        save_versioned(item, changes, item.version)
+                        notify_supplier(
+                            item.account,
+                            f"{me.name} confirmed {value} of value realized from “{item.title}”",
+                            _initiative_link(item),
+                        )
+                    messages.success(request, "Thank you: the realized value is confirmed.")
+                    return redirect("portal:initiative", pk=item.pk)
+            else:
+                status = 422
+        else:
+            return HttpResponse("Unknown action.", status=400)
+    return render(
+        request,
+        "portal/initiative.html",
+        {
+            "initiative": item,
+            "contribution_form": contribution,
+            "confirm_form": confirm,
+            "contributes": rules.customer_contribution(item.status) is None,
+            "confirms": item.status in rules.CUSTOMER_CONFIRMS_WHILE,
+        },
+        status=status,
+    )
+
+
+@customer_only
 def rate(request: HttpRequest) -> HttpResponse:
     """Rate the relationship, 1–7 (a pulse of one's own)."""
     user = request.user
@@ -249,6 +375,19 @@ def preferences(request: HttpRequest) -> HttpResponse:
         else:
             status = 422
     return render(request, "portal/preferences.html", {"form": form}, status=status)
+
+
+@customer_only
+def perception(request: HttpRequest) -> HttpResponse:
+    """The perception gap, when the KA manager has shared it; otherwise there is none."""
+    account = get_object_or_404(
+        Account.objects.visible_to(request.user), pk=request.user.account_id, perception_shared=True
+    )
+    return render(
+        request,
+        "relationships/perception.html",
+        {**perception_context(account), "for_customer": True, "can_change": False},
+    )
 
 
 def notifications(request: HttpRequest) -> HttpResponse:

@@ -58,3 +58,57 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Facts, questions, what you tried"}),
         max_length=5000,
     )
+
+
+def _money(label: str) -> forms.DecimalField:
+    return forms.DecimalField(
+        label=label, required=False, min_value=0, max_digits=14, decimal_places=2
+    )
+
+
+class ContributionForm(forms.Form):
+    """What the customer's side puts into an initiative and expects from it."""
+
+    customer_effort_days = forms.DecimalField(
+        label="Your effort (person-days)",
+        required=False,
+        min_value=0,
+        max_digits=8,
+        decimal_places=1,
+    )
+    customer_money = _money("Your money")
+    customer_know_how = forms.CharField(
+        label="Your know-how",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Data, expertise, access"}),
+    )
+    expected_value_customer = _money("Value you expect")
+
+
+class ProposeInitiativeForm(ContributionForm):
+    title = forms.CharField(max_length=200, label="The initiative in a few words")
+    goal = forms.CharField(
+        label="What it should achieve",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    due_date = forms.DateField(
+        label="Wanted by", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    field_order = ["title", "goal", "due_date"]
+
+
+class ConfirmValueForm(forms.Form):
+    realized_value_customer = forms.DecimalField(
+        label="Value your side realized",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        error_messages={"required": "Say what value your side realized (0 if none)."},
+    )
+
+
+class EditContributionForm(ContributionForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)

@@ -165,6 +165,12 @@ class JointInitiative(TrackedModel):
         help_text="When the value was realized; set to today when the status becomes "
         "realized without a date.",
     )
+    customer_confirmed_on = models.DateField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the customer confirmed the value it realized (in the portal).",
+    )
     shared = models.BooleanField(default=True)
     history = HistoricalRecords()
     objects = SharedRecordQuerySet.as_manager()

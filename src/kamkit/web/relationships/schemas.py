@@ -84,6 +84,7 @@ class InitiativeOut(Schema):
     value_note: str
     due_date: dt.date | None
     realized_on: dt.date | None
+    customer_confirmed_on: dt.date | None
     shared: bool
 
 

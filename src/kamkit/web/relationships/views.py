@@ -23,6 +23,7 @@ from kamkit.core.lifecycle.phases import (
 )
 from kamkit.web.accounts.models import Account, can
 from kamkit.web.base import StaleVersion, save_versioned
+from kamkit.web.users.models import Role
 
 from .forms import (
     InitiativeForm,
@@ -33,6 +34,7 @@ from .forms import (
     PulseForm,
 )
 from .models import CommunicationPreference, JointInitiative, PhaseRecord, Problem
+from .perception import perception_context
 from .services import move_problem_stage
 from .timeline import PROCESSES, build_timeline
 
@@ -321,3 +323,38 @@ def phases(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+def perception(request: HttpRequest, pk: int) -> HttpResponse:
+    """The perception gap: both sides' ratings and phase views side by side (supplier)."""
+    account = _account(request, pk)
+    if request.user.role == Role.CUSTOMER:
+        raise PermissionDenied
+    return render(
+        request,
+        "relationships/perception.html",
+        {
+            **perception_context(account),
+            "for_customer": False,
+            "can_change": can(request.user, "change", account),
+        },
+    )
+
+
+@require_POST
+def share_perception(request: HttpRequest, pk: int) -> HttpResponse:
+    """The KA manager shares the comparison with the customer's people, or stops."""
+    account = _changeable_account(request, pk)
+    shared = request.POST.get("shared")
+    if shared not in ("0", "1"):
+        return HttpResponse("shared must be 0 or 1.", status=400)
+    if account.perception_shared != (shared == "1"):
+        account.perception_shared = shared == "1"
+        account.save(update_fields=["perception_shared", "updated_at"])
+    messages.success(
+        request,
+        "The customer's people now see this comparison."
+        if account.perception_shared
+        else "The comparison is no longer shown to the customer.",
+    )
+    return redirect("relationships:perception", pk=account.pk)

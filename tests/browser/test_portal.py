@@ -99,3 +99,68 @@ def test_a_problem_from_raised_to_confirmed_by_both_sides(page, browser, live_se
     assert problem.stage == "closed"
     assert problem.comments.get().text == "Yes, only boxes from line 2"
     customer.context.close()
+
+
+def test_an_initiative_from_proposal_to_confirmed_value_and_the_shared_comparison(
+    page,
+    browser,
+    live_server,
+    live_firm,  # noqa: F811
+):
+    from kamkit.web.relationships.models import JointInitiative
+
+    customer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    login(customer, live_server.url, "customer")
+    customer.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    assert customer.get_by_role("link", name="How both sides see the relationship").count() == 0
+    customer.get_by_role("link", name="Propose an initiative").first.click()
+    customer.fill("input[name=title]", "Returnable crates")
+    customer.fill("textarea[name=goal]", "No more one-way cartons")
+    customer.fill("input[name=customer_effort_days]", "8")
+    customer.fill("input[name=expected_value_customer]", "30000")
+    customer.get_by_role("button", name="Propose it").click()
+    customer.wait_for_load_state()
+    assert "Your supplier's team has been told" in customer.locator(".messages").inner_text()
+    initiative_url = customer.url
+    assert "8.0" in customer.locator("#contributions").inner_text()
+
+    login(page, live_server.url, "manager")
+    page.get_by_role("link", name="Notifications (1)").click()
+    page.get_by_role(
+        "link", name="Chris Customer proposed an initiative: Returnable crates"
+    ).click()
+    page.wait_for_load_state()
+    page.select_option("select[name=status]", "in_delivery")
+    page.fill("input[name=supplier_effort_days]", "12")
+    page.fill("input[name=expected_value_supplier]", "555000")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+
+    customer.goto(initiative_url)
+    assert "12.0" in customer.locator("#contributions").inner_text()
+    assert "555000" not in customer.content()
+    customer.fill("input[name=realized_value_customer]", "27500")
+    customer.get_by_role("button", name="Confirm").click()
+    customer.wait_for_load_state()
+    assert "realized value is confirmed" in customer.locator(".messages").inner_text()
+    customer.screenshot(path=str(SHOTS / "portal-initiative.png"), full_page=True)
+    item = JointInitiative.objects.get(title="Returnable crates")
+    assert item.status == "realized" and item.realized_value_customer == 27500
+
+    page.goto(f"{live_server.url}/accounts/initiatives/{item.pk}/")
+    assert "confirmed by the customer" in page.locator("#confirmed").inner_text()
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    page.get_by_role("link", name="Perception gap: how both sides see it").click()
+    page.wait_for_load_state()
+    assert "Which phase each side sees" in page.locator("main").inner_text()
+    page.get_by_role("button", name="Share with the customer").click()
+    page.wait_for_load_state()
+    assert "now see this comparison" in page.locator(".messages").inner_text()
+
+    customer.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    customer.get_by_role("link", name="How both sides see the relationship").click()
+    customer.wait_for_load_state()
+    text = customer.locator("#gaps").inner_text()
+    assert "Your side" in text and "Collaborative communication" in text
+    customer.screenshot(path=str(SHOTS / "portal-perception.png"), full_page=True)
+    customer.context.close()

@@ -77,6 +77,7 @@ def test_phase_views_follow_each_side_and_flag_where_they_differ():
             PhaseStatement("build_up", "supplier_self", D(2026, 1, 1)),
             PhaseStatement("maturity", "decision", D(2026, 1, 2)),  # not a side's view
             PhaseStatement("build_up", "customer_self", D(2026, 2, 1)),
+            PhaseStatement("build_up", "supplier_self", D(2026, 2, 15)),  # repeats: no entry
             PhaseStatement("maturity", "supplier_self", D(2026, 3, 1)),
             PhaseStatement("decline", "customer_self", D(2026, 3, 1)),
         ]

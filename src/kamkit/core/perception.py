@@ -164,8 +164,9 @@ class PhaseViews:
 
 
 def phase_views(statements: Iterable[PhaseStatement]) -> list[PhaseViews]:
-    """The two sides' self-identifications over time, one entry per day either changed
-    (oldest first; on a day with several statements of one side the later one counts)."""
+    """The two sides' self-identifications over time, one entry per day either view
+    changed (oldest first; on a day with several statements of one side the later one
+    counts; a statement repeating a side's view adds nothing)."""
     views: dict[str, str | None] = {"supplier_self": None, "customer_self": None}
     by_day: dict[dt.date, PhaseViews] = {}
     for s in sorted(
@@ -173,4 +174,9 @@ def phase_views(statements: Iterable[PhaseStatement]) -> list[PhaseViews]:
     ):  # sorted() is stable: same-day statements keep their recorded order
         views[s.source] = s.phase
         by_day[s.on] = PhaseViews(s.on, views["supplier_self"], views["customer_self"])
-    return [by_day[d] for d in sorted(by_day)]
+    out: list[PhaseViews] = []
+    for day in sorted(by_day):
+        v = by_day[day]
+        if not out or (out[-1].supplier, out[-1].customer) != (v.supplier, v.customer):
+            out.append(v)
+    return out

@@ -284,7 +284,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
         password=DEMO_PASSWORD,
         account=customer_account,
     )
-    Person.objects.create(
+    chris = Person.objects.create(
         account=customer_account,
         side=Side.CUSTOMER,
         name=str(customer_user),
@@ -292,6 +292,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
         email="chris@customer.example",
         user=customer_user,
     )
+    _customer_side(customer_account, chris, manager, today)
 
     DiagnosisCase.objects.create(
         title="Published case (seed 004)", source_yaml=_published_case_text(), created_by=director
@@ -310,6 +311,144 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
         "phase_records": PhaseRecord.objects.count(),
         "kam_units": KAMUnit.objects.count(),
     }
+
+
+def _customer_side(account: Account, chris: Person, manager: User, today: dt.date) -> None:
+    """The customer login's account as both sides left it: what Chris raised, proposed,
+    rated and said, what waits for Chris (a definition to agree, a resolution to confirm,
+    value to confirm), the comparison shared by the KA manager, and records kept internal
+    that Chris must never see."""
+    from kamkit.web.portal.models import Notification
+    from kamkit.web.relationships.models import (
+        CommunicationPreference,
+        JointInitiative,
+        Problem,
+        ProblemComment,
+        ProblemStageChange,
+        Pulse,
+    )
+
+    ours = Person.objects.filter(account=account, side=Side.SUPPLIER).order_by("pk").first()
+    days = dt.timedelta
+
+    def problem(title, raised_by, ago, stages, **fields):
+        item = Problem.objects.create(
+            account=account,
+            title=title,
+            raised_by=raised_by,
+            raised_on=today - days(ago),
+            **fields,
+        )  # reported, dated the day it was raised
+        item.participants.add(chris, ours)
+        for k, stage in enumerate(stages[1:], start=1):
+            ProblemStageChange.objects.create(
+                problem=item, stage=stage, changed_on=today - days(ago - 5 * k)
+            )
+        Problem.objects.filter(pk=item.pk).update(stage=stages[-1])
+        return item
+
+    raised = problem(
+        "Pallets arrive without labels",
+        "customer",
+        6,
+        ["reported"],
+        customer_framing="About one pallet in ten reaches our goods-in without a label, "
+        "so it waits in a corner until someone identifies it.",
+    )
+    ProblemComment.objects.create(
+        problem=raised,
+        author=chris.user,
+        side=Side.CUSTOMER,
+        text="It happens mostly with the Tuesday deliveries.",
+    )
+    ProblemComment.objects.create(
+        problem=raised,
+        author=manager,
+        side=Side.SUPPLIER,
+        text="Thank you. We are checking the Tuesday shift's labelling station.",
+    )
+    problem(
+        "Certificates missing from the portal",
+        "supplier",
+        40,
+        ["reported", "jointly_defined", "solution_designed", "deployed"],
+        supplier_framing="Our quality system did not upload certificates for batches "
+        "shipped from the second plant.",
+        customer_framing="Our auditors ask for certificates we cannot find.",
+        outcome="Both plants upload on shipment; a daily check flags gaps.",
+    )
+    JointInitiative.objects.create(
+        account=account,
+        title="Returnable packaging",
+        goal="Replace one-way cartons with returnable crates on the main lanes.",
+        status="proposed",
+        customer_owner=chris,
+        customer_effort_days=8,
+        customer_know_how="Our warehouse layout and crate pool",
+        expected_value_customer=30000,
+    )
+    JointInitiative.objects.create(
+        account=account,
+        title="Consignment stock trial",
+        goal="Keep two weeks of fast movers on our site, owned by the supplier.",
+        status="in_delivery",
+        supplier_owner=ours,
+        customer_owner=chris,
+        supplier_effort_days=15,
+        customer_effort_days=6,
+        supplier_know_how="Replenishment planning",
+        customer_know_how="Consumption data",
+        expected_value_customer=45000,
+        expected_value_supplier=20000,
+        due_date=today - days(5),
+    )
+    # the supplier's own: never shown to Chris
+    JointInitiative.objects.create(
+        account=account,
+        title="Price increase preparation",
+        goal="Internal: prepare the argument for next year's prices.",
+        status="agreed",
+        supplier_owner=ours,
+        shared=False,
+    )
+    Problem.objects.create(
+        account=account,
+        title="Margin erosion on this account",
+        raised_by="supplier",
+        raised_on=today - days(20),
+        supplier_framing="Internal only.",
+        shared=False,
+    )
+    for ago, level in ((150, 5), (60, 4), (10, 3)):
+        Pulse.objects.create(
+            account=account,
+            person=chris,
+            rated_on=today - days(ago),
+            communication=level,
+            co_creation=level + 1,
+            problem_solving=level - 1 if level > 1 else 1,
+            satisfaction=level,
+            trust=level + 1,
+        )
+    PhaseRecord.objects.create(
+        account=account,
+        phase="build_up",
+        source="customer_self",
+        person=chris,
+        recorded_on=today - days(30),
+        recorded_by=chris.user,
+    )
+    CommunicationPreference.objects.create(
+        account=account, person=chris, channels=["video", "email"], ideal_min=2, ideal_max=6
+    )
+    Account.objects.filter(pk=account.pk).update(perception_shared=True)
+    Notification.objects.create(
+        recipient=manager,
+        account=account,
+        text=f"{chris.name} raised a problem: {raised.title}",
+        link=f"/accounts/problems/{raised.pk}/",
+    )
+    refresh_phases([account.pk])
 
 
 # -- a year of activity (issue 4) -------------------------------------------------------------

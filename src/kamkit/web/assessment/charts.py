@@ -122,9 +122,11 @@ def lines_over_time(
     scale: tuple[float, float, Sequence[float]] = (0, 100, (0, 50, 100)),
     title: str = "Process scores and index over time",
     empty: str = "Trends appear after two assessments.",
+    bridge: bool = False,
 ) -> SafeString:
     """Values over time on ``scale`` (low, high, ticks; scores 0–100 by default), one line
-    per series; gaps where a value is missing."""
+    per series; gaps where a value is missing, unless ``bridge`` joins the values either
+    side of one (ratings taken now and then, rather than a score every time)."""
     w, h, left, right, top, bottom = 640, 240, 36, 150, 10, 28
     lo, hi, ticks = scale
     dates = sorted({d for values in series.values() for d, v in values if v is not None})
@@ -156,7 +158,8 @@ def lines_over_time(
         runs: list[list[str]] = [[]]
         for d, v in sorted(values):
             if v is None:
-                runs.append([])
+                if not bridge:
+                    runs.append([])
             else:
                 runs[-1].append(f"{x(d):.1f},{y(v):.1f}")
         dash = ' stroke-dasharray="5 3"' if name == "index" else ""

@@ -386,7 +386,11 @@ def perception(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "relationships/perception.html",
-        {**perception_context(account), "for_customer": True, "can_change": False},
+        {
+            **perception_context(account, for_customer=True),
+            "for_customer": True,
+            "can_change": False,
+        },
     )
 
 

@@ -24,7 +24,9 @@ from kamkit.web.relationships.models import PhaseRecord, PhaseSource, Pulse
 MONTHS = 12
 
 
-def perception_context(account: Account, today: dt.date | None = None) -> dict:
+def perception_context(
+    account: Account, today: dt.date | None = None, *, for_customer: bool = False
+) -> dict:
     """Both sides' ratings of each item now and month by month over the last year, and
     their phase views over time. Individual pulses are not listed: a side's rating is the
     mean of its people's."""
@@ -44,10 +46,13 @@ def perception_context(account: Account, today: dt.date | None = None) -> dict:
     charts = {
         item: lines_over_time(
             series[item],
-            {"supplier": "Supplier's side", "customer": "Customer's side"},
+            {"supplier": "Your supplier", "customer": "Your side"}
+            if for_customer
+            else {"supplier": "Our side", "customer": "The customer"},
             scale=(1, 7, (1, 4, 7)),
             title=f"{ITEM_LABELS[item]}: both sides' ratings by month",
             empty="Not enough ratings over the year for a trend.",
+            bridge=True,
         )
         for item in ITEMS
     }

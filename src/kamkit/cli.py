@@ -334,6 +334,102 @@ def assess(
     print(f"{run.inferred_changes} inferred phase change(s) recorded.")
 
 
+@app.command(
+    "plan",
+    help="Plan the KAM team's hours: where the next hours raise effectiveness most "
+    "(SPEC §2.6), beside the proportional and equal plans.",
+)
+def plan(
+    hours: Annotated[float, typer.Option("--hours", help="Hours of KAM effort in the period.")],
+    output_format: Annotated[
+        str, typer.Option("--format", "-f", help="table, csv, xlsx or json")
+    ] = "table",
+    minimum: Annotated[
+        float, typer.Option("--minimum", help="Hours every key account gets at least.")
+    ] = 0.0,
+    capacity: Annotated[
+        list[str] | None,
+        typer.Option("--capacity", help="A KA manager's hours, USERNAME=HOURS (repeatable)."),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file.")
+    ] = None,
+) -> None:
+    import json
+
+    if output_format not in ("table", "csv", "xlsx", "json"):
+        _err(f"unknown format '{output_format}'; use table, csv, xlsx or json")
+        raise typer.Exit(2)
+    if output_format == "xlsx" and output is None:
+        _err("--format xlsx needs --output FILE.xlsx")
+        raise typer.Exit(2)
+    _django()
+    _migrate()
+    from kamkit.core.allocation import PlanError
+    from kamkit.web.assessment.planning import make_plan
+    from kamkit.web.users.models import User
+
+    caps: dict[int, float] = {}
+    for item in capacity or []:
+        name, sep, value = item.partition("=")
+        user = User.objects.filter(username=name, role="ka_manager").first()
+        if not sep or user is None:
+            _err(f"--capacity: '{item}' is not USERNAME=HOURS of a KA manager")
+            raise typer.Exit(2)
+        try:
+            caps[user.pk] = float(value)
+        except ValueError:
+            _err(f"--capacity: '{value}' is not a number of hours")
+            raise typer.Exit(2) from None
+    try:
+        result = make_plan(None, hours, capacities=caps, minimum=minimum)
+    except PlanError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from None
+    p = result.plan
+    if output_format == "json":
+        _write(json.dumps(p.to_json(), ensure_ascii=False, indent=1) + "\n", output)
+        return
+    if output_format == "csv":
+        _write(result.csv(), output)
+        return
+    if output_format == "xlsx":
+        _write(result.xlsx(), output)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Plan for {hours:g} h: {p.hours_used:.1f} h placed")
+    for column in ("account", "phase", "KA manager", "hours", "where", "index"):
+        table.add_column(column, justify="right" if column in ("hours", "index") else "left")
+
+    def num(x: float | None) -> str:
+        return "–" if x is None else f"{x:.0f}"
+
+    rows = result.rows()
+    for row in rows[:25]:
+        where = ", ".join(f"{i['process']} {i['hours']:.1f} h" for i in row["items"]) or "minimum"
+        table.add_row(
+            row["account"].name,
+            row["phase"],
+            row["manager"],
+            f"{row['hours']:.1f}",
+            where,
+            f"{num(row['index_before'])} → {num(row['index_after'])}",
+        )
+    _show(table, output)
+    lines = [
+        f"objective (Σ weight·U): {p.objective:.1f}; before any hours {p.objective_before:.1f}",
+        f"proportional to revenue: {p.comparison['proportional']:.1f}; "
+        f"equal hours: {p.comparison['equal']:.1f}",
+        f"at most {100 * p.gap:.2f} % of the plan's gain from the optimum (upper bound "
+        f"{p.upper_bound:.1f})",
+        *p.notes,
+    ]
+    if len(rows) > 25:
+        lines.insert(0, f"(the 25 accounts with most hours of {len(rows)}; --format csv for all)")
+    print("\n".join(lines))
+
+
 user_app = typer.Typer(help="Manage users.", no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(user_app, name="user")
 ROLES = ("admin", "kam_director", "ka_manager", "analyst", "partner", "customer")

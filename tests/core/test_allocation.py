@@ -274,3 +274,16 @@ def test_a_larger_portfolio_meets_its_own_upper_bound():
     for item in plan.items:
         spent[item.account % 7] = spent.get(item.account % 7, 0) + item.hours
     assert max(spent.values()) <= 100 + 1e-6
+
+
+def test_each_item_is_explained_from_its_role_score_and_last_hour():
+    from kamkit.core.allocation import explain
+
+    a = PlanAccount(1, {"communication": 30}, "maturity", weight=2)
+    plan = plan_allocation([a], 10)
+    (item,) = plan.items
+    words = explain(item, a)
+    assert words.startswith("Collaborative communication is a hygiene factor")
+    assert "in maturity; it stands at 30, below the baseline" in words
+    assert f"10.0 h lift it to {item.score_after:.0f}, over the baseline of 50" in words
+    assert "Its weight is 2." in words

@@ -138,6 +138,8 @@ PAGES = {
         {"shared": "1"},
         row(302, 302, 302, 302, 404, 404, 403),
     ),
+    # directors plan the portfolio, a manager their own accounts; nobody else plans
+    "assessment:plan": ("get", lambda f: {}, None, row(302, 200, 200, 200, 403, 403, 403)),
     # a director recomputes all, a manager their own; nobody else has accounts to assess
     "assessment:recompute": (
         "post",
@@ -359,6 +361,12 @@ API["api:account_assessment"] = (
     lambda f: {"account_id": f.own.pk},
     None,
     row(401, 200, 200, 200, 404, 404, 404),
+)
+API["api:portfolio_allocation"] = (
+    "get",
+    lambda f: {},
+    None,
+    row(401, 422, 422, 422, 403, 403, 404),  # no hours given: 422 names the field
 )
 API["api:portfolio_assessment"] = (
     "get",

@@ -789,3 +789,37 @@ def _check(
                 f"KA manager {m}: the minimum hours of their key accounts add up to "
                 f"{need:g}, more than their capacity of {c:g} hours"
             )
+
+
+PROCESS_WORDS = {
+    "communication": "Collaborative communication",
+    "co_creation": "Co-creation of value",
+    "problem_solving": "Joint problem solving",
+}
+ROLE_WORDS = {
+    "motivator": "a motivator (it pays most above the baseline)",
+    "hygiene": "a hygiene factor (it hurts most below the baseline)",
+    "background": "background (it moves the index evenly)",
+}
+
+
+def explain(item: PlanItem, account: PlanAccount, config: AssessmentConfig = DEFAULT_CONFIG) -> str:
+    """Why the plan gives this item its hours, in a sentence: the process's role in the
+    account's phase, where its score stands against the baseline, what the hours do to
+    it, and what the last hour still adds (equal, at the optimum, to the last hour
+    anywhere else the manager's capacity allows)."""
+    roles = config.roles.get(account.phase or "", dict.fromkeys(PROCESSES, "background"))
+    role = roles[item.process]
+    b = config.baseline
+    phase = account.phase.replace("_", "-") if account.phase else "an unknown phase"
+    where = "below" if item.score_before < b else "at" if item.score_before == b else "above"
+    crossing = ""
+    if item.score_before < b <= item.score_after:
+        crossing = f", over the baseline of {b:g}"
+    weight = "" if account.weight == 1 else f" Its weight is {account.weight:g}."
+    return (
+        f"{PROCESS_WORDS[item.process]} is {ROLE_WORDS[role]} in {phase}; it stands at "
+        f"{item.score_before:.0f}, {where} the baseline. {item.hours:.1f} h lift it to "
+        f"{item.score_after:.0f}{crossing}; the last hour adds {item.marginal:.2f} to the "
+        f"objective.{weight}"
+    )

@@ -63,3 +63,47 @@ def portfolio_assessment(
     ids = list(accounts.values_list("pk", flat=True)[offset : offset + limit])
     items = [a.to_json() for a in assess_accounts(ids, day)] if ids else []
     return {"items": items, "count": accounts.count(), "limit": limit, "offset": offset}
+
+
+def _capacities(raw: str) -> dict[int, float]:
+    """``12:40,15:35`` → {12: 40.0, 15: 35.0}."""
+    out: dict[int, float] = {}
+    for part in filter(None, (p.strip() for p in raw.split(","))):
+        manager, sep, hours = part.partition(":")
+        try:
+            if not sep:
+                raise ValueError
+            out[int(manager)] = float(hours)
+        except ValueError:
+            raise HttpError(
+                422, f"capacity: '{part}' is not MANAGER_ID:HOURS (e.g. capacity=12:40,15:35)"
+            ) from None
+    return out
+
+
+@portfolio_router.get(
+    "/allocation",
+    url_name="portfolio_allocation",
+    summary="Where the next hours of KAM effort raise effectiveness most (SPEC §2.6)",
+)
+def portfolio_allocation(
+    request: HttpRequest, hours: float | None = None, minimum: float = 0.0, capacity: str = ""
+):
+    """Hours per account and process for the user's accounts, with the objective of the
+    plan and of the proportional and equal plans. ``minimum``: hours each key account
+    gets at least; ``capacity``: KA managers' hours as ``ID:HOURS,ID:HOURS``."""
+    from kamkit.core.allocation import PlanError
+
+    from .planning import make_plan
+
+    if request.auth.role == Role.CUSTOMER:
+        raise HttpError(404, "Not Found")
+    if request.auth.role not in (Role.ADMIN, Role.KAM_DIRECTOR, Role.KA_MANAGER):
+        raise HttpError(403, "plans are made by KAM directors and KA managers")
+    if hours is None:
+        raise HttpError(422, "hours: say how many hours the plan has (e.g. ?hours=400)")
+    try:
+        result = make_plan(request.auth, hours, capacities=_capacities(capacity), minimum=minimum)
+    except PlanError as exc:
+        raise HttpError(422, str(exc)) from None
+    return result.plan.to_json()

@@ -264,3 +264,31 @@ def mix_bar(parts: Sequence[tuple[str, int]]) -> SafeString:
         body.append(f'<text x="{lx + 14:.1f}" y="{ly + 9}" class="label">{escape(text)}</text>')
         lx += 22 + 7 * len(text)
     return _svg(w, ly + 16, body, "Communication mix by channel, last 90 days")
+
+
+def bars(parts: Sequence[tuple[str, float]], title: str, unit: str = "") -> SafeString:
+    """Horizontal bars, one per labelled value (values ≥ 0 drawn from a common zero; a
+    negative value is drawn leftwards from it)."""
+    if not parts:
+        return mark_safe('<p class="muted">Nothing to show.</p>')
+    w, left, right, row = 640, 190, 90, 28
+    lo = min(0.0, min(v for _, v in parts))
+    hi = max(0.0, max(v for _, v in parts)) or 1.0
+    span = hi - lo or 1.0
+
+    def x(v: float) -> float:
+        return left + (w - left - right) * (v - lo) / span
+
+    body = []
+    palette = ["#3182ce", "#38a169", "#805ad5", "#dd6b20", "#718096"]
+    for k, (label, value) in enumerate(parts):
+        y = 4 + k * row
+        x0, x1 = sorted((x(0), x(value)))
+        body.append(_text(left - 8, y + 15, label, "label", anchor="end"))
+        body.append(
+            f'<rect x="{x0:.1f}" y="{y}" width="{max(1.0, x1 - x0):.1f}" height="20" '
+            f'fill="{palette[k % len(palette)]}"><title>{escape(label)}: {value:,.1f}'
+            f"{escape(unit)}</title></rect>"
+        )
+        body.append(_text(x1 + 6, y + 15, f"{value:,.1f}{unit}", "label"))
+    return _svg(w, 8 + row * len(parts), body, title)

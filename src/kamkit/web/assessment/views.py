@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from kamkit.web.accounts.models import Account
-from kamkit.web.users.models import Role
+from kamkit.web.users.models import Role, User
 
 from .services import assess_portfolio
 
@@ -29,3 +29,90 @@ def recompute(request: HttpRequest) -> HttpResponse:
         f"in {run.seconds:.1f} s; {run.inferred_changes} inferred phase change(s).",
     )
     return redirect("accounts:portfolio")
+
+
+def plan(request: HttpRequest) -> HttpResponse:
+    """The plan of the period's KAM hours (SPEC §2.6): capacities in, hours per account and
+    process out, with why, the comparison with the plans firms use today, exports. A
+    director plans the portfolio; a KA manager sees the plan for their own accounts as
+    their to-do for the period."""
+    from django.http import HttpResponse as Response
+
+    from kamkit.core.allocation import PlanError
+
+    from .charts import bars
+    from .planning import make_plan, parse_capacities, plannable
+
+    user = request.user
+    if user.role not in (Role.ADMIN, Role.KAM_DIRECTOR, Role.KA_MANAGER):
+        raise PermissionDenied("Plans are made by KAM directors and KA managers.")
+    accounts = plannable(user)
+    count = accounts.count()
+    managers = User.objects.filter(pk__in=accounts.values("ka_manager")).order_by(
+        "first_name", "last_name", "username"
+    )
+    data = request.GET
+    default_hours = max(10, 10 * count)
+    raw = {
+        "hours": data.get("hours", str(default_hours)),
+        "minimum": data.get("minimum", "0"),
+    }
+    error, result = None, None
+    try:
+        try:
+            hours = float(raw["hours"])
+        except ValueError:
+            raise PlanError(f"hours: '{raw['hours']}' is not a number of hours") from None
+        try:
+            minimum = float(raw["minimum"] or 0)
+        except ValueError:
+            raise PlanError(f"minimum: '{raw['minimum']}' is not a number of hours") from None
+        capacities = parse_capacities(data)
+        if count:
+            result = make_plan(user, hours, capacities=capacities, minimum=minimum)
+    except PlanError as exc:
+        error = str(exc)
+    fmt = data.get("format")
+    if fmt and result is not None and error is None:
+        if fmt == "csv":
+            response = Response(result.csv(), content_type="text/csv; charset=utf-8")
+            response["Content-Disposition"] = 'attachment; filename="kamkit-plan.csv"'
+            return response
+        if fmt == "xlsx":
+            response = Response(
+                result.xlsx(),
+                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            )
+            response["Content-Disposition"] = 'attachment; filename="kamkit-plan.xlsx"'
+            return response
+        return HttpResponse("format must be csv or xlsx.", status=400)
+    context = {
+        "raw": raw,
+        "error": error,
+        "count": count,
+        "managers": [(m, data.get(f"capacity_{m.pk}", "")) for m in managers],
+        "own": user.role == Role.KA_MANAGER,
+    }
+    if result is not None:
+        p = result.plan
+        context.update(
+            {
+                "plan": p,
+                "rows": result.rows(),
+                "gap_percent": 100 * p.gap,
+                "comparison_chart": bars(
+                    [
+                        ("kamkit plan", p.objective - p.objective_before),
+                        (
+                            "Proportional to revenue",
+                            p.comparison["proportional"] - p.objective_before,
+                        ),
+                        ("Equal hours", p.comparison["equal"] - p.objective_before),
+                    ],
+                    "What each plan adds to the objective",
+                ),
+                "phase_chart": bars(result.by_phase(), "Hours by phase", " h"),
+                "query": request.GET.urlencode(),
+            }
+        )
+    return render(request, "assessment/plan.html", context, status=422 if error else 200)

@@ -15,6 +15,9 @@ def navigation(request: HttpRequest) -> dict:
     items: list[tuple[str, str]] = []
     if user.sees_all_accounts or user.role == Role.KA_MANAGER:
         items.append(("Portfolio", "/accounts/"))
+        items.append(
+            ("Plan" if user.role == Role.KA_MANAGER else "Plan hours", "/assessment/plan/")
+        )
     if user.role == Role.CUSTOMER and user.account_id:
         items.append(("Our account", f"/accounts/{user.account_id}/"))
     if user.is_admin or user.role in (Role.KAM_DIRECTOR, Role.ANALYST):

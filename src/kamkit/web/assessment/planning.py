@@ -1,0 +1,249 @@
+"""The resource plan (SPEC §2.6) for the accounts a user may see: reads each account's
+latest assessment, weight, revenue and KA manager, calls the core planner, and lays the
+result out for the page, the API, the CLI and the exports. The one path for all four."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, Subquery
+
+from kamkit.core.allocation import Plan, PlanAccount, PlanError, explain, plan_allocation
+from kamkit.core.lifecycle.phases import PHASE_LABELS
+from kamkit.web.accounts.models import Account
+from kamkit.web.users.models import Role, User
+
+from .models import AssessmentSnapshot
+from .services import assess_accounts, configuration
+
+MAX_HOURS = 1_000_000
+
+
+@dataclass
+class PortfolioPlan:
+    plan: Plan
+    accounts: dict[int, Account]
+    inputs: dict[int, PlanAccount]
+    managers: dict[int, str]
+
+    def rows(self) -> list[dict]:
+        """One row per account with hours, in descending hours: processes, index change,
+        and why."""
+        config = configuration()
+        by_account: dict[int, list] = defaultdict(list)
+        for item in self.plan.items:
+            by_account[item.account].append(item)
+        out = []
+        for summary in sorted(self.plan.accounts, key=lambda s: (-s.hours, s.account)):
+            if summary.hours <= 0:
+                continue
+            account = self.accounts[summary.account]
+            items = sorted(by_account.get(summary.account, []), key=lambda i: -i.hours)
+            out.append(
+                {
+                    "account": account,
+                    "phase": PHASE_LABELS.get(account.phase or "", "—"),
+                    "manager": self.managers.get(account.ka_manager_id or 0, "—"),
+                    "hours": summary.hours,
+                    "index_before": summary.index_before,
+                    "index_after": summary.index_after,
+                    "items": [
+                        {
+                            "process": i.process,
+                            "hours": i.hours,
+                            "before": i.score_before,
+                            "after": i.score_after,
+                            "why": explain(i, self.inputs[summary.account], config),
+                        }
+                        for i in items
+                    ],
+                }
+            )
+        return out
+
+    def by_phase(self) -> list[tuple[str, float]]:
+        """Hours per phase (the chart of where the hours go)."""
+        totals: dict[str, float] = defaultdict(float)
+        for summary in self.plan.accounts:
+            totals[self.accounts[summary.account].phase or ""] += summary.hours
+        order = ["exploration", "build_up", "maturity", "decline", ""]
+        return [(PHASE_LABELS.get(p, "No phase"), totals[p]) for p in order if totals.get(p)]
+
+    def csv(self) -> str:
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["account_id", "account", "phase", "ka_manager", "process", "hours",
+             "score_before", "score_after", "index_before", "index_after", "why"]
+        )  # fmt: skip
+        for row in self.rows():
+            for item in row["items"] or [None]:
+                writer.writerow(
+                    [
+                        row["account"].pk,
+                        row["account"].name,
+                        row["phase"],
+                        row["manager"],
+                        item["process"] if item else "",
+                        f"{item['hours']:.2f}" if item else f"{row['hours']:.2f}",
+                        f"{item['before']:.1f}" if item else "",
+                        f"{item['after']:.1f}" if item else "",
+                        _fmt(row["index_before"]),
+                        _fmt(row["index_after"]),
+                        item["why"] if item else "kept for the account's minimum",
+                    ]
+                )
+        return out.getvalue()
+
+    def xlsx(self) -> bytes:
+        from openpyxl import Workbook
+        from openpyxl.styles import Font
+
+        book = Workbook()
+        sheet = book.active
+        sheet.title = "Plan"
+        rows = list(csv.reader(io.StringIO(self.csv())))
+        for r, values in enumerate(rows):
+            sheet.append(
+                [_number(v) if r and c in (0, 5, 6, 7, 8, 9) else v for c, v in enumerate(values)]
+            )
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        summary = book.create_sheet("Comparison")
+        summary.append(["plan", "objective (Σ weight·U)"])
+        summary.append(["kamkit", round(self.plan.objective, 2)])
+        for name, value in self.plan.comparison.items():
+            summary.append([f"{name} hours", round(value, 2)])
+        summary.append(["before any hours", round(self.plan.objective_before, 2)])
+        summary.append(["upper bound of the optimum", round(self.plan.upper_bound, 2)])
+        for cell in summary[1]:
+            cell.font = Font(bold=True)
+        out = io.BytesIO()
+        book.save(out)
+        return out.getvalue()
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _number(value: str):
+    try:
+        return float(value) if value != "" else None
+    except ValueError:
+        return value
+
+
+def plannable(user: User | None):
+    """The accounts whose hours the user plans: every account for directors and admins
+    (and the command line, ``user`` None), a KA manager's own; nobody else's (customers,
+    analysts and partners plan nothing)."""
+    if user is None:
+        return Account.objects.alive()
+    if user.role not in (Role.ADMIN, Role.KAM_DIRECTOR, Role.KA_MANAGER):
+        return Account.objects.none()
+    return Account.objects.visible_to(user)
+
+
+def parse_capacities(values: Mapping[str, str]) -> dict[int, float]:
+    """``capacity_<manager id>`` fields to hours; empty fields are no capacity."""
+    out: dict[int, float] = {}
+    for key, raw in values.items():
+        if not key.startswith("capacity_") or raw in ("", None):
+            continue
+        try:
+            manager = int(key.removeprefix("capacity_"))
+            out[manager] = float(raw)
+        except ValueError:
+            raise PlanError(f"{key}: '{raw}' is not a number of hours") from None
+    return out
+
+
+def make_plan(
+    user: User | None,
+    hours: float,
+    *,
+    capacities: Mapping[int, float] | None = None,
+    minimum: float = 0.0,
+    today: dt.date | None = None,
+) -> PortfolioPlan:
+    """The plan for the user's accounts. Scores are each account's latest stored
+    assessment (``kamkit assess`` or *Recompute now*); an account never assessed is
+    assessed now. ``minimum`` hours go at least to every key account. Raises
+    ``PlanError`` naming the input when no plan can be made."""
+    if not 0 <= hours <= MAX_HOURS:
+        raise PlanError(f"hours must lie between 0 and {MAX_HOURS:,} (got {hours:g})")
+    if not 0 <= minimum <= MAX_HOURS:
+        raise PlanError(f"minimum must be 0 hours or more (got {minimum:g})")
+    latest = AssessmentSnapshot.objects.filter(account=OuterRef("pk")).order_by("-on")
+    accounts = {
+        a.pk: a
+        for a in plannable(user)
+        .select_related("ka_manager")
+        .annotate(
+            s_comm=Subquery(latest.values("communication")[:1]),
+            s_co=Subquery(latest.values("co_creation")[:1]),
+            s_ps=Subquery(latest.values("problem_solving")[:1]),
+            s_on=Subquery(latest.values("on")[:1]),
+        )
+        .order_by("pk")
+    }
+    scores = {
+        pk: {"communication": a.s_comm, "co_creation": a.s_co, "problem_solving": a.s_ps}
+        for pk, a in accounts.items()
+        if a.s_on is not None
+    }
+    never = [pk for pk in accounts if pk not in scores]
+    if never:
+        for assessment in assess_accounts(never, today):
+            scores[assessment.account] = {
+                p: assessment.processes[p].score for p in assessment.processes
+            }
+    managers = {
+        a.ka_manager_id: (a.ka_manager.get_full_name() or a.ka_manager.username)
+        for a in accounts.values()
+        if a.ka_manager_id
+    }
+    capacities = dict(capacities or {})
+    unknown = sorted(set(capacities) - set(managers))
+    if unknown:
+        raise PlanError(f"capacity_{unknown[0]}: no KA manager with that id among your accounts")
+    inputs = {
+        pk: PlanAccount(
+            account=pk,
+            scores=scores[pk],
+            phase=a.phase or None,
+            manager=a.ka_manager_id,
+            weight=a.selection_score if a.selection_score is not None else 1.0,
+            revenue=_latest_revenue(a.revenue_history),
+            minimum=minimum if a.is_key_account else 0.0,
+            name=a.name,
+        )
+        for pk, a in accounts.items()
+    }
+    names = {m: f"{name} (id {m})" for m, name in managers.items()}
+    try:
+        plan = plan_allocation(
+            list(inputs.values()), float(hours), capacities, config=configuration()
+        )
+    except PlanError as exc:  # name the manager as the user knows them
+        message = str(exc)
+        for m, name in names.items():
+            message = message.replace(f"KA manager {m}:", f"{name}:")
+        raise PlanError(message) from None
+    return PortfolioPlan(plan, accounts, inputs, managers)
+
+
+def _latest_revenue(history) -> float | None:
+    rows = [r for r in (history or []) if isinstance(r, dict) and "revenue" in r]
+    if not rows:
+        return None
+    try:
+        return float(max(rows, key=lambda r: r.get("year", 0))["revenue"])
+    except (TypeError, ValueError):
+        return None

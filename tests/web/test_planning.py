@@ -1,0 +1,178 @@
+"""The plan of the KAM hours in the web app, the API and the CLI (issue 7): the numbers
+are the core's, each user plans only their accounts, bad input is named."""
+
+from __future__ import annotations
+
+import io
+import json
+
+from bs4 import BeautifulSoup
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from kamkit.cli import app
+from kamkit.core.allocation import PlanAccount, plan_allocation
+from kamkit.web.accounts.models import Account
+from kamkit.web.assessment.models import AssessmentSnapshot
+from kamkit.web.assessment.services import assess_portfolio
+
+from .conftest import call
+
+
+def _scores(firm):
+    """Stored assessments with known scores on both accounts."""
+    assess_portfolio()
+    AssessmentSnapshot.objects.filter(account=firm.own).update(
+        communication=30, co_creation=70, problem_solving=55
+    )
+    AssessmentSnapshot.objects.filter(account=firm.other).update(
+        communication=80, co_creation=None, problem_solving=40
+    )
+
+
+def test_the_api_answers_in_the_spec_shape_with_the_cores_numbers(client, firm, bearer):
+    _scores(firm)
+    answer = call(client, "get", "/api/v1/portfolio/allocation?hours=30", bearer("director"))
+    assert answer.status_code == 200, answer.content
+    body = answer.json()
+    assert body["hours"] == 30
+    assert set(body["plans"]) == {"proportional", "equal"}
+    own, other = (Account.objects.get(pk=a.pk) for a in (firm.own, firm.other))
+    expected = plan_allocation(
+        [
+            PlanAccount(
+                own.pk,
+                {"communication": 30, "co_creation": 70, "problem_solving": 55},
+                own.phase or None,
+                own.ka_manager_id,
+                own.selection_score or 1.0,
+            ),
+            PlanAccount(
+                other.pk,
+                {"communication": 80, "co_creation": None, "problem_solving": 40},
+                other.phase or None,
+                other.ka_manager_id,
+                other.selection_score or 1.0,
+            ),
+        ],
+        30,
+    )
+    assert body["objective"] == round(expected.objective, 4)
+    assert body["objective"] > body["plans"]["equal"]["objective"]
+    assert sum(i["hours"] for i in body["items"]) == 30
+    item = body["items"][0]
+    assert set(item) == {"account", "process", "hours", "score_before", "score_after"}
+
+
+def test_a_manager_plans_only_their_own_accounts(client, firm, bearer):
+    _scores(firm)
+    body = call(client, "get", "/api/v1/portfolio/allocation?hours=20", bearer("manager")).json()
+    assert {i["account"] for i in body["items"]} == {firm.own.pk}
+
+
+def test_bad_inputs_are_named(client, firm, bearer):
+    _scores(firm)
+    h = bearer("director")
+    cases = {
+        "hours=-4": "hours must lie between 0",
+        "hours=abc": "hours",
+        "hours=20&minimum=-1": "minimum must be 0 hours or more",
+        "hours=20&capacity=12": "capacity: '12' is not MANAGER_ID:HOURS",
+        "hours=20&capacity=999:10": "capacity_999: no KA manager with that id",
+        "hours=1&minimum=5": "add up to 10, more than the 1 hours available",
+    }
+    for query, words in cases.items():
+        answer = call(client, "get", f"/api/v1/portfolio/allocation?{query}", h)
+        assert answer.status_code == 422, (query, answer.content)
+        assert words in answer.content.decode(), (query, answer.content)
+    manager = firm.users["manager"].pk
+    too_small = call(
+        client, "get", f"/api/v1/portfolio/allocation?hours=20&minimum=5&capacity={manager}:3", h
+    )
+    assert too_small.status_code == 422
+    assert "manager (id" in too_small.json()["detail"]
+    assert "add up to 5, more than their capacity of 3 hours" in too_small.json()["detail"]
+
+
+def test_capacities_hold(client, firm, bearer):
+    _scores(firm)
+    manager = firm.users["manager"].pk
+    body = call(
+        client,
+        "get",
+        f"/api/v1/portfolio/allocation?hours=40&capacity={manager}:5",
+        bearer("director"),
+    ).json()
+    own = sum(i["hours"] for i in body["items"] if i["account"] == firm.own.pk)
+    assert own <= 5 + 1e-6
+    assert sum(i["hours"] for i in body["items"]) == 40
+
+
+def test_the_page_plans_explains_and_exports(as_role, firm):
+    _scores(firm)
+    c = as_role("director")
+    page = c.get("/assessment/plan/", {"hours": "30", "minimum": "1"})
+    assert page.status_code == 200
+    html = BeautifulSoup(page.content, "html.parser")
+    summary = html.select_one("#summary").get_text(" ", strip=True)
+    assert "30.0 of 30.0 hours placed" in summary
+    assert "proportion to revenue" in summary and "at most" in summary
+    rows = html.select("#accounts tbody tr")
+    assert len(rows) == 2
+    why = html.select_one("#accounts details p").get_text()
+    assert "stands at" in why and "the last hour adds" in why
+    assert html.select_one("#inputs").find(
+        "input", {"name": f"capacity_{firm.users['manager'].pk}"}
+    )
+    csv_text = c.get("/assessment/plan/", {"hours": "30", "format": "csv"}).content.decode()
+    lines = csv_text.strip().splitlines()
+    assert lines[0].startswith("account_id,account,phase,ka_manager,process,hours")
+    assert abs(sum(float(line.split(",")[5]) for line in lines[1:]) - 30) < 0.05
+    xlsx = c.get("/assessment/plan/", {"hours": "30", "format": "xlsx"})
+    book = load_workbook(io.BytesIO(xlsx.content))
+    assert book.sheetnames == ["Plan", "Comparison"]
+    assert book["Comparison"]["A2"].value == "kamkit"
+    assert c.get("/assessment/plan/", {"hours": "30", "format": "pdf"}).status_code == 400
+
+
+def test_the_page_names_bad_input_and_a_manager_sees_a_to_do(as_role, firm):
+    _scores(firm)
+    bad = as_role("director").get("/assessment/plan/", {"hours": "lots"})
+    assert bad.status_code == 422
+    error = BeautifulSoup(bad.content, "html.parser").select_one(".error").get_text()
+    assert error == "hours: 'lots' is not a number of hours"
+    bad = as_role("director").get("/assessment/plan/", {"hours": "10", "capacity_x": "4"})
+    assert bad.status_code == 422 and "capacity_x" in bad.content.decode()
+    mine = BeautifulSoup(
+        as_role("manager").get("/assessment/plan/", {"hours": "10"}).content, "html.parser"
+    )
+    assert "Your hours for the period" in mine.select_one("h1").get_text()
+    names = [a.get_text() for a in mine.select("#accounts tbody tr td:first-child a")]
+    assert names == [firm.own.name]
+
+
+def test_kamkit_plan_prints_writes_and_refuses(firm, tmp_path):
+    _scores(firm)
+    runner = CliRunner()
+    table = runner.invoke(app, ["plan", "--hours", "25"])
+    assert table.exit_code == 0, table.output
+    assert "objective" in table.output and "equal hours" in table.output
+    out = tmp_path / "plan.json"
+    done = runner.invoke(app, ["plan", "--hours", "25", "-f", "json", "-o", str(out)])
+    assert done.exit_code == 0
+    body = json.loads(out.read_text())
+    assert body["hours"] == 25 and body["objective"] >= body["plans"]["proportional"]["objective"]
+    xlsx = tmp_path / "plan.xlsx"
+    assert (
+        runner.invoke(app, ["plan", "--hours", "25", "-f", "xlsx", "-o", str(xlsx)]).exit_code == 0
+    )
+    assert load_workbook(xlsx).sheetnames == ["Plan", "Comparison"]
+    for args, words in (
+        (["--hours", "-1"], "hours must lie between 0"),
+        (["--hours", "5", "-f", "pdf"], "unknown format 'pdf'"),
+        (["--hours", "5", "--capacity", "nobody=3"], "not USERNAME=HOURS of a KA manager"),
+        (["--hours", "5", "--capacity", "manager=x"], "'x' is not a number of hours"),
+        (["--hours", "5", "-f", "xlsx"], "needs --output"),
+    ):
+        result = runner.invoke(app, ["plan", *args])
+        assert result.exit_code == 2 and words in result.stderr, (args, result.stderr)

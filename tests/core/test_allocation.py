@@ -287,3 +287,10 @@ def test_each_item_is_explained_from_its_role_score_and_last_hour():
     assert "in maturity; it stands at 30, below the baseline" in words
     assert f"10.0 h lift it to {item.score_after:.0f}, over the baseline of 50" in words
     assert "Its weight is 2." in words
+
+
+def test_the_naive_plans_are_held_to_the_same_capacities_and_minimums():
+    a = PlanAccount(1, {"communication": 50}, "build_up", manager=7, revenue=3)
+    b = PlanAccount(2, {"communication": 50}, "build_up", manager=8, revenue=1, minimum=15)
+    plan = naive_plan([a, b], 40, "proportional", {7: 12})
+    assert plan == {(1, "communication"): 12, (2, "communication"): 15}

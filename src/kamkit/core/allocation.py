@@ -338,7 +338,7 @@ def plan_allocation(
     feasible = [r for r in runs if problem.feasible(r[0])]
     e, _, _ = max(feasible or runs[:1], key=lambda r: float(items.value(r[0]).sum()))
     bound = min(problem.dual(lam, mu, price) for lam, mu, price in problem.prices)
-    return _finish(accounts, items, e, hours, reserved, bound, config)
+    return _finish(accounts, items, e, hours, reserved, bound, config, capacities)
 
 
 class _Problem:
@@ -615,6 +615,7 @@ def _finish(
     reserved: np.ndarray,
     bound: float,
     config: AssessmentConfig,
+    capacities: Mapping[int, float],
 ) -> Plan:
     e = np.maximum(e, 0.0)
     before = items.value(np.zeros(items.n))
@@ -658,8 +659,8 @@ def _finish(
     used = float(e.sum() + reserved.sum())
     if used < hours - STEP:
         notes.append(
-            f"{hours - used:.1f} of the {hours:g} hours are not planned: the KA managers' "
-            "capacities are used up."
+            f"{hours - used:.1f} of the {hours:g} hours are not planned: every account "
+            "with a score to raise belongs to a KA manager whose hours are used up."
         )
     objective = float(after.sum())
     return Plan(
@@ -671,7 +672,7 @@ def _finish(
         items=plan_items,
         accounts=summaries,
         comparison={
-            rule: float(items.value(_naive_hours(accounts, items, hours, rule)).sum())
+            rule: float(items.value(_naive_hours(accounts, items, hours, rule, capacities)).sum())
             for rule in ("proportional", "equal")
         },
         notes=notes,
@@ -694,10 +695,14 @@ def _indexes(items: _Items, scores: np.ndarray, n_acc: int) -> list[float | None
 
 
 def _naive_hours(
-    accounts: Sequence[PlanAccount], items: _Items, hours: float, rule: str
+    accounts: Sequence[PlanAccount],
+    items: _Items,
+    hours: float,
+    rule: str,
+    capacities: Mapping[int, float],
 ) -> np.ndarray:
     """``naive_plan`` as hours per item."""
-    plan = naive_plan(accounts, hours, rule)
+    plan = naive_plan(accounts, hours, rule, capacities)
     ids = [a.account for a in accounts]
     return np.array(
         [plan.get((ids[items.acct[i]], items.proc[i]), 0.0) for i in range(items.n)], dtype=float
@@ -705,12 +710,17 @@ def _naive_hours(
 
 
 def naive_plan(
-    accounts: Sequence[PlanAccount], hours: float, rule: str
+    accounts: Sequence[PlanAccount],
+    hours: float,
+    rule: str,
+    capacities: Mapping[int, float] | None = None,
 ) -> dict[tuple[int, str], float]:
     """The plans firms use today: hours per account in proportion to revenue
     (``proportional``; accounts without revenue get none unless no account has any, then
     equal), or the same for every account (``equal``); each account's hours split evenly
-    over its scored processes. Only accounts with a scored process take part."""
+    over its scored processes. Only accounts with a scored process take part. Held to the
+    same limits as the optimised plan: a KA manager's accounts are scaled down to the
+    manager's capacity, and an account gets at least its minimum."""
     planned = [a for a in accounts if any(a.scores.get(p) is not None for p in PROCESSES)]
     if not planned or hours <= 0:
         return {}
@@ -722,11 +732,19 @@ def naive_plan(
         shares = [1 / len(planned)] * len(planned)
     else:
         raise PlanError(f"unknown plan '{rule}'; expected proportional or equal")
+    per_account = {a.account: hours * share for a, share in zip(planned, shares, strict=True)}
+    for manager, cap in (capacities or {}).items():
+        mine = [a.account for a in planned if a.manager == manager]
+        asked = sum(per_account[k] for k in mine)
+        if asked > cap:
+            for k in mine:
+                per_account[k] *= cap / asked
     out: dict[tuple[int, str], float] = {}
-    for a, share in zip(planned, shares, strict=True):
+    for a in planned:
         scored = [p for p in PROCESSES if a.scores.get(p) is not None]
+        given = max(per_account[a.account], a.minimum)
         for p in scored:
-            out[a.account, p] = hours * share / len(scored)
+            out[a.account, p] = given / len(scored)
     return out
 
 

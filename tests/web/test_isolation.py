@@ -41,7 +41,9 @@ from kamkit.web.relationships.models import (
 from .conftest import make_user
 
 MISSING = 999_999  # an id nothing has
-MARKERS = ("ZZB", "ZZA-INTERNAL", "987654")
+# an underscore never occurs in a CSRF token or session id, so a marker is only ever
+# found where it leaked (a token once held "ZZB" by chance)
+MARKERS = ("ZZ_B", "ZZA_INTERNAL", "987654")
 HIDDEN_KEYS = ("internal_notes", "expected_value_supplier", "realized_value_supplier")
 STR_VALUES = {"fmt": "csv", "secret": "x" * 43, "kind": "csv"}
 
@@ -49,8 +51,8 @@ STR_VALUES = {"fmt": "csv", "secret": "x" * 43, "kind": "csv"}
 def _probe_records(firm) -> list[int]:
     """The other account's records and A's internal ones, each with an id ≥ 900,000."""
     other, own = firm.other, firm.own
-    Account.objects.filter(pk=other.pk).update(name="ZZB Corp", internal_notes="ZZB notes")
-    Account.objects.filter(pk=own.pk).update(internal_notes="ZZA-INTERNAL notes")
+    Account.objects.filter(pk=other.pk).update(name="ZZ_B Corp", internal_notes="ZZ_B notes")
+    Account.objects.filter(pk=own.pk).update(internal_notes="ZZA_INTERNAL notes")
     # a stride of ten: rows made later take the next id of their table, never a probed one
     ids = iter(range(900_010, 910_000, 10))
     made: list[int] = []
@@ -60,19 +62,19 @@ def _probe_records(firm) -> list[int]:
         made.append(obj.pk)
         return obj
 
-    b_user = make_user("zzb_customer", "customer", account=other, first_name="ZZB")
-    b_cust = new(Person, account=other, side="customer", name="ZZB Buyer", user=b_user)
-    b_sup = new(Person, account=other, side="supplier", name="ZZB Seller")
+    b_user = make_user("zzb_customer", "customer", account=other, first_name="ZZ_B")
+    b_cust = new(Person, account=other, side="customer", name="ZZ_B Buyer", user=b_user)
+    b_sup = new(Person, account=other, side="supplier", name="ZZ_B Seller")
     talk = new(
-        Interaction, account=other, channel="video", initiated_by="customer", summary="ZZB talk"
+        Interaction, account=other, channel="video", initiated_by="customer", summary="ZZ_B talk"
     )
     talk.participants.set([b_cust, b_sup])
-    new(JointInitiative, account=other, title="ZZB initiative", expected_value_customer=1)
+    new(JointInitiative, account=other, title="ZZ_B initiative", expected_value_customer=1)
     b_problem = new(
-        Problem, account=other, title="ZZB problem", raised_by="customer", customer_framing="ZZB"
+        Problem, account=other, title="ZZ_B problem", raised_by="customer", customer_framing="ZZ_B"
     )
-    new(ProblemComment, problem=b_problem, side="customer", text="ZZB comment", author=b_user)
-    new(Pulse, account=other, person=b_cust, communication=2, comment="ZZB pulse")
+    new(ProblemComment, problem=b_problem, side="customer", text="ZZ_B comment", author=b_user)
+    new(Pulse, account=other, person=b_cust, communication=2, comment="ZZ_B pulse")
     new(CommunicationPreference, account=other, person=b_cust, channels=["email"])
     new(PhaseRecord, account=other, phase="decline", source="customer_self", person=b_cust)
     # A's own, but internal: not shared, the supplier's side, or the supplier's value
@@ -86,13 +88,13 @@ def _probe_records(firm) -> list[int]:
         initiated_by="supplier",
         two_way=False,
         shared_with_customer=False,
-        summary="ZZA-INTERNAL call",
+        summary="ZZA_INTERNAL call",
     )
-    new(JointInitiative, account=own, title="ZZA-INTERNAL plan", shared=False)
-    new(Problem, account=own, title="ZZA-INTERNAL issue", raised_by="supplier", shared=False)
-    new(Pulse, account=own, person=a_sup, communication=7, comment="ZZA-INTERNAL pulse")
+    new(JointInitiative, account=own, title="ZZA_INTERNAL plan", shared=False)
+    new(Problem, account=own, title="ZZA_INTERNAL issue", raised_by="supplier", shared=False)
+    new(Pulse, account=own, person=a_sup, communication=7, comment="ZZA_INTERNAL pulse")
     new(CommunicationPreference, account=own, person=a_sup, channels=["phone"])
-    new(PhaseRecord, account=own, phase="build_up", source="decision", note="ZZA-INTERNAL")
+    new(PhaseRecord, account=own, phase="build_up", source="decision", note="ZZA_INTERNAL")
     new(PhaseRecord, account=own, phase="build_up", source="supplier_self", person=a_sup)
     JointInitiative.objects.filter(pk=firm.records["initiatives"].pk).update(
         expected_value_supplier=Decimal("987654.00"),
@@ -100,12 +102,14 @@ def _probe_records(firm) -> list[int]:
         realized_value_supplier=Decimal("987654.50"),
     )
     Notification.objects.create(
-        recipient=firm.users["manager"], account=own, text="ZZA-INTERNAL notice"
+        recipient=firm.users["manager"], account=own, text="ZZA_INTERNAL notice"
     )
     # an account of its own with a high id, and what hangs on it
-    second = new(Account, name="ZZB Second", internal_notes="ZZB", ka_manager=firm.other.ka_manager)
-    person = new(Person, account=second, side="customer", name="ZZB Second Buyer")
-    new(Problem, account=second, title="ZZB second problem", raised_by="customer")
+    second = new(
+        Account, name="ZZ_B Second", internal_notes="ZZ_B", ka_manager=firm.other.ka_manager
+    )
+    person = new(Person, account=second, side="customer", name="ZZ_B Second Buyer")
+    new(Problem, account=second, title="ZZ_B second problem", raised_by="customer")
     new(Pulse, account=second, person=person, trust=1)
     assess_portfolio(dt.date.today())  # snapshots of every account exist to be probed
     return made
@@ -253,9 +257,9 @@ LEAKY_PARAMS = [
     {"order_by": "internal_notes"},
     {"sort": "risk"},
     {"o": "-internal_notes"},
-    {"q": "ZZB"},
+    {"q": "ZZ_B"},
     {"search": "ZZ"},
-    {"name": "ZZB Corp"},
+    {"name": "ZZ_B Corp"},
     {"fields": "internal_notes"},
     {"format": "csv"},
     {"export": "xlsx"},
@@ -335,7 +339,7 @@ def test_what_a_customer_receives_carries_no_internal_field(probe, bearer):
             for key in HIDDEN_KEYS:
                 assert f'"{key}"' not in text, (url, key)
         else:
-            assert "Internal notes" not in text and "ZZA" not in text
+            assert "Internal notes" not in text and "ZZA_" not in text
     assert seen >= 15
     # the shared initiative really is served, without the supplier's value
     item = firm.records["initiatives"].pk

@@ -50,6 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kamkit.core.lifecycle.config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
+from kamkit.core.lifecycle.index import PROCESS_LABELS, ROLE_WORDS
 
 TAU = 20.0
 """Hours of effort after which a process has closed 63 % of its distance to 100."""
@@ -809,15 +810,10 @@ def _check(
             )
 
 
-PROCESS_WORDS = {
-    "communication": "Collaborative communication",
-    "co_creation": "Co-creation of value",
-    "problem_solving": "Joint problem solving",
-}
-ROLE_WORDS = {
-    "motivator": "a motivator (it pays most above the baseline)",
-    "hygiene": "a hygiene factor (it hurts most below the baseline)",
-    "background": "background (it moves the index evenly)",
+ROLE_EFFECT = {
+    "motivator": "it pays most above the baseline",
+    "hygiene": "it hurts most below the baseline",
+    "background": "it moves the index evenly",
 }
 
 
@@ -836,7 +832,8 @@ def explain(item: PlanItem, account: PlanAccount, config: AssessmentConfig = DEF
         crossing = f", over the baseline of {b:g}"
     weight = "" if account.weight == 1 else f" Its weight is {account.weight:g}."
     return (
-        f"{PROCESS_WORDS[item.process]} is {ROLE_WORDS[role]} in {phase}; it stands at "
+        f"{PROCESS_LABELS[item.process]} is {ROLE_WORDS[role]} ({ROLE_EFFECT[role]}) in "
+        f"{phase}; it stands at "
         f"{item.score_before:.0f}, {where} the baseline. {item.hours:.1f} h lift it to "
         f"{item.score_after:.0f}{crossing}; the last hour adds {item.marginal:.2f} to the "
         f"objective.{weight}"

@@ -6,6 +6,7 @@ The web layer calls these from its models' ``clean()``; a notebook can call them
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import Decimal
 
 CHANNELS: tuple[str, ...] = (
     "in_person",
@@ -189,7 +190,9 @@ def customer_contribution(status: str) -> str | None:
     )
 
 
-def customer_confirmation(status: str, value: float | None) -> tuple[dict, dict[str, str]]:
+def customer_confirmation(
+    status: str, value: float | Decimal | None
+) -> tuple[dict, dict[str, str]]:
     """The customer confirms the value it realized from an initiative in delivery or
     realized: returns (the changes, errors). Confirming an initiative in delivery
     realizes it; the value is the customer's own, never negative."""

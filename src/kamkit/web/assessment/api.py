@@ -94,11 +94,11 @@ def portfolio_allocation(
     gets at least; ``capacity``: KA managers' hours as ``ID:HOURS,ID:HOURS``."""
     from kamkit.core.allocation import PlanError
 
-    from .planning import make_plan
+    from .planning import make_plan, may_plan
 
     if request.auth.role == Role.CUSTOMER:
         raise HttpError(404, "Not Found")
-    if request.auth.role not in (Role.ADMIN, Role.KAM_DIRECTOR, Role.KA_MANAGER):
+    if not may_plan(request.auth):
         raise HttpError(403, "plans are made by KAM directors and KA managers")
     if hours is None:
         raise HttpError(422, "hours: say how many hours the plan has (e.g. ?hours=400)")

@@ -139,13 +139,19 @@ def _number(value: str):
         return value
 
 
+def may_plan(user: User) -> bool:
+    """Plans are made by KAM directors and administrators (every account) and KA
+    managers (their own)."""
+    return user.role in (Role.ADMIN, Role.KAM_DIRECTOR, Role.KA_MANAGER)
+
+
 def plannable(user: User | None):
     """The accounts whose hours the user plans: every account for directors and admins
     (and the command line, ``user`` None), a KA manager's own; nobody else's (customers,
     analysts and partners plan nothing)."""
     if user is None:
         return Account.objects.alive()
-    if user.role not in (Role.ADMIN, Role.KAM_DIRECTOR, Role.KA_MANAGER):
+    if not may_plan(user):
         return Account.objects.none()
     return Account.objects.visible_to(user)
 

@@ -41,10 +41,10 @@ def plan(request: HttpRequest) -> HttpResponse:
     from kamkit.core.allocation import PlanError
 
     from .charts import bars
-    from .planning import make_plan, parse_capacities, plannable
+    from .planning import make_plan, may_plan, parse_capacities, plannable
 
     user = request.user
-    if user.role not in (Role.ADMIN, Role.KAM_DIRECTOR, Role.KA_MANAGER):
+    if not may_plan(user):
         raise PermissionDenied("Plans are made by KAM directors and KA managers.")
     accounts = plannable(user)
     count = accounts.count()

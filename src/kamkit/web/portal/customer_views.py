@@ -244,13 +244,12 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
             confirm = ConfirmValueForm(request.POST)
             value = confirm.cleaned_data["realized_value_customer"] if confirm.is_valid() else None
             if confirm.is_valid():
-                changes, errors = rules.customer_confirmation(item.status, float(value))
+                changes, errors = rules.customer_confirmation(item.status, value)
                 if errors:
                     for name, message in errors.items():
                         confirm.add_error(None if name == "status" else name, message)
                     status = 409 if "status" in errors else 422
                 else:
-                    changes["realized_value_customer"] = value
                     changes["customer_confirmed_on"] = timezone.localdate()
                     with transaction.atomic():
                         save_versioned(item, changes, item.version)

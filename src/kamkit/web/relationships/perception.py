@@ -22,6 +22,7 @@ from kamkit.web.assessment.charts import lines_over_time
 from kamkit.web.relationships.models import PhaseRecord, PhaseSource, Pulse
 
 MONTHS = 12
+MAX_AGE_DAYS = 365  # a rating older than this no longer counts as the side's view
 
 
 def perception_context(
@@ -31,17 +32,18 @@ def perception_context(
     their phase views over time. Individual pulses are not listed: a side's rating is the
     mean of its people's."""
     today = today or timezone.localdate()
+    first = (today.replace(day=1) - dt.timedelta(days=31 * (MONTHS - 1))).replace(day=1)
+    oldest = min(first, today - dt.timedelta(days=MAX_AGE_DAYS))
     rows = (
         Pulse.objects.alive()
-        .filter(account=account, rated_on__lte=today)
+        .filter(account=account, rated_on__lte=today, rated_on__gte=oldest)
         .values_list("rated_on", "person__side", "person_id", *ITEMS)
     )
     ratings = [
         Rating(on, side, person, dict(zip(ITEMS, values, strict=True)))
         for on, side, person, *values in rows
     ]
-    gaps = current_gaps(ratings, today)
-    first = (today.replace(day=1) - dt.timedelta(days=31 * (MONTHS - 1))).replace(day=1)
+    gaps = current_gaps(ratings, today, MAX_AGE_DAYS)
     series = monthly_means(ratings, first, today)
     charts = {
         item: lines_over_time(

@@ -41,7 +41,7 @@ from .forms import (
     ProposeInitiativeForm,
     RaiseProblemForm,
 )
-from .services import customer_creates, notify_supplier
+from .services import customer_creates, notify_supplier, supplier_link
 
 
 def customer_only(view: Callable) -> Callable:
@@ -53,10 +53,6 @@ def customer_only(view: Callable) -> Callable:
         return view(request, *args, **kwargs)
 
     return wrapper
-
-
-def _supplier_link(problem: Problem) -> str:
-    return reverse("relationships:problem_edit", kwargs={"pk": problem.pk})
 
 
 @customer_only
@@ -105,7 +101,7 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
                     status = 409
                 else:
                     notify_supplier(
-                        item.account, f"{me.name} reframed “{item.title}”", _supplier_link(item)
+                        item.account, f"{me.name} reframed “{item.title}”", supplier_link(item)
                     )
                     messages.success(request, "Your framing is saved.")
                     return redirect("portal:problem", pk=item.pk)
@@ -118,7 +114,7 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
                     problem=item, author=user, side=Side.CUSTOMER, text=comment.cleaned_data["text"]
                 )
                 notify_supplier(
-                    item.account, f"{me.name} commented on “{item.title}”", _supplier_link(item)
+                    item.account, f"{me.name} commented on “{item.title}”", supplier_link(item)
                 )
                 messages.success(request, "Comment added.")
                 return redirect("portal:problem", pk=item.pk)
@@ -135,7 +131,7 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
                     "agreed on the definition of" if action == "agree" else "confirmed as solved"
                 )
                 notify_supplier(
-                    item.account, f"{me.name} {words} “{item.title}”", _supplier_link(item)
+                    item.account, f"{me.name} {words} “{item.title}”", supplier_link(item)
                 )
             messages.success(
                 request,
@@ -185,10 +181,6 @@ def propose_initiative(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _initiative_link(item: JointInitiative) -> str:
-    return reverse("relationships:initiative_edit", kwargs={"pk": item.pk})
-
-
 @customer_only
 def initiative(request: HttpRequest, pk: int) -> HttpResponse:
     """A shared initiative: both sides' contributions (never the supplier's value); the
@@ -234,7 +226,7 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
                     notify_supplier(
                         item.account,
                         f"{me.name} updated their contribution to “{item.title}”",
-                        _initiative_link(item),
+                        supplier_link(item),
                     )
                     messages.success(request, "Your contribution is saved.")
                     return redirect("portal:initiative", pk=item.pk)
@@ -256,7 +248,7 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
                         notify_supplier(
                             item.account,
                             f"{me.name} confirmed {value} of value realized from “{item.title}”",
-                            _initiative_link(item),
+                            supplier_link(item),
                         )
                     messages.success(request, "Thank you: the realized value is confirmed.")
                     return redirect("portal:initiative", pk=item.pk)

@@ -115,7 +115,8 @@ def notify_supplier(account, text: str, link: str = "") -> int:
     return len(recipients)
 
 
-def _link(record) -> str:
+def supplier_link(record) -> str:
+    """Where the KA manager works on a problem or an initiative (a notification's link)."""
     from django.urls import reverse
 
     from kamkit.web.relationships.models import Problem
@@ -151,5 +152,5 @@ def customer_creates(kind: str, user: User, data: dict):
             words = "raised a problem"
         else:
             words = "proposed an initiative"
-        notify_supplier(record.account, f"{me.name} {words}: {record.title}", _link(record))
+        notify_supplier(record.account, f"{me.name} {words}: {record.title}", supplier_link(record))
     return record

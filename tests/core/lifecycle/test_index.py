@@ -4,6 +4,8 @@ checked against hand computations."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kamkit.core.lifecycle import (
     AssessmentConfig,
@@ -106,3 +108,41 @@ def test_lever_near_the_top_and_without_data():
 def test_the_lever_sentence_places_the_score_against_the_baseline(score, words):
     lever = principal_lever({C: None, V: None, P: score}, roles_for("maturity"), "maturity")
     assert lever.process == P and words in lever.why
+
+
+_score = st.one_of(st.none(), st.floats(0, 100))
+_weight = st.tuples(st.floats(0, 2), st.floats(0, 2))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    scores=st.fixed_dictionaries({C: _score, V: _score, P: _score}),
+    phase=st.sampled_from(["exploration", "build_up", "maturity", "decline", None]),
+    baseline=st.floats(1, 99),
+    weights=st.fixed_dictionaries(
+        {"motivator": _weight, "hygiene": _weight, "background": _weight}
+    ),
+)
+def test_index_and_lever_follow_the_spec_definitions(scores, phase, baseline, weights):
+    """The index and the lever's gain, written straight from SPEC §2.5, on random scores,
+    baselines and weights: the fast arithmetic must agree with the definitions."""
+    config = AssessmentConfig.from_mapping({"baseline": baseline, "weights": weights})
+    roles = roles_for(phase, config)
+
+    def u(s, role):
+        up, down = weights[role]
+        return up * max(0.0, s - baseline) - down * max(0.0, baseline - s)
+
+    scored = {p: s for p, s in scores.items() if s is not None}
+    u_max = sum(u(100.0, roles[p]) for p in scored)
+    u_min = sum(u(0.0, roles[p]) for p in scored)
+    index = effectiveness_index(scores, roles, config)
+    if not scored or u_max == u_min:
+        assert index is None
+        return
+    expected = 100 * (sum(u(s, roles[p]) for p, s in scored.items()) - u_min) / (u_max - u_min)
+    assert index == pytest.approx(expected, abs=1e-9)
+    lever = principal_lever(scores, roles, phase, config)
+    gains = {p: u(min(100.0, s + 10), roles[p]) - u(s, roles[p]) for p, s in scored.items()}
+    assert gains[lever.process] == pytest.approx(max(gains.values()), abs=1e-9)
+    assert lever.gain == pytest.approx(100 * max(0.0, max(gains.values())) / (u_max - u_min))

@@ -95,3 +95,13 @@ def test_unknown_or_bad_settings_are_named():
         AssessmentConfig.from_mapping({"roles": {"decline": {"problem_solving": "hero"}}})
     with pytest.raises(ValueError, match="baseline"):
         AssessmentConfig.from_mapping({"baseline": 100})
+    with pytest.raises(ValueError, match="'window_days' must be a whole number, got 90.5"):
+        AssessmentConfig.from_mapping({"window_days": 90.5})
+
+
+def test_a_fractional_setting_keeps_its_fraction():
+    """A setting whose default is whole (baseline 50) must not be truncated when the firm
+    sets a fraction; a whole number given as 60.0 for a day count is accepted."""
+    config = AssessmentConfig.from_mapping({"baseline": 47.5, "window_days": 60.0})
+    assert config.baseline == 47.5
+    assert config.window_days == 60 and isinstance(config.window_days, int)

@@ -126,7 +126,8 @@ class AssessmentConfig:
         """The defaults with ``overrides`` applied; nested tables (bands, weights, roles)
         are merged key by key. Raises ValueError naming an unknown or invalid key."""
         base = cls()
-        known = {f.name for f in dataclasses.fields(cls)}
+        kinds = {f.name: str(f.type) for f in dataclasses.fields(cls)}
+        known = set(kinds)
         changes: dict[str, Any] = {}
         for key, value in overrides.items():
             if key not in known:
@@ -149,7 +150,12 @@ class AssessmentConfig:
             else:
                 if not isinstance(value, int | float) or isinstance(value, bool):
                     raise ValueError(f"'{key}' must be a number, got {value!r}")
-                changes[key] = type(current)(value)
+                if kinds[key] == "int":  # a count of days or pairs: never truncated silently
+                    if value != int(value):
+                        raise ValueError(f"'{key}' must be a whole number, got {value!r}")
+                    changes[key] = int(value)
+                else:  # a float setting keeps its fraction even when its default is whole
+                    changes[key] = float(value)
         config = dataclasses.replace(base, **changes)
         config.validate()
         return config

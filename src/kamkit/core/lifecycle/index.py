@@ -35,8 +35,14 @@ def roles_for(phase: str | None, config: AssessmentConfig = DEFAULT_CONFIG) -> d
 def utility(score: float, role: str, config: AssessmentConfig = DEFAULT_CONFIG) -> float:
     """u = up·max(0, s − b) − down·max(0, b − s)."""
     up, down = config.weights[role]
-    b = config.baseline
-    return up * max(0.0, score - b) - down * max(0.0, b - score)
+    d = score - config.baseline
+    return up * d if d > 0 else down * d
+
+
+def _span(role: str, config: AssessmentConfig) -> float:
+    """u(100) − u(0) for one process in ``role``: its share of U_max − U_min."""
+    up, down = config.weights[role]
+    return up * (100.0 - config.baseline) + down * config.baseline
 
 
 def effectiveness_index(
@@ -48,12 +54,15 @@ def effectiveness_index(
     scored = {p: s for p, s in scores.items() if s is not None}
     if not scored:
         return None
-    u = sum(utility(s, roles[p], config) for p, s in scored.items())
-    u_max = sum(utility(100.0, roles[p], config) for p in scored)
-    u_min = sum(utility(0.0, roles[p], config) for p in scored)
-    if u_max == u_min:  # every weight zero: nothing moves the index
+    u = u_min = u_span = 0.0
+    for p, s in scored.items():
+        role = roles[p]
+        u += utility(s, role, config)
+        u_min += utility(0.0, role, config)
+        u_span += _span(role, config)
+    if u_span == 0:  # every weight zero: nothing moves the index
         return None
-    return 100.0 * (u - u_min) / (u_max - u_min)
+    return 100.0 * (u - u_min) / u_span
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +88,13 @@ def principal_lever(
             "No process has data yet: record interactions, initiatives and problems first.",
         )
     step = config.lever_step
-    u_span = sum(utility(100.0, roles[p], config) - utility(0.0, roles[p], config) for p in scored)
-
-    def gain(p: str) -> float:
-        s = scored[p]
-        return utility(min(100.0, s + step), roles[p], config) - utility(s, roles[p], config)
-
-    best = min(scored, key=lambda p: (-round(gain(p), 9), _ROLE_RANK[roles[p]], scored[p]))
-    g = gain(best)
+    u_span = sum(_span(roles[p], config) for p in scored)
+    gains = {
+        p: utility(min(100.0, s + step), roles[p], config) - utility(s, roles[p], config)
+        for p, s in scored.items()
+    }
+    best = min(scored, key=lambda p: (-round(gains[p], 9), _ROLE_RANK[roles[p]], scored[p]))
+    g = gains[best]
     index_gain = 100.0 * g / u_span if u_span else 0.0
     s, role, b = scored[best], roles[best], config.baseline
     name = PROCESS_LABELS[best]

@@ -126,6 +126,7 @@ def main() -> int:
                 "phase",
                 "phase_source",
                 "phase_disagreement",
+                "perception_shared",
             ],
             (
                 (
@@ -144,6 +145,7 @@ def main() -> int:
                     "",
                     rnd.choice(["exploration", "build_up", "maturity", "decline"]),
                     "inferred",
+                    False,
                     False,
                 )
                 for i in range(1, n_accounts + 1)

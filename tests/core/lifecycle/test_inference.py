@@ -95,7 +95,7 @@ def test_unknown_or_bad_settings_are_named():
         AssessmentConfig.from_mapping({"roles": {"decline": {"problem_solving": "hero"}}})
     with pytest.raises(ValueError, match="baseline"):
         AssessmentConfig.from_mapping({"baseline": 100})
-    with pytest.raises(ValueError, match="'window_days' must be a whole number, got 90.5"):
+    with pytest.raises(ValueError, match=r"'window_days' must be a whole number, got 90\.5"):
         AssessmentConfig.from_mapping({"window_days": 90.5})
 
 

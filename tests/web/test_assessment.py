@@ -215,9 +215,26 @@ def test_stored_snapshots_and_inferred_phase_transitions(firm, scenario):
     assert again.inferred_changes == 0
     assert AssessmentSnapshot.objects.filter(account=scenario).count() == 1
     assert PhaseRecord.objects.filter(account=scenario, source="inferred").count() == 1
+    # an account named twice is stored once; every column agrees with the payload
+    twice = assess_portfolio(ON, [scenario.pk, firm.own.pk, scenario.pk])
+    assert twice.accounts == 3
+    snaps = AssessmentSnapshot.objects.filter(on=ON, account__in=[scenario.pk, firm.own.pk])
+    assert snaps.count() == 2
+    for snap in snaps:
+        p = snap.payload
+        assert p["account"] == snap.account_id and p["on"] == ON.isoformat()
+        assert (snap.phase or None, snap.lever or None) == (
+            p["phase"]["value"],
+            p["lever"]["process"],
+        )
+        for process in ("communication", "co_creation", "problem_solving"):
+            stored = getattr(snap, process)
+            assert (None if stored is None else round(stored, 1)) == p["processes"][process][
+                "score"
+            ]
     # a snapshot is never shown to a customer
     assert not AssessmentSnapshot.objects.visible_to(firm.users["customer"]).exists()
-    assert AssessmentSnapshot.objects.visible_to(firm.users["manager"]).count() == 1
+    assert AssessmentSnapshot.objects.visible_to(firm.users["manager"]).count() == 2
 
 
 def test_person_pairs_follow_every_change_of_interactions_and_people(firm, scenario):

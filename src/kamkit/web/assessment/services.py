@@ -391,16 +391,16 @@ SNAPSHOT_COLUMNS = (
 
 
 def _write_snapshots(items: Sequence[Assessment]) -> None:
-    """One upsert per account and day with ``executemany``: at 10,000 accounts, building
-    model instances and compiling Django's bulk insert took half of the storing time."""
+    """Upsert one row per account and day. At 10,000 accounts, building model instances
+    and compiling Django's bulk insert took half of the storing time; SQLite takes the
+    rows with ``executemany``, PostgreSQL by ``COPY`` into a temporary table and one
+    ``INSERT … SELECT`` (its client-side parameter binding cost 0.3 ms a row)."""
     ops, q = connection.ops, connection.ops.quote_name
     now = ops.adapt_datetimefield_value(timezone.now())
+    table = q(AssessmentSnapshot._meta.db_table)
     columns = ", ".join(q(c) for c in SNAPSHOT_COLUMNS)
-    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in SNAPSHOT_COLUMNS[2:])
-    sql = (
-        f"INSERT INTO {q(AssessmentSnapshot._meta.db_table)} ({columns}) "
-        f"VALUES ({', '.join(['%s'] * len(SNAPSHOT_COLUMNS))}) "
-        f"ON CONFLICT ({q('account_id')}, {q('on')}) DO UPDATE SET {updates}"
+    upsert = f"ON CONFLICT ({q('account_id')}, {q('on')}) DO UPDATE SET " + ", ".join(
+        f"{q(c)} = excluded.{q(c)}" for c in SNAPSHOT_COLUMNS[2:]
     )
     rows = [
         (
@@ -417,11 +417,26 @@ def _write_snapshots(items: Sequence[Assessment]) -> None:
             json.dumps(a.to_json(), ensure_ascii=False),
             now,
         )
-        for a in items
+        # one row per account and day: a statement may not touch a row twice
+        for a in {(a.account, a.on): a for a in items}.values()
     ]
-    with connection.cursor() as cur:
-        for start in range(0, len(rows), 2000):
-            cur.executemany(sql, rows[start : start + 2000])
+    with transaction.atomic(), connection.cursor() as cur:
+        if connection.vendor != "postgresql":
+            values = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({values}) {upsert}"
+            for start in range(0, len(rows), 2000):
+                cur.executemany(sql, rows[start : start + 2000])
+            return
+        load = q("kamkit_snapshot_load")
+        cur.execute(
+            f"CREATE TEMPORARY TABLE {load} ON COMMIT DROP AS "
+            f"SELECT {columns} FROM {table} WITH NO DATA"
+        )
+        with cur.cursor.copy(f"COPY {load} ({columns}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {load} {upsert}")
+        cur.execute(f"DROP TABLE {load}")
 
 
 def store(assessments: Iterable[Assessment]) -> int:

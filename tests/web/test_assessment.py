@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from kamkit.web.accounts.models import Account, Person
 from kamkit.web.assessment.models import AssessmentSnapshot
-from kamkit.web.assessment.services import assess_accounts, assess_portfolio
+from kamkit.web.assessment.services import (
+    assess_accounts,
+    assess_portfolio,
+    collect,
+    configuration,
+)
+from kamkit.web.base import soft_delete
 from kamkit.web.relationships.models import (
     Interaction,
     JointInitiative,
@@ -173,7 +179,10 @@ def test_queries_do_not_grow_with_the_number_of_accounts(firm, scenario):
             assess_accounts(ids, ON)
         return len(ctx)
 
-    few = queries([scenario.pk])
+    # an account without a start or interactions needs its first interaction looked up
+    # (one more query, whatever the number of such accounts)
+    extra = Account.objects.create(name="Extra", ka_manager=firm.users["manager"])
+    few = queries([scenario.pk, extra.pk])
     for n in range(20):
         Account.objects.create(name=f"Extra {n}", ka_manager=firm.users["manager"])
     all_ids = list(Account.objects.values_list("pk", flat=True))
@@ -262,3 +271,34 @@ def test_person_pairs_follow_every_change_of_interactions_and_people(firm, scena
     c2.side = "supplier"  # recorded on the wrong side, corrected
     c2.save()
     assert pairs() == {("S1", "C1"), ("S2", "C1")}
+
+
+def test_the_first_interaction_gives_age_and_presence_when_nothing_else_does(firm):
+    """The first interaction is the start when none is recorded; an account whose
+    only interaction is older than both windows still has records (frequency 0, not
+    unknown); a deleted or later interaction does not count."""
+    manager = firm.users["manager"]
+    unstarted = Account.objects.create(name="No start", ka_manager=manager)
+    quiet = Account.objects.create(
+        name="Quiet", ka_manager=manager, relationship_start=dt.date(2020, 1, 1)
+    )
+    empty = Account.objects.create(name="Empty", ka_manager=manager)
+    interaction(unstarted, "2025-11-10", "supplier", [])  # 12 months before ON
+    interaction(unstarted, "2026-11-01", "customer", [])
+    interaction(quiet, "2024-03-01", "supplier", [])  # long before both windows
+    gone = Interaction.objects.create(
+        account=empty, occurred_at=at("2026-01-05"), channel="email", initiated_by="supplier"
+    )
+    soft_delete(gone)
+    Interaction.objects.create(
+        account=empty, occurred_at=at("2026-12-01"), channel="email", initiated_by="supplier"
+    )
+    ids = [unstarted.pk, quiet.pk, empty.pk]
+    facts = {pk: i.facts for pk, i in collect(ids, ON, configuration()).items()}
+    assert facts[unstarted.pk].first_interaction == dt.date(2025, 11, 10)
+    assert facts[empty.pk].first_interaction is None
+    got = {a.account: a for a in assess_accounts(ids, ON)}
+    quiet_fit = got[quiet.pk].processes["communication"].subscores["frequency_fit"]
+    assert quiet_fit == 0.0
+    assert got[empty.pk].processes["communication"].subscores["frequency_fit"] is None
+    assert got[empty.pk].index is None

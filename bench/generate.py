@@ -33,8 +33,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from kamkit.web.relationships.models import PersonPair  # noqa: E402
-from kamkit.web.relationships.services import rebuild_pairs  # noqa: E402
+from kamkit.web.relationships.models import InteractionWeek, PersonPair  # noqa: E402
+from kamkit.web.relationships.services import rebuild_pairs, rebuild_weeks  # noqa: E402
 
 CHANNELS = ["in_person", "video", "phone", "email", "messaging", "event"]
 START = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
@@ -339,6 +339,12 @@ def main() -> int:
         return PersonPair.objects.count()
 
     timed("person pairs (rebuild_pairs)", pairs)
+
+    def weeks() -> int:
+        rebuild_weeks()
+        return InteractionWeek.objects.count()
+
+    timed("interaction weeks (rebuild_weeks)", weeks)
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             for table in (

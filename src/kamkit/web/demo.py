@@ -19,7 +19,7 @@ from django.utils import timezone
 from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
 from kamkit.web.diagnosis.models import DiagnosisCase
 from kamkit.web.relationships.models import PhaseRecord, PhaseSource
-from kamkit.web.relationships.services import rebuild_pairs, refresh_phases
+from kamkit.web.relationships.services import rebuild_pairs, rebuild_weeks, refresh_phases
 from kamkit.web.users.models import Role, User
 
 DEMO_PASSWORD = "demo"
@@ -552,6 +552,7 @@ def _activity(
         batch_size=2000,
     )
     rebuild_pairs([a.pk for a in accounts])
+    rebuild_weeks([a.pk for a in accounts])
 
     initiatives, problems, stage_rows, pulses, preferences = [], [], [], [], []
     stages = ["reported", "jointly_defined", "solution_designed", "deployed", "supported", "closed"]

@@ -409,6 +409,43 @@ class PersonPair(models.Model):
         indexes = [models.Index(fields=["account", "first_at", "last_at"])]
 
 
+class InteractionWeek(models.Model):
+    """One account's living interactions in one calendar week (Monday to Sunday, UTC):
+    how many, and how many were customer-initiated, two-way, strategic and formal. Kept
+    by ``services.rebuild_weeks`` whenever an account's interactions change, so the
+    assessment adds up a dozen rows per account and window and reads single interactions
+    only at the window's ragged ends (docs/scores.md)."""
+
+    # no index of its own: the unique (account, week) constraint serves lookups by account
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", db_index=False)
+    week = models.DateField(help_text="The Monday (UTC) the week starts on.")
+    interactions = models.PositiveIntegerField()
+    by_customer = models.PositiveIntegerField()
+    two_way = models.PositiveIntegerField()
+    strategic = models.PositiveIntegerField()
+    formal = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["account", "week"], name="one_row_per_account_week")
+        ]
+        indexes = [
+            # covers the assessment's sums, so SQLite reads no table rows
+            models.Index(
+                fields=[
+                    "account",
+                    "week",
+                    "interactions",
+                    "by_customer",
+                    "two_way",
+                    "strategic",
+                    "formal",
+                ],
+                name="interaction_week_counts",
+            )
+        ]
+
+
 class ProblemComment(models.Model):
     """A note on a shared problem, from either side (the customer's way to co-define)."""
 

@@ -14,7 +14,13 @@ from kamkit.core.lifecycle import PhaseStatement, effective_phase
 from kamkit.web.accounts.models import Account, Person
 from kamkit.web.base import save_versioned
 
-from .models import Interaction, PersonPair, PhaseRecord, ProblemStageChange
+from .models import (
+    Interaction,
+    InteractionWeek,
+    PersonPair,
+    PhaseRecord,
+    ProblemStageChange,
+)
 
 
 def refresh_phases(account_ids: Iterable[int] | None = None) -> int:
@@ -98,6 +104,52 @@ def rebuild_pairs(account_ids: Iterable[int] | None = None) -> None:
             JOIN {person} cp ON cp.id = cl.person_id AND cp.side = 'customer'
             WHERE x.deleted_at IS NULL {where}
             GROUP BY x.account_id, sl.person_id, cl.person_id
+            """,
+            params,
+        )
+
+
+def week_of(day: dt.date) -> dt.date:
+    """The Monday of ``day``'s week: the key of ``InteractionWeek``."""
+    return day - dt.timedelta(days=day.weekday())
+
+
+def rebuild_weeks(account_ids: Iterable[int] | None = None) -> None:
+    """Recompute the weekly interaction counts of the given accounts (all when None) from
+    their living interactions: one DELETE and one INSERT … SELECT. The week is the
+    Monday of the interaction's UTC date, whatever the firm's time zone."""
+    ids = None if account_ids is None else sorted(set(account_ids))
+    if ids == []:
+        return
+    x = Interaction._meta.db_table
+    weeks = InteractionWeek._meta.db_table
+    if connection.vendor == "postgresql":
+        week = "(date_trunc('week', x.occurred_at AT TIME ZONE 'UTC'))::date"
+        yes = "COUNT(*) FILTER (WHERE {})"
+    else:  # SQLite keeps UTC text; back six days, then forward to the next Monday
+        week = "date(x.occurred_at, '-6 days', 'weekday 1')"
+        yes = "SUM({})"
+    where, params = "", []
+    if ids is not None:
+        where = f"AND x.account_id IN ({', '.join(['%s'] * len(ids))})"
+        params = list(ids)
+    with transaction.atomic(), connection.cursor() as cur:
+        if ids is None:
+            cur.execute(f"DELETE FROM {weeks}")
+        else:
+            cur.execute(
+                f"DELETE FROM {weeks} WHERE account_id IN ({', '.join(['%s'] * len(ids))})", ids
+            )
+        cur.execute(
+            f"""
+            INSERT INTO {weeks}
+                (account_id, week, interactions, by_customer, two_way, strategic, formal)
+            SELECT x.account_id, {week}, COUNT(*), {yes.format("x.initiated_by = 'customer'")},
+                   {yes.format("x.two_way")}, {yes.format("x.content = 'strategic'")},
+                   {yes.format("x.formality = 'formal'")}
+            FROM {x} x
+            WHERE x.deleted_at IS NULL {where}
+            GROUP BY x.account_id, {week}
             """,
             params,
         )

@@ -302,3 +302,16 @@ def test_the_first_interaction_gives_age_and_presence_when_nothing_else_does(fir
     assert quiet_fit == 0.0
     assert got[empty.pk].processes["communication"].subscores["frequency_fit"] is None
     assert got[empty.pk].index is None
+
+
+def test_a_snapshot_payload_reads_back_as_it_was_written(firm):
+    """The payload is kept as JSON text: what the ORM writes and what the bulk upsert
+    writes both read back as the same Python value, accents and nulls included."""
+    value = {"lever": {"why": "Coopération – +10 points"}, "index": None, "n": [1, 2.5]}
+    made = AssessmentSnapshot.objects.create(account=firm.own, on=ON, payload=value)
+    assert AssessmentSnapshot.objects.get(pk=made.pk).payload == value
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT payload FROM {AssessmentSnapshot._meta.db_table} WHERE id = %s", [made.pk]
+        )
+        assert '"Coopération' in cur.fetchone()[0]  # stored as readable text

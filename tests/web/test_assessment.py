@@ -315,3 +315,46 @@ def test_a_snapshot_payload_reads_back_as_it_was_written(firm):
             f"SELECT payload FROM {AssessmentSnapshot._meta.db_table} WHERE id = %s", [made.pk]
         )
         assert '"Coopération' in cur.fetchone()[0]  # stored as readable text
+
+
+def test_grouped_rows_read_the_same_with_and_without_the_sqlite_hint(firm, scenario):
+    """``_by_account`` reads SQLite's tables in order; the rows must be those the ORM
+    gives for the same grouped queryset (counts, sums with filters, EXISTS)."""
+    from django.db.models import Count, Exists, OuterRef, Q, Sum
+
+    from kamkit.web.assessment.services import _by_account
+    from kamkit.web.relationships.models import JointInitiative
+
+    JointInitiative.objects.create(
+        account=scenario, title="X", status="realized", realized_value_customer=1200
+    )
+    through = Problem.participants.through
+    grouped = [
+        JointInitiative.objects.alive()
+        .values("account_id")
+        .annotate(
+            n=Count("id"),
+            realized=Count("id", filter=Q(status="realized")),
+            value=Sum("realized_value_customer", filter=Q(status="realized")),
+        )
+        .order_by(),
+        Problem.objects.alive()
+        .values("account_id")
+        .annotate(
+            n=Count("id"),
+            joint=Count(
+                "id",
+                filter=~Q(stage="reported")
+                & Exists(through.objects.filter(problem_id=OuterRef("pk"))),
+            ),
+        )
+        .order_by(),
+    ]
+    for qs in grouped:
+        expected = {r["account_id"]: r for r in qs.all()}
+        got = _by_account(qs.all())
+        assert expected and set(got) == set(expected)
+        for pk, row in expected.items():
+            assert {k: float(v or 0) for k, v in got[pk].items()} == {
+                k: float(v or 0) for k, v in row.items()
+            }

@@ -17,11 +17,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import orjson
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Exists, Min, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -199,6 +200,24 @@ def _interaction_counts(
     return {pk: c for pk, c in out.items() if c["n"] or c["prev"]}
 
 
+def _by_account(grouped: QuerySet) -> dict[int, dict[str, Any]]:
+    """The rows of a queryset grouped by account, by account id. SQLite is told to read
+    the table in order and group the rows itself (``NOT INDEXED``): through the account
+    index it looked every record up in the table, four times as slow on the bench data
+    set (0.25 s against 0.06 s for 100,000 initiatives). PostgreSQL plans this well."""
+    if connection.vendor != "sqlite":
+        return {r["account_id"]: r for r in grouped}
+    sql, params = grouped.query.sql_with_params()
+    table = connection.ops.quote_name(grouped.model._meta.db_table)
+    hinted = sql.replace(f" FROM {table} ", f" FROM {table} NOT INDEXED ", 1)
+    if hinted == sql:  # not the shape expected: let SQLite plan it
+        return {r["account_id"]: r for r in grouped}
+    names = [*grouped.query.values_select, *grouped.query.annotation_select]
+    with connection.cursor() as cur:
+        cur.execute(hinted, params)
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+
+
 def _first_interactions(
     ids: Sequence[int] | None,
     accounts: dict[int, dict],
@@ -280,9 +299,8 @@ def collect(
     due = Q(due_date__gte=w_day, due_date__lte=today)
     realized = Q(status="realized")
     zero = Value(0, output_field=JointInitiative._meta.get_field("expected_value_customer"))
-    cocreation = {
-        r["account_id"]: r
-        for r in _in(JointInitiative.objects.alive(), "account_id", ids_q)
+    cocreation = _by_account(
+        _in(JointInitiative.objects.alive(), "account_id", ids_q)
         .values("account_id")
         .annotate(
             total=Count("id"),
@@ -304,7 +322,7 @@ def collect(
             ),
         )
         .order_by()
-    }
+    )
 
     through = Problem.participants.through
     both_sides = Exists(
@@ -313,9 +331,8 @@ def collect(
     problem_day = today - dt.timedelta(days=config.problem_window_days - 1)
     young_day = today - dt.timedelta(days=config.backlog_young_days - 1)
     in_record = Q(raised_on__gte=problem_day, raised_on__lte=today)
-    problems = {
-        r["account_id"]: r
-        for r in _in(Problem.objects.alive().filter(raised_on__lte=today), "account_id", ids_q)
+    problems = _by_account(
+        _in(Problem.objects.alive().filter(raised_on__lte=today), "account_id", ids_q)
         .values("account_id")
         .annotate(
             total=Count("id"),
@@ -327,7 +344,7 @@ def collect(
             lessons=Count("id", filter=Q(stage="closed") & ~Q(lessons="")),
         )
         .order_by()
-    }
+    )
     deploy_days: dict[int, list[int]] = defaultdict(list)
     solved = (
         _in(

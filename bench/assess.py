@@ -33,6 +33,8 @@ from kamkit.web.accounts.models import Account  # noqa: E402
 from kamkit.web.assessment.services import assess_accounts, store  # noqa: E402
 from kamkit.web.relationships.models import Interaction  # noqa: E402
 
+TARGETS_NOT_MET = 3  # a crash exits with 1; CI's smoke run at 1 % tells them apart
+
 
 def floor_seconds() -> float:
     table = Interaction._meta.db_table
@@ -94,7 +96,7 @@ def main() -> int:
         "met" if total / floor <= 10 else "NOT met",
         f"(computing alone: {'met' if computed / floor <= 10 else 'NOT met'})",
     )
-    return 0 if total < 30 and total / floor <= 10 else 1
+    return 0 if total < 30 and total / floor <= 10 else TARGETS_NOT_MET
 
 
 if __name__ == "__main__":

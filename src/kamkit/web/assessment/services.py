@@ -522,8 +522,9 @@ SNAPSHOT_COLUMNS = (
 def _write_snapshots(items: Sequence[Assessment]) -> None:
     """Upsert one row per account and day. At 10,000 accounts, building model instances
     and compiling Django's bulk insert took half of the storing time; SQLite takes the
-    rows with ``executemany``, PostgreSQL by ``COPY`` into a temporary table and one
-    ``INSERT … SELECT`` (its client-side parameter binding cost 0.3 ms a row)."""
+    rows with ``executemany`` and an upsert; PostgreSQL deletes the day's rows of these
+    accounts and takes the new ones by ``COPY`` (its client-side parameter binding cost
+    0.3 ms a row; an upsert from a temporary table twice what this costs)."""
     ops, q = connection.ops, connection.ops.quote_name
     now = ops.adapt_datetimefield_value(timezone.now())
     table = q(AssessmentSnapshot._meta.db_table)
@@ -556,16 +557,15 @@ def _write_snapshots(items: Sequence[Assessment]) -> None:
             for start in range(0, len(rows), 2000):
                 cur.executemany(sql, rows[start : start + 2000])
             return
-        load = q("kamkit_snapshot_load")
+        # the day's rows of these accounts are replaced: delete, then COPY straight in
         cur.execute(
-            f"CREATE TEMPORARY TABLE {load} ON COMMIT DROP AS "
-            f"SELECT {columns} FROM {table} WITH NO DATA"
+            f"DELETE FROM {table} WHERE ({q('account_id')}, {q('on')}) IN "
+            "(SELECT * FROM unnest(%s::bigint[], %s::date[]))",
+            [[row[0] for row in rows], [row[1] for row in rows]],
         )
-        with cur.cursor.copy(f"COPY {load} ({columns}) FROM STDIN") as copy:
+        with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
-        cur.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {load} {upsert}")
-        cur.execute(f"DROP TABLE {load}")
 
 
 def store(assessments: Iterable[Assessment]) -> int:

@@ -72,41 +72,45 @@ def move_problem_stage(problem, stage: str, on, user) -> str | None:
     return None
 
 
-def rebuild_pairs(account_ids: Iterable[int] | None = None) -> None:
-    """Recompute the supplier–customer person pairs of the given accounts (all when None)
-    from their living interactions: one DELETE and one INSERT … SELECT."""
+def _rebuild(table: str, account_ids: Iterable[int] | None, insert: str) -> None:
+    """Replace an aggregate table's rows of the given accounts (all when None): one DELETE
+    and one ``INSERT … SELECT`` over the interactions ``x``, whose ``{accounts}`` marks
+    where the filter on the accounts goes."""
     ids = None if account_ids is None else sorted(set(account_ids))
     if ids == []:
         return
+    marks = "" if ids is None else ", ".join(["%s"] * len(ids))
+    with transaction.atomic(), connection.cursor() as cur:
+        if ids is None:
+            cur.execute(f"DELETE FROM {table}")
+            cur.execute(insert.format(accounts=""))
+        else:
+            cur.execute(f"DELETE FROM {table} WHERE account_id IN ({marks})", ids)
+            cur.execute(insert.format(accounts=f"AND x.account_id IN ({marks})"), ids)
+
+
+def rebuild_pairs(account_ids: Iterable[int] | None = None) -> None:
+    """Recompute the supplier–customer person pairs of the given accounts (all when None)
+    from their living interactions."""
     x = Interaction._meta.db_table
     link = Interaction.participants.through._meta.db_table
     person = Person._meta.db_table
     pairs = PersonPair._meta.db_table
-    where, params = "", []
-    if ids is not None:
-        where = f"AND x.account_id IN ({', '.join(['%s'] * len(ids))})"
-        params = list(ids)
-    with transaction.atomic(), connection.cursor() as cur:
-        if ids is None:
-            cur.execute(f"DELETE FROM {pairs}")
-        else:
-            cur.execute(
-                f"DELETE FROM {pairs} WHERE account_id IN ({', '.join(['%s'] * len(ids))})", ids
-            )
-        cur.execute(
-            f"""
-            INSERT INTO {pairs} (account_id, supplier_id, customer_id, first_at, last_at)
-            SELECT x.account_id, sl.person_id, cl.person_id, MIN(x.occurred_at), MAX(x.occurred_at)
-            FROM {x} x
-            JOIN {link} sl ON sl.interaction_id = x.id
-            JOIN {person} sp ON sp.id = sl.person_id AND sp.side = 'supplier'
-            JOIN {link} cl ON cl.interaction_id = x.id
-            JOIN {person} cp ON cp.id = cl.person_id AND cp.side = 'customer'
-            WHERE x.deleted_at IS NULL {where}
-            GROUP BY x.account_id, sl.person_id, cl.person_id
-            """,
-            params,
-        )
+    _rebuild(
+        pairs,
+        account_ids,
+        f"""
+        INSERT INTO {pairs} (account_id, supplier_id, customer_id, first_at, last_at)
+        SELECT x.account_id, sl.person_id, cl.person_id, MIN(x.occurred_at), MAX(x.occurred_at)
+        FROM {x} x
+        JOIN {link} sl ON sl.interaction_id = x.id
+        JOIN {person} sp ON sp.id = sl.person_id AND sp.side = 'supplier'
+        JOIN {link} cl ON cl.interaction_id = x.id
+        JOIN {person} cp ON cp.id = cl.person_id AND cp.side = 'customer'
+        WHERE x.deleted_at IS NULL {{accounts}}
+        GROUP BY x.account_id, sl.person_id, cl.person_id
+        """,
+    )
 
 
 def week_of(day: dt.date) -> dt.date:
@@ -116,11 +120,8 @@ def week_of(day: dt.date) -> dt.date:
 
 def rebuild_weeks(account_ids: Iterable[int] | None = None) -> None:
     """Recompute the weekly interaction counts of the given accounts (all when None) from
-    their living interactions: one DELETE and one INSERT … SELECT. The week is the
-    Monday of the interaction's UTC date, whatever the firm's time zone."""
-    ids = None if account_ids is None else sorted(set(account_ids))
-    if ids == []:
-        return
+    their living interactions. The week is the Monday of the interaction's UTC date,
+    whatever the firm's time zone."""
     x = Interaction._meta.db_table
     weeks = InteractionWeek._meta.db_table
     if connection.vendor == "postgresql":
@@ -129,27 +130,24 @@ def rebuild_weeks(account_ids: Iterable[int] | None = None) -> None:
     else:  # SQLite keeps UTC text; back six days, then forward to the next Monday
         week = "date(x.occurred_at, '-6 days', 'weekday 1')"
         yes = "SUM({})"
-    where, params = "", []
-    if ids is not None:
-        where = f"AND x.account_id IN ({', '.join(['%s'] * len(ids))})"
-        params = list(ids)
-    with transaction.atomic(), connection.cursor() as cur:
-        if ids is None:
-            cur.execute(f"DELETE FROM {weeks}")
-        else:
-            cur.execute(
-                f"DELETE FROM {weeks} WHERE account_id IN ({', '.join(['%s'] * len(ids))})", ids
-            )
-        cur.execute(
-            f"""
-            INSERT INTO {weeks}
-                (account_id, week, interactions, by_customer, two_way, strategic, formal)
-            SELECT x.account_id, {week}, COUNT(*), {yes.format("x.initiated_by = 'customer'")},
-                   {yes.format("x.two_way")}, {yes.format("x.content = 'strategic'")},
-                   {yes.format("x.formality = 'formal'")}
-            FROM {x} x
-            WHERE x.deleted_at IS NULL {where}
-            GROUP BY x.account_id, {week}
-            """,
-            params,
+    counts = ", ".join(
+        yes.format(cond)
+        for cond in (
+            "x.initiated_by = 'customer'",
+            "x.two_way",
+            "x.content = 'strategic'",
+            "x.formality = 'formal'",
         )
+    )
+    _rebuild(
+        weeks,
+        account_ids,
+        f"""
+        INSERT INTO {weeks}
+            (account_id, week, interactions, by_customer, two_way, strategic, formal)
+        SELECT x.account_id, {week}, COUNT(*), {counts}
+        FROM {x} x
+        WHERE x.deleted_at IS NULL {{accounts}}
+        GROUP BY x.account_id, {week}
+        """,
+    )

@@ -116,8 +116,8 @@ def _interaction_counts(
     previous window's count (activity trend). The whole weeks inside each window are
     added up from ``InteractionWeek`` (one query for both windows); the ragged ends, at
     most six days at each end of a window, are counted from the interactions. Measured
-    on the bench data set, reading the interactions of both windows cost about three
-    times the floor on its own (docs/scores.md)."""
+    on the bench data set, reading the interactions of both windows had cost about three
+    times the floor on its own (README, measured performance)."""
     ops = connection.ops
     where, extra = "", []
     if ids is not None:
@@ -134,21 +134,20 @@ def _interaction_counts(
     d = ops.adapt_datefield_value
     weeks = InteractionWeek._meta.db_table
 
-    def in_recent(column: str) -> str:
+    def between(column: str) -> str:  # summed over the weeks between two Mondays
         return f"SUM(CASE WHEN week >= %s AND week <= %s THEN {column} ELSE 0 END)"
 
     weeks_sql = f"""
-        SELECT account_id, {in_recent("interactions")}, {in_recent("by_customer")},
-               {in_recent("two_way")}, {in_recent("strategic")}, {in_recent("formal")},
-               {in_recent("interactions")}
+        SELECT account_id, {between("interactions")}, {between("by_customer")},
+               {between("two_way")}, {between("strategic")}, {between("formal")},
+               {between("interactions")}
         FROM {weeks}
         WHERE week >= %s AND week <= %s{where}
         GROUP BY account_id
     """
-    recent_range = [d(r_first), d(r_last)]
     weeks_params = [
-        *(recent_range * 5),
-        d(p_first),
+        *([d(r_first), d(r_last)] * 5),  # the window
+        d(p_first),  # the previous window
         d(p_last),
         d(min(r_first, p_first)),
         d(max(r_last, p_last)),

@@ -256,6 +256,14 @@ def assess(
         list[int] | None, typer.Option("--account", help="Only this account id (repeatable).")
     ] = None,
     output_format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    rebuild: Annotated[
+        bool,
+        typer.Option(
+            "--rebuild",
+            help="First recount the kept interaction aggregates (person pairs, weekly "
+            "counts) from the interactions: after loading data with SQL or fixtures.",
+        ),
+    ] = False,
 ) -> None:
     import datetime as dt
     import json
@@ -294,6 +302,11 @@ def assess(
     except (ValueError, OSError) as exc:
         _err(f"assessment configuration: {exc}")
         raise typer.Exit(2) from None
+    if rebuild:
+        from kamkit.web.relationships.services import rebuild_pairs, rebuild_weeks
+
+        rebuild_pairs(account or None)
+        rebuild_weeks(account or None)
     run = assess_portfolio(day, account or None)
     snaps = AssessmentSnapshot.objects.filter(on=run.on).select_related("account")
     if account:

@@ -136,3 +136,34 @@ def test_assess_stores_todays_snapshots_and_refuses_bad_input(firm, tmp_path, se
     finally:
         settings.KAMKIT_ASSESSMENT_CONFIG = ""
         configuration.cache_clear()
+
+
+def test_assess_rebuild_recounts_data_loaded_behind_the_signals(firm):
+    """Interactions written without ``save()`` (SQL, fixtures) are not in the kept
+    aggregates until ``kamkit assess --rebuild`` recounts them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kamkit.web.relationships.models import Interaction, InteractionWeek
+
+    def counted() -> int:
+        return sum(
+            InteractionWeek.objects.filter(account=firm.own).values_list("interactions", flat=True)
+        )
+
+    before = counted()
+    Interaction.objects.bulk_create(  # no signals: the weekly counts do not see these
+        Interaction(
+            account=firm.own,
+            occurred_at=timezone.now() - dt.timedelta(days=k + 1),
+            channel="email",
+            initiated_by="customer",
+        )
+        for k in range(3)
+    )
+    assert runner.invoke(app, ["assess", "--account", str(firm.own.pk)]).exit_code == 0
+    assert counted() == before
+    result = runner.invoke(app, ["assess", "--rebuild", "--account", str(firm.own.pk)])
+    assert result.exit_code == 0, result.output
+    assert counted() == before + 3

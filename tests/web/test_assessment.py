@@ -317,7 +317,7 @@ def test_a_snapshot_payload_reads_back_as_it_was_written(firm):
         assert '"Coopération' in cur.fetchone()[0]  # stored as readable text
 
 
-def test_grouped_rows_read_the_same_with_and_without_the_sqlite_hint(firm, scenario):
+def test_grouped_rows_read_without_the_orm_are_the_orms_rows(firm, scenario):
     """``_by_account`` reads SQLite's tables in order; the rows must be those the ORM
     gives for the same grouped queryset (counts, sums with filters, EXISTS)."""
     from django.db.models import Count, Exists, OuterRef, Q, Sum

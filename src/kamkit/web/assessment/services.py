@@ -199,21 +199,19 @@ def _interaction_counts(
     return {pk: c for pk, c in out.items() if c["n"] or c["prev"]}
 
 
-def _by_account(grouped: QuerySet) -> dict[int, dict[str, Any]]:
-    """The rows of a queryset grouped by account, by account id. SQLite is told to read
-    the table in order and group the rows itself (``NOT INDEXED``): through the account
-    index it looked every record up in the table, four times as slow on the bench data
-    set (0.25 s against 0.06 s for 100,000 initiatives). PostgreSQL plans this well."""
-    if connection.vendor != "sqlite":
-        return {r["account_id"]: r for r in grouped}
+def _by_account(grouped: QuerySet, table_order: bool = True) -> dict[int, dict[str, Any]]:
+    """The rows of a queryset grouped by account, by account id, read without the ORM's
+    per-row conversions (0.1 s for the initiatives and problems on the bench data set).
+    With ``table_order``, SQLite is told to read the table in order and group the rows
+    itself (``NOT INDEXED``): through the account index it looked every record up in the
+    table, four times as slow (0.25 s against 0.06 s for 100,000 initiatives)."""
     sql, params = grouped.query.sql_with_params()
-    table = connection.ops.quote_name(grouped.model._meta.db_table)
-    hinted = sql.replace(f" FROM {table} ", f" FROM {table} NOT INDEXED ", 1)
-    if hinted == sql:  # not the shape expected: let SQLite plan it
-        return {r["account_id"]: r for r in grouped}
+    if table_order and connection.vendor == "sqlite":
+        table = connection.ops.quote_name(grouped.model._meta.db_table)
+        sql = sql.replace(f" FROM {table} ", f" FROM {table} NOT INDEXED ", 1)
     names = [*grouped.query.values_select, *grouped.query.annotation_select]
     with connection.cursor() as cur:
-        cur.execute(hinted, params)
+        cur.execute(sql, params)
         return {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
 
 
@@ -277,14 +275,17 @@ def collect(
     # met both before and after it counts as having met in its window (docs/scores.md)
     met = Q(first_at__lt=end)
     pairs = {
-        r["account_id"]: (r["ever"], r["recent"])
-        for r in _in(PersonPair.objects.all(), "account_id", ids_q)
-        .values("account_id")
-        .annotate(
-            ever=Count("id", filter=met),
-            recent=Count("id", filter=met & Q(last_at__gte=w_start)),
-        )
-        .order_by()
+        pk: (r["ever"], r["recent"])
+        for pk, r in _by_account(
+            _in(PersonPair.objects.all(), "account_id", ids_q)
+            .values("account_id")
+            .annotate(
+                ever=Count("id", filter=met),
+                recent=Count("id", filter=met & Q(last_at__gte=w_start)),
+            )
+            .order_by(),
+            table_order=False,  # the covering index is the faster way here
+        ).items()
     }
 
     def contributed(side: str) -> Q:

@@ -47,7 +47,7 @@ from kamkit.web.relationships.models import (
     ProblemStageChange,
     Pulse,
 )
-from kamkit.web.relationships.services import refresh_phases, week_of
+from kamkit.web.relationships.services import count_if, refresh_phases, week_of
 
 from .models import AssessmentSnapshot
 
@@ -123,11 +123,6 @@ def _interaction_counts(
     if ids is not None:
         where = f" AND account_id IN ({', '.join(['%s'] * len(ids))})"
         extra = list(ids)
-
-    def count_if(cond: str) -> str:
-        if connection.vendor == "postgresql":
-            return f"COUNT(*) FILTER (WHERE {cond})"
-        return f"SUM({cond})"  # SQLite: a condition is 0 or 1
 
     r_first, r_last, r_ends = _whole_weeks(w_start, end)
     p_first, p_last, p_ends = _whole_weeks(p_start, w_start)
@@ -524,18 +519,15 @@ SNAPSHOT_COLUMNS = (
 
 
 def _write_snapshots(items: Sequence[Assessment]) -> None:
-    """Upsert one row per account and day. At 10,000 accounts, building model instances
-    and compiling Django's bulk insert took half of the storing time; SQLite takes the
-    rows with ``executemany`` and an upsert; PostgreSQL deletes the day's rows of these
-    accounts and takes the new ones by ``COPY`` (its client-side parameter binding cost
-    0.3 ms a row; an upsert from a temporary table twice what this costs)."""
+    """Write one row per account and day, replacing that day's row. At 10,000 accounts,
+    building model instances and compiling Django's bulk insert took half of the storing
+    time; SQLite takes the rows with ``executemany`` and an upsert; PostgreSQL deletes the
+    day's rows of these accounts and takes the new ones by ``COPY`` (its client-side
+    parameter binding cost 0.3 ms a row; an upsert from a temporary table twice this)."""
     ops, q = connection.ops, connection.ops.quote_name
     now = ops.adapt_datetimefield_value(timezone.now())
     table = q(AssessmentSnapshot._meta.db_table)
     columns = ", ".join(q(c) for c in SNAPSHOT_COLUMNS)
-    upsert = f"ON CONFLICT ({q('account_id')}, {q('on')}) DO UPDATE SET " + ", ".join(
-        f"{q(c)} = excluded.{q(c)}" for c in SNAPSHOT_COLUMNS[2:]
-    )
     rows = [
         (
             a.account,
@@ -557,7 +549,11 @@ def _write_snapshots(items: Sequence[Assessment]) -> None:
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor != "postgresql":
             values = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({values}) {upsert}"
+            updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in SNAPSHOT_COLUMNS[2:])
+            sql = (
+                f"INSERT INTO {table} ({columns}) VALUES ({values}) "
+                f"ON CONFLICT ({q('account_id')}, {q('on')}) DO UPDATE SET {updates}"
+            )
             for start in range(0, len(rows), 2000):
                 cur.executemany(sql, rows[start : start + 2000])
             return
@@ -576,33 +572,30 @@ def store(assessments: Iterable[Assessment]) -> int:
     """Write the day's snapshots (replacing that day's earlier ones) and record an
     ``inferred`` phase statement where the inference changed, so the phase history shows
     each transition; the accounts' stored phase follows."""
+    items = list(assessments)
     with _bulk_work():
-        return _store(list(assessments))
-
-
-def _store(items: list[Assessment]) -> int:
-    inferred = PhaseRecord.objects.alive().filter(source=PhaseSource.INFERRED)
-    if len(items) <= 1000:  # a long IN list costs more than reading every inferred record
-        inferred = inferred.filter(account_id__in=[a.account for a in items])
-    latest_inferred = dict(
-        inferred.order_by("recorded_on", "pk").values_list("account_id", "phase")
-    )
-    changed = [
-        PhaseRecord(
-            account_id=a.account,
-            phase=a.inferred.phase,
-            source=PhaseSource.INFERRED,
-            recorded_on=a.on,
-            reasons=list(a.inferred.reasons),
+        inferred = PhaseRecord.objects.alive().filter(source=PhaseSource.INFERRED)
+        if len(items) <= 1000:  # a long IN list costs more than reading every inferred record
+            inferred = inferred.filter(account_id__in=[a.account for a in items])
+        latest_inferred = dict(
+            inferred.order_by("recorded_on", "pk").values_list("account_id", "phase")
         )
-        for a in items
-        if a.inferred.phase and latest_inferred.get(a.account) != a.inferred.phase
-    ]
-    _write_snapshots(items)
-    PhaseRecord.objects.bulk_create(changed, batch_size=1000)
-    if changed:
-        refresh_phases([r.account_id for r in changed])
-    return len(changed)
+        changed = [
+            PhaseRecord(
+                account_id=a.account,
+                phase=a.inferred.phase,
+                source=PhaseSource.INFERRED,
+                recorded_on=a.on,
+                reasons=list(a.inferred.reasons),
+            )
+            for a in items
+            if a.inferred.phase and latest_inferred.get(a.account) != a.inferred.phase
+        ]
+        _write_snapshots(items)
+        PhaseRecord.objects.bulk_create(changed, batch_size=1000)
+        if changed:
+            refresh_phases([r.account_id for r in changed])
+        return len(changed)
 
 
 def assess_portfolio(

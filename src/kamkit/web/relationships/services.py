@@ -113,6 +113,13 @@ def rebuild_pairs(account_ids: Iterable[int] | None = None) -> None:
     )
 
 
+def count_if(condition: str) -> str:
+    """SQL that counts the rows of a group where ``condition`` holds, on either database."""
+    if connection.vendor == "postgresql":
+        return f"COUNT(*) FILTER (WHERE {condition})"
+    return f"SUM({condition})"  # SQLite: a condition is 0 or 1
+
+
 def week_of(day: dt.date) -> dt.date:
     """The Monday of ``day``'s week: the key of ``InteractionWeek``."""
     return day - dt.timedelta(days=day.weekday())
@@ -126,12 +133,10 @@ def rebuild_weeks(account_ids: Iterable[int] | None = None) -> None:
     weeks = InteractionWeek._meta.db_table
     if connection.vendor == "postgresql":
         week = "(date_trunc('week', x.occurred_at AT TIME ZONE 'UTC'))::date"
-        yes = "COUNT(*) FILTER (WHERE {})"
     else:  # SQLite keeps UTC text; back six days, then forward to the next Monday
         week = "date(x.occurred_at, '-6 days', 'weekday 1')"
-        yes = "SUM({})"
     counts = ", ".join(
-        yes.format(cond)
+        count_if(cond)
         for cond in (
             "x.initiated_by = 'customer'",
             "x.two_way",

@@ -1,9 +1,115 @@
-"""Suite-wide test settings."""
+"""Suite-wide settings and the fixtures that hand out the personas (tests/personas.py).
+
+Speed (issue 13): data that a module's tests only read is built once per module
+(``module_firm``), each test still inside its own savepoint; per-test data
+(``firm``) only where tests write outside it or need a fresh firm.
+
+Every test that reaches the database is marked ``database`` at collection: the
+PostgreSQL pass of ``.ci/run`` runs only those (``-m "database and not browser"``); the
+rest cannot differ by database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
 
 import pytest
 
+from tests.personas import Firm, build_firm
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # the real hasher is slow by design; tests create many users
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# the fixtures through which a test reaches the database (pytest-django's own names)
+DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & DATABASE_FIXTURES or item.get_closest_marker("django_db"):
+            item.add_marker(pytest.mark.database)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings() -> Iterator[None]:
+    """Settings that only make the suite faster, for the whole session:
+
+    - the real password hasher is slow by design, and tests create many users;
+    - WhiteNoise looks a static file up when it is asked for instead of listing every
+      static file whenever a test client starts (each test has a new client: the listing
+      was 50 ms a test, a sixth of the suite). Static serving itself is tested against
+      ``kamkit serve`` (tests/cli/test_serve.py), which runs with its own settings.
+    """
+    from django.test import override_settings
+
+    with override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        WHITENOISE_AUTOREFRESH=True,
+    ):
+        yield
+
+
+@pytest.fixture
+def firm(db) -> Firm:
+    """The firm, made for this test alone (its writes are rolled back after it)."""
+    return build_firm()
+
+
+@pytest.fixture(scope="module")
+def module_firm(django_db_setup, django_db_blocker) -> Iterator[Firm]:
+    """The firm, built once for a module, in a transaction that is rolled back after the
+    module's last test. Each test of the module that asks for ``db`` (or ``firm_once``)
+    runs in a savepoint inside it, so what one test writes the next does not see.
+
+    The Python objects are shared by the module's tests: a test must not change them in
+    memory (read them again from the database instead)."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            made = build_firm()
+        except BaseException:
+            atomic.__exit__(None, None, None)
+            raise
+    yield made
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def firm_once(module_firm, db) -> Firm:
+    """The module's firm for a test that runs in its own savepoint (``db``)."""
+    return module_firm
+
+
+@pytest.fixture
+def live_firm(transactional_db) -> Firm:
+    """The same firm for tests against a live server: committed, not inside a test
+    transaction the server thread would trip over."""
+    return build_firm()
+
+
+@pytest.fixture
+def as_role(client, firm):
+    """A test client logged in as the given role (``anonymous``: not logged in)."""
+
+    def login(role: str):
+        client.logout()
+        if role != "anonymous":
+            client.force_login(firm.users[role])
+        return client
+
+    return login
+
+
+@pytest.fixture
+def bearer(firm):
+    """Authorization headers with a new API token of the given role."""
+    from kamkit.web.users.models import ApiToken
+
+    def token_for(role: str) -> dict[str, str]:
+        _, secret = ApiToken.issue(firm.users[role], "test")
+        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+
+    return token_for

@@ -13,7 +13,6 @@ from kamkit.web.relationships.models import (
     Pulse,
 )
 from tests.browser.test_web_journey import SHOTS, login
-from tests.web.conftest import live_firm  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser]
 
@@ -23,7 +22,7 @@ def no_errors(page) -> None:
     assert errors == [], errors
 
 
-def test_log_a_call_with_people_of_both_sides(page, live_server, live_firm):  # noqa: F811
+def test_log_a_call_with_people_of_both_sides(page, live_server, live_firm):
     login(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.get_by_text("Log an interaction").click()
@@ -49,7 +48,7 @@ def test_log_a_call_with_people_of_both_sides(page, live_server, live_firm):  # 
     assert call.logged_by.username == "manager"
 
 
-def test_work_a_problem_through_its_stages(page, live_server, live_firm):  # noqa: F811
+def test_work_a_problem_through_its_stages(page, live_server, live_firm):
     login(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
     row = page.locator("#timeline li", has_text="Late deliveries")
@@ -89,7 +88,7 @@ def test_work_a_problem_through_its_stages(page, live_server, live_firm):  # noq
     assert problem.participants.count() == 2
 
 
-def test_record_a_pulse_and_a_preference(page, live_server, live_firm):  # noqa: F811
+def test_record_a_pulse_and_a_preference(page, live_server, live_firm):
     login(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.get_by_text("Record a pulse").click()
@@ -126,7 +125,7 @@ def test_record_a_pulse_and_a_preference(page, live_server, live_firm):  # noqa:
     assert (pref.ideal_min, pref.ideal_max, pref.channels) == (6, 10, ["video"])
 
 
-def test_state_the_phase_with_the_descriptions(page, live_server, live_firm):  # noqa: F811
+def test_state_the_phase_with_the_descriptions(page, live_server, live_firm):
     login(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.get_by_role("link", name="Record a phase").click()
@@ -151,7 +150,7 @@ def test_state_the_phase_with_the_descriptions(page, live_server, live_firm):  #
     assert PhaseRecord.objects.filter(source="supplier_self", person__name="Sam Engineer").exists()
 
 
-def test_director_recomputes_and_reads_the_riskiest_accounts_lever(page, live_server, live_firm):  # noqa: F811
+def test_director_recomputes_and_reads_the_riskiest_accounts_lever(page, live_server, live_firm):
     login(page, live_server.url, "director")
     page.goto(f"{live_server.url}/accounts/")
     assert "Not assessed yet" in page.locator("#phase-index").inner_text()

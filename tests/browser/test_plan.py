@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.test_web_journey import SHOTS, login
-from tests.web.conftest import live_firm  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser]
 
@@ -15,7 +14,7 @@ def test_director_plans_the_hours_and_the_manager_reads_the_to_do(
     page,
     browser,
     live_server,
-    live_firm,  # noqa: F811
+    live_firm,
 ):
     from kamkit.web.assessment.services import assess_portfolio
 

@@ -9,12 +9,11 @@ import pytest
 from django.core import mail
 
 from tests.browser.test_web_journey import SHOTS, login
-from tests.web.conftest import live_firm  # noqa: F401  (fixture)
 
 pytestmark = [pytest.mark.browser]
 
 
-def test_invited_customer_sets_a_password_and_enters(page, browser, live_server, live_firm):  # noqa: F811
+def test_invited_customer_sets_a_password_and_enters(page, browser, live_server, live_firm):
     eva = live_firm.own_person
     eva.email = "eva@alpha.example"
     eva.save()
@@ -51,7 +50,7 @@ def test_invited_customer_sets_a_password_and_enters(page, browser, live_server,
     assert "has access" in page.locator("#people li", has_text="Eva Buyer").inner_text()
 
 
-def test_a_problem_from_raised_to_confirmed_by_both_sides(page, browser, live_server, live_firm):  # noqa: F811
+def test_a_problem_from_raised_to_confirmed_by_both_sides(page, browser, live_server, live_firm):
     from kamkit.web.relationships.models import Problem
 
     customer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
@@ -105,7 +104,7 @@ def test_an_initiative_from_proposal_to_confirmed_value_and_the_shared_compariso
     page,
     browser,
     live_server,
-    live_firm,  # noqa: F811
+    live_firm,
 ):
     from kamkit.web.relationships.models import JointInitiative
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.conftest import PASSWORD, live_firm  # noqa: F401  (fixture)
+from tests.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser]
 SHOTS = Path(__file__).resolve().parents[2] / "kamkit-data" / "screenshots"
@@ -21,7 +21,7 @@ def login(page, base: str, username: str) -> None:
     page.wait_for_load_state()
 
 
-def test_director_login_portfolio_account(page, live_server, live_firm):  # noqa: F811
+def test_director_login_portfolio_account(page, live_server, live_firm):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(live_server.url + "/auth/login/")
     page.fill("input[name=username]", "director")
@@ -48,7 +48,7 @@ def test_director_login_portfolio_account(page, live_server, live_firm):  # noqa
     page.screenshot(path=str(SHOTS / "account.png"), full_page=True)
 
 
-def test_manager_edits_an_account_inline(page, live_server, live_firm):  # noqa: F811
+def test_manager_edits_an_account_inline(page, live_server, live_firm):
     login(page, live_server.url, "manager")
     page.locator("table.list a", has_text="Alpha Motors").click()
     page.wait_for_load_state()
@@ -61,7 +61,7 @@ def test_manager_edits_an_account_inline(page, live_server, live_firm):  # noqa:
     assert "electric vehicles" in page.locator(".page-head").inner_text()
 
 
-def test_customer_lands_on_its_account(page, live_server, live_firm):  # noqa: F811
+def test_customer_lands_on_its_account(page, live_server, live_firm):
     login(page, live_server.url, "customer")
     assert page.url.endswith(f"/accounts/{live_firm.own.pk}/")
     text = page.locator("main").inner_text()
@@ -75,7 +75,7 @@ def test_customer_lands_on_its_account(page, live_server, live_firm):  # noqa: F
     page.screenshot(path=str(SHOTS / "customer-phone.png"), full_page=True)
 
 
-def test_manager_records_realized_value_for_both_sides(page, live_server, live_firm):  # noqa: F811
+def test_manager_records_realized_value_for_both_sides(page, live_server, live_firm):
     login(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.locator("#timeline li", has_text="Joint pilot line").get_by_role(

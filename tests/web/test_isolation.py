@@ -37,8 +37,7 @@ from kamkit.web.relationships.models import (
     ProblemComment,
     Pulse,
 )
-
-from .conftest import make_user
+from tests.personas import make_user
 
 MISSING = 999_999  # an id nothing has
 # an underscore never occurs in a CSRF token or session id, so a marker is only ever
@@ -185,11 +184,23 @@ FORM = {
 }
 
 
+@pytest.fixture(scope="module")
+def probe_ids(module_firm, django_db_blocker) -> list[int]:
+    """The probed records, made once for the module inside its firm's transaction (every
+    probe below checks that nothing of them changes, and each test runs in a savepoint)."""
+    with django_db_blocker.unblock():
+        return _probe_records(module_firm)
+
+
 @pytest.fixture
-def probe(firm, client):
-    ids = _probe_records(firm)
+def firm(firm_once):
+    return firm_once
+
+
+@pytest.fixture
+def probe(firm, probe_ids, client):
     client.force_login(firm.users["customer"])
-    return firm, client, ids
+    return firm, client, probe_ids
 
 
 def _answer(client, method: str, url: str, headers: dict):
@@ -203,49 +214,98 @@ def _answer(client, method: str, url: str, headers: dict):
     return client.post(url, FORM)
 
 
-@pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
-def test_other_accounts_and_internal_ids_answer_like_ids_that_do_not_exist(probe, bearer, method):
-    firm, client, ids = probe
-    headers = bearer("customer")
-    before = _state()
-    probed = 0
+METHODS = ("get", "post", "patch", "delete")
+
+
+def _probe_cases() -> list[tuple[str, str, list[str]]]:
+    """(method, pattern, [kwarg…]) for every URL pattern with an integer in its path and
+    every method it is tried with: PATCH and DELETE on the API only. API operations that
+    share a path (get_account, update_account, delete_account) are one pattern: Django
+    resolves a request by its path, so the same request would only be sent again."""
+    cases: dict[tuple[str, str], list[str]] = {}
     for name, pattern, params in _routes():
-        ints = [p for p, conv in params if conv == "int"]
-        if not ints:
+        if not any(conv == "int" for _, conv in params):
             continue
-        api = pattern.startswith("/api/")
-        if method in ("patch", "delete") and not api:
-            continue
-        base = {p: STR_VALUES.get(p, "x") for p, conv in params if conv != "int"}
-        for target in ints:
-            # the other integers: the customer's own account, or the id under probe too
-            for others in ("own", "same"):
-                fixed = {
-                    p: (firm.own.pk if others == "own" and p == "account_id" else None)
-                    for p in ints
-                    if p != target
-                }
+        for method in METHODS:
+            if method in ("patch", "delete") and not pattern.startswith("/api/"):
+                continue
+            cases.setdefault((method, pattern), []).append(name)
+    return [(method, pattern, names) for (method, pattern), names in cases.items()]
 
-                def url_for(value, fixed=fixed, base=base, pattern=pattern, target=target):
-                    filled = {p: (v if v is not None else value) for p, v in fixed.items()}
-                    return _url(pattern, {**base, **filled, target: value})
 
-                h = headers if api else {}
-                nowhere = _answer(client, method, url_for(MISSING), h)
-                assert nowhere.status_code < 500, (name, method, nowhere.status_code)
-                for value in ids:
-                    answer = _answer(client, method, url_for(value), h)
-                    probed += 1
-                    assert answer.status_code == nowhere.status_code, (
-                        name,
-                        method,
-                        url_for(value),
-                        answer.status_code,
-                        nowhere.status_code,
-                    )
-                    _clean(answer.content)
-    assert probed > 500  # the walk found the routes
+CASES = _probe_cases()
+
+
+def _probe_urls(pattern: str, own_account: int, value: int) -> list[str]:
+    """The URLs that put ``value`` into each integer of the path in turn, the other integers
+    being the customer's own account (where the integer is an account id) or ``value``
+    too; each distinct URL once."""
+    params = re.findall(r"<(?:(\w+):)?(\w+)>", pattern)
+    ints = [name for conv, name in params if conv == "int"]
+    base = {name: STR_VALUES.get(name, "x") for conv, name in params if conv != "int"}
+    urls: list[str] = []
+    for target in ints:
+        for others in ("own", "same"):
+            filled = {
+                p: (own_account if others == "own" and p == "account_id" else value)
+                for p in ints
+                if p != target
+            }
+            url = _url(pattern, {**base, **filled, target: value})
+            if url not in urls:
+                urls.append(url)
+    return urls
+
+
+@pytest.mark.parametrize(
+    ("method", "pattern", "names"),
+    CASES,
+    ids=[f"{method.upper()} {pattern}" for method, pattern, _ in CASES],
+)
+def test_other_accounts_and_internal_ids_answer_like_ids_that_do_not_exist(
+    probe, bearer, method, pattern, names
+):
+    firm, client, ids = probe
+    headers = bearer("customer") if pattern.startswith("/api/") else {}
+    before = _state()
+    nowhere = {
+        position: _answer(client, method, url, headers)
+        for position, url in enumerate(_probe_urls(pattern, firm.own.pk, MISSING))
+    }
+    for answer in nowhere.values():
+        assert answer.status_code < 500, (names, method, answer.status_code)
+    for value in ids:
+        for position, url in enumerate(_probe_urls(pattern, firm.own.pk, value)):
+            answer = _answer(client, method, url, headers)
+            assert answer.status_code == nowhere[position].status_code, (
+                names,
+                method,
+                url,
+                answer.status_code,
+                nowhere[position].status_code,
+            )
+            _clean(answer.content)
     assert _state() == before, "a probe changed another account's or an internal record"
+
+
+def test_the_probe_covers_every_route_with_an_id():
+    """The walk finds the routes (a broken walk would probe nothing and pass)."""
+    names = {name for _, _, names in CASES for name in names}
+    for expected in (
+        "accounts:detail",
+        "accounts:person_delete",
+        "relationships:advance_problem",
+        "portal:problem",
+        "access:revoke",
+        "diagnosis:download",
+        "api:get_person",
+        "api:delete_problems",
+        "api:move_problem_stage",
+        "api:account_assessment",
+    ):
+        assert expected in names, expected
+    assert len(CASES) >= 90
+    assert {m for m, _, _ in CASES} == set(METHODS)
 
 
 LEAKY_PARAMS = [
@@ -277,25 +337,25 @@ LEAKY_PARAMS = [
 ]
 
 
-def _customer_reachable(firm) -> list[str]:
-    own = firm.own.pk
-    pages = [
-        "/",
-        "/accounts/",
-        f"/accounts/{own}/",
-        f"/accounts/{own}/timeline/",
-        "/portal/problems/new/",
-        f"/portal/problems/{firm.records['problems'].pk}/",
-        f"/portal/initiatives/{firm.records['initiatives'].pk}/",
-        "/portal/initiatives/new/",
-        "/portal/rate/",
-        "/portal/phase/",
-        "/portal/preferences/",
-        "/portal/perception/",
-    ]
-    api = ["/api/v1/accounts", f"/api/v1/accounts/{own}", "/api/v1/portfolio/assessment"]
-    api += [
-        f"/api/v1/accounts/{own}/{family}"
+# what a customer of the own account may open; {own}, {problem}, {initiative}: its ids
+CUSTOMER_REACHABLE = [
+    "/",
+    "/accounts/",
+    "/accounts/{own}/",
+    "/accounts/{own}/timeline/",
+    "/portal/problems/new/",
+    "/portal/problems/{problem}/",
+    "/portal/initiatives/{initiative}/",
+    "/portal/initiatives/new/",
+    "/portal/rate/",
+    "/portal/phase/",
+    "/portal/preferences/",
+    "/portal/perception/",
+    "/api/v1/accounts",
+    "/api/v1/accounts/{own}",
+    "/api/v1/portfolio/assessment",
+    *(
+        f"/api/v1/accounts/{{own}}/{family}"
         for family in (
             "persons",
             "interactions",
@@ -305,21 +365,33 @@ def _customer_reachable(firm) -> list[str]:
             "preferences",
             "phases",
         )
-    ]
-    return pages + api
+    ),
+]
 
 
-def test_filter_ordering_search_and_export_parameters_leak_nothing(probe, bearer):
+def _filled(template: str, firm) -> str:
+    return template.format(
+        own=firm.own.pk,
+        problem=firm.records["problems"].pk,
+        initiative=firm.records["initiatives"].pk,
+    )
+
+
+def _customer_reachable(firm) -> list[str]:
+    return [_filled(template, firm) for template in CUSTOMER_REACHABLE]
+
+
+@pytest.mark.parametrize("template", CUSTOMER_REACHABLE)
+def test_filter_ordering_search_and_export_parameters_leak_nothing(probe, bearer, template):
     firm, client, _ = probe
     Account.objects.filter(pk=firm.own.pk).update(perception_shared=True)
-    headers = bearer("customer")
-    for url in _customer_reachable(firm):
-        h = headers if url.startswith("/api/") else {}
-        for params in LEAKY_PARAMS:
-            query = {k: v.format(other=firm.other.pk) for k, v in params.items()}
-            answer = client.get(url, query, **h)
-            assert answer.status_code < 500, (url, query, answer.status_code)
-            _clean(answer.content)
+    url = _filled(template, firm)
+    headers = bearer("customer") if url.startswith("/api/") else {}
+    for params in LEAKY_PARAMS:
+        query = {k: v.format(other=firm.other.pk) for k, v in params.items()}
+        answer = client.get(url, query, **headers)
+        assert answer.status_code < 500, (url, query, answer.status_code)
+        _clean(answer.content)
 
 
 def test_what_a_customer_receives_carries_no_internal_field(probe, bearer):

@@ -12,7 +12,7 @@ import json
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .conftest import ROLES
+from tests.personas import ROLES
 
 # role columns: anonymous, admin, director, manager, analyst, partner, customer
 R = dict(zip(ROLES, range(len(ROLES)), strict=True))
@@ -390,6 +390,13 @@ def _route_names() -> set[str]:
 
     walk(get_resolver().url_patterns)
     return names
+
+
+@pytest.fixture
+def firm(firm_once):
+    """The firm is built once for this module's ~600 cases (each runs in its own
+    savepoint, so a permitted write is undone before the next case)."""
+    return firm_once
 
 
 def test_every_route_has_a_rule():

@@ -16,8 +16,7 @@ from kamkit.web.relationships.models import (
 )
 from kamkit.web.relationships.services import move_problem_stage
 from kamkit.web.users.models import Role, User
-
-from .conftest import make_user
+from tests.personas import make_user
 
 
 def soup(response) -> BeautifulSoup:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from axes.models import AccessLog
 from bs4 import BeautifulSoup
 
-from .conftest import PASSWORD
+from tests.personas import PASSWORD
 
 
 def attempt(client, username: str, password: str):

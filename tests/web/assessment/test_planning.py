@@ -15,8 +15,7 @@ from kamkit.core.allocation import PlanAccount, plan_allocation
 from kamkit.web.accounts.models import Account
 from kamkit.web.assessment.models import AssessmentSnapshot
 from kamkit.web.assessment.services import assess_portfolio
-
-from .conftest import call
+from tests.personas import call
 
 
 def _scores(firm):

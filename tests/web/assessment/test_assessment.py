@@ -28,8 +28,7 @@ from kamkit.web.relationships.models import (
     ProblemStageChange,
     Pulse,
 )
-
-from .conftest import call
+from tests.personas import call
 
 ON = dt.date(2026, 11, 20)  # the window is 2026-08-23 … 2026-11-20
 

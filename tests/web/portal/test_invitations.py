@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from kamkit.web.portal.models import Invitation
 from kamkit.web.users.models import Role, User
-
-from .conftest import PASSWORD
+from tests.personas import PASSWORD
 
 GOOD = "plum-orchard-lantern-42"
 

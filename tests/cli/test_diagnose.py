@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from kamkit.cli import app
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 PUBLISHED = str(ROOT / "examples" / "published-case.yaml")
 WAVE1 = str(ROOT / "examples" / "invented-nordlicht-2024.yaml")
 WAVE2 = str(ROOT / "examples" / "invented-nordlicht-2025.yaml")

@@ -6,8 +6,7 @@ from django.utils import timezone
 
 from kamkit.web.portal.models import Notification
 from kamkit.web.relationships.models import Interaction, JointInitiative, Problem, Pulse
-
-from .conftest import call
+from tests.personas import call
 
 
 def test_log_an_interaction_with_participants_of_both_sides(client, firm, bearer):

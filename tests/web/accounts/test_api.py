@@ -6,8 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from kamkit.web.accounts.models import Account, Person
-
-from .conftest import call
+from tests.personas import call
 
 
 def test_list_shape_paging_and_filters(client, firm, bearer):

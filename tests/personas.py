@@ -1,16 +1,18 @@
-"""A small firm with one user per role, for permission and behaviour tests."""
+"""The personas of the test suite, named once: a small firm with one user per role.
+
+``build_firm`` makes it; the fixtures in ``tests/conftest.py`` hand it to tests, per test
+where a test writes and once per module where the tests only read (or write inside the
+savepoint each test gets)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pytest
-
 from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
 from kamkit.web.diagnosis.models import DiagnosisCase
 from kamkit.web.relationships.models import PhaseRecord
 from kamkit.web.relationships.services import refresh_phases
-from kamkit.web.users.models import ApiToken, Role, User
+from kamkit.web.users.models import Role, User
 
 PASSWORD = "correct-horse-battery"
 
@@ -32,18 +34,6 @@ def make_user(username: str, role: str, **extra) -> User:
     user.set_password(PASSWORD)
     user.save()
     return user
-
-
-@pytest.fixture
-def firm(db) -> Firm:
-    return build_firm()
-
-
-@pytest.fixture
-def live_firm(transactional_db) -> Firm:
-    """The same firm for tests against a live server: committed, not inside a test
-    transaction the server thread would trip over."""
-    return build_firm()
 
 
 def build_firm() -> Firm:
@@ -100,7 +90,7 @@ def build_firm() -> Firm:
         Pulse,
     )
 
-    text = (Path(__file__).resolve().parents[2] / "examples" / "published-case.yaml").read_text()
+    text = (Path(__file__).resolve().parents[1] / "examples" / "published-case.yaml").read_text()
     case = DiagnosisCase.objects.create(title="Published case", source_yaml=text)
     chris = Person.objects.create(
         account=own, side=Side.CUSTOMER, name="Chris Customer", user=users["customer"]
@@ -133,28 +123,6 @@ def build_firm() -> Firm:
 
 
 ROLES = ["anonymous", "admin", "director", "manager", "analyst", "partner", "customer"]
-
-
-@pytest.fixture
-def as_role(client, firm):
-    """A test client logged in as the given role (``anonymous``: not logged in)."""
-
-    def login(role: str):
-        client.logout()
-        if role != "anonymous":
-            client.force_login(firm.users[role])
-        return client
-
-    return login
-
-
-@pytest.fixture
-def bearer(firm):
-    def token_for(role: str) -> dict[str, str]:
-        _, secret = ApiToken.issue(firm.users[role], "test")
-        return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
-
-    return token_for
 
 
 def call(client, method: str, url: str, headers: dict, body=None):

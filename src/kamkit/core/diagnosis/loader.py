@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ from .scales import (
     RATING_MIN,
     REQUISITE_INTEGRATION,
     UNIT_KINDS,
-    normalize_level,
+    category_key,
 )
 
 try:  # the fast reader; without it every file takes the PyYAML route
@@ -315,6 +316,12 @@ def _peek(value: Any, key: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=64)
+def _option_keys(options: tuple[str, ...]) -> dict[str, str]:
+    """Each option by its normalised key (``rather low`` ← ``Rather_Low``)."""
+    return {category_key(o): o for o in options}
+
+
 # -- the validator ----------------------------------------------------------------------------
 
 
@@ -426,24 +433,32 @@ class _Reader:
         field: str,
         options: Iterable[str],
         what: str,
-        normalize: Callable[[str], str] = str.strip,
     ) -> str | None:
-        if isinstance(value, str):
-            canonical = normalize(value)
-            if canonical in options:
-                return canonical
+        """One of ``options`` in its canonical spelling. Matching uses the one
+        normalisation of categorical values (:func:`.scales.category_key`: case, outer
+        whitespace and ``_``/``-``/space variants are equal)."""
+        options = tuple(options)
+        if isinstance(value, str) and value in options:
+            return value
         text = self.text(value, path, field)
         if text is None:
             return None
-        canonical = normalize(text)
-        if canonical not in options:
+        found = _option_keys(options).get(category_key(text))
+        if found is None:
             self.err(path, field, f"{text!r} is not {what}; expected one of: {', '.join(options)}")
             return None
-        return canonical
+        return found
 
     def dimension_list(self, value: Any, path: Path_, field: str) -> tuple[str, ...] | None:
         if value is None:
-            return ()
+            # a blank `differs:` is not a judgement (SPEC §3 step 2): only a list is
+            self.err(
+                path,
+                field,
+                "has no value; list the dimensions that differ, or write [] when none "
+                "differ (leave the key out to compute them from profiles and ratings)",
+            )
+            return None
         if not isinstance(value, list):
             self.err(path, field, f"expected a list of dimensions, found {_kind(value)}")
             return None
@@ -597,7 +612,6 @@ class _Reader:
                 f"{field}.{practice}",
                 PRACTICE_VALUES,
                 "a practice level",
-                normalize=lambda s: s.strip().lower(),
             )
             if level is None:
                 ok = False
@@ -828,7 +842,8 @@ class _Reader:
             if not ranking:
                 self.err(path, field, "an empty ranking; list at least one value")
                 return None
-            return ranking
+            # written as single values are (lower case, trimmed); compared by category_key
+            return tuple(entry.strip().lower() for entry in ranking)
         if isinstance(value, int | float) and not isinstance(value, bool):
             number = self.number(value, path, field, minimum=RATING_MIN, maximum=RATING_MAX)
             return float(number) if number is not None else None
@@ -840,7 +855,7 @@ class _Reader:
             )
             return None
         text = self.text(value, path, field)
-        return text.lower() if text else None
+        return text.strip().lower() if text else None
 
     def profiles(self, value: Any, units: dict[str, Unit]) -> dict[str, dict[str, ProfileValue]]:
         out: dict[str, dict[str, ProfileValue]] = {}
@@ -960,8 +975,8 @@ class _Reader:
                 self.dimension_list(
                     entries["dimensions"], (*path, "dimensions"), f"{field}.dimensions"
                 )
-                if "dimensions" in entries
-                else ()
+                if entries.get("dimensions") is not None
+                else ()  # a statement coded with no dimension yet
             )
             text = (
                 self.text(entries["text"], (*path, "text"), f"{field}.text")
@@ -988,7 +1003,6 @@ class _Reader:
                 f"{field}.valence",
                 QUALITY_VALENCES,
                 "a valence",
-                normalize=lambda s: s.strip().lower(),
             )
             desc = (
                 self.text(
@@ -1004,7 +1018,8 @@ class _Reader:
         word = self.text(value, path, field)
         if word is None:
             return None
-        valence = QUALITY_WORDS.get(word.strip().lower())
+        known = _option_keys(tuple(QUALITY_WORDS)).get(category_key(word))
+        valence = QUALITY_WORDS[known] if known else None
         if valence is None:
             self.err(
                 path,
@@ -1037,7 +1052,6 @@ class _Reader:
                 "notes",
             )
         )
-        lower = str.lower
         for i, item in enumerate(items):
             path: Path_ = ("links", i)
             kam_peek, partner_peek = _peek(item, "kam"), _peek(item, "partner")
@@ -1090,7 +1104,6 @@ class _Reader:
                         f"{field}.flows.{kind}",
                         FLOW_LEVELS,
                         "a flow level",
-                        normalize=lower,
                     )
                     if level_name is None:
                         ok = False
@@ -1168,7 +1181,6 @@ class _Reader:
                 f"{field}.level",
                 ALIGNMENT_LEVELS,
                 "an alignment level",
-                normalize=normalize_level,
             )
             ok = ok and level is not None
         evidence = (

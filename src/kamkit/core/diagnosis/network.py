@@ -18,7 +18,7 @@ from collections.abc import Hashable, Iterable, Mapping
 import networkx as nx
 
 from .model import Case
-from .results import UnitNetwork
+from .results import UnitNetwork, kam_units_without_partners
 from .scales import FLOW_KINDS, FLOW_LEVELS
 
 Adjacency = Mapping[Hashable, Mapping[Hashable, float]]
@@ -108,7 +108,8 @@ def effective_size(adj: Adjacency, nodes: Iterable[Hashable]) -> dict[Hashable, 
 
 
 def unit_networks(case: Case) -> tuple[UnitNetwork, ...]:
-    """Per KAM unit with links: partners, dependence, flows, constraint and effective size.
+    """Per KAM unit with links: partners, dependence, flows, constraint and effective size;
+    then each KAM unit without partners (SPEC §3: it stays in every output), with none.
 
     Works on adjacency dicts built straight from the links (the same ties as
     :func:`build_graph`), which keeps a 10,000-link case well under a second.
@@ -159,6 +160,20 @@ def unit_networks(case: Case) -> tuple[UnitNetwork, ...]:
                 flows={k: {lvl: c[lvl] for lvl in FLOW_LEVELS if c[lvl]} for k, c in flows.items()},
                 constraint=constraint[kam],
                 effective_size=size[kam],
+                teams=tuple(descendants(kam)),
+            )
+        )
+    for kam in kam_units_without_partners(case):  # kept, with nothing recorded
+        result.append(
+            UnitNetwork(
+                unit=kam,
+                partners=(),
+                depends_on=(),
+                depended_on_by=(),
+                mutual=(),
+                flows={k: {} for k in FLOW_KINDS},
+                constraint=None,
+                effective_size=None,
                 teams=tuple(descendants(kam)),
             )
         )

@@ -20,6 +20,47 @@ class Judgement(NamedTuple):
     detail: str
 
 
+def kam_units_without_partners(case: Case) -> tuple[str, ...]:
+    """Top-level KAM units with no partner link recorded, neither their own nor one of
+    their teams', in file order."""
+    parents = {u.id: u.parent for u in case.units}
+    covered: set[str] = set()
+    for link in case.links:  # a unit with links covers its parents up the chain
+        cur: str | None = link.kam
+        while cur is not None and cur not in covered:
+            covered.add(cur)
+            cur = parents.get(cur)
+    return tuple(
+        u.id for u in case.units if u.kind == "kam" and u.parent is None and u.id not in covered
+    )
+
+
+SOURCE_NAMES = {"analyst": "analyst's marks", "profile": "profiles", "ratings": "rating means"}
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceConflict:
+    """Two recorded sources that judge one dimension of one pair differently (SPEC §3
+    step 2): the judgement ``used`` counts; ``other`` would have said the opposite."""
+
+    kam: str
+    partner: str
+    dimension: str
+    used: Judgement
+    other: Judgement
+
+    @property
+    def message(self) -> str:
+        def says(j: Judgement) -> str:
+            return "differs" if j.differs else "does not differ"
+
+        return (
+            f"{self.dimension}: the {SOURCE_NAMES[self.used.source]} say it "
+            f"{says(self.used)} and count; the {SOURCE_NAMES[self.other.source]} would say "
+            f"it {says(self.other)} ({self.other.detail})"
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class Differentiation:
     """Step 2 for one pair; the counts and levels are computed once, from the judgements."""
@@ -91,6 +132,8 @@ class Dyad:
     alignment: AlignmentResult
     relationship_quality: RelationshipQuality | None
     consistency: Consistency
+    conflicts: tuple[EvidenceConflict, ...] = ()
+    """Dimensions on which another recorded source would judge differently."""
 
     gap_size: int | None = field(init=False)
     """``max(0, rank(differentiation) − rank(alignment))``; None without alignment."""
@@ -154,15 +197,26 @@ class Diagnosis:
     rating_means: dict[str, dict[str, float]] = field(default_factory=dict)
 
     kam_units: tuple[str, ...] = field(init=False)
-    """KAM units that have links, in the order of their first link."""
+    """KAM units that have links, in the order of their first link, then the KAM units
+    without partners (see ``without_partners``), in file order."""
+    without_partners: tuple[str, ...] = field(init=False)
+    """Top-level KAM units for which no partner link is recorded, neither their own nor
+    one of their teams' (SPEC §3 step 4: they stay in every output, marked so)."""
     _by_kam: dict[str, tuple[Dyad, ...]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         by_kam: dict[str, list[Dyad]] = {}
         for d in self.dyads:
             by_kam.setdefault(d.kam, []).append(d)
-        object.__setattr__(self, "kam_units", tuple(by_kam))
+        lonely = kam_units_without_partners(self.case)
+        object.__setattr__(self, "without_partners", lonely)
+        object.__setattr__(self, "kam_units", (*by_kam, *lonely))
         object.__setattr__(self, "_by_kam", {k: tuple(v) for k, v in by_kam.items()})
+
+    @property
+    def conflicts(self) -> tuple[EvidenceConflict, ...]:
+        """Every pair's conflicting evidence, in pair order."""
+        return tuple(c for d in self.dyads for c in d.conflicts)
 
     def dyads_of(self, kam: str) -> tuple[Dyad, ...]:
         """The pairs of one KAM unit, in file order."""

@@ -83,9 +83,17 @@ QUALITY_WORDS: Final[dict[str, str]] = {
 """Words accepted as a link's `relationship_quality`, with the valence each stands for."""
 
 
+def category_key(text: str) -> str:
+    """The one normalisation of every categorical value (SPEC §3 step 2): case, surrounding
+    whitespace and ``_``/``-``/space variants compare equal, so ``Long term``,
+    ``long_term`` and ``long-term`` all give ``long term``. Used for single profile
+    values, each entry of a ranked list and every fixed vocabulary of the case file."""
+    return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
 def normalize_level(text: str) -> str:
     """Return a level name in its canonical spelling (``rather_low`` → ``rather low``)."""
-    return " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())
+    return category_key(text)
 
 
 _RANK: Final[dict[str, int]] = {level: i for i, level in enumerate(LEVELS)}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
+from fractions import Fraction
 from functools import lru_cache
 
 from .advice import recommendations
@@ -22,9 +23,33 @@ from .results import (
     Diagnosis,
     Differentiation,
     Dyad,
+    EvidenceConflict,
     Judgement,
 )
-from .scales import DIMENSIONS, alignment_score, integration_gap, level_of_alignment
+from .scales import (
+    DIMENSIONS,
+    alignment_score,
+    category_key,
+    integration_gap,
+    level_of_alignment,
+)
+
+Number = Fraction | float | int
+
+
+def exact(value: Number) -> Fraction:
+    """A number as an exact fraction (SPEC §3 step 2: no binary floating point). A float
+    is read as the shortest decimal that gives it back, i.e. as written in the case file:
+    ``2.1`` is 21/10, not the binary float's 2.100000000000000088…"""
+    if isinstance(value, Fraction):
+        return value
+    if isinstance(value, int):
+        return Fraction(value)
+    return Fraction(repr(float(value)))
+
+
+def _show_number(value: Number) -> str:
+    return f"{float(value):.2f}"
 
 
 # -- step 2 ------------------------------------------------------------------------------
@@ -52,23 +77,32 @@ def _judge_profiles(
     if isinstance(a, float) != isinstance(b, float):
         return None
     if isinstance(a, float) and isinstance(b, float):
-        diff = abs(a - b)
-        differs = diff >= threshold
-        op = "≥" if differs else "<"
-        detail = f"profile means {a:.2f} vs {b:.2f} (|Δ| {diff:.2f} {op} {threshold:g})"
+        differs, detail = _by_threshold("profile means", a, b, threshold)
     else:
-        differs = a != b
+        # the first-ranked values (or the single values), by the one normalisation
+        differs = category_key(a) != category_key(b)
         detail = f"profile {_show(kam_value)} vs {_show(partner_value)}"
     return Judgement(dimension, differs, "profile", detail)
+
+
+def _by_threshold(what: str, a: Number, b: Number, threshold: Number) -> tuple[bool, str]:
+    """``|a − b| ≥ threshold``, in exact fractions, and the sentence that says so."""
+    diff = abs(exact(a) - exact(b))
+    differs = diff >= exact(threshold)
+    op = "≥" if differs else "<"
+    return differs, (
+        f"{what} {_show_number(a)} vs {_show_number(b)} "
+        f"(|Δ| {_show_number(diff)} {op} {float(threshold):g})"
+    )
 
 
 def judge_dimension(
     dimension: str,
     kam_value: ProfileValue | None,
     partner_value: ProfileValue | None,
-    kam_mean: float | None,
-    partner_mean: float | None,
-    threshold: float = 1.0,
+    kam_mean: Number | None,
+    partner_mean: Number | None,
+    threshold: Number = 1.0,
 ) -> Judgement:
     """Compute whether two units differ on one dimension (SPEC §3 step 2).
 
@@ -82,12 +116,7 @@ def judge_dimension(
         if found is not None:
             return found
     if kam_mean is not None and partner_mean is not None:
-        diff = abs(kam_mean - partner_mean)
-        differs = diff >= threshold
-        op = "≥" if differs else "<"
-        detail = (
-            f"rating means {kam_mean:.2f} vs {partner_mean:.2f} (|Δ| {diff:.2f} {op} {threshold:g})"
-        )
+        differs, detail = _by_threshold("rating means", kam_mean, partner_mean, threshold)
         return Judgement(dimension, differs, "ratings", detail)
     missing = []
     if kam_value is None and kam_mean is None:
@@ -117,29 +146,31 @@ def _analyst_differentiation(differs: tuple[str, ...]) -> Differentiation:
     return Differentiation(tuple([_ANALYST[(d, d in differs)] for d in DIMENSIONS]))
 
 
-def rating_means(case: Case) -> dict[str, dict[str, float]]:
-    """Each unit's mean rating per dimension, over its respondents and its teams' respondents."""
+def rating_means(case: Case) -> dict[str, dict[str, Fraction]]:
+    """Each unit's mean rating per dimension, over its respondents and its teams'
+    respondents, as an exact fraction (ratings 1, 2, 2 give 5/3)."""
     children: dict[str, list[str]] = defaultdict(list)
     for u in case.units:
         if u.parent:
             children[u.parent].append(u.id)
     respondent_units = {r.id: r.units for r in case.respondents}
     # sums per (directly assigned unit, dimension)
-    sums: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(lambda: [0.0, 0]))
+    sums: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(lambda: [Fraction(0), 0]))
     for rating in case.ratings:
+        value = exact(rating.value)
         for uid in respondent_units.get(rating.respondent, ()):
             cell = sums[uid][rating.dimension]
-            cell[0] += rating.value
+            cell[0] += value
             cell[1] += 1
 
-    def total(uid: str, dim: str) -> tuple[float, int]:
-        s, n = sums[uid][dim] if uid in sums and dim in sums[uid] else (0.0, 0)
+    def total(uid: str, dim: str) -> tuple[Fraction, int]:
+        s, n = sums[uid][dim] if uid in sums and dim in sums[uid] else (Fraction(0), 0)
         for child in children.get(uid, ()):
             cs, cn = total(child, dim)
             s, n = s + cs, n + cn
         return s, n
 
-    means: dict[str, dict[str, float]] = {}
+    means: dict[str, dict[str, Fraction]] = {}
     if not case.ratings:
         return means
     for u in case.units:
@@ -156,8 +187,8 @@ def rating_means(case: Case) -> dict[str, dict[str, float]]:
 def differentiation(
     link: Link,
     profiles: Mapping[str, Mapping[str, ProfileValue]],
-    means: Mapping[str, Mapping[str, float]],
-    threshold: float = 1.0,
+    means: Mapping[str, Mapping[str, Number]],
+    threshold: Number = 1.0,
 ) -> Differentiation:
     """Step 2 for one link: the analyst's marks if present, else computed per dimension."""
     if link.differs is not None:
@@ -172,6 +203,38 @@ def differentiation(
             ]
         )
     )
+
+
+def evidence_conflicts(
+    link: Link,
+    diff: Differentiation,
+    profiles: Mapping[str, Mapping[str, ProfileValue]],
+    means: Mapping[str, Mapping[str, Number]],
+    threshold: Number = 1.0,
+) -> tuple[EvidenceConflict, ...]:
+    """Where another recorded source would judge a dimension of this pair differently
+    from the judgement that counts (SPEC §3 step 2: the report warns). The analyst's
+    marks, when present, are compared with the profiles and the rating means; a profile
+    judgement with the rating means."""
+    kp, pp = profiles.get(link.kam, {}), profiles.get(link.partner, {})
+    km, pm = means.get(link.kam, {}), means.get(link.partner, {})
+    out: list[EvidenceConflict] = []
+    for used in diff.judgements:
+        if used.source not in ("analyst", "profile"):
+            continue  # ratings are the last source; unknown has nothing to contradict
+        d = used.dimension
+        others: list[Judgement] = []
+        if used.source == "analyst" and kp.get(d) is not None and pp.get(d) is not None:
+            found = _judge_profiles(d, kp[d], pp[d], threshold)
+            if found is not None:
+                others.append(found)
+        if km.get(d) is not None and pm.get(d) is not None:
+            differs, detail = _by_threshold("rating means", km[d], pm[d], threshold)
+            others.append(Judgement(d, differs, "ratings", detail))
+        for other in others:
+            if other.differs != used.differs:
+                out.append(EvidenceConflict(link.kam, link.partner, d, used, other))
+    return tuple(out)
 
 
 # -- step 3 ------------------------------------------------------------------------------
@@ -253,6 +316,7 @@ def diagnose(case: Case) -> Diagnosis:
     dyads = []
     for link in case.links:
         diff = differentiation(link, case.profiles, means, threshold)
+        conflicts = evidence_conflicts(link, diff, case.profiles, means, threshold)
         align = alignment(link, units)
         size = integration_gap(diff.level, align.level) if align.level is not None else None
         gap = None if size is None else size > 0
@@ -268,6 +332,7 @@ def diagnose(case: Case) -> Diagnosis:
                 alignment=align,
                 relationship_quality=link.relationship_quality,
                 consistency=check_consistency(gap, size, link.relationship_quality),
+                conflicts=conflicts,
             )
         )
     dyads_t = tuple(dyads)
@@ -277,5 +342,6 @@ def diagnose(case: Case) -> Diagnosis:
         dyads=dyads_t,
         networks=networks,
         recommendations=recommendations(dyads_t),
-        rating_means=means,
+        # shown with two decimals and in JSON; the judgements above used the exact means
+        rating_means={u: {d: float(v) for d, v in row.items()} for u, row in means.items()},
     )

@@ -10,11 +10,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..compare import WaveComparison
-from ..results import Diagnosis, Dyad
+from ..results import Diagnosis, Dyad, EvidenceConflict
 from ..scales import DIMENSION_LABELS, DIMENSIONS
 
 DIFFERS_MARK = "×"
 UNKNOWN_MARK = "?"
+ANALYST_MARK = "†"
+"""After an alignment level the analyst set (SPEC §3 step 3: the report says so)."""
+ANALYST_LEGEND = "† = alignment level set by the analyst, not computed from the practices"
+NO_PARTNERS = "no internal partners recorded"
 FORMAT_VERSION = 1
 
 
@@ -42,6 +46,27 @@ def gap_text(dyad: Dyad) -> str:
     return "yes" if dyad.gap else "no"
 
 
+def alignment_text(dyad: Dyad) -> str:
+    """The level of alignment, marked † when the analyst set it; ``?`` when not recorded."""
+    a = dyad.alignment
+    if a.level is None:
+        return UNKNOWN_MARK
+    return f"{a.level}{ANALYST_MARK}" if a.source == "analyst" else a.level
+
+
+def has_analyst_levels(diagnosis: Diagnosis) -> bool:
+    return any(d.alignment.source == "analyst" for d in diagnosis.dyads)
+
+
+def without_partners_text(diagnosis: Diagnosis) -> str | None:
+    """One sentence naming the KAM units for which no partner link is recorded."""
+    if not diagnosis.without_partners:
+        return None
+    names = diagnosis.case.unit_names()
+    listed = ", ".join(names[k] for k in diagnosis.without_partners)
+    return f"{listed}: {NO_PARTNERS}."
+
+
 def dimension_mark(dyad: Dyad, dimension: str) -> str:
     for j in dyad.differentiation.judgements:
         if j.dimension == dimension:
@@ -58,7 +83,7 @@ def matrix(diagnosis: Diagnosis, kam: str) -> Matrix:
     for dim in DIMENSIONS:
         rows.append((DIMENSION_LABELS[dim], tuple(dimension_mark(d, dim) for d in dyads)))
     rows.append(("Level of differentiation", tuple(d.differentiation.level for d in dyads)))
-    rows.append(("Level of alignment", tuple(d.alignment.level or UNKNOWN_MARK for d in dyads)))
+    rows.append(("Level of alignment", tuple(alignment_text(d) for d in dyads)))
     rows.append(("Integration gaps", tuple(gap_text(d) for d in dyads)))
     return Matrix(
         kam=kam,
@@ -72,7 +97,9 @@ def matrix(diagnosis: Diagnosis, kam: str) -> Matrix:
 
 
 def matrices(diagnosis: Diagnosis) -> list[Matrix]:
-    return [matrix(diagnosis, kam) for kam in diagnosis.kam_units]
+    """One matrix per KAM unit with partners (those without: ``without_partners_text``)."""
+    lonely = set(diagnosis.without_partners)
+    return [matrix(diagnosis, kam) for kam in diagnosis.kam_units if kam not in lonely]
 
 
 def profile_text(value: Any) -> str:
@@ -163,6 +190,18 @@ def _dyad_dict(d: Dyad) -> dict[str, Any]:
             else None
         ),
         "consistency": {"status": d.consistency.status, "note": d.consistency.note},
+        "conflicts": [_conflict_dict(c) for c in d.conflicts],
+    }
+
+
+def _conflict_dict(c: EvidenceConflict) -> dict[str, Any]:
+    return {
+        "kam": c.kam,
+        "partner": c.partner,
+        "dimension": c.dimension,
+        "used": {"source": c.used.source, "differs": c.used.differs, "detail": c.used.detail},
+        "other": {"source": c.other.source, "differs": c.other.differs, "detail": c.other.detail},
+        "message": c.message,
     }
 
 
@@ -174,13 +213,15 @@ def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
         for uid in r.units:
             respondents_per_unit[uid] = respondents_per_unit.get(uid, 0) + 1
     by_kam: dict[str, Any] = {}
+    names = case.unit_names()
     for kam in diagnosis.kam_units:
         dyads = diagnosis.dyads_of(kam)
         by_kam[kam] = {
-            "name": dyads[0].kam_name,
+            "name": names[kam],
             "partners": len(dyads),
             "gaps": sum(1 for d in dyads if d.gap),
             "gap_partners": [d.partner for d in dyads if d.gap],
+            "no_partners_recorded": kam in diagnosis.without_partners,
         }
     consistency = {"consistent": 0, "inconsistent": 0, "unchecked": 0}
     for d in diagnosis.dyads:
@@ -235,8 +276,11 @@ def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
             "gaps": sum(1 for d in diagnosis.dyads if d.gap),
             "possible_gaps": sum(1 for d in diagnosis.dyads if d.gap_possible),
             "by_kam_unit": by_kam,
+            "kam_units_without_partners": list(diagnosis.without_partners),
             "consistency": consistency,
+            "conflicts": len(diagnosis.conflicts),
         },
+        "warnings": [_conflict_dict(c) for c in diagnosis.conflicts],
         "recommendations": [
             {
                 "priority": r.priority,

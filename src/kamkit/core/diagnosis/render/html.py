@@ -9,7 +9,15 @@ import jinja2
 
 from ..results import Diagnosis
 from ..scales import DIMENSION_LABELS, DIMENSIONS, PRACTICES
-from .common import matrices, profile_rows, to_dict
+from .common import (
+    ANALYST_LEGEND,
+    NO_PARTNERS,
+    has_analyst_levels,
+    matrices,
+    profile_rows,
+    to_dict,
+    without_partners_text,
+)
 
 MAX_PICTURE_UNITS = 60
 """Above this many units the picture would be unreadable; the report says so instead."""
@@ -94,6 +102,8 @@ def network_picture(diagnosis: Diagnosis) -> NetworkPicture | None:
         y = 20 + kam_step * (i + 0.5) - NODE_H / 2
         teams = team_chain(k)
         sub = ("teams: " + " › ".join(teams)) if teams else ""
+        if k in diagnosis.without_partners:
+            sub = NO_PARTNERS
         nodes[k] = _Node(k, names[k], sub, left_x, y, "kam")
     for i, p in enumerate(partners):
         y = 20 + step * i + (step - NODE_H) / 2
@@ -156,6 +166,8 @@ def render_html(diagnosis: Diagnosis) -> str:
         practices=PRACTICES,
         profiles=profile_rows(diagnosis),
         matrices=matrices(diagnosis),
+        without_partners=without_partners_text(diagnosis),
+        analyst_legend=ANALYST_LEGEND if has_analyst_levels(diagnosis) else "",
         networks={n.unit: n for n in diagnosis.networks},
         dyads=diagnosis.dyads,
         picture=network_picture(diagnosis),

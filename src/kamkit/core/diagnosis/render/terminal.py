@@ -10,7 +10,13 @@ from rich.text import Text
 from ..compare import WaveComparison
 from ..results import Diagnosis
 from ..scales import DIMENSION_LABELS, DIMENSIONS
-from .common import matrices, to_dict
+from .common import (
+    ANALYST_LEGEND,
+    has_analyst_levels,
+    matrices,
+    to_dict,
+    without_partners_text,
+)
 
 DIMENSION_ABBREVIATIONS = {
     "structural_formalization": "SF",
@@ -84,6 +90,9 @@ def render_terminal(diagnosis: Diagnosis) -> RenderableType:
                 _cell(f"yes ({size})" if gap == "yes" else gap, "Integration gaps"),
             )
         parts.append(table)
+    lonely = without_partners_text(diagnosis)
+    if lonely:
+        parts.append(Text(lonely, style="yellow"))
     parts.append(
         Text(
             "× = differs, ? = not known; "
@@ -93,6 +102,15 @@ def render_terminal(diagnosis: Diagnosis) -> RenderableType:
             style="dim",
         )
     )
+    if has_analyst_levels(diagnosis):
+        parts.append(Text(ANALYST_LEGEND, style="dim"))
+    if diagnosis.conflicts:
+        parts.append(Text("Conflicting evidence (the judgement that counts is kept)", style="bold"))
+        names = case.unit_names()
+        for c in diagnosis.conflicts:
+            parts.append(
+                Text(f"  ! {names[c.kam]} – {names[c.partner]}: {c.message}", style="yellow")
+            )
 
     recs = data["recommendations"]
     if recs:

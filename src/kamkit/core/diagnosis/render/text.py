@@ -12,7 +12,16 @@ import orjson
 from ..compare import WaveComparison
 from ..results import Diagnosis
 from ..scales import DIMENSION_LABELS, DIMENSIONS, PRACTICES
-from .common import comparison_to_dict, matrices, profile_rows, to_dict
+from .common import (
+    ANALYST_LEGEND,
+    NO_PARTNERS,
+    comparison_to_dict,
+    has_analyst_levels,
+    matrices,
+    profile_rows,
+    to_dict,
+    without_partners_text,
+)
 
 # -- JSON -----------------------------------------------------------------------------------
 
@@ -108,14 +117,23 @@ def render_markdown(diagnosis: Diagnosis) -> str:
         rows,
     ) + [""]
 
+    legend = f" {ANALYST_LEGEND}." if has_analyst_levels(diagnosis) else ""
     for m in matrices(diagnosis):
         out += [f"## {m.kam_name}: differentiation, alignment and integration gaps", ""]
         out += _md_table(["", *m.partner_names], [[label, *cells] for label, cells in m.rows])
         out += [
             "",
-            f"× = the units differ on the dimension; ? = not known. {m.gap_count} gap(s).",
+            f"× = the units differ on the dimension; ? = not known.{legend} {m.gap_count} gap(s).",
             "",
         ]
+    lonely = without_partners_text(diagnosis)
+    if lonely:
+        out += [f"**{lonely}**", ""]
+    if diagnosis.conflicts:
+        names = diagnosis.case.unit_names()
+        out += ["## Conflicting evidence", ""]
+        out += [f"- {names[c.kam]} – {names[c.partner]}: {c.message}" for c in diagnosis.conflicts]
+        out.append("")
 
     if diagnosis.recommendations:
         out += ["## Recommendations", ""]
@@ -203,6 +221,8 @@ CSV_COLUMNS = [
     "requisite_integration",
     "relationship_quality",
     "consistency",
+    "conflicts",
+    "note",
 ]
 
 
@@ -241,9 +261,16 @@ def dyad_rows(diagnosis: Diagnosis) -> list[dict[str, Any]]:
                     d.relationship_quality.description if d.relationship_quality else ""
                 ),
                 "consistency": d.consistency.status,
+                "conflicts": "; ".join(c.message for c in d.conflicts),
+                "note": "alignment level set by the analyst" if a.source == "analyst" else "",
             }
         )
         rows.append(row)
+    names = diagnosis.case.unit_names()
+    for kam in diagnosis.without_partners:  # a row each, so that no KAM unit disappears
+        rows.append(
+            {c: "" for c in CSV_COLUMNS} | {"kam": kam, "kam_name": names[kam], "note": NO_PARTNERS}
+        )
     return rows
 
 
@@ -321,6 +348,8 @@ def latex_escape(text: str) -> str:
 def _latex_cell(text: str) -> str:
     if text == "×":
         return r"$\times$"
+    if text.endswith("†"):  # an alignment level the analyst set
+        return latex_escape(text[:-1]) + r"\textsuperscript{\dag}"
     return latex_escape(text)
 
 
@@ -359,10 +388,21 @@ def render_latex(diagnosis: Diagnosis, standalone: bool = False) -> str:
             r"\par\smallskip\footnotesize $\times$ = differentiation between the KAM unit and "
             r"the partner; differentiation scale: very low, low, rather low, rather high, high, "
             r"very high; alignment scale: low, rather low, rather high, high; a gap where "
-            r"differentiation is above alignment.",
+            r"differentiation is above alignment."
+            + (
+                r" \textsuperscript{\dag} alignment level set by the analyst."
+                if any(cell.endswith("†") for _, cells in m.rows for cell in cells)
+                else ""
+            ),
             r"\end{table}",
             "",
         ]
+    lonely = without_partners_text(diagnosis)
+    if lonely:
+        out += [rf"\noindent{{\footnotesize {latex_escape(lonely)}}}\par", ""]
+    names = diagnosis.case.unit_names()
+    for c in diagnosis.conflicts:
+        out.append(f"% conflicting evidence: {names[c.kam]} – {names[c.partner]}: {c.message}")
     body = "\n".join(out)
     if not standalone:
         return body

@@ -11,7 +11,7 @@ from openpyxl.utils import get_column_letter
 
 from ..results import Diagnosis
 from ..scales import DIMENSION_LABELS, DIMENSIONS
-from .common import matrices, profile_rows
+from .common import ANALYST_LEGEND, ANALYST_MARK, matrices, profile_rows
 from .text import CSV_COLUMNS, dyad_rows
 
 _BOLD = Font(bold=True)
@@ -69,6 +69,8 @@ def render_xlsx(diagnosis: Diagnosis) -> bytes:
                 cell.alignment = Alignment(horizontal="center")
         ws.append([])
         ws.append(["× = the units differ on the dimension; ? = not known"])
+        if any(cell.endswith(ANALYST_MARK) for _, cells in m.rows for cell in cells):
+            ws.append([ANALYST_LEGEND])
         _widths(ws, maximum=30)
 
     ws = wb.create_sheet(_sheet_title("Profiles", used))

@@ -689,10 +689,12 @@ def _indexes(items: _Items, scores: np.ndarray, n_acc: int) -> list[float | None
     u_min = np.bincount(items.acct, weights=-items.down * b, minlength=n_acc)
     total = np.bincount(items.acct, weights=u, minlength=n_acc)
     count = np.bincount(items.acct, minlength=n_acc)
-    span = u_max - u_min
+    moves = (u_max != 0) | (u_min != 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        index = 100.0 * (total - u_min) / span
-    return [float(index[k]) if count[k] and span[k] != 0 else None for k in range(n_acc)]
+        above = np.where(u_max > 0, 50.0 + 50.0 * total / u_max, 50.0)
+        below = 50.0 - 50.0 * total / u_min
+        index = np.clip(np.where(total >= 0, above, below), 0.0, 100.0)
+    return [float(index[k]) if count[k] and moves[k] else None for k in range(n_acc)]
 
 
 def _naive_hours(

@@ -47,11 +47,12 @@ def test_inferred_when_nobody_said_anything():
     # U over communication and co-creation, both motivators in build-up
     c, v = (100 + 50 + 75 + 250 / 3 + 100) / 5, 100 / 3
     u = (c - 50) - 0.3 * (50 - v)
-    assert out["index"] == pytest.approx(round(100 * (u + 30) / 130, 1))
+    # U ≥ 0 and U_max = 50 + 50 (SPEC §2.5): 50 + 50·U/U_max
+    assert out["index"] == pytest.approx(round(50 + 50 * u / 100, 1))
     # +10 points: communication (≈ 81.7, above the baseline) gains 1.0·10 = 10;
     # co-creation (33.3, below it) gains only 0.3·10 = 3: a motivator pays most above it
     assert out["lever"]["process"] == "communication"
-    assert "raise the index by 7.7" in out["lever"]["why"]  # 100·10/130
+    assert "raise the index by 5.0" in out["lever"]["why"]  # 50·10/100
 
 
 def test_a_decision_outranks_the_inference_and_changes_the_roles():

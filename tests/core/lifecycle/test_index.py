@@ -58,15 +58,51 @@ def test_index_by_hand_in_maturity():
     roles = roles_for("maturity")
     # U = −1.0·10 + 0.2·10 − 0.3·20 = −14; U_max = 10+10+50 = 70; U_min = −50−50−15 = −115
     index = effectiveness_index({C: 40, V: 60, P: 30}, roles)
-    assert index == pytest.approx(100 * (-14 + 115) / (70 + 115))
+    assert index == pytest.approx(50 - 50 * 14 / 115)  # U < 0: 50 − 50·U/U_min
     assert effectiveness_index({C: 100, V: 100, P: 100}, roles) == pytest.approx(100)
     assert effectiveness_index({C: 0, V: 0, P: 0}, roles) == pytest.approx(0)
+
+
+PHASES = ["exploration", "build_up", "maturity", "decline", None]
+
+
+@pytest.mark.parametrize("phase", PHASES)
+def test_the_index_is_comparable_across_phases(phase):
+    """SPEC §2.5: the baseline is 50 in every phase, 100 and 0 are the ends."""
+    roles = roles_for(phase)
+    assert effectiveness_index({C: 50, V: 50, P: 50}, roles) == pytest.approx(50)
+    assert effectiveness_index({C: 100, V: 100, P: 100}, roles) == pytest.approx(100)
+    assert effectiveness_index({C: 0, V: 0, P: 0}, roles) == pytest.approx(0)
+    assert effectiveness_index({C: 50, V: None, P: 50}, roles) == pytest.approx(50)
+
+
+def test_equal_scores_rank_alike_and_better_scores_higher_across_phases():
+    # the case of issue 14: build-up at 70/70/70 ranked below decline at 50/50/50 (56.9
+    # against 62.2); now every phase puts scores above the baseline above 50
+    growing = effectiveness_index({C: 70, V: 70, P: 70}, roles_for("build_up"))
+    declining = effectiveness_index({C: 50, V: 50, P: 50}, roles_for("decline"))
+    assert growing > declining == pytest.approx(50)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    scores=st.fixed_dictionaries(
+        {C: st.floats(0, 100), V: st.floats(0, 100), P: st.floats(0, 100)}
+    ),
+    process=st.sampled_from([C, V, P]),
+    more=st.floats(0, 100),
+    phase=st.sampled_from(PHASES),
+)
+def test_the_index_is_monotone_in_each_score(scores, process, more, phase):
+    roles = roles_for(phase)
+    raised = {**scores, process: min(100.0, scores[process] + more)}
+    assert effectiveness_index(raised, roles) >= effectiveness_index(scores, roles) - 1e-9
 
 
 def test_index_leaves_unscored_processes_out():
     roles = roles_for("build_up")
     # U = 1.0·20 − 0.3·20 = 14; U_max = 100, U_min = −30
-    assert effectiveness_index({C: 70, V: 30, P: None}, roles) == pytest.approx(100 * 44 / 130)
+    assert effectiveness_index({C: 70, V: 30, P: None}, roles) == pytest.approx(50 + 50 * 14 / 100)
     assert effectiveness_index({C: None, V: None, P: None}, roles) is None
 
 
@@ -75,8 +111,9 @@ def test_lever_in_maturity_is_the_hygiene_below_the_baseline():
     lever = principal_lever({C: 40, V: 60, P: 30}, roles, "maturity")
     # +10: communication −10 → 0 (+10), co-creation +2, problem solving −6 → −3 (+3)
     assert lever.process == C
-    assert lever.gain == pytest.approx(100 * 10 / 185)
-    assert "hygiene" in lever.why and "40" in lever.why and "5.4" in lever.why
+    # U −14 → −4, below the baseline on both ends: 50·10/115 index points
+    assert lever.gain == pytest.approx(50 * 10 / 115)
+    assert "hygiene" in lever.why and "40" in lever.why and "4.3" in lever.why
 
 
 def test_lever_prefers_a_motivator_on_a_tie_then_the_lower_score():
@@ -146,11 +183,18 @@ def test_index_and_lever_follow_the_spec_definitions(scores, phase, baseline, we
     if not scored or u_max == u_min:
         assert index is None
         return
-    expected = 100 * (sum(u(s, roles[p]) for p, s in scored.items()) - u_min) / (u_max - u_min)
-    assert index == pytest.approx(expected, abs=1e-9)
+
+    def spec_index(total):
+        if total >= 0:
+            return 50 + 50 * total / u_max if u_max > 0 else 50.0
+        return 50 - 50 * total / u_min
+
+    total = sum(u(s, roles[p]) for p, s in scored.items())
+    assert index == pytest.approx(spec_index(total), abs=1e-9)
     lever = principal_lever(scores, roles, phase, config)
     gains = {p: u(min(100.0, s + 10), roles[p]) - u(s, roles[p]) for p, s in scored.items()}
     # gains within 1e-9 of each other tie (then roles and scores decide)
     assert gains[lever.process] == pytest.approx(max(gains.values()), abs=1e-9)
     g = gains[lever.process]
-    assert lever.gain == pytest.approx(100 * g / (u_max - u_min) if g > 0 else 0.0)
+    expected_gain = spec_index(total + g) - spec_index(total) if g > 0 else 0.0
+    assert lever.gain == pytest.approx(expected_gain, abs=1e-9)

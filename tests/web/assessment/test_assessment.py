@@ -166,8 +166,8 @@ def test_a_hand_computed_account_through_the_api(client, firm, bearer, scenario)
         "perception": 50.0,  # the supplier's 4
     }
     assert (ps["score"], ps["role"]) == (70.0, "background")
-    # U = 16.67 + 5 + 0.3·20 = 27.67 over [−45, 115]
-    assert out["index"] == pytest.approx(round(100 * (27.6667 + 45) / 160, 1))
+    # U = 16.67 + 5 + 0.3·20 = 27.67 ≥ 0 with U_max = 115: 50 + 50·U/U_max (SPEC §2.5)
+    assert out["index"] == pytest.approx(round(50 + 50 * 27.6667 / 115, 1))
     # communication and co-creation both gain 10 from +10; the lower score is the lever
     assert out["lever"]["process"] == "co_creation"
 

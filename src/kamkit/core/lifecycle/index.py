@@ -2,9 +2,14 @@
 
 For a process with score s, baseline b and role r:
 ``u = up_r·max(0, s − b) − down_r·max(0, b − s)``; U sums u over the scored processes;
-``index = 100·(U − U_min)/(U_max − U_min)`` with U_max, U_min the U of every scored
-process at 100 and at 0. The principal lever is the process whose +10 points raise U
-most (ties: motivator before hygiene before background, then the lower score).
+with U_max, U_min the U of every scored process at 100 and at 0, the index is
+``50 + 50·U/U_max`` when U ≥ 0 and ``50 − 50·U/U_min`` when U < 0. So it is comparable
+across phases: every scored process at the baseline gives 50 in every phase, all at 100
+give 100, all at 0 give 0 (SPEC §2.5 as updated on 2026-11-28; the earlier
+``100·(U − U_min)/(U_max − U_min)`` put the baseline at 36 in exploration, 28 in
+build-up and 62 in maturity). The principal lever is the process whose +10 points raise
+U most (ties: motivator before hygiene before background, then the lower score); its
+gain is the change of the index.
 """
 
 from __future__ import annotations
@@ -39,10 +44,23 @@ def utility(score: float, role: str, config: AssessmentConfig = DEFAULT_CONFIG) 
     return up * d if d > 0 else down * d
 
 
-def _span(role: str, config: AssessmentConfig) -> float:
-    """u(100) − u(0) for one process in ``role``: its share of U_max − U_min."""
-    up, down = config.weights[role]
-    return up * (100.0 - config.baseline) + down * config.baseline
+def _bounds(roles: list[str], config: AssessmentConfig) -> tuple[float, float]:
+    """U_max and U_min: U with every one of these processes at 100 and at 0."""
+    b = config.baseline
+    u_max = sum(config.weights[r][0] * (100.0 - b) for r in roles)
+    u_min = -sum(config.weights[r][1] * b for r in roles)
+    return u_max, u_min
+
+
+def index_of(u: float, u_max: float, u_min: float) -> float | None:
+    """The index for a total utility U between U_min and U_max (SPEC §2.5): the baseline
+    at 50, U_max at 100, U_min at 0, linear on each side. None when nothing can move it
+    (every weight zero)."""
+    if u_max == 0 and u_min == 0:
+        return None
+    if u < 0:
+        return max(0.0, 50.0 - 50.0 * u / u_min)  # u_min ≤ u < 0
+    return min(100.0, 50.0 + 50.0 * u / u_max) if u_max > 0 else 50.0
 
 
 def effectiveness_index(
@@ -50,19 +68,13 @@ def effectiveness_index(
     roles: dict[str, str],
     config: AssessmentConfig = DEFAULT_CONFIG,
 ) -> float | None:
-    """0–100 over the scored processes; None when no process has a score."""
+    """0–100 over the scored processes, 50 with every one at the baseline; None when no
+    process has a score."""
     scored = {p: s for p, s in scores.items() if s is not None}
     if not scored:
         return None
-    u = u_min = u_span = 0.0
-    for p, s in scored.items():
-        role = roles[p]
-        u += utility(s, role, config)
-        u_min += utility(0.0, role, config)
-        u_span += _span(role, config)
-    if u_span == 0:  # every weight zero: nothing moves the index
-        return None
-    return 100.0 * (u - u_min) / u_span
+    u = sum(utility(s, roles[p], config) for p, s in scored.items())
+    return index_of(u, *_bounds([roles[p] for p in scored], config))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,14 +100,16 @@ def principal_lever(
             "No process has data yet: record interactions, initiatives and problems first.",
         )
     step = config.lever_step
-    u_span = sum(_span(roles[p], config) for p in scored)
+    u_max, u_min = _bounds([roles[p] for p in scored], config)
     gains = {
         p: utility(min(100.0, s + step), roles[p], config) - utility(s, roles[p], config)
         for p, s in scored.items()
     }
     best = min(scored, key=lambda p: (-round(gains[p], 9), _ROLE_RANK[roles[p]], scored[p]))
     g = gains[best]
-    index_gain = 100.0 * g / u_span if u_span else 0.0
+    u_now = sum(utility(v, roles[p], config) for p, v in scored.items())
+    before, after = index_of(u_now, u_max, u_min), index_of(u_now + g, u_max, u_min)
+    index_gain = after - before if before is not None and after is not None and g > 0 else 0.0
     s, role, b = scored[best], roles[best], config.baseline
     name = PROCESS_LABELS[best]
     phase_words = f"in {phase.replace('_', '-')}" if phase else "while the phase is unknown"

@@ -12,8 +12,8 @@ from kamkit.core.lifecycle import SUBSCORES, PhaseFacts, PhaseStatement, Signals
 TODAY = dt.date(2026, 11, 1)
 FACTS = PhaseFacts(
     relationship_start=dt.date(2025, 6, 1),  # 17 months
-    interactions_last_90=12,
-    interactions_prev_90=8,  # +50 %: build-up
+    interactions_last_90=18,
+    interactions_prev_90=12,  # +50 %, 12 before and a change of 6: build-up
     realized_ever=1,
     pairs_ever=4,
 )

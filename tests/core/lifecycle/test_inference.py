@@ -29,7 +29,7 @@ def facts(age: float | None = 24, last=10, prev=10, rev=(), realized=1, recent=0
 
 
 def test_decline_on_falling_activity_says_by_how_much():
-    got = infer_phase(facts(last=11, prev=19), TODAY)
+    got = infer_phase(facts(last=11, prev=19), TODAY)  # 19 before, a change of 8: it counts
     assert got.phase == "decline"
     assert "activity −42 % vs previous 90 days" in got.reasons
     assert got.activity_trend == pytest.approx(-8 / 19)
@@ -38,17 +38,21 @@ def test_decline_on_falling_activity_says_by_how_much():
 @pytest.mark.parametrize(
     ("kwargs", "phase"),
     [
-        ({"last": 7, "prev": 10}, "decline"),  # exactly −30 %
-        ({"last": 8, "prev": 10}, "maturity"),  # −20 %: not enough
+        ({"last": 14, "prev": 20}, "decline"),  # exactly −30 %
+        ({"last": 16, "prev": 20}, "maturity"),  # −20 %: not enough
         ({"rev": [(2024, 100.0), (2025, 90.0)]}, "decline"),  # exactly −10 %
         ({"rev": [(2024, 100.0), (2025, 91.0)]}, "maturity"),
-        ({"age": 11.5, "last": 5, "prev": 10}, "maturity"),  # too young to decline
-        ({"age": 12.1, "last": 5, "prev": 10}, "decline"),
+        ({"age": 11.5, "last": 10, "prev": 20}, "maturity"),  # too young to decline
+        ({"age": 12.1, "last": 10, "prev": 20}, "decline"),
         ({"age": 5.5}, "exploration"),
         ({"age": 6.1}, "maturity"),
         ({"realized": 0, "pairs": 1}, "exploration"),
         ({"realized": 0, "pairs": 2}, "maturity"),
-        ({"last": 12, "prev": 10}, "build_up"),  # exactly +20 %
+        ({"last": 24, "prev": 20}, "build_up"),  # exactly +20 %
+        ({"last": 8, "prev": 12}, "decline"),  # 12 before and a change of 4: it counts
+        ({"last": 9, "prev": 11}, "maturity"),  # −18 %, but 11 before: too little
+        ({"last": 16, "prev": 12}, "build_up"),  # +33 %, a change of 4
+        ({"last": 15, "prev": 12}, "maturity"),  # +25 %, but a change of 3
         ({"rev": [(2024, 100.0), (2025, 110.0)]}, "build_up"),  # exactly +10 %
         ({"age": 30, "recent": 1}, "build_up"),
         ({"age": 40, "recent": 1}, "maturity"),  # realized, but no longer young
@@ -85,7 +89,23 @@ def test_revenue_trend_uses_complete_years_only():
 
 def test_thresholds_come_from_the_configuration():
     strict = AssessmentConfig.from_mapping({"decline_activity_trend": -0.10})
-    assert infer_phase(facts(last=8, prev=10), TODAY, strict).phase == "decline"
+    assert infer_phase(facts(last=16, prev=20), TODAY, strict).phase == "decline"
+    keen = AssessmentConfig.from_mapping({"activity_min_previous": 5, "activity_min_change": 1})
+    assert infer_phase(facts(last=7, prev=10), TODAY, keen).phase == "decline"
+
+
+@pytest.mark.parametrize("last", [13, 7])
+def test_a_ten_year_account_keeps_its_phase_on_a_small_swing(last):
+    """Issue 14: 10 → 13 or 10 → 7 interactions in a quarter (±30 %) is too little
+    evidence to call build-up or decline; the reasons say so."""
+    got = infer_phase(facts(age=120, last=last, prev=10), TODAY)
+    assert got.phase == "maturity"
+    assert any(f"activity 10 → {last} interactions" in r and "too little" in r for r in got.reasons)
+
+
+@pytest.mark.parametrize(("last", "phase"), [(26, "build_up"), (13, "decline")])
+def test_a_sustained_change_still_moves_it(last, phase):
+    assert infer_phase(facts(age=120, last=last, prev=20), TODAY).phase == phase
 
 
 def test_unknown_or_bad_settings_are_named():

@@ -136,7 +136,11 @@ def test_a_hand_computed_account_through_the_api(client, firm, bearer, scenario)
     assert out["on"] == "2026-11-20"
     phase = out["phase"]
     assert (phase["value"], phase["source"]) == ("build_up", "inferred")
-    assert "activity +100 % vs previous 90 days" in phase["reasons"]
+    # 2 → 4 interactions is too little to count as a trend (SPEC §2.2): the realized
+    # initiative decides, and the reasons say why activity did not
+    assert phase["reasons"][0].startswith("an initiative realized in the last 180 days")
+    assert "activity 2 → 4 interactions" in phase["reasons"][1]
+    assert "too little to count" in phase["reasons"][1]
     comm = out["processes"]["communication"]
     assert comm["subscores"] == {
         "frequency_fit": 33.3,  # 4 in 90 days = 1.33 per 30, build-up band 4–12

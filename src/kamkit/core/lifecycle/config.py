@@ -89,6 +89,11 @@ class AssessmentConfig:
     build_up_activity_trend: float = 0.20
     build_up_realized_days: int = 180
     build_up_max_age_months: float = 36
+    activity_min_previous: int = 12
+    """An activity trend counts only when the previous window holds at least this many
+    interactions (SPEC §2.2, stability; a kamkit default: 12 is one a week)."""
+    activity_min_change: int = 4
+    """…and when the two windows differ by at least this many interactions (SPEC §2.2)."""
 
     # -- sub-scores (§2.4) --------------------------------------------------------------
     phase_bands: dict[str, tuple[float, float]] = field(
@@ -176,6 +181,9 @@ class AssessmentConfig:
                 raise ValueError(f"phase_bands.{phase}: expected (lo, hi) with 0 ≤ lo ≤ hi, hi > 0")
         if not 0 < self.baseline < 100:
             raise ValueError("baseline must lie between 0 and 100")
+        for name in ("activity_min_previous", "activity_min_change"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"'{name}' must be 0 or more")
         for name in ("window_days", "rate_days", "problem_window_days", "lever_step"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"'{name}' must be positive")

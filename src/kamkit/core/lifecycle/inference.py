@@ -8,9 +8,11 @@
 4. ``maturity`` otherwise.
 
 Age counts months since the relationship start (or the first interaction); the activity
-trend compares interactions in the last 90 days with the 90 before (undefined when the
-earlier window is empty); the revenue trend compares the last full year on record with
-the year before. A trend that cannot be computed satisfies no rule.
+trend compares interactions in the last 90 days with the 90 before; it counts only on
+enough evidence: at least 12 interactions in the earlier window and a change of at least
+4 (SPEC §2.2, stability; both configurable), so that 10 → 13 interactions in a quarter
+moves no phase. The revenue trend compares the last full year on record with the year
+before. A trend that cannot be computed, or does not count, satisfies no rule.
 """
 
 from __future__ import annotations
@@ -80,24 +82,37 @@ def infer_phase(
     c = config
     start = facts.relationship_start or facts.first_interaction
     age = months_between(start, today) if start else None
-    act = activity_trend(facts.interactions_last_90, facts.interactions_prev_90)
+    last, prev = facts.interactions_last_90, facts.interactions_prev_90
+    act = activity_trend(last, prev)
+    too_little = act is not None and (
+        prev < c.activity_min_previous or abs(last - prev) < c.activity_min_change
+    )
     rev_pair = revenue_trend(facts.revenue, today)
     rev = rev_pair[0] if rev_pair else None
     if age is None and not facts.interactions_last_90 and not facts.interactions_prev_90:
         return InferredPhase(None, ("no relationship start and no interactions recorded",))
     facts_said: list[str] = []
     age_text = f"relationship age {age:.0f} months" if age is not None else "age unknown"
-    act_text = (
-        f"activity {_pct(act)} vs previous {c.window_days} days"
-        if act is not None
-        else f"no interactions in the previous {c.window_days} days to compare with"
-    )
+    if act is None:
+        act_text = f"no interactions in the previous {c.window_days} days to compare with"
+    elif too_little:
+        act_text = (
+            f"activity {prev} → {last} interactions vs previous {c.window_days} days: "
+            f"too little to count as a trend (it needs {c.activity_min_previous} before "
+            f"and a change of {c.activity_min_change})"
+        )
+    else:
+        act_text = f"activity {_pct(act)} vs previous {c.window_days} days"
     rev_text = (
         f"revenue {_pct(rev)} ({rev_pair[1]} vs {rev_pair[1] - 1})"
         if rev_pair
         else "no revenue trend on record"
     )
     common = {"age_months": age, "activity_trend": act, "revenue_trend": rev}
+    # an activity change too small to count is reported with every result, not counted
+    note = (act_text,) if too_little else ()
+    if too_little:
+        act = None
 
     # 1. decline
     if age is not None and age >= c.decline_min_age_months:
@@ -106,11 +121,13 @@ def infer_phase(
         if act is not None and act <= c.decline_activity_trend:
             facts_said.append(act_text)
         if facts_said:
-            return InferredPhase("decline", (age_text, *facts_said), **common)
+            return InferredPhase("decline", (age_text, *facts_said, *note), **common)
     # 2. exploration
     if age is not None and age < c.exploration_max_age_months:
         return InferredPhase(
-            "exploration", (f"{age_text} (under {c.exploration_max_age_months:g})",), **common
+            "exploration",
+            (f"{age_text} (under {c.exploration_max_age_months:g})", *note),
+            **common,
         )
     if not facts.realized_ever and facts.pairs_ever < c.exploration_min_pairs:
         pairs = facts.pairs_ever
@@ -121,6 +138,7 @@ def infer_phase(
                 f"{pairs} supplier–customer person pair{'s' if pairs != 1 else ''} "
                 f"ha{'ve' if pairs != 1 else 's'} interacted "
                 f"(fewer than {c.exploration_min_pairs})",
+                *note,
             ),
             **common,
         )
@@ -135,6 +153,6 @@ def infer_phase(
             f"an initiative realized in the last {c.build_up_realized_days} days at {age_text}"
         )
     if facts_said:
-        return InferredPhase("build_up", tuple(facts_said), **common)
+        return InferredPhase("build_up", (*facts_said, *note), **common)
     # 4. maturity
     return InferredPhase("maturity", (age_text, act_text, rev_text), **common)

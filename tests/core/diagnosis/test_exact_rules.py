@@ -218,3 +218,20 @@ def test_levels_from_the_practices_carry_no_mark():
     formats = _all_formats(diagnose(make_case(case_text(text))))
     for fmt in ("table", "markdown", "xlsx", "html", "latex"):
         assert "†" not in formats[fmt] and r"\dag" not in formats[fmt], fmt
+
+
+def test_every_format_says_which_kamkit_and_which_threshold_made_it():
+    from kamkit import __version__
+
+    text = TIE.replace("units:", "settings: {rating_threshold: 1.5}\nunits:", 1)
+    diagnosis = diagnose(make_case(text))
+    formats = _all_formats(diagnosis)
+    for fmt in ("table", "markdown", "latex", "html", "xlsx"):
+        assert f"kamkit {__version__}" in formats[fmt] or __version__ in formats[fmt], fmt
+        assert "rating_threshold 1.5" in formats[fmt] or "1.5" in formats[fmt], fmt
+    data = json.loads(formats["json"])
+    assert data["kamkit_version"] == __version__
+    assert data["settings"] == {"rating_threshold": 1.5}
+    header, first = formats["csv"].splitlines()[:2]
+    row = dict(zip(header.split(","), first.split(","), strict=False))
+    assert (row["kamkit_version"], row["rating_threshold"]) == (__version__, "1.5")

@@ -13,6 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 
+from kamkit import __version__
 from kamkit.core.diagnosis import DIMENSIONS, diagnose, load_case
 from kamkit.core.diagnosis.render import matrix, render
 from kamkit.core.diagnosis.render.text import latex_escape, render_latex
@@ -87,6 +88,7 @@ def test_xlsx_reads_back_with_the_matrices(published, tmp_path):
         "Profiles",
         "Network",
         "Recommendations",
+        "About",
     ]
     for kam, sheet in (("kam1", "KAM unit 1"), ("kam2", "KAM unit 2")):
         m = matrix(published, kam)
@@ -97,6 +99,8 @@ def test_xlsx_reads_back_with_the_matrices(published, tmp_path):
             assert [c or "" for c in row[1:]] == list(cells)
     assert wb["Dyads"].max_row == 14
     assert wb["Recommendations"].max_row == 1 + len(published.recommendations)
+    about = dict(row[:2] for row in wb["About"].iter_rows(values_only=True))
+    assert about["kamkit version"] == __version__ and about["rating_threshold"] == 1.0
 
 
 def test_html_is_self_contained_and_its_matrices_equal_the_diagnosis(published):

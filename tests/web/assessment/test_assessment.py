@@ -376,3 +376,17 @@ def test_sqlite_reads_whole_tables_only_for_a_whole_portfolio(firm, scenario):
 
     assert hinted(None) == 2
     assert hinted([scenario.pk]) == 0
+
+
+def test_assessments_say_which_kamkit_and_which_settings_made_them(client, firm, bearer):
+    from kamkit import __version__
+
+    url = f"/api/v1/accounts/{firm.own.pk}/assessment"
+    one = call(client, "get", url, bearer("director")).json()
+    assert one["kamkit_version"] == __version__
+    settings = one["settings"]
+    assert settings["baseline"] == 50 and settings["weights"]["hygiene"] == [0.2, 1.0]
+    assert settings["roles"]["maturity"]["problem_solving"] == "motivator"
+    assert settings["activity_min_previous"] == 12
+    page = call(client, "get", "/api/v1/portfolio/assessment", bearer("director")).json()
+    assert page["kamkit_version"] == __version__ and page["settings"] == settings

@@ -165,6 +165,19 @@ class AssessmentConfig:
         config.validate()
         return config
 
+    def to_json(self) -> dict[str, Any]:
+        """Every setting as plain data, for outputs that say which settings they used."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, dict):
+                value = {
+                    k: (list(v) if isinstance(v, tuple) else dict(v) if isinstance(v, dict) else v)
+                    for k, v in value.items()
+                }
+            out[f.name] = value
+        return out
+
     def validate(self) -> None:
         """Raise ValueError naming the first setting that makes no sense."""
         for phase, table in self.roles.items():

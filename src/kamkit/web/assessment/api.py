@@ -16,7 +16,7 @@ from kamkit.web.accounts.models import Account
 from kamkit.web.users.models import Role
 
 from .schemas import AssessmentOut, AssessmentPage
-from .services import assess_accounts
+from .services import assess_accounts, configuration
 
 accounts_router = Router(tags=["assessment"])
 portfolio_router = Router(tags=["assessment"])
@@ -45,7 +45,7 @@ def account_assessment(request: HttpRequest, account_id: int, on: dt.date | None
     if not _scored_accounts(request).filter(pk=account_id).exists():
         raise HttpError(404, "Not Found")
     (assessment,) = assess_accounts([account_id], _day(on))
-    return assessment.to_json()
+    return {**assessment.to_json(), **_provenance()}
 
 
 @portfolio_router.get(
@@ -62,7 +62,20 @@ def portfolio_assessment(
     accounts = _scored_accounts(request).order_by("pk")
     ids = list(accounts.values_list("pk", flat=True)[offset : offset + limit])
     items = [a.to_json() for a in assess_accounts(ids, day)] if ids else []
-    return {"items": items, "count": accounts.count(), "limit": limit, "offset": offset}
+    return {
+        "items": items,
+        "count": accounts.count(),
+        "limit": limit,
+        "offset": offset,
+        **_provenance(),
+    }
+
+
+def _provenance() -> dict:
+    """The kamkit version and every setting the assessment used."""
+    from kamkit import __version__
+
+    return {"kamkit_version": __version__, "settings": configuration().to_json()}
 
 
 def _capacities(raw: str) -> dict[int, float]:

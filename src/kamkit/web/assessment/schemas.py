@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ninja import Schema
 
@@ -38,6 +39,10 @@ class AssessmentOut(Schema):
     processes: dict[str, ProcessView]
     index: float | None
     lever: LeverView
+    kamkit_version: str | None = None
+    """The kamkit that computed it (on a page: once, beside the items)."""
+    settings: dict[str, Any] | None = None
+    """Every assessment setting used: thresholds, weights, baseline, roles (SPEC §2)."""
 
 
 class AssessmentPage(Schema):
@@ -45,3 +50,5 @@ class AssessmentPage(Schema):
     count: int
     limit: int
     offset: int
+    kamkit_version: str
+    settings: dict[str, Any]

@@ -46,6 +46,20 @@ def gap_text(dyad: Dyad) -> str:
     return "yes" if dyad.gap else "no"
 
 
+def kamkit_version() -> str:
+    from kamkit import __version__
+
+    return __version__
+
+
+def made_by(diagnosis: Diagnosis) -> str:
+    """The line every human-readable format ends with: version and settings used."""
+    return (
+        f"Made by kamkit {kamkit_version()} with rating_threshold "
+        f"{diagnosis.case.settings.rating_threshold:g} (SPEC §3 default 1.0)."
+    )
+
+
 def alignment_text(dyad: Dyad) -> str:
     """The level of alignment, marked † when the analyst set it; ``?`` when not recorded."""
     a = dyad.alignment
@@ -229,6 +243,7 @@ def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
     return {
         "format": "kamkit-diagnosis",
         "format_version": FORMAT_VERSION,
+        "kamkit_version": kamkit_version(),
         "case": case.title,
         "firm": case.firm,
         "period": {"start": case.period[0], "end": case.period[1]},

@@ -13,6 +13,7 @@ from ..scales import DIMENSION_LABELS, DIMENSIONS
 from .common import (
     ANALYST_LEGEND,
     has_analyst_levels,
+    made_by,
     matrices,
     to_dict,
     without_partners_text,
@@ -136,6 +137,7 @@ def render_terminal(diagnosis: Diagnosis) -> RenderableType:
             parts.append(
                 Text(f"  ! {d.kam_name} – {d.partner_name}: {d.consistency.note}", style="red")
             )
+    parts.append(Text(made_by(diagnosis), style="dim"))
     return Group(*parts)
 
 

@@ -17,6 +17,8 @@ from .common import (
     NO_PARTNERS,
     comparison_to_dict,
     has_analyst_levels,
+    kamkit_version,
+    made_by,
     matrices,
     profile_rows,
     to_dict,
@@ -158,6 +160,7 @@ def render_markdown(diagnosis: Diagnosis) -> str:
                 for d in checked
             ],
         ) + [""]
+    out += [f"*{made_by(diagnosis)}*", ""]
     return "\n".join(out)
 
 
@@ -223,6 +226,8 @@ CSV_COLUMNS = [
     "consistency",
     "conflicts",
     "note",
+    "kamkit_version",
+    "rating_threshold",
 ]
 
 
@@ -271,7 +276,11 @@ def dyad_rows(diagnosis: Diagnosis) -> list[dict[str, Any]]:
         rows.append(
             {c: "" for c in CSV_COLUMNS} | {"kam": kam, "kam_name": names[kam], "note": NO_PARTNERS}
         )
-    return rows
+    made = {
+        "kamkit_version": kamkit_version(),
+        "rating_threshold": diagnosis.case.settings.rating_threshold,
+    }
+    return [row | made for row in rows]
 
 
 def render_csv(diagnosis: Diagnosis) -> str:
@@ -360,6 +369,7 @@ def render_latex(diagnosis: Diagnosis, standalone: bool = False) -> str:
     """
     out = [
         f"% kamkit diagnosis: {latex_escape(diagnosis.case.title)}",
+        f"% {made_by(diagnosis)}",
         r"% needs \usepackage{booktabs} (and \usepackage{graphicx} for \resizebox)",
     ]
     for m in matrices(diagnosis):

@@ -11,7 +11,14 @@ from openpyxl.utils import get_column_letter
 
 from ..results import Diagnosis
 from ..scales import DIMENSION_LABELS, DIMENSIONS
-from .common import ANALYST_LEGEND, ANALYST_MARK, matrices, profile_rows
+from .common import (
+    ANALYST_LEGEND,
+    ANALYST_MARK,
+    kamkit_version,
+    made_by,
+    matrices,
+    profile_rows,
+)
 from .text import CSV_COLUMNS, dyad_rows
 
 _BOLD = Font(bold=True)
@@ -119,6 +126,14 @@ def render_xlsx(diagnosis: Diagnosis) -> bytes:
     for r in diagnosis.recommendations:
         ws.append([r.priority, names[r.kam], names[r.partner], r.headline, "\n".join(r.actions)])
     _widths(ws, maximum=80)
+
+    ws = wb.create_sheet(_sheet_title("About", used))
+    ws.append(["Case", diagnosis.case.title])
+    ws.append(["Source", diagnosis.case.source or ""])
+    ws.append(["kamkit version", kamkit_version()])
+    ws.append(["rating_threshold", diagnosis.case.settings.rating_threshold])
+    ws.append([made_by(diagnosis)])
+    _widths(ws, maximum=60)
 
     buf = io.BytesIO()
     wb.save(buf)

@@ -90,8 +90,18 @@ def api_accounts(opener, base: str) -> dict:
     return json.loads(opener.open(base + "/api/v1/accounts?limit=500").read())
 
 
-def test_demo_logins_see_exactly_their_share(server):
-    base, _ = server
+def test_kamkit_serve_demo_probed_from_outside(server):
+    """One test, so that the demo server starts once: xdist hands the tests of a module to
+    either worker, and each would start its own (xdist's grouping does not work with
+    pytest 9). Each check below names itself when it fails."""
+    base, proc = server
+    demo_logins_see_exactly_their_share(base)
+    static_files_and_no_debug(base)
+    assert proc.poll() is None, "the server stopped during the probes"
+    # the fixture then sends Ctrl-C and expects exit status 0
+
+
+def demo_logins_see_exactly_their_share(base: str) -> None:
     director, _ = session(base, "director")
     everything = api_accounts(director, base)
     assert everything["count"] >= 40
@@ -127,8 +137,7 @@ def test_demo_logins_see_exactly_their_share(server):
     assert anon.value.code == 401
 
 
-def test_static_files_and_no_debug(server):
-    base, _ = server
+def static_files_and_no_debug(base: str) -> None:
     css = urllib.request.urlopen(base + "/static/kamkit/app.css")
     assert css.headers["Content-Type"].startswith("text/css")
     assert urllib.request.urlopen(base + "/static/django_htmx/htmx-2.min.js").status == 200
@@ -137,8 +146,3 @@ def test_static_files_and_no_debug(server):
     body = missing.value.read()
     assert missing.value.code == 404
     assert b"Traceback" not in body and b"URLconf" not in body  # DEBUG is off
-
-
-def test_still_serving_after_the_probes(server):
-    _, proc = server
-    assert proc.poll() is None  # the fixture then sends Ctrl-C and expects exit status 0

@@ -39,7 +39,7 @@ def test_director_plans_the_hours_and_the_manager_reads_the_to_do(
     assert page.locator("#summary svg").count() == 2  # comparison and phases charts
     first = page.locator("#accounts details").first
     first.locator("summary").click()
-    assert "the last hour adds" in first.inner_text()
+    assert "the last hour still raises the account's index by" in first.inner_text()
     own_hours = (
         page.locator("#accounts tbody tr", has_text=live_firm.own.name).locator("td.num").first
     )

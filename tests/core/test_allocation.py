@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 
 import numpy as np
 import pytest
@@ -287,6 +288,18 @@ def test_each_item_is_explained_from_its_role_score_and_last_hour():
     assert "in maturity; it stands at 30, below the baseline" in words
     assert f"10.0 h lift it to {item.score_after:.0f}, over the baseline of 50" in words
     assert "Its weight is 2." in words
+    # with the account's index after the plan, the last hour in index points: the
+    # derivative of the index (not of the weighted utility) at the planned hours
+    from kamkit.core.lifecycle import effectiveness_index, roles_for
+
+    def index_at(hours: float) -> float:
+        score = response(30, hours)
+        return effectiveness_index({"communication": score}, roles_for("maturity"))
+
+    (summary,) = plan.accounts
+    words = explain(item, a, index_after=summary.index_after)
+    per_hour = float(re.search(r"raises the account's index by ([0-9.]+) points", words)[1])
+    assert per_hour == pytest.approx((index_at(10 + 1e-4) - index_at(10)) / 1e-4, abs=0.01)
 
 
 def test_the_naive_plans_are_held_to_the_same_capacities_and_minimums():
@@ -294,3 +307,32 @@ def test_the_naive_plans_are_held_to_the_same_capacities_and_minimums():
     b = PlanAccount(2, {"communication": 50}, "build_up", manager=8, revenue=1, minimum=15)
     plan = naive_plan([a, b], 40, "proportional", {7: 12})
     assert plan == {(1, "communication"): 12, (2, "communication"): 15}
+
+
+def test_the_plan_reports_index_points_for_itself_and_the_naive_plans():
+    """The plan page speaks in index points (issue 14): the plan's gain is the sum of
+    its accounts' index changes, and each naive plan's is computed the same way from the
+    scores its hours give."""
+    from kamkit.core.lifecycle import effectiveness_index, roles_for
+
+    accounts, hours, capacities = _random_instance(random.Random(11))
+    plan = plan_allocation(accounts, hours, capacities)
+    per_account = sum(
+        a.index_after - a.index_before for a in plan.accounts if a.index_before is not None
+    )
+    assert plan.index_gain == pytest.approx(per_account)
+    assert plan.index_gain > 0
+    for rule in ("proportional", "equal"):
+        spent = naive_plan(accounts, hours, rule, capacities)
+        gain = 0.0
+        for a in accounts:
+            scored = {p: s for p, s in a.scores.items() if s is not None}
+            if not scored:
+                continue
+            roles = roles_for(a.phase)
+            after = {p: response(s, spent.get((a.account, p), 0.0)) for p, s in scored.items()}
+            gain += effectiveness_index(after, roles) - effectiveness_index(scored, roles)
+        assert plan.comparison_index_gain[rule] == pytest.approx(gain, abs=1e-6), rule
+    data = plan.to_json()
+    assert data["index_gain"] == round(plan.index_gain, 2)
+    assert set(data["plans"]["equal"]) == {"objective", "index_gain"}

@@ -125,6 +125,11 @@ class Plan:
     """The objective of the plans firms use today: ``proportional`` (to revenue) and
     ``equal`` hours per account, each account's hours split evenly over its processes."""
     notes: list[str] = field(default_factory=list)
+    index_gain: float = 0.0
+    """Index points the plan adds, summed over the accounts (SPEC §2.6: the expected index
+    change); what the plan page and its chart report."""
+    comparison_index_gain: dict[str, float] = field(default_factory=dict)
+    """The same for the ``proportional`` and ``equal`` plans."""
 
     @property
     def gap(self) -> float:
@@ -142,7 +147,14 @@ class Plan:
             "objective": round(self.objective, 4),
             "objective_before": round(self.objective_before, 4),
             "upper_bound": round(self.upper_bound, 4),
-            "plans": {k: {"objective": round(v, 4)} for k, v in self.comparison.items()},
+            "index_gain": round(self.index_gain, 2),
+            "plans": {
+                k: {
+                    "objective": round(v, 4),
+                    "index_gain": round(self.comparison_index_gain.get(k, 0.0), 2),
+                }
+                for k, v in self.comparison.items()
+            },
             "items": [
                 {
                     "account": i.account,
@@ -664,6 +676,10 @@ def _finish(
             "with a score to raise belongs to a KA manager whose hours are used up."
         )
     objective = float(after.sum())
+    naive = {
+        rule: _naive_hours(accounts, items, hours, rule, capacities)
+        for rule in ("proportional", "equal")
+    }
     return Plan(
         hours=hours,
         hours_used=used,
@@ -672,11 +688,20 @@ def _finish(
         upper_bound=max(bound, objective),
         items=plan_items,
         accounts=summaries,
-        comparison={
-            rule: float(items.value(_naive_hours(accounts, items, hours, rule, capacities)).sum())
-            for rule in ("proportional", "equal")
-        },
+        comparison={rule: float(items.value(e_rule).sum()) for rule, e_rule in naive.items()},
         notes=notes,
+        index_gain=_index_gain(index_before, index_after),
+        comparison_index_gain={
+            rule: _index_gain(index_before, _indexes(items, items.score(e_rule), n_acc))
+            for rule, e_rule in naive.items()
+        },
+    )
+
+
+def _index_gain(before: list[float | None], after: list[float | None]) -> float:
+    """Index points gained, summed over the accounts that have an index."""
+    return float(
+        sum(a - b for b, a in zip(before, after, strict=True) if a is not None and b is not None)
     )
 
 
@@ -819,14 +844,30 @@ ROLE_EFFECT = {
 }
 
 
-def explain(item: PlanItem, account: PlanAccount, config: AssessmentConfig = DEFAULT_CONFIG) -> str:
+def explain(
+    item: PlanItem,
+    account: PlanAccount,
+    config: AssessmentConfig = DEFAULT_CONFIG,
+    index_after: float | None = None,
+) -> str:
     """Why the plan gives this item its hours, in a sentence: the process's role in the
     account's phase, where its score stands against the baseline, what the hours do to
-    it, and what the last hour still adds (equal, at the optimum, to the last hour
-    anywhere else the manager's capacity allows)."""
+    it, and what the last hour still adds to the account's index, in points (at the
+    optimum the last hour is worth as much, weighted, as the last hour anywhere else the
+    manager's capacity allows). ``index_after``: the account's index after the plan,
+    which says on which side of 50 the index's scale is read."""
     roles = config.roles.get(account.phase or "", dict.fromkeys(PROCESSES, "background"))
     role = roles[item.process]
+    scored = [p for p, v in account.scores.items() if v is not None]
     b = config.baseline
+    u_max = sum(config.weights[roles[p]][0] * (100.0 - b) for p in scored)
+    u_min = -sum(config.weights[roles[p]][1] * b for p in scored)
+    per_point = 0.0
+    if index_after is not None and index_after >= 50 and u_max > 0:
+        per_point = 50.0 / u_max
+    elif index_after is not None and index_after < 50 and u_min < 0:
+        per_point = 50.0 / -u_min
+    last_hour = item.marginal / account.weight * per_point if account.weight > 0 else 0.0
     phase = account.phase.replace("_", "-") if account.phase else "an unknown phase"
     where = "below" if item.score_before < b else "at" if item.score_before == b else "above"
     crossing = ""
@@ -837,6 +878,11 @@ def explain(item: PlanItem, account: PlanAccount, config: AssessmentConfig = DEF
         f"{PROCESS_LABELS[item.process]} is {ROLE_WORDS[role]} ({ROLE_EFFECT[role]}) in "
         f"{phase}; it stands at "
         f"{item.score_before:.0f}, {where} the baseline. {item.hours:.1f} h lift it to "
-        f"{item.score_after:.0f}{crossing}; the last hour adds {item.marginal:.2f} to the "
-        f"objective.{weight}"
+        f"{item.score_after:.0f}{crossing}"
+        + (
+            f"; the last hour still raises the account's index by {last_hour:.2f} points."
+            if index_after is not None
+            else "."
+        )
+        + weight
     )

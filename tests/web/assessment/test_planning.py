@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 from bs4 import BeautifulSoup
 from openpyxl import load_workbook
@@ -115,11 +116,20 @@ def test_the_page_plans_explains_and_exports(as_role, firm):
     html = BeautifulSoup(page.content, "html.parser")
     summary = html.select_one("#summary").get_text(" ", strip=True)
     assert "30.0 of 30.0 hours placed" in summary
-    assert "proportion to revenue" in summary and "at most" in summary
+    assert "proportion to revenue" in summary
+    # plain words (issue 14): index points, the same numbers in the sentence and the chart
+    sentence = html.select_one("#plan-gain").get_text(" ", strip=True)
+    gains = re.findall(r"by ([0-9.]+) points", sentence)
+    assert len(gains) == 3
+    chart = html.select_one("#summary svg").get_text(" ", strip=True)
+    for gain in gains:
+        assert f"{gain} pts" in chart, (gain, chart)
+    text = html.get_text(" ")
+    assert "s(e)" not in text and "Σ" not in text and "objective" not in text.lower()
     rows = html.select("#accounts tbody tr")
     assert len(rows) == 2
     why = html.select_one("#accounts details p").get_text()
-    assert "stands at" in why and "the last hour adds" in why
+    assert "stands at" in why and "the last hour still raises the account's index by" in why
     assert html.select_one("#inputs").find(
         "input", {"name": f"capacity_{firm.users['manager'].pk}"}
     )
@@ -132,6 +142,10 @@ def test_the_page_plans_explains_and_exports(as_role, firm):
     assert book.sheetnames == ["Plan", "Comparison"]
     assert book["Comparison"]["A2"].value == "kamkit"
     assert c.get("/assessment/plan/", {"hours": "30", "format": "pdf"}).status_code == 400
+    # one hour goes to one account; the other is listed with its reason
+    few = BeautifulSoup(c.get("/assessment/plan/", {"hours": "1"}).content, "html.parser")
+    (left,) = few.select("ul.unplanned li")
+    assert "adds more" in left.get_text() or "no process score" in left.get_text()
 
 
 def test_the_page_names_bad_input_and_a_manager_sees_a_to_do(as_role, firm):

@@ -9,7 +9,7 @@ import datetime as dt
 import io
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
 
@@ -30,6 +30,7 @@ class PortfolioPlan:
     accounts: dict[int, Account]
     inputs: dict[int, PlanAccount]
     managers: dict[int, str]
+    capacities: dict[int, float] = field(default_factory=dict)
 
     def rows(self) -> list[dict]:
         """One row per account with hours, in descending hours: processes, index change,
@@ -58,13 +59,35 @@ class PortfolioPlan:
                             "hours": i.hours,
                             "before": i.score_before,
                             "after": i.score_after,
-                            "why": explain(i, self.inputs[summary.account], config),
+                            "why": explain(
+                                i, self.inputs[summary.account], config, summary.index_after
+                            ),
                         }
                         for i in items
                     ],
                 }
             )
         return out
+
+    def unplanned(self) -> list[dict]:
+        """The accounts that get no hours, each with the reason, in name order."""
+        planned_by_manager: dict[int | None, float] = defaultdict(float)
+        for summary in self.plan.accounts:
+            planned_by_manager[self.inputs[summary.account].manager] += summary.hours
+        out = []
+        for summary in self.plan.accounts:
+            if summary.hours > 0:
+                continue
+            account, given = self.accounts[summary.account], self.inputs[summary.account]
+            cap = self.capacities.get(given.manager) if given.manager is not None else None
+            if all(v is None for v in given.scores.values()):
+                why = "no process score yet: record its interactions, initiatives and problems"
+            elif cap is not None and planned_by_manager[given.manager] >= cap - 1e-6:
+                why = f"its KA manager's {cap:g} hours are used up by accounts that gain more"
+            else:
+                why = "an hour adds more to the index on the accounts above"
+            out.append({"account": account, "why": why})
+        return sorted(out, key=lambda r: r["account"].name)
 
     def by_phase(self) -> list[tuple[str, float]]:
         """Hours per phase (the chart of where the hours go)."""
@@ -242,7 +265,7 @@ def make_plan(
         for m, name in names.items():
             message = message.replace(f"KA manager {m}:", f"{name}:")
         raise PlanError(message) from None
-    return PortfolioPlan(plan, accounts, inputs, managers)
+    return PortfolioPlan(plan, accounts, inputs, managers, capacities)
 
 
 def _latest_revenue(history) -> float | None:

@@ -100,16 +100,16 @@ def plan(request: HttpRequest) -> HttpResponse:
                 "plan": p,
                 "rows": result.rows(),
                 "gap_percent": 100 * p.gap,
+                "unplanned": result.unplanned(),
+                # the same numbers as the sentence above the chart: index points
                 "comparison_chart": bars(
                     [
-                        ("kamkit plan", p.objective - p.objective_before),
-                        (
-                            "Proportional to revenue",
-                            p.comparison["proportional"] - p.objective_before,
-                        ),
-                        ("Equal hours", p.comparison["equal"] - p.objective_before),
+                        ("kamkit plan", p.index_gain),
+                        ("Proportional to revenue", p.comparison_index_gain["proportional"]),
+                        ("Equal hours", p.comparison_index_gain["equal"]),
                     ],
-                    "What each plan adds to the objective",
+                    "Index points each plan adds, summed over the accounts",
+                    " pts",
                 ),
                 "phase_chart": bars(result.by_phase(), "Hours by phase", " h"),
                 "query": request.GET.urlencode(),

@@ -204,18 +204,19 @@ def _dyad_dict(d: Dyad) -> dict[str, Any]:
             else None
         ),
         "consistency": {"status": d.consistency.status, "note": d.consistency.note},
-        "conflicts": [_conflict_dict(c) for c in d.conflicts],
+        # the conflicts themselves are the top-level "warnings" (said once)
+        "conflicts": [c.dimension for c in d.conflicts],
     }
 
 
 def _conflict_dict(c: EvidenceConflict) -> dict[str, Any]:
+    """A conflict as data (the judgement that counts is the dyad's, with its detail)."""
     return {
         "kam": c.kam,
         "partner": c.partner,
         "dimension": c.dimension,
-        "used": {"source": c.used.source, "differs": c.used.differs, "detail": c.used.detail},
+        "used": {"source": c.used.source, "differs": c.used.differs},
         "other": {"source": c.other.source, "differs": c.other.differs, "detail": c.other.detail},
-        "message": c.message,
     }
 
 

@@ -167,6 +167,7 @@ def render_html(diagnosis: Diagnosis) -> str:
         profiles=profile_rows(diagnosis),
         matrices=matrices(diagnosis),
         without_partners=without_partners_text(diagnosis),
+        conflicts=diagnosis.conflicts,
         analyst_legend=ANALYST_LEGEND if has_analyst_levels(diagnosis) else "",
         networks={n.unit: n for n in diagnosis.networks},
         dyads=diagnosis.dyads,

@@ -401,7 +401,7 @@ def plan(
         raise typer.Exit(2) from None
     p = result.plan
     if output_format == "json":
-        _write(json.dumps(p.to_json(), ensure_ascii=False, indent=1) + "\n", output)
+        _write(json.dumps(result.to_json(), ensure_ascii=False, indent=1) + "\n", output)
         return
     if output_format == "csv":
         _write(result.csv(), output)
@@ -431,12 +431,17 @@ def plan(
         )
     _show(table, output)
     lines = [
-        f"objective (Σ weight·U): {p.objective:.1f}; before any hours {p.objective_before:.1f}",
-        f"proportional to revenue: {p.comparison['proportional']:.1f}; "
-        f"equal hours: {p.comparison['equal']:.1f}",
+        f"index points added, summed over the accounts: {p.index_gain:.1f} "
+        f"(proportional to revenue: {p.comparison_index_gain['proportional']:.1f}; "
+        f"equal hours: {p.comparison_index_gain['equal']:.1f})",
+        f"objective (Σ weight·U, what the plan maximises): {p.objective:.1f}; before any "
+        f"hours {p.objective_before:.1f}; proportional to revenue: "
+        f"{p.comparison['proportional']:.1f}; equal hours: {p.comparison['equal']:.1f}",
         f"at most {100 * p.gap:.2f} % of the plan's gain from the optimum (upper bound "
         f"{p.upper_bound:.1f})",
         *p.notes,
+        f"kamkit {__version__}; τ {result.settings()['tau_hours']:g} h; baseline "
+        f"{result.settings()['baseline']:g}",
     ]
     if len(rows) > 25:
         lines.insert(0, f"(the 25 accounts with most hours of {len(rows)}; --format csv for all)")

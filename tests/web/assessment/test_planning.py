@@ -59,6 +59,7 @@ def test_the_api_answers_in_the_spec_shape_with_the_cores_numbers(client, firm, 
     )
     assert body["objective"] == round(expected.objective, 4)
     assert body["objective"] > body["plans"]["equal"]["objective"]
+    assert body["settings"]["tau_hours"] == 20 and "kamkit_version" in body
     assert sum(i["hours"] for i in body["items"]) == 30
     item = body["items"][0]
     assert set(item) == {"account", "process", "hours", "score_before", "score_after"}
@@ -139,7 +140,7 @@ def test_the_page_plans_explains_and_exports(as_role, firm):
     assert abs(sum(float(line.split(",")[5]) for line in lines[1:]) - 30) < 0.05
     xlsx = c.get("/assessment/plan/", {"hours": "30", "format": "xlsx"})
     book = load_workbook(io.BytesIO(xlsx.content))
-    assert book.sheetnames == ["Plan", "Comparison"]
+    assert book.sheetnames == ["Plan", "Comparison", "About"]
     assert book["Comparison"]["A2"].value == "kamkit"
     assert c.get("/assessment/plan/", {"hours": "30", "format": "pdf"}).status_code == 400
     # one hour goes to one account; the other is listed with its reason
@@ -175,11 +176,27 @@ def test_kamkit_plan_prints_writes_and_refuses(firm, tmp_path):
     assert done.exit_code == 0
     body = json.loads(out.read_text())
     assert body["hours"] == 25 and body["objective"] >= body["plans"]["proportional"]["objective"]
+    # every plan output says which kamkit and which settings made it (issue 14)
+    from kamkit import __version__
+
+    assert body["kamkit_version"] == __version__
+    assert body["settings"]["tau_hours"] == 20 and body["settings"]["baseline"] == 50
+    assert body["settings"]["weights"]["motivator"] == [1.0, 0.3]
+    assert f"kamkit {__version__}; τ 20 h; baseline 50" in table.output
+    assert "index points added" in table.output
     xlsx = tmp_path / "plan.xlsx"
     assert (
         runner.invoke(app, ["plan", "--hours", "25", "-f", "xlsx", "-o", str(xlsx)]).exit_code == 0
     )
-    assert load_workbook(xlsx).sheetnames == ["Plan", "Comparison"]
+    book = load_workbook(xlsx)
+    assert book.sheetnames == ["Plan", "Comparison", "About"]
+    about = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True)}
+    assert about["kamkit version"] == __version__ and about["tau_hours"] == 20
+    csv_out = tmp_path / "plan.csv"
+    runner.invoke(app, ["plan", "--hours", "25", "-f", "csv", "-o", str(csv_out)])
+    header, first = csv_out.read_text().splitlines()[:2]
+    assert header.endswith("kamkit_version,tau_hours,baseline")
+    assert first.endswith(f"{__version__},20,50")
     for args, words in (
         (["--hours", "-1"], "hours must lie between 0"),
         (["--hours", "5", "-f", "pdf"], "unknown format 'pdf'"),

@@ -119,4 +119,4 @@ def portfolio_allocation(
         result = make_plan(request.auth, hours, capacities=_capacities(capacity), minimum=minimum)
     except PlanError as exc:
         raise HttpError(422, str(exc)) from None
-    return result.plan.to_json()
+    return result.to_json()

@@ -31,6 +31,27 @@ class PortfolioPlan:
     inputs: dict[int, PlanAccount]
     managers: dict[int, str]
     capacities: dict[int, float] = field(default_factory=dict)
+    minimum: float = 0.0
+
+    def settings(self) -> dict:
+        """Every setting the plan used (SPEC §2.6; the index's from the assessment)."""
+        from kamkit.core.allocation import TAU
+
+        config = configuration()
+        return {
+            "tau_hours": TAU,
+            "minimum_hours_per_key_account": self.minimum,
+            "capacities": {self.managers.get(m, str(m)): h for m, h in self.capacities.items()},
+            "baseline": config.baseline,
+            "weights": {k: list(v) for k, v in config.weights.items()},
+            "roles": {k: dict(v) for k, v in config.roles.items()},
+        }
+
+    def to_json(self) -> dict:
+        """The plan (SPEC §2.6 shape) with the kamkit version and the settings it used."""
+        from kamkit import __version__
+
+        return {**self.plan.to_json(), "kamkit_version": __version__, "settings": self.settings()}
 
     def rows(self) -> list[dict]:
         """One row per account with hours, in descending hours: processes, index change,
@@ -100,9 +121,14 @@ class PortfolioPlan:
     def csv(self) -> str:
         out = io.StringIO()
         writer = csv.writer(out)
+        from kamkit import __version__
+        from kamkit.core.allocation import TAU
+
+        made = [__version__, f"{TAU:g}", f"{configuration().baseline:g}"]
         writer.writerow(
             ["account_id", "account", "phase", "ka_manager", "process", "hours",
-             "score_before", "score_after", "index_before", "index_after", "why"]
+             "score_before", "score_after", "index_before", "index_after", "why",
+             "kamkit_version", "tau_hours", "baseline"]
         )  # fmt: skip
         for row in self.rows():
             for item in row["items"] or [None]:
@@ -119,6 +145,7 @@ class PortfolioPlan:
                         _fmt(row["index_before"]),
                         _fmt(row["index_after"]),
                         item["why"] if item else "kept for the account's minimum",
+                        *made,
                     ]
                 )
         return out.getvalue()
@@ -138,14 +165,21 @@ class PortfolioPlan:
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         summary = book.create_sheet("Comparison")
-        summary.append(["plan", "objective (Σ weight·U)"])
-        summary.append(["kamkit", round(self.plan.objective, 2)])
+        summary.append(["plan", "index points added (sum over accounts)", "objective (Σ weight·U)"])
+        summary.append(["kamkit", round(self.plan.index_gain, 2), round(self.plan.objective, 2)])
         for name, value in self.plan.comparison.items():
-            summary.append([f"{name} hours", round(value, 2)])
-        summary.append(["before any hours", round(self.plan.objective_before, 2)])
-        summary.append(["upper bound of the optimum", round(self.plan.upper_bound, 2)])
+            gain = self.plan.comparison_index_gain.get(name, 0.0)
+            summary.append([f"{name} hours", round(gain, 2), round(value, 2)])
+        summary.append(["before any hours", 0, round(self.plan.objective_before, 2)])
+        summary.append(["upper bound of the optimum", None, round(self.plan.upper_bound, 2)])
         for cell in summary[1]:
             cell.font = Font(bold=True)
+        from kamkit import __version__
+
+        about = book.create_sheet("About")
+        about.append(["kamkit version", __version__])
+        for key, value in self.settings().items():
+            about.append([key, value if isinstance(value, int | float) else str(value)])
         out = io.BytesIO()
         book.save(out)
         return out.getvalue()
@@ -265,7 +299,7 @@ def make_plan(
         for m, name in names.items():
             message = message.replace(f"KA manager {m}:", f"{name}:")
         raise PlanError(message) from None
-    return PortfolioPlan(plan, accounts, inputs, managers, capacities)
+    return PortfolioPlan(plan, accounts, inputs, managers, capacities, minimum)
 
 
 def _latest_revenue(history) -> float | None:

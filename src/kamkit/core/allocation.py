@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kamkit.core.lifecycle.config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
-from kamkit.core.lifecycle.index import PROCESS_LABELS, ROLE_WORDS
+from kamkit.core.lifecycle.index import PROCESS_LABELS, ROLE_WORDS, index_bounds
 
 TAU = 20.0
 """Hours of effort after which a process has closed 63 % of its distance to 100."""
@@ -858,10 +858,10 @@ def explain(
     which says on which side of 50 the index's scale is read."""
     roles = config.roles.get(account.phase or "", dict.fromkeys(PROCESSES, "background"))
     role = roles[item.process]
-    scored = [p for p, v in account.scores.items() if v is not None]
     b = config.baseline
-    u_max = sum(config.weights[roles[p]][0] * (100.0 - b) for p in scored)
-    u_min = -sum(config.weights[roles[p]][1] * b for p in scored)
+    u_max, u_min = index_bounds(
+        [roles[p] for p, v in account.scores.items() if v is not None], config
+    )
     per_point = 0.0
     if index_after is not None and index_after >= 50 and u_max > 0:
         per_point = 50.0 / u_max

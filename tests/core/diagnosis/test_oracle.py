@@ -195,7 +195,7 @@ TIE = {
 
 
 @settings(
-    max_examples=150,
+    max_examples=60,  # each run draws new cases; the kept example covers the known boundary
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

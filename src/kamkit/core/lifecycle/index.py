@@ -44,7 +44,7 @@ def utility(score: float, role: str, config: AssessmentConfig = DEFAULT_CONFIG) 
     return up * d if d > 0 else down * d
 
 
-def _bounds(roles: list[str], config: AssessmentConfig) -> tuple[float, float]:
+def index_bounds(roles: list[str], config: AssessmentConfig) -> tuple[float, float]:
     """U_max and U_min: U with every one of these processes at 100 and at 0."""
     b = config.baseline
     u_max = sum(config.weights[r][0] * (100.0 - b) for r in roles)
@@ -74,7 +74,7 @@ def effectiveness_index(
     if not scored:
         return None
     u = sum(utility(s, roles[p], config) for p, s in scored.items())
-    return index_of(u, *_bounds([roles[p] for p in scored], config))
+    return index_of(u, *index_bounds([roles[p] for p in scored], config))
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +100,7 @@ def principal_lever(
             "No process has data yet: record interactions, initiatives and problems first.",
         )
     step = config.lever_step
-    u_max, u_min = _bounds([roles[p] for p in scored], config)
+    u_max, u_min = index_bounds([roles[p] for p in scored], config)
     gains = {
         p: utility(min(100.0, s + step), roles[p], config) - utility(s, roles[p], config)
         for p, s in scored.items()

@@ -37,14 +37,12 @@ class PortfolioPlan:
         """Every setting the plan used (SPEC §2.6; the index's from the assessment)."""
         from kamkit.core.allocation import TAU
 
-        config = configuration()
+        index = configuration().to_json()  # the settings the index uses (SPEC §2.5)
         return {
             "tau_hours": TAU,
             "minimum_hours_per_key_account": self.minimum,
             "capacities": {self.managers.get(m, str(m)): h for m, h in self.capacities.items()},
-            "baseline": config.baseline,
-            "weights": {k: list(v) for k, v in config.weights.items()},
-            "roles": {k: dict(v) for k, v in config.roles.items()},
+            **{key: index[key] for key in ("baseline", "weights", "roles")},
         }
 
     def to_json(self) -> dict:

@@ -58,11 +58,17 @@ def test_inferred_when_nobody_said_anything():
 def test_a_decision_outranks_the_inference_and_changes_the_roles():
     stated = [
         PhaseStatement("maturity", "decision", dt.date(2026, 10, 1)),
-        PhaseStatement("decline", "inferred", dt.date(2026, 9, 1)),  # a stale stored one
+        PhaseStatement("decline", "inferred", dt.date(2026, 9, 1)),  # the stored one
     ]
     a = assess(17, stated, FACTS, SIGNALS, TODAY)
     assert (a.phase.value, a.phase.source) == ("maturity", "decision")
-    assert a.inferred.phase == "build_up"  # still reported next to it
+    # still reported next to it: the stored inference stays until the rules' build-up
+    # has held for 30 days (SPEC §2.2, stability)
+    assert (a.inferred.phase, a.inferred.rule_phase) == ("decline", "build_up")
+    assert a.to_json()["phase"]["inferred_pending"] == {
+        "phase": "build_up",
+        "since": TODAY.isoformat(),
+    }
     assert a.roles == {
         "communication": "hygiene",
         "co_creation": "hygiene",

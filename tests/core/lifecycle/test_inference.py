@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from kamkit.core.lifecycle import AssessmentConfig, PhaseFacts, infer_phase
-from kamkit.core.lifecycle.inference import revenue_trend
+from kamkit.core.lifecycle.inference import PendingChange, revenue_trend, stabilise
 
 TODAY = dt.date(2026, 11, 1)
 
@@ -125,3 +125,58 @@ def test_a_fractional_setting_keeps_its_fraction():
     config = AssessmentConfig.from_mapping({"baseline": 47.5, "window_days": 60.0})
     assert config.baseline == 47.5
     assert config.window_days == 60 and isinstance(config.window_days, int)
+
+
+def _run(days_and_last: list[tuple[int, int]], config: AssessmentConfig | None = None):
+    """A ten-year mature account assessed on the given days (since TODAY), each with the
+    given interactions in the last 90 days against 20 before; returns the inferred phase
+    after each assessment, carrying the pending change from one to the next as the web
+    app stores it."""
+    config = config or AssessmentConfig()
+    current, pending, out = "maturity", None, []
+    for day, last in days_and_last:
+        today = TODAY + dt.timedelta(days=day)
+        got = stabilise(
+            infer_phase(facts(age=120, last=last, prev=20), today, config),
+            current,
+            pending,
+            today,
+            config,
+        )
+        current, pending = got.phase, got.pending
+        out.append(got)
+    return out
+
+
+def test_a_new_rule_must_hold_on_two_assessments_30_days_apart():
+    """SPEC §2.2 (stability): 20 → 13 interactions says decline; the inferred phase stays
+    maturity, with the change pending, until the rule still holds 30 days later."""
+    first, again, held = _run([(0, 13), (29, 13), (30, 13)])
+    assert (first.phase, first.rule_phase) == ("maturity", "decline")
+    assert first.pending == PendingChange("decline", TODAY)
+    assert any("pending since 2026-11-01" in r for r in first.reasons)
+    assert any("on or after 2026-12-01" in r for r in first.reasons)
+    assert again.phase == "maturity" and again.pending == PendingChange("decline", TODAY)
+    assert held.phase == "decline" and held.pending is None
+    assert any("since 2026-11-01" in r for r in held.reasons)
+
+
+def test_an_interrupted_change_starts_again():
+    """A rule that lapses in between is not 'held': the wait starts again."""
+    runs = _run([(0, 13), (15, 20), (31, 13), (45, 13), (61, 13)])
+    assert [r.phase for r in runs] == ["maturity"] * 4 + ["decline"]
+    assert runs[1].pending is None
+    assert runs[2].pending == PendingChange("decline", TODAY + dt.timedelta(days=31))
+
+
+def test_a_pending_change_to_another_phase_starts_its_own_wait():
+    runs = _run([(0, 13), (31, 26)])  # decline pending, then the rules say build-up
+    assert runs[1].phase == "maturity"
+    assert runs[1].pending == PendingChange("build_up", TODAY + dt.timedelta(days=31))
+
+
+def test_the_first_inference_and_a_zero_wait_decide_at_once():
+    got = stabilise(infer_phase(facts(age=120, last=13, prev=20), TODAY), None, None, TODAY)
+    assert got.phase == "decline" and got.pending is None
+    (now,) = _run([(0, 13)], AssessmentConfig.from_mapping({"phase_change_min_days": 0}))
+    assert now.phase == "decline"

@@ -12,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kamkit.web.accounts.models import Account, Person
-from kamkit.web.assessment.models import AssessmentSnapshot
+from kamkit.web.assessment.models import AssessmentSnapshot, PendingPhaseChange
 from kamkit.web.assessment.services import (
+    account_overview,
     assess_accounts,
     assess_portfolio,
     collect,
@@ -247,6 +248,35 @@ def test_stored_snapshots_and_inferred_phase_transitions(firm, scenario):
     # a snapshot is never shown to a customer
     assert not AssessmentSnapshot.objects.visible_to(firm.users["customer"]).exists()
     assert AssessmentSnapshot.objects.visible_to(firm.users["manager"]).count() == 2
+
+
+def test_an_inferred_change_is_stored_only_when_it_has_held_30_days(firm, scenario):
+    """SPEC §2.2 (stability), as stored: the account was inferred mature; the rules now
+    say build-up (a realized initiative while young). The stored phase stays maturity,
+    the pending change is kept between runs, and the change is recorded on the first
+    assessment 30 days after the rules first said so."""
+    PhaseRecord.objects.create(
+        account=scenario, phase="maturity", source="inferred", recorded_on=dt.date(2026, 6, 1)
+    )
+    first = assess_portfolio(ON, [scenario.pk])
+    assert first.inferred_changes == 0
+    assert PendingPhaseChange.objects.get(account=scenario).since == ON
+    payload = AssessmentSnapshot.objects.get(account=scenario, on=ON).payload["phase"]
+    assert (payload["value"], payload["inferred"]) == ("maturity", "maturity")
+    assert payload["inferred_pending"] == {"phase": "build_up", "since": ON.isoformat()}
+    assert any("pending since 2026-11-20" in r for r in payload["reasons"])
+    # the account page and the API show the same, live
+    assert account_overview(scenario, ON)["json"]["phase"]["value"] == "maturity"
+
+    assert assess_portfolio(ON + dt.timedelta(days=29), [scenario.pk]).inferred_changes == 0
+    assert PendingPhaseChange.objects.get(account=scenario).since == ON  # not restarted
+    held = assess_portfolio(ON + dt.timedelta(days=30), [scenario.pk])
+    assert held.inferred_changes == 1
+    assert not PendingPhaseChange.objects.filter(account=scenario).exists()
+    latest = PhaseRecord.objects.filter(account=scenario, source="inferred").first()
+    assert (latest.phase, latest.recorded_on) == ("build_up", ON + dt.timedelta(days=30))
+    scenario.refresh_from_db()
+    assert (scenario.phase, scenario.phase_source) == ("build_up", "inferred")
 
 
 def test_person_pairs_follow_every_change_of_interactions_and_people(firm, scenario):

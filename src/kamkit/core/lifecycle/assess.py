@@ -10,7 +10,7 @@ from typing import Any
 
 from .config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
 from .index import Lever, effectiveness_index, principal_lever, roles_for
-from .inference import InferredPhase, PhaseFacts, infer_phase
+from .inference import InferredPhase, PendingChange, PhaseFacts, infer_phase, stabilise
 from .phases import EffectivePhase, PhaseStatement, effective_phase
 from .scores import ProcessScore, Signals, process_scores
 
@@ -44,6 +44,14 @@ class Assessment:
                 "disagreement": self.phase.disagreement,
                 "inferred": self.inferred.phase,
                 "inferred_reasons": list(self.inferred.reasons),
+                "inferred_pending": (
+                    {
+                        "phase": self.inferred.pending.phase,
+                        "since": self.inferred.pending.since.isoformat(),
+                    }
+                    if self.inferred.pending
+                    else None
+                ),
             },
             "processes": {
                 p: {
@@ -67,10 +75,24 @@ def assess(
     signals: Signals,
     today: dt.date,
     config: AssessmentConfig = DEFAULT_CONFIG,
+    pending: PendingChange | None = None,
 ) -> Assessment:
-    """Infer the phase, apply the precedence (the inference is the last resort), score the
-    processes in that phase's roles, and name the lever."""
-    inferred = infer_phase(facts, today, config)
+    """Infer the phase (kept stable: the latest ``inferred`` statement up to ``today``
+    stays until a change, ``pending`` since an earlier assessment, has held long enough),
+    apply the precedence (the inference is the last resort), score the processes in that
+    phase's roles, and name the lever."""
+    statements = list(statements)
+    previous = None
+    for s in statements:  # oldest first: the later of two on one day wins
+        if s.source == "inferred" and s.on <= today and (previous is None or s.on >= previous.on):
+            previous = s
+    inferred = stabilise(
+        infer_phase(facts, today, config),
+        previous.phase if previous else None,
+        pending,
+        today,
+        config,
+    )
     stated = [s for s in statements if s.source != "inferred"]
     if inferred.phase:
         stated.append(PhaseStatement(inferred.phase, "inferred", today, inferred.reasons))

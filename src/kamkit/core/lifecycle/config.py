@@ -94,6 +94,9 @@ class AssessmentConfig:
     interactions (SPEC §2.2, stability; a kamkit default: 12 is one a week)."""
     activity_min_change: int = 4
     """…and when the two windows differ by at least this many interactions (SPEC §2.2)."""
+    phase_change_min_days: int = 30
+    """An inferred phase changes only when the new rule has held on two assessments at
+    least this many days apart (SPEC §2.2, stability; 0 changes it at once)."""
 
     # -- sub-scores (§2.4) --------------------------------------------------------------
     phase_bands: dict[str, tuple[float, float]] = field(
@@ -194,7 +197,7 @@ class AssessmentConfig:
                 raise ValueError(f"phase_bands.{phase}: expected (lo, hi) with 0 ≤ lo ≤ hi, hi > 0")
         if not 0 < self.baseline < 100:
             raise ValueError("baseline must lie between 0 and 100")
-        for name in ("activity_min_previous", "activity_min_change"):
+        for name in ("activity_min_previous", "activity_min_change", "phase_change_min_days"):
             if getattr(self, name) < 0:
                 raise ValueError(f"'{name}' must be 0 or more")
         for name in ("window_days", "rate_days", "problem_window_days", "lever_step"):

@@ -13,12 +13,17 @@ enough evidence: at least 12 interactions in the earlier window and a change of 
 4 (SPEC §2.2, stability; both configurable), so that 10 → 13 interactions in a quarter
 moves no phase. The revenue trend compares the last full year on record with the year
 before. A trend that cannot be computed, or does not count, satisfies no rule.
+
+The rules give the phase the data point to on one day; ``stabilise`` turns that into the
+inferred phase: it changes only when the rules have pointed to the new phase on two
+assessments at least ``phase_change_min_days`` (30) days apart. Until then the previous
+inferred phase stays and the reasons say that a change is pending (SPEC §2.2).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .config import DEFAULT_CONFIG, AssessmentConfig
 
@@ -40,12 +45,24 @@ class PhaseFacts:
 
 
 @dataclass(frozen=True, slots=True)
+class PendingChange:
+    """The rules point to ``phase``, away from the inferred phase, since ``since``."""
+
+    phase: str
+    since: dt.date
+
+
+@dataclass(frozen=True, slots=True)
 class InferredPhase:
     phase: str | None
     reasons: tuple[str, ...]
     age_months: float | None = None
     activity_trend: float | None = None
     revenue_trend: float | None = None
+    rule_phase: str | None = None
+    """What the rules give on this day alone; differs from ``phase`` while a change is
+    pending (``stabilise``). None on a result the rules gave directly."""
+    pending: PendingChange | None = None
 
 
 def months_between(start: dt.date, end: dt.date) -> float:
@@ -156,3 +173,51 @@ def infer_phase(
         return InferredPhase("build_up", (*facts_said, *note), **common)
     # 4. maturity
     return InferredPhase("maturity", (age_text, act_text, rev_text), **common)
+
+
+def stabilise(
+    rule: InferredPhase,
+    previous: str | None,
+    pending: PendingChange | None,
+    today: dt.date,
+    config: AssessmentConfig = DEFAULT_CONFIG,
+) -> InferredPhase:
+    """The inferred phase after the stability rule (SPEC §2.2): ``previous`` is the
+    inferred phase so far (None: none yet, the rules decide at once); ``pending`` the
+    change the rules pointed to on earlier assessments, with the day they first did.
+
+    The phase moves to the rules' phase when they have pointed to it since a day at
+    least ``phase_change_min_days`` before ``today``; otherwise ``previous`` stays and the
+    result carries the pending change (first seen today when it is new)."""
+    rules_say = rule.phase
+    if previous is None or rules_say is None or rules_say == previous:
+        return replace(rule, rule_phase=rules_say, pending=None)
+    since = pending.since if pending and pending.phase == rules_say else today
+    since = min(since, today)
+    wait = config.phase_change_min_days
+    due = since + dt.timedelta(days=wait)
+    if today >= due:
+        held = (
+            (f"the rules have pointed to {_name(rules_say)} since {since.isoformat()}",)
+            if since < today
+            else ()
+        )
+        return replace(rule, rule_phase=rules_say, pending=None, reasons=(*rule.reasons, *held))
+    return replace(
+        rule,
+        phase=previous,
+        rule_phase=rules_say,
+        pending=PendingChange(rules_say, since),
+        reasons=(
+            f"still {_name(previous)}: a change of the inferred phase needs the rules to "
+            f"point the same way on two assessments at least {wait} days apart",
+            f"change to {_name(rules_say)} pending since {since.isoformat()}, because: "
+            + "; ".join(rule.reasons),
+            f"it takes effect if the rules still point to {_name(rules_say)} on an "
+            f"assessment on or after {due.isoformat()}",
+        ),
+    )
+
+
+def _name(phase: str) -> str:
+    return phase.replace("_", "-")

@@ -68,3 +68,19 @@ class AssessmentSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id} on {self.on}: {self.index}"
+
+
+class PendingPhaseChange(models.Model):
+    """The phase the inference rules point to, away from the account's inferred phase,
+    and the day they first did (SPEC §2.2, stability): the change takes effect when the
+    rules still point there on an assessment ``phase_change_min_days`` later. One row per
+    account at most; none when nothing is pending."""
+
+    account = models.OneToOneField(
+        Account, on_delete=models.CASCADE, primary_key=True, related_name="pending_phase"
+    )
+    phase = models.CharField(max_length=20, choices=PHASE_CHOICES)
+    since = models.DateField()
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.phase} pending since {self.since}"

@@ -34,6 +34,7 @@ from kamkit.core.lifecycle import (
     Signals,
     assess,
 )
+from kamkit.core.lifecycle.inference import PendingChange
 from kamkit.web.accounts.models import Account
 from kamkit.web.relationships.models import (
     CommunicationPreference,
@@ -49,7 +50,7 @@ from kamkit.web.relationships.models import (
 )
 from kamkit.web.relationships.services import count_if, refresh_phases, week_of
 
-from .models import AssessmentSnapshot
+from .models import AssessmentSnapshot, PendingPhaseChange
 
 OPEN_STAGES = ("reported", "jointly_defined", "solution_designed")
 SOLVED_STAGES = ("deployed", "supported", "closed")
@@ -78,6 +79,12 @@ class _Inputs:
     statements: list[PhaseStatement]
     facts: PhaseFacts
     signals: Signals
+    pending: PendingChange | None = None
+
+    def assess(self, account: int, today: dt.date, config: AssessmentConfig) -> Assessment:
+        return assess(
+            account, self.statements, self.facts, self.signals, today, config, self.pending
+        )
 
 
 def _aware(day: dt.date) -> dt.datetime:
@@ -403,6 +410,12 @@ def collect(
         .values_list("account_id", "phase", "source", "recorded_on", "reasons")
     ):
         statements[account_id].append(PhaseStatement(phase, source, on, tuple(reasons or ())))
+    pending = {
+        account_id: PendingChange(phase, since)
+        for account_id, phase, since in _in(
+            PendingPhaseChange.objects.all(), "account_id", ids_q
+        ).values_list("account_id", "phase", "since")
+    }
 
     zone = timezone.get_current_timezone()  # once, not per account
     out: dict[int, _Inputs] = {}
@@ -452,7 +465,7 @@ def collect(
             problems_closed_with_lessons=pr.get("lessons", 0),
             ratings={k: dict(v) for k, v in ratings.get(pk, {}).items()},
         )
-        out[pk] = _Inputs(statements.get(pk, []), facts, signals)
+        out[pk] = _Inputs(statements.get(pk, []), facts, signals, pending.get(pk))
     return out
 
 
@@ -487,11 +500,7 @@ def assess_accounts(
     with _bulk_work():
         inputs = collect(account_ids, today, config)
         order = list(account_ids) if account_ids is not None else sorted(inputs)
-        return [
-            assess(pk, inputs[pk].statements, inputs[pk].facts, inputs[pk].signals, today, config)
-            for pk in order
-            if pk in inputs
-        ]
+        return [inputs[pk].assess(pk, today, config) for pk in order if pk in inputs]
 
 
 @dataclass(frozen=True)
@@ -568,6 +577,22 @@ def _write_snapshots(items: Sequence[Assessment]) -> None:
                 copy.write_row(row)
 
 
+def _write_pending(items: Sequence[Assessment]) -> None:
+    """Keep each account's pending phase change as the assessment left it: the rows of
+    these accounts are replaced by the changes still pending (usually few)."""
+    ids = [a.account for a in items]
+    rows = [
+        PendingPhaseChange(
+            account_id=a.account, phase=a.inferred.pending.phase, since=a.inferred.pending.since
+        )
+        for a in items
+        if a.inferred.pending
+    ]
+    for start in range(0, len(ids), 900):  # under SQLite's limit of bound parameters
+        PendingPhaseChange.objects.filter(account_id__in=ids[start : start + 900]).delete()
+    PendingPhaseChange.objects.bulk_create(rows, batch_size=1000)
+
+
 def store(assessments: Iterable[Assessment]) -> int:
     """Write the day's snapshots (replacing that day's earlier ones) and record an
     ``inferred`` phase statement where the inference changed, so the phase history shows
@@ -592,6 +617,7 @@ def store(assessments: Iterable[Assessment]) -> int:
             if a.inferred.phase and latest_inferred.get(a.account) != a.inferred.phase
         ]
         _write_snapshots(items)
+        _write_pending(items)
         PhaseRecord.objects.bulk_create(changed, batch_size=1000)
         if changed:
             refresh_phases([r.account_id for r in changed])
@@ -623,7 +649,7 @@ def account_overview(account: Account, today: dt.date | None = None) -> dict:
     today = today or timezone.localdate()
     config = configuration()
     inputs = collect([account.pk], today, config)[account.pk]
-    a = assess(account.pk, inputs.statements, inputs.facts, inputs.signals, today, config)
+    a = inputs.assess(account.pk, today, config)
     lever = a.lever.process
     actions = next_actions(a.processes[lever].subscores) if lever else []
 

@@ -3,6 +3,7 @@ instances, every constraint met, the same plan for the same input, bad input ref
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
 import re
@@ -32,6 +33,7 @@ def _f(account: PlanAccount, process: str, hours: float) -> float:
                 {process: account.scores[process]},
                 account.phase,
                 weight=account.weight,
+                decision=account.decision,
             )
         ],
         {(account.account, process): hours},
@@ -336,3 +338,25 @@ def test_the_plan_reports_index_points_for_itself_and_the_naive_plans():
     data = plan.to_json()
     assert data["index_gain"] == round(plan.index_gain, 2)
     assert set(data["plans"]["equal"]) == {"objective", "index_gain"}
+
+
+def test_a_declining_account_is_planned_by_its_decision():
+    """SPEC §2.3: wind down gets only its minimum hours, however low its scores; revive
+    is planned with build-up's roles (communication and co-creation motivators);
+    undecided keeps the decline row (problem solving the motivator)."""
+    low = {"communication": 20, "co_creation": 20, "problem_solving": 20}
+    other = PlanAccount(9, {"communication": 80}, "maturity")
+    wind = PlanAccount(1, low, "decline", minimum=3, decision="wind_down")
+    plan = plan_allocation([wind, other], 40)
+    hours = {x.account: x.hours for x in plan.accounts}
+    assert hours[1] == 3 and not [i for i in plan.items if i.account == 1]
+    assert any("wound down" in n and "minimum hours" in n for n in plan.notes)
+    # the same account undecided: its scores below the baseline draw most of the hours
+    undecided = plan_allocation([PlanAccount(1, low, "decline", minimum=3), other], 40)
+    assert {x.account: x.hours for x in undecided.accounts}[1] > 30
+
+    revive = PlanAccount(1, {"communication": 70, "problem_solving": 70}, "decline")
+    as_revive = dataclasses.replace(revive, decision="revive")
+    # above the baseline a motivator pays 1.0 a point, a hygiene 0.2, a background 0.3
+    assert _f(revive, "problem_solving", 10) > _f(revive, "communication", 10)
+    assert _f(as_revive, "communication", 10) > _f(as_revive, "problem_solving", 10)

@@ -30,6 +30,7 @@ from kamkit.web.assessment.services import assess_portfolio
 from kamkit.web.portal.models import Notification
 from kamkit.web.relationships.models import (
     CommunicationPreference,
+    DeclineDecision,
     Interaction,
     JointInitiative,
     PhaseRecord,
@@ -94,6 +95,20 @@ def _probe_records(firm) -> list[int]:
     new(Pulse, account=own, person=a_sup, communication=7, comment="ZZA_INTERNAL pulse")
     new(CommunicationPreference, account=own, person=a_sup, channels=["phone"])
     new(PhaseRecord, account=own, phase="build_up", source="decision", note="ZZA_INTERNAL")
+    new(
+        DeclineDecision,
+        account=own,
+        decision="revive",
+        decided_on=dt.date(2026, 1, 5),
+        reason="ZZA_INTERNAL decision",
+    )
+    new(
+        DeclineDecision,
+        account=other,
+        decision="wind_down",
+        decided_on=dt.date(2026, 1, 5),
+        reason="ZZ_B decision",
+    )
     new(PhaseRecord, account=own, phase="build_up", source="supplier_self", person=a_sup)
     JointInitiative.objects.filter(pk=firm.records["initiatives"].pk).update(
         expected_value_supplier=Decimal("987654.00"),

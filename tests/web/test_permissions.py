@@ -125,6 +125,13 @@ PAGES = {
         None,
         row(302, 200, 200, 200, 404, 404, 403),
     ),
+    # revive or wind down (SPEC §2.3): the account's editors; a customer never
+    "relationships:decline_decision": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
     # the perception gap: the supplier side of the account reads it, its editors share it
     "relationships:perception": (
         "get",
@@ -361,6 +368,20 @@ API["api:account_assessment"] = (
     lambda f: {"account_id": f.own.pk},
     None,
     row(401, 200, 200, 200, 404, 404, 404),
+)
+# decline decisions are internal: a customer gets 404 even on its own account; the
+# firm's own account is not declining, so a permitted write answers 422 naming it
+API["api:decline_decisions"] = (
+    "get",
+    lambda f: {"account_id": f.own.pk},
+    None,
+    row(401, 200, 200, 200, 404, 404, 404),
+)
+API["api:decline_decisions_create"] = (
+    "post",
+    lambda f: {"account_id": f.own.pk},
+    lambda f: {"decision": "revive", "reason": "a new buyer wants to grow again"},
+    row(401, 422, 422, 422, 404, 404, 404),
 )
 API["api:portfolio_allocation"] = (
     "get",

@@ -50,7 +50,14 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from kamkit.core.lifecycle.config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
-from kamkit.core.lifecycle.index import PROCESS_LABELS, ROLE_WORDS, index_bounds
+from kamkit.core.lifecycle.index import (
+    PROCESS_LABELS,
+    ROLE_WORDS,
+    ROW_WORDS,
+    index_bounds,
+    roles_for,
+)
+from kamkit.core.lifecycle.phases import role_row
 
 TAU = 20.0
 """Hours of effort after which a process has closed 63 % of its distance to 100."""
@@ -88,6 +95,13 @@ class PlanAccount:
     minimum: float = 0.0
     """Hours this account gets at least (key accounts)."""
     name: str = ""
+    decision: str | None = None
+    """A declining account's decision (SPEC §2.3): ``revive`` plans it with build-up's
+    roles; ``wind_down`` gives it only its minimum hours."""
+
+    @property
+    def winding_down(self) -> bool:
+        return self.phase == "decline" and self.decision == "wind_down"
 
 
 @dataclass(frozen=True)
@@ -191,7 +205,9 @@ class _Items:
     ) -> None:
         acct, proc, s0, w, up, down = [], [], [], [], [], []
         for k, a in enumerate(accounts):
-            roles = config.roles.get(a.phase or "", dict.fromkeys(PROCESSES, "background"))
+            if a.winding_down:  # SPEC §2.3: its minimum hours only, nothing to plan
+                continue
+            roles = roles_for(a.phase, config, a.decision)
             for p in PROCESSES:
                 s = a.scores.get(p)
                 if s is None:
@@ -636,7 +652,12 @@ def _finish(
     s_after = items.score(e)
     slope = items.slope(e)
     n_acc = len(accounts)
-    no_items = {a.account for a in accounts if all(a.scores.get(p) is None for p in PROCESSES)}
+    winding = {a.account for a in accounts if a.winding_down}
+    no_items = {
+        a.account
+        for a in accounts
+        if a.account not in winding and all(a.scores.get(p) is None for p in PROCESSES)
+    }
     plan_items = [
         PlanItem(
             accounts[items.acct[i]].account,
@@ -668,6 +689,11 @@ def _finish(
         notes.append(
             f"{len(no_items)} account(s) have no process score yet and get no planned hours "
             "beyond their minimum: record their interactions, initiatives and problems first."
+        )
+    if winding:
+        notes.append(
+            f"{len(winding)} declining account(s) are being wound down and get only their "
+            "minimum hours (SPEC §2.3)."
         )
     used = float(e.sum() + reserved.sum())
     if used < hours - STEP:
@@ -787,7 +813,7 @@ def objective_of(
     total = 0.0
     b = config.baseline
     for a in accounts:
-        roles = config.roles.get(a.phase or "", dict.fromkeys(PROCESSES, "background"))
+        roles = roles_for(a.phase, config, a.decision)
         for p in PROCESSES:
             s0 = a.scores.get(p)
             if s0 is None:
@@ -856,7 +882,7 @@ def explain(
     optimum the last hour is worth as much, weighted, as the last hour anywhere else the
     manager's capacity allows). ``index_after``: the account's index after the plan,
     which says on which side of 50 the index's scale is read."""
-    roles = config.roles.get(account.phase or "", dict.fromkeys(PROCESSES, "background"))
+    roles = roles_for(account.phase, config, account.decision)
     role = roles[item.process]
     b = config.baseline
     u_max, u_min = index_bounds(
@@ -868,7 +894,12 @@ def explain(
     elif index_after is not None and index_after < 50 and u_min < 0:
         per_point = 50.0 / -u_min
     last_hour = item.marginal / account.weight * per_point if account.weight > 0 else 0.0
-    phase = account.phase.replace("_", "-") if account.phase else "an unknown phase"
+    phase = (
+        ROW_WORDS.get(role_row(account.phase, account.decision) or "", "").removeprefix("in ")
+        or account.phase.replace("_", "-")
+        if account.phase
+        else "an unknown phase"
+    )
     where = "below" if item.score_before < b else "at" if item.score_before == b else "above"
     crossing = ""
     if item.score_before < b <= item.score_after:

@@ -74,3 +74,39 @@ def test_a_decision_outranks_the_inference_and_changes_the_roles():
         "co_creation": "hygiene",
         "problem_solving": "motivator",
     }
+
+
+DECLINING = [PhaseStatement("decline", "decision", dt.date(2026, 10, 1))]
+
+
+@pytest.mark.parametrize(
+    ("decision", "roles", "origin"),
+    [
+        (None, ("hygiene", "hygiene", "motivator"), "decline undecided"),
+        ("revive", ("motivator", "motivator", "background"), "build-up's roles"),
+        ("wind_down", ("hygiene", "hygiene", "hygiene"), "all hygiene"),
+    ],
+)
+def test_a_declining_account_is_assessed_by_its_decision(decision, roles, origin):
+    """SPEC §2.3: the three decline rows; the JSON says which decision holds, whether one
+    is needed, and where the roles come from."""
+    a = assess(17, DECLINING, FACTS, SIGNALS, TODAY, decision=decision)
+    assert tuple(a.roles[p] for p in ("communication", "co_creation", "problem_solving")) == roles
+    out = a.to_json()
+    assert out["phase"]["decline_decision"] == decision
+    assert out["phase"]["decision_needed"] is (decision is None)
+    assert origin in out["roles_source"] and "SPEC §2.3" in out["roles_source"]
+
+
+def test_a_decision_counts_only_while_the_account_declines():
+    a = assess(17, [], FACTS, SIGNALS, TODAY, decision="wind_down")  # inferred build-up
+    assert a.phase.value == "build_up" and a.decision is None and not a.decision_needed
+    assert a.roles["co_creation"] == "motivator"
+    assert a.to_json()["roles_source"] == "paper: Ashill et al. (2013), Table 1"
+
+
+def test_the_roles_source_names_a_firms_own_table():
+    from kamkit.core.lifecycle import AssessmentConfig
+
+    config = AssessmentConfig.from_mapping({"roles": {"build_up": {"problem_solving": "hygiene"}}})
+    assert assess(17, [], FACTS, SIGNALS, TODAY, config).roles_origin.startswith("firm setting")

@@ -74,3 +74,17 @@ def test_valid_statements_pass_and_every_phase_has_a_description():
     assert check_phase_statement(phase="decline", source="decision", person_side=None) == {}
     assert set(PHASE_DESCRIPTIONS) == set(PHASES)
     assert all(len(text) > 40 for text in PHASE_DESCRIPTIONS.values())
+
+
+def test_a_decline_decision_is_checked_field_by_field():
+    from kamkit.core.lifecycle.phases import check_decline_decision
+
+    today = dt.date(2026, 11, 1)
+    ok = {"choice": "revive", "reason": "new buyer", "phase": "decline", "on": today}
+    assert check_decline_decision(**ok, today=today) == {}
+    bad = check_decline_decision(
+        choice="close", reason="  ", phase="maturity", on=today + dt.timedelta(days=1), today=today
+    )
+    assert set(bad) == {"decision", "reason", "decided_on", "account"}
+    assert "'close' is not a decision" in bad["decision"]
+    assert "in maturity" in bad["account"]

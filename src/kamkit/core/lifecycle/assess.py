@@ -11,7 +11,7 @@ from typing import Any
 from .config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
 from .index import Lever, effectiveness_index, principal_lever, roles_for
 from .inference import InferredPhase, PendingChange, PhaseFacts, infer_phase, stabilise
-from .phases import EffectivePhase, PhaseStatement, effective_phase
+from .phases import EffectivePhase, PhaseStatement, effective_phase, role_row
 from .scores import ProcessScore, Signals, process_scores
 
 
@@ -25,6 +25,15 @@ class Assessment:
     processes: dict[str, ProcessScore]
     index: float | None
     lever: Lever
+    decision: str | None = None
+    """The decline decision in force (``revive``, ``wind_down``), only while declining."""
+    roles_origin: str = ""
+    """Where the roles come from (paper, SPEC or the firm's settings)."""
+
+    @property
+    def decision_needed(self) -> bool:
+        """A declining account without a decision (SPEC §2.3: flagged on the portfolio)."""
+        return self.phase.value == "decline" and self.decision is None
 
     def to_json(self) -> dict[str, Any]:
         """The SPEC §2.5.1 shape; numbers rounded to one decimal."""
@@ -44,6 +53,8 @@ class Assessment:
                 "disagreement": self.phase.disagreement,
                 "inferred": self.inferred.phase,
                 "inferred_reasons": list(self.inferred.reasons),
+                "decline_decision": self.decision,
+                "decision_needed": self.decision_needed,
                 "inferred_pending": (
                     {
                         "phase": self.inferred.pending.phase,
@@ -53,6 +64,7 @@ class Assessment:
                     else None
                 ),
             },
+            "roles_source": self.roles_origin,
             "processes": {
                 p: {
                     "score": r(ps.score),
@@ -76,11 +88,12 @@ def assess(
     today: dt.date,
     config: AssessmentConfig = DEFAULT_CONFIG,
     pending: PendingChange | None = None,
+    decision: str | None = None,
 ) -> Assessment:
     """Infer the phase (kept stable: the latest ``inferred`` statement up to ``today``
     stays until a change, ``pending`` since an earlier assessment, has held long enough),
     apply the precedence (the inference is the last resort), score the processes in that
-    phase's roles, and name the lever."""
+    phase's roles (for a declining account, its ``decision``'s row), and name the lever."""
     statements = list(statements)
     previous = None
     for s in statements:  # oldest first: the later of two on one day wins
@@ -97,7 +110,9 @@ def assess(
     if inferred.phase:
         stated.append(PhaseStatement(inferred.phase, "inferred", today, inferred.reasons))
     phase = effective_phase(stated)
-    roles = roles_for(phase.value, config)
+    decision = decision if phase.value == "decline" else None
+    row = role_row(phase.value, decision)
+    roles = roles_for(phase.value, config, decision)
     processes = process_scores(signals, phase.value, config)
     scores = {p: processes[p].score for p in PROCESSES}
     return Assessment(
@@ -108,5 +123,7 @@ def assess(
         roles=roles,
         processes=processes,
         index=effectiveness_index(scores, roles, config),
-        lever=principal_lever(scores, roles, phase.value, config),
+        lever=principal_lever(scores, roles, row, config),
+        decision=decision,
+        roles_origin=config.roles_origin(row),
     )

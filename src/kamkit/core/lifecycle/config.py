@@ -39,7 +39,9 @@ SUBSCORES: dict[str, tuple[str, ...]] = {
 
 def _table1() -> dict[str, dict[str, str]]:
     """Seed 000, Table 1: bold (determinant) processes are motivators, italic ones in
-    maturity are hygienes, the rest background; decline is our extension (SPEC §2.3)."""
+    maturity are hygienes, the rest background. The three decline rows are kamkit's
+    extension (SPEC §2.3): undecided keeps maturity's roles; a decision to revive uses
+    build-up's; a decision to wind down makes every process a hygiene factor."""
     return {
         "exploration": {
             "communication": "motivator",
@@ -61,7 +63,28 @@ def _table1() -> dict[str, dict[str, str]]:
             "co_creation": "hygiene",
             "problem_solving": "motivator",
         },
+        "decline_revive": {
+            "communication": "motivator",
+            "co_creation": "motivator",
+            "problem_solving": "background",
+        },
+        "decline_wind_down": {
+            "communication": "hygiene",
+            "co_creation": "hygiene",
+            "problem_solving": "hygiene",
+        },
     }
+
+
+ROLE_ROW_ORIGINS: dict[str, str] = {
+    "exploration": "paper: Ashill et al. (2013), Table 1",
+    "build_up": "paper: Ashill et al. (2013), Table 1",
+    "maturity": "paper: Ashill et al. (2013), Table 1",
+    "decline": "SPEC §2.3: kamkit's extension, decline undecided (the paper stops at maturity)",
+    "decline_revive": "SPEC §2.3: kamkit's extension, decline to revive (build-up's roles)",
+    "decline_wind_down": "SPEC §2.3: kamkit's extension, decline to wind down (all hygiene)",
+}
+"""Where each row of the roles table comes from, for outputs that name their rules."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +150,8 @@ class AssessmentConfig:
     )
     """(up, down) per role."""
     roles: dict[str, dict[str, str]] = field(default_factory=_table1)
+    """The role of each process per row: the four phases, and a declining account's
+    decision (``decline_revive``, ``decline_wind_down``; SPEC §2.3)."""
     lever_step: float = 10
 
     @classmethod
@@ -180,6 +205,15 @@ class AssessmentConfig:
                 }
             out[f.name] = value
         return out
+
+    def roles_origin(self, row: str | None) -> str:
+        """Where the roles of ``row`` come from: the paper, the SPEC, or this firm's
+        settings when they differ from the defaults; for no phase, kamkit's default."""
+        if row is None or row not in self.roles:
+            return "kamkit default: every process in the background while the phase is unknown"
+        if self.roles[row] != _table1().get(row):
+            return "firm setting (assessment configuration)"
+        return ROLE_ROW_ORIGINS[row]
 
     def validate(self) -> None:
         """Raise ValueError naming the first setting that makes no sense."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
+from .phases import role_row
 
 PROCESS_LABELS = {
     "communication": "Collaborative communication",
@@ -28,13 +29,22 @@ ROLE_WORDS = {
     "hygiene": "a hygiene factor",
     "background": "in the background",
 }
+ROW_WORDS = {
+    "": "while the phase is unknown",
+    "decline_revive": "in decline, decided to revive",
+    "decline_wind_down": "in decline, decided to wind down",
+}
 _ROLE_RANK = {"motivator": 0, "hygiene": 1, "background": 2}
 
 
-def roles_for(phase: str | None, config: AssessmentConfig = DEFAULT_CONFIG) -> dict[str, str]:
-    """The role of each process in ``phase`` (Table 1); without a phase every process is
-    background (nothing is known to be determinant)."""
-    return dict(config.roles.get(phase or "", dict.fromkeys(PROCESSES, "background")))
+def roles_for(
+    phase: str | None, config: AssessmentConfig = DEFAULT_CONFIG, decision: str | None = None
+) -> dict[str, str]:
+    """The role of each process in ``phase`` (Table 1; for a declining account, the row
+    of its ``decision``, SPEC §2.3); without a phase every process is background
+    (nothing is known to be determinant)."""
+    row = role_row(phase, decision)
+    return dict(config.roles.get(row or "", dict.fromkeys(PROCESSES, "background")))
 
 
 def utility(score: float, role: str, config: AssessmentConfig = DEFAULT_CONFIG) -> float:
@@ -112,7 +122,7 @@ def principal_lever(
     index_gain = after - before if before is not None and after is not None and g > 0 else 0.0
     s, role, b = scored[best], roles[best], config.baseline
     name = PROCESS_LABELS[best]
-    phase_words = f"in {phase.replace('_', '-')}" if phase else "while the phase is unknown"
+    phase_words = ROW_WORDS.get(phase or "", f"in {(phase or '').replace('_', '-')}")
     if g <= 0:
         return Lever(best, 0.0, f"Every scored process is at 100; keep {name.lower()} where it is.")
     if s < b:

@@ -51,6 +51,54 @@ PHASE_DESCRIPTIONS = {
 """What a person reads when situating the relationship among the phases (the
 self-identification method of Jap & Ganesan): plain descriptions, no phase names needed."""
 
+DECLINE_DECISIONS: tuple[str, ...] = ("revive", "wind_down")
+"""What the KAM director or the account's KA manager decides for a declining account
+(SPEC §2.3, kamkit's extension)."""
+
+DECISION_LABELS = {"revive": "Revive", "wind_down": "Wind down"}
+
+DECISION_DESCRIPTIONS = {
+    "revive": (
+        "Invest to grow the relationship again: communication and co-creation become "
+        "motivators again, as in build-up, and the plan may give the account hours."
+    ),
+    "wind_down": (
+        "Keep the relationship orderly while it shrinks: every process is a hygiene "
+        "factor, and the plan gives the account only its minimum hours."
+    ),
+}
+
+
+def role_row(phase: str | None, decision: str | None = None) -> str | None:
+    """The row of the roles table an account is assessed on: its phase, or for a
+    declining account with a decision ``decline_revive`` / ``decline_wind_down``."""
+    if phase == "decline" and decision in DECLINE_DECISIONS:
+        return f"decline_{decision}"
+    return phase
+
+
+def check_decline_decision(
+    *, choice: str, reason: str, phase: str | None, on: dt.date, today: dt.date
+) -> dict[str, str]:
+    """A decline decision (SPEC §2.3): revive or wind down, for an account whose phase is
+    decline, dated no later than today, with a reason. Returns the errors by field."""
+    errors = {}
+    if choice not in DECLINE_DECISIONS:
+        errors["decision"] = (
+            f"'{choice}' is not a decision; expected one of: {', '.join(DECLINE_DECISIONS)}"
+        )
+    if not (reason or "").strip():
+        errors["reason"] = "say why: the reason is kept with the decision"
+    if on > today:
+        errors["decided_on"] = f"{on.isoformat()} is in the future; a decision is dated when made"
+    if phase != "decline":
+        now = PHASE_LABELS.get(phase or "", "no phase").lower()
+        errors["account"] = (
+            f"only a declining account needs this decision; this account is in {now}"
+        )
+    return errors
+
+
 STATED_SOURCES: tuple[str, ...] = ("supplier_self", "customer_self", "decision")
 """The sources a person may record; ``inferred`` statements are kamkit's own."""
 

@@ -26,6 +26,16 @@ class _Ordering(django_filters.OrderingFilter):
 class AccountFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="Search")
     phase = django_filters.ChoiceFilter(choices=PHASE_CHOICES, empty_label="All phases")
+    decision = django_filters.ChoiceFilter(
+        choices=[
+            ("needed", "Decision needed"),
+            ("revive", "Revive"),
+            ("wind_down", "Wind down"),
+        ],
+        method="by_decision",
+        empty_label="Any decision",
+        label="Decline decision",
+    )
     ka_manager = django_filters.ModelChoiceFilter(
         queryset=User.objects.filter(role=Role.KA_MANAGER),
         empty_label="All managers",
@@ -50,7 +60,11 @@ class AccountFilter(django_filters.FilterSet):
 
     class Meta:
         model = Account
-        fields = ["q", "phase", "ka_manager", "kam_unit"]
+        fields = ["q", "phase", "decision", "ka_manager", "kam_unit"]
+
+    def by_decision(self, queryset, name, value):
+        """Declining accounts by their decision (SPEC §2.3); ``needed``: none yet."""
+        return queryset.filter(phase="decline", decline_decision="" if value == "needed" else value)
 
     def search(self, queryset, name, value):
         value = value.strip()

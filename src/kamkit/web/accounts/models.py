@@ -110,8 +110,15 @@ class Account(TrackedModel):
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
     phase_source = models.CharField(max_length=20, blank=True)
     phase_disagreement = models.BooleanField(default=False)
+    # a declining account's decision in force (SPEC §2.3), kept from the decline decisions
+    # while the account declines; cleared when it leaves decline (the history stays there)
+    decline_decision = models.CharField(
+        max_length=20, blank=True, choices=[("revive", "Revive"), ("wind_down", "Wind down")]
+    )
 
-    history = HistoricalRecords(excluded_fields=["phase", "phase_source", "phase_disagreement"])
+    history = HistoricalRecords(
+        excluded_fields=["phase", "phase_source", "phase_disagreement", "decline_decision"]
+    )
     objects = AccountQuerySet.as_manager()
 
     class Meta:
@@ -124,6 +131,11 @@ class Account(TrackedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def decision_needed(self) -> bool:
+        """Declining without a decision (SPEC §2.3): flagged on the portfolio."""
+        return self.phase == "decline" and not self.decline_decision
 
     @property
     def phase_source_label(self) -> str:

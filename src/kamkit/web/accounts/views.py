@@ -69,6 +69,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "query": query.urlencode(),
         "total": base.count(),
         "phase_counts": _phase_counts(base),
+        "decisions_needed": base.filter(phase="decline", decline_decision="").count(),
         "last_assessed": AssessmentSnapshot.objects.filter(account__in=base.values("pk"))
         .order_by("-on")
         .values_list("on", flat=True)

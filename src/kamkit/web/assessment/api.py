@@ -8,14 +8,20 @@ import datetime as dt
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from kamkit.web.accounts.api import _page
 from kamkit.web.accounts.models import Account
 from kamkit.web.users.models import Role
 
-from .schemas import AssessmentOut, AssessmentPage
+from .schemas import (
+    AssessmentOut,
+    AssessmentPage,
+    DeclineDecisionIn,
+    DeclineDecisionOut,
+    DeclineDecisionPage,
+)
 from .services import assess_accounts, configuration
 
 accounts_router = Router(tags=["assessment"])
@@ -46,6 +52,70 @@ def account_assessment(request: HttpRequest, account_id: int, on: dt.date | None
         raise HttpError(404, "Not Found")
     (assessment,) = assess_accounts([account_id], _day(on))
     return {**assessment.to_json(), **_provenance()}
+
+
+def _decision_out(d) -> dict:
+    return {
+        "id": d.pk,
+        "account": d.account_id,
+        "decision": d.decision,
+        "decided_on": d.decided_on,
+        "reason": d.reason,
+        "decided_by": d.decided_by_id,
+    }
+
+
+@accounts_router.get(
+    "/{int:account_id}/decline-decisions",
+    response=DeclineDecisionPage,
+    url_name="decline_decisions",
+    summary="Every revive / wind-down decision of a declining account, newest first",
+)
+def list_decline_decisions(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+    from kamkit.web.relationships.models import DeclineDecision
+
+    limit, offset = _page(limit, offset)
+    account = _scored_accounts(request).filter(pk=account_id).first()
+    if account is None:
+        raise HttpError(404, "Not Found")
+    qs = DeclineDecision.objects.visible_to(request.auth).filter(account=account)
+    return {
+        "items": [_decision_out(d) for d in qs[offset : offset + limit]],
+        "count": qs.count(),
+        "limit": limit,
+        "offset": offset,
+        "in_force": account.decline_decision if account.phase == "decline" else None,
+    }
+
+
+@accounts_router.post(
+    "/{int:account_id}/decline-decisions",
+    response={201: DeclineDecisionOut},
+    url_name="decline_decisions_create",
+    summary="Record revive or wind down for a declining account (SPEC §2.3)",
+)
+def create_decline_decision(request: HttpRequest, account_id: int, payload: DeclineDecisionIn):
+    """The KAM director or the account's KA manager; the account must be in decline."""
+    from django.core.exceptions import PermissionDenied
+
+    from kamkit.web.relationships.services import DecisionError, record_decline_decision
+
+    account = _scored_accounts(request).filter(pk=account_id).first()
+    if account is None:
+        raise HttpError(404, "Not Found")
+    try:
+        record = record_decline_decision(
+            account, payload.decision, payload.reason, request.auth, payload.decided_on
+        )
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    except DecisionError as exc:
+        err = HttpError(422, "invalid input")
+        err.errors = [  # type: ignore[attr-defined]
+            {"field": field, "message": message} for field, message in exc.errors.items()
+        ]
+        raise err from None
+    return Status(201, _decision_out(record))
 
 
 @portfolio_router.get(

@@ -99,7 +99,9 @@ class PortfolioPlan:
                 continue
             account, given = self.accounts[summary.account], self.inputs[summary.account]
             cap = self.capacities.get(given.manager) if given.manager is not None else None
-            if all(v is None for v in given.scores.values()):
+            if given.winding_down:
+                why = "being wound down (decline decision): it gets only its minimum hours"
+            elif all(v is None for v in given.scores.values()):
                 why = "no process score yet: record its interactions, initiatives and problems"
             elif cap is not None and planned_by_manager[given.manager] >= cap - 1e-6:
                 why = f"its KA manager's {cap:g} hours are used up by accounts that gain more"
@@ -284,6 +286,7 @@ def make_plan(
             revenue=_latest_revenue(a.revenue_history),
             minimum=minimum if a.is_key_account else 0.0,
             name=a.name,
+            decision=a.decline_decision or None,
         )
         for pk, a in accounts.items()
     }

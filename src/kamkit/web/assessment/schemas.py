@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class PhaseView(Schema):
@@ -17,6 +17,13 @@ class PhaseView(Schema):
     disagreement: bool
     inferred: str | None
     inferred_reasons: list[str]
+    inferred_pending: dict[str, str] | None = None
+    """A change of the inferred phase waiting to hold 30 days: ``{"phase", "since"}``
+    (SPEC §2.2, stability)."""
+    decline_decision: str | None = None
+    """``revive`` or ``wind_down`` while a declining account has a decision (SPEC §2.3)."""
+    decision_needed: bool = False
+    """Declining, and nobody has decided yet."""
 
 
 class ProcessView(Schema):
@@ -39,6 +46,9 @@ class AssessmentOut(Schema):
     processes: dict[str, ProcessView]
     index: float | None
     lever: LeverView
+    roles_source: str = ""
+    """Where the roles come from: the paper's Table 1, the SPEC's decline rows, or the
+    firm's own settings."""
     kamkit_version: str | None = None
     """The kamkit that computed it (on a page: once, beside the items)."""
     settings: dict[str, Any] | None = None
@@ -52,3 +62,28 @@ class AssessmentPage(Schema):
     offset: int
     kamkit_version: str
     settings: dict[str, Any]
+
+
+class DeclineDecisionIn(Schema):
+    decision: Literal["revive", "wind_down"]
+    reason: str = Field(min_length=1, max_length=2000)
+    decided_on: dt.date | None = None
+    """Defaults to today; never in the future."""
+
+
+class DeclineDecisionOut(Schema):
+    id: int
+    account: int
+    decision: str
+    decided_on: dt.date
+    reason: str
+    decided_by: int | None
+
+
+class DeclineDecisionPage(Schema):
+    items: list[DeclineDecisionOut]
+    count: int
+    limit: int
+    offset: int
+    in_force: str | None
+    """The decision the account is assessed by now (None: undecided or not declining)."""

@@ -80,10 +80,18 @@ class _Inputs:
     facts: PhaseFacts
     signals: Signals
     pending: PendingChange | None = None
+    decision: str | None = None
 
     def assess(self, account: int, today: dt.date, config: AssessmentConfig) -> Assessment:
         return assess(
-            account, self.statements, self.facts, self.signals, today, config, self.pending
+            account,
+            self.statements,
+            self.facts,
+            self.signals,
+            today,
+            config,
+            self.pending,
+            self.decision,
         )
 
 
@@ -267,7 +275,7 @@ def collect(
     accounts = {
         a["pk"]: a
         for a in _in(Account.objects.alive(), "pk", ids).values(
-            "pk", "relationship_start", "revenue_history"
+            "pk", "relationship_start", "revenue_history", "decline_decision"
         )
     }
     ids_q = list(accounts) if ids is not None else None
@@ -465,7 +473,9 @@ def collect(
             problems_closed_with_lessons=pr.get("lessons", 0),
             ratings={k: dict(v) for k, v in ratings.get(pk, {}).items()},
         )
-        out[pk] = _Inputs(statements.get(pk, []), facts, signals, pending.get(pk))
+        out[pk] = _Inputs(
+            statements.get(pk, []), facts, signals, pending.get(pk), a["decline_decision"] or None
+        )
     return out
 
 

@@ -5,7 +5,14 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from kamkit.core import relationships as rules
-from kamkit.core.lifecycle.phases import PHASE_DESCRIPTIONS, PHASE_LABELS, PHASES
+from kamkit.core.lifecycle.phases import (
+    DECISION_DESCRIPTIONS,
+    DECISION_LABELS,
+    DECLINE_DECISIONS,
+    PHASE_DESCRIPTIONS,
+    PHASE_LABELS,
+    PHASES,
+)
 from kamkit.web.accounts.forms import VersionedForm
 from kamkit.web.accounts.models import Account, Person
 
@@ -280,3 +287,26 @@ class PhaseForm(forms.ModelForm):
     def phase_options(self) -> list[tuple[object, str]]:
         """Each phase's radio button with the description the person reads."""
         return [(w, PHASE_DESCRIPTIONS[w.data["value"]]) for w in self["phase"]]
+
+
+class DeclineDecisionForm(forms.Form):
+    """Revive or wind down a declining account (SPEC §2.3): what the service needs,
+    shown with what each choice does. The rules are checked by the service."""
+
+    decision = forms.ChoiceField(
+        choices=[(d, DECISION_LABELS[d]) for d in DECLINE_DECISIONS], widget=forms.RadioSelect
+    )
+    decided_on = forms.DateField(label="Decided on", widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Why, in a sentence or two"}),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("decided_on", timezone.localdate().isoformat())
+
+    def options(self) -> list[tuple[object, str]]:
+        """Each choice's radio button with what it does."""
+        return [(w, DECISION_DESCRIPTIONS[w.data["value"]]) for w in self["decision"]]

@@ -83,6 +83,38 @@ class PhaseRecord(TrackedModel):
         refresh_phases([self.account_id])
 
 
+class DeclineDecisionQuerySet(models.QuerySet):
+    """Internal to the supplier: never shown to a customer user."""
+
+    def visible_to(self, user: User) -> DeclineDecisionQuerySet:
+        if not user.is_authenticated or user.role == Role.CUSTOMER:
+            return self.none()
+        return self.filter(account__in=Account.objects.visible_to(user).values("pk"))
+
+
+class DeclineDecision(models.Model):
+    """What the KAM director or the account's KA manager decided for a declining account:
+    revive or wind down (SPEC §2.3), dated, with the reason. Rows are never changed: a
+    new decision is a new row, so the history stays whole."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="decline_decisions")
+    decision = models.CharField(
+        max_length=20, choices=[("revive", "Revive"), ("wind_down", "Wind down")]
+    )
+    decided_on = models.DateField()
+    reason = models.TextField()
+    decided_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    objects = DeclineDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_on", "-pk"]
+        indexes = [models.Index(fields=["account", "decided_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.decision} on {self.decided_on}"
+
+
 # -- the three relational processes (issue 4) ------------------------------------------------
 
 

@@ -6,15 +6,18 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
 from kamkit.core import relationships as rules
 from kamkit.core.lifecycle import PhaseStatement, effective_phase
-from kamkit.web.accounts.models import Account, Person
+from kamkit.core.lifecycle.phases import check_decline_decision
+from kamkit.web.accounts.models import Account, Person, can
 from kamkit.web.base import save_versioned
 
 from .models import (
+    DeclineDecision,
     Interaction,
     InteractionWeek,
     PersonPair,
@@ -48,11 +51,51 @@ def refresh_phases(account_ids: Iterable[int] | None = None) -> int:
             changed[new].append(pk)
     with transaction.atomic():
         for (phase, source, flag), pks in changed.items():
+            # a decline decision holds for the decline it was made in (SPEC §2.3)
+            lapse = {} if phase == "decline" else {"decline_decision": ""}
             for start in range(0, len(pks), 900):
                 Account.objects.filter(pk__in=pks[start : start + 900]).update(
-                    phase=phase, phase_source=source, phase_disagreement=flag
+                    phase=phase, phase_source=source, phase_disagreement=flag, **lapse
                 )
     return sum(len(pks) for pks in changed.values())
+
+
+class DecisionError(ValueError):
+    """A decline decision that cannot be recorded; ``errors`` names each field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
+
+
+def record_decline_decision(
+    account: Account, decision: str, reason: str, user, decided_on: dt.date | None = None
+) -> DeclineDecision:
+    """Record revive or wind down for a declining account (SPEC §2.3): the one write path
+    for the page, the API and the demo. Only the KAM director (or an administrator) and
+    the account's KA manager may; the account must be in decline. Raises
+    ``PermissionDenied`` or ``DecisionError`` (nothing is written then)."""
+    if user is not None and not can(user, "change", account):
+        raise PermissionDenied("only the KAM director and the account's KA manager decide")
+    today = timezone.localdate()
+    decided_on = decided_on or today
+    with transaction.atomic():
+        locked = Account.objects.select_for_update().get(pk=account.pk)
+        errors = check_decline_decision(
+            choice=decision, reason=reason, phase=locked.phase, on=decided_on, today=today
+        )
+        if errors:
+            raise DecisionError(errors)
+        record = DeclineDecision.objects.create(
+            account=locked,
+            decision=decision,
+            decided_on=decided_on,
+            reason=reason.strip(),
+            decided_by=user,
+        )
+        Account.objects.filter(pk=account.pk).update(decline_decision=decision)
+    account.decline_decision = decision
+    return record
 
 
 def move_problem_stage(problem, stage: str, on, user) -> str | None:

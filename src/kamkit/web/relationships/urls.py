@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/pulses/new/", views.record_pulse, name="record_pulse"),
     path("<int:pk>/preferences/", views.preferences, name="preferences"),
     path("<int:pk>/phase/", views.phases, name="phases"),
+    path("<int:pk>/decline-decision/", views.decline_decision, name="decline_decision"),
     path("<int:pk>/perception/", views.perception, name="perception"),
     path("<int:pk>/perception/share/", views.share_perception, name="share_perception"),
     path("problems/<int:pk>/", views.problem_edit, name="problem_edit"),

@@ -26,6 +26,7 @@ from kamkit.web.base import StaleVersion, save_versioned
 from kamkit.web.users.models import Role
 
 from .forms import (
+    DeclineDecisionForm,
     InitiativeForm,
     InteractionForm,
     PhaseForm,
@@ -33,9 +34,15 @@ from .forms import (
     ProblemForm,
     PulseForm,
 )
-from .models import CommunicationPreference, JointInitiative, PhaseRecord, Problem
+from .models import (
+    CommunicationPreference,
+    DeclineDecision,
+    JointInitiative,
+    PhaseRecord,
+    Problem,
+)
 from .perception import perception_context
-from .services import move_problem_stage
+from .services import DecisionError, move_problem_stage, record_decline_decision
 from .timeline import PROCESSES, build_timeline
 
 
@@ -272,6 +279,48 @@ def preference_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "relationships/preference_edit.html",
         {"account": account, "form": form, "pref": pref},
+        status=status,
+    )
+
+
+def decline_decision(request: HttpRequest, pk: int) -> HttpResponse:
+    """Revive or wind down a declining account (SPEC §2.3), with every earlier decision.
+    The KAM director and the account's KA manager decide; anyone else who sees the
+    account gets 403, a customer 404."""
+    account = _changeable_account(request, pk)
+    status = 200
+    form = DeclineDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record_decline_decision(
+                account,
+                form.cleaned_data["decision"],
+                form.cleaned_data["reason"],
+                request.user,
+                form.cleaned_data["decided_on"],
+            )
+        except DecisionError as exc:
+            for field, message in exc.errors.items():
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            messages.success(
+                request,
+                f"Recorded: {account.get_decline_decision_display().lower()}. The account's "
+                "assessment and the plan follow the decision from now on.",
+            )
+            return redirect("relationships:decline_decision", pk=account.pk)
+    if request.method == "POST":
+        status = 422
+    return render(
+        request,
+        "relationships/decline_decision.html",
+        {
+            "account": account,
+            "form": form,
+            "records": DeclineDecision.objects.visible_to(request.user)
+            .filter(account=account)
+            .select_related("decided_by"),
+        },
         status=status,
     )
 

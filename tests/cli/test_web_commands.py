@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from typer.testing import CliRunner
 
 from kamkit.cli import app
@@ -83,6 +84,7 @@ def test_token_create_prints_a_working_token(firm, client):
 def test_demo_firm(db):
     from kamkit.web.accounts.models import Account
     from kamkit.web.demo import load_demo
+    from kamkit.web.relationships.models import DeclineDecision
 
     counts = load_demo()
     assert counts["accounts"] >= 40
@@ -93,6 +95,18 @@ def test_demo_firm(db):
         "decline",
     }
     assert Account.objects.filter(phase_disagreement=True).exists()
+    # declining accounts of all three kinds (SPEC §2.3), the decisions kept in history
+    declining = Account.objects.filter(phase="decline")
+    kinds = set(declining.values_list("decline_decision", flat=True))
+    assert kinds == {"", "revive", "wind_down"}
+    assert DeclineDecision.objects.count() == declining.exclude(decline_decision="").count()
+    # the director's plan gives the wound-down accounts only their minimum hours
+    from kamkit.web.assessment.planning import make_plan
+
+    plan = make_plan(User.objects.get(username="director"), 400, minimum=2)
+    wound = set(declining.filter(decline_decision="wind_down").values_list("pk", flat=True))
+    hours = {s.account: s.hours for s in plan.plan.accounts}
+    assert wound and all(hours[pk] == pytest.approx(2) for pk in wound)
     for login in ("director", "manager", "analyst", "customer"):
         assert User.objects.get(username=login).check_password("demo")
     customer = User.objects.get(username="customer")

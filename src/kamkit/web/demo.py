@@ -304,6 +304,8 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
     for months_ago in range(12, -1, -1):
         day = today - dt.timedelta(days=30 * months_ago)
         assess_portfolio(day, [pk for pk, start in starts.items() if start <= day])
+    decided = _decline_decisions(rnd, today)
+    assess_portfolio(today, decided)  # today's snapshot follows the decisions
     return {
         "accounts": Account.objects.count(),
         **activity,
@@ -311,6 +313,42 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
         "phase_records": PhaseRecord.objects.count(),
         "kam_units": KAMUnit.objects.count(),
     }
+
+
+DECLINE_REASONS = {
+    "revive": [
+        "New purchasing head wants a second source again; worth a joint restart.",
+        "Their new product line needs our know-how: we invest to grow back.",
+    ],
+    "wind_down": [
+        "They are consolidating on a competitor's platform; we keep service orderly.",
+        "Margins no longer cover the account team; served by the standard channel.",
+    ],
+}
+
+
+def _decline_decisions(rnd: random.Random, today: dt.date) -> list[int]:
+    """Declining accounts of all three kinds (SPEC §2.3): of every four, one undecided
+    (flagged 'decision needed'), one to revive and two to wind down (most declining
+    accounts are not worth a restart), each decided by its KA manager in the last weeks
+    through the one write path. Returns the decided ids."""
+    from kamkit.web.relationships.services import record_decline_decision
+
+    decided = []
+    declining = Account.objects.filter(phase="decline").select_related("ka_manager")
+    for k, account in enumerate(declining.order_by("pk")):
+        choice = (None, "revive", "wind_down", "wind_down")[k % 4]
+        if choice is None:
+            continue
+        record_decline_decision(
+            account,
+            choice,
+            rnd.choice(DECLINE_REASONS[choice]),
+            account.ka_manager,
+            today - dt.timedelta(days=rnd.randint(2, 25)),
+        )
+        decided.append(account.pk)
+    return decided
 
 
 def _customer_side(account: Account, chris: Person, manager: User, today: dt.date) -> None:

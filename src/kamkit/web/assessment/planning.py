@@ -62,12 +62,20 @@ class PortfolioPlan:
         for summary in sorted(self.plan.accounts, key=lambda s: (-s.hours, s.account)):
             if summary.hours <= 0:
                 continue
-            account = self.accounts[summary.account]
+            account, given = self.accounts[summary.account], self.inputs[summary.account]
             items = sorted(by_account.get(summary.account, []), key=lambda i: -i.hours)
+            phase = PHASE_LABELS.get(account.phase or "", "—")
+            if account.phase == "decline" and given.decision:
+                phase += f" · {account.get_decline_decision_display().lower()}"
             out.append(
                 {
                     "account": account,
-                    "phase": PHASE_LABELS.get(account.phase or "", "—"),
+                    "phase": phase,
+                    "kept": (
+                        "wound down (decline decision): its minimum hours only"
+                        if given.winding_down
+                        else "kept for the account's minimum (no scores yet)"
+                    ),
                     "manager": self.managers.get(account.ka_manager_id or 0, "—"),
                     "hours": summary.hours,
                     "index_before": summary.index_before,
@@ -144,7 +152,7 @@ class PortfolioPlan:
                         f"{item['after']:.1f}" if item else "",
                         _fmt(row["index_before"]),
                         _fmt(row["index_after"]),
-                        item["why"] if item else "kept for the account's minimum",
+                        item["why"] if item else row["kept"],
                         *made,
                     ]
                 )

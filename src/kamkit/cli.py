@@ -311,12 +311,20 @@ def assess(
     snaps = AssessmentSnapshot.objects.filter(on=run.on).select_related("account")
     if account:
         snaps = snaps.filter(account_id__in=account)
+    from kamkit import __version__
+
+    config = configuration()
     if output_format == "json":
-        print(
-            json.dumps(
-                [s.payload for s in snaps.order_by("account_id")], ensure_ascii=False, indent=1
-            )
-        )
+        items = [s.payload for s in snaps.order_by("account_id")]
+        document = {
+            "on": run.on.isoformat(),
+            "count": len(items),
+            "items": items,
+            "inferred_changes": run.inferred_changes,
+            "kamkit_version": __version__,
+            "settings": config.to_json(),
+        }
+        print(json.dumps(document, ensure_ascii=False, indent=1))
         return
     from rich.console import Console
     from rich.table import Table
@@ -345,6 +353,10 @@ def assess(
     if run.accounts > 25:
         print(f"(the 25 lowest indexes of {run.accounts}; --format json for all)")
     print(f"{run.inferred_changes} inferred phase change(s) recorded.")
+    print(
+        f"kamkit {__version__}; baseline {config.baseline:g}; phase changes after "
+        f"{config.phase_change_min_days} days; every setting: --format json"
+    )
 
 
 @app.command(

@@ -125,10 +125,18 @@ def test_assess_stores_todays_snapshots_and_refuses_bad_input(firm, tmp_path, se
     result = runner.invoke(app, ["assess"])
     assert result.exit_code == 0, result.output
     assert "Alpha Motors" in result.output and "Beta Energy" in result.output
+    from kamkit import __version__
+
+    assert f"kamkit {__version__}; baseline 50; phase changes after 30 days" in result.output
     today = timezone.localdate()
     assert AssessmentSnapshot.objects.filter(on=today).count() == 2  # the living accounts
     as_json = runner.invoke(app, ["assess", "--account", str(firm.own.pk), "-f", "json"])
-    items = json.loads(as_json.output)
+    document = json.loads(as_json.output)
+    # the version and every setting beside the items (issue 14), as the API's page says
+    assert document["kamkit_version"] == __version__
+    assert document["settings"]["phase_change_min_days"] == 30
+    assert (document["on"], document["count"]) == (today.isoformat(), 1)
+    items = document["items"]
     assert [i["account"] for i in items] == [firm.own.pk]
     assert set(items[0]["processes"]) == {"communication", "co_creation", "problem_solving"}
     for args, message in (

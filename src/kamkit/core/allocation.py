@@ -75,6 +75,20 @@ POLISH_ITEMS = 600
 ones the prices leave at most a few hours of a large total to polish)."""
 
 
+PROVENANCE: dict[str, str] = {
+    "response": "SPEC §2.6: s0 + (100 − s0)·(1 − exp(−e/τ))",
+    "objective": "SPEC §2.6: Σ weight·U, U as in SPEC §2.5",
+    "roles": "paper: Ashill et al. (2013), Table 1; decline rows SPEC §2.3",
+    "constraints": "SPEC §2.6: total hours, KA managers' capacities, minimum per key account",
+    "weight_without_selection_score": "SPEC §2.6: 1",
+    "wind_down": "SPEC §2.3: a wound-down account gets only its minimum hours",
+    "compared_plans": "SPEC §2.6 (proportional to revenue, equal); each account's hours "
+    "split evenly over its processes is a kamkit default",
+    "step": f"kamkit default: hours in steps of {STEP:g} h",
+}
+"""Where each rule of the plan comes from (in every JSON plan)."""
+
+
 class PlanError(ValueError):
     """The inputs cannot make a plan; the message says which input and why."""
 
@@ -189,6 +203,7 @@ class Plan:
                 for a in self.accounts
             ],
             "notes": self.notes,
+            "provenance": dict(PROVENANCE),
         }
 
 

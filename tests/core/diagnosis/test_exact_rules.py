@@ -236,6 +236,11 @@ def test_every_format_says_which_kamkit_and_which_threshold_made_it():
     data = json.loads(formats["json"])
     assert data["kamkit_version"] == __version__
     assert data["settings"] == {"rating_threshold": 1.5}
+    # each rule applied says where it comes from: the paper, the SPEC or kamkit
+    origins = data["provenance"]
+    assert origins["levels_and_gap"].startswith("paper: Leischnig")
+    assert origins["rating_threshold"].startswith("SPEC §3")
+    assert origins["recommendations"].startswith("kamkit")
     header, first = formats["csv"].splitlines()[:2]
     row = dict(zip(header.split(","), first.split(","), strict=False))
     assert (row["kamkit_version"], row["rating_threshold"]) == (__version__, "1.5")

@@ -95,14 +95,14 @@ def test_a_declining_account_is_assessed_by_its_decision(decision, roles, origin
     out = a.to_json()
     assert out["phase"]["decline_decision"] == decision
     assert out["phase"]["decision_needed"] is (decision is None)
-    assert origin in out["roles_source"] and "SPEC §2.3" in out["roles_source"]
+    assert origin in out["provenance"]["roles"] and "SPEC §2.3" in out["provenance"]["roles"]
 
 
 def test_a_decision_counts_only_while_the_account_declines():
     a = assess(17, [], FACTS, SIGNALS, TODAY, decision="wind_down")  # inferred build-up
     assert a.phase.value == "build_up" and a.decision is None and not a.decision_needed
     assert a.roles["co_creation"] == "motivator"
-    assert a.to_json()["roles_source"] == "paper: Ashill et al. (2013), Table 1"
+    assert a.to_json()["provenance"]["roles"] == "paper: Ashill et al. (2013), Table 1"
 
 
 def test_the_roles_source_names_a_firms_own_table():
@@ -110,3 +110,27 @@ def test_the_roles_source_names_a_firms_own_table():
 
     config = AssessmentConfig.from_mapping({"roles": {"build_up": {"problem_solving": "hygiene"}}})
     assert assess(17, [], FACTS, SIGNALS, TODAY, config).roles_origin.startswith("firm setting")
+
+
+def test_every_rule_applied_names_its_origin():
+    """Issue 14 (traceable): the JSON says, rule by rule, paper, SPEC, kamkit default or
+    the firm's own setting, naming the settings that differ."""
+    from kamkit.core.lifecycle import AssessmentConfig
+
+    out = assess(17, [], FACTS, SIGNALS, TODAY).to_json()["provenance"]
+    assert set(out) == {
+        "phase_precedence",
+        "phase_rules",
+        "phase_stability",
+        "roles",
+        "subscores",
+        "index",
+        "lever",
+    }
+    assert out["index"] == "SPEC §2.5" and out["phase_rules"].startswith("SPEC §2.2")
+    assert "kamkit defaults" in out["subscores"]
+    config = AssessmentConfig.from_mapping({"baseline": 40, "decline_activity_trend": -0.5})
+    firm = assess(17, [], FACTS, SIGNALS, TODAY, config).to_json()["provenance"]
+    assert firm["index"] == "firm setting (baseline)"
+    assert firm["phase_rules"] == "firm setting (decline_activity_trend)"
+    assert firm["lever"] == "SPEC §2.5"

@@ -181,6 +181,8 @@ def test_kamkit_plan_prints_writes_and_refuses(firm, tmp_path):
 
     assert body["kamkit_version"] == __version__
     assert body["settings"]["tau_hours"] == 20 and body["settings"]["baseline"] == 50
+    assert body["provenance"]["response"].startswith("SPEC §2.6")
+    assert body["provenance"]["wind_down"].startswith("SPEC §2.3")
     assert body["settings"]["weights"]["motivator"] == [1.0, 0.3]
     assert f"kamkit {__version__}; τ 20 h; baseline 50" in table.output
     assert "index points added" in table.output

@@ -126,7 +126,7 @@ def test_the_api_records_lists_and_refuses(client, firm, bearer):
     ).json()
     assert assessed["phase"]["decline_decision"] == "revive"
     assert assessed["phase"]["decision_needed"] is False
-    assert "SPEC §2.3" in assessed["roles_source"]
+    assert "SPEC §2.3" in assessed["provenance"]["roles"]
     # internal: the account's own customer gets 404, as for an account that does not exist
     assert client.get(url, **bearer("other_customer")).status_code == 404
     bad = client.post(

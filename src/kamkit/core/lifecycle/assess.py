@@ -27,8 +27,12 @@ class Assessment:
     lever: Lever
     decision: str | None = None
     """The decline decision in force (``revive``, ``wind_down``), only while declining."""
-    roles_origin: str = ""
-    """Where the roles come from (paper, SPEC or the firm's settings)."""
+    provenance: dict[str, str] | None = None
+    """Where each rule applied comes from (paper, SPEC, kamkit default or firm setting)."""
+
+    @property
+    def roles_origin(self) -> str:
+        return (self.provenance or {}).get("roles", "")
 
     @property
     def decision_needed(self) -> bool:
@@ -64,7 +68,7 @@ class Assessment:
                     else None
                 ),
             },
-            "roles_source": self.roles_origin,
+            "provenance": dict(self.provenance or {}),
             "processes": {
                 p: {
                     "score": r(ps.score),
@@ -125,5 +129,5 @@ def assess(
         index=effectiveness_index(scores, roles, config),
         lever=principal_lever(scores, roles, row, config),
         decision=decision,
-        roles_origin=config.roles_origin(row),
+        provenance=config.provenance(row),
     )

@@ -215,6 +215,32 @@ class AssessmentConfig:
             return "firm setting (assessment configuration)"
         return ROLE_ROW_ORIGINS[row]
 
+    def provenance(self, row: str | None) -> dict[str, str]:
+        """Where each rule an assessment applied comes from, for its JSON: the paper, the
+        SPEC, a kamkit default, or this firm's settings where they differ from those."""
+
+        def origin(names: tuple[str, ...], default: str) -> str:
+            base = type(self)()
+            changed = [n for n in names if getattr(self, n) != getattr(base, n)]
+            return f"firm setting ({', '.join(changed)})" if changed else default
+
+        return {
+            "phase_precedence": "SPEC §2.2",
+            "phase_rules": origin(_INFERENCE, "SPEC §2.2 (default rules and thresholds)"),
+            "phase_stability": origin(
+                ("activity_min_previous", "activity_min_change", "phase_change_min_days"),
+                "SPEC §2.2 (stability)",
+            ),
+            "roles": self.roles_origin(row),
+            "subscores": origin(
+                _SUBSCORES,
+                "SPEC §2.4; joint definition over 365 days and perception for 365 days are "
+                "kamkit defaults",
+            ),
+            "index": origin(("baseline", "weights"), "SPEC §2.5"),
+            "lever": origin(("lever_step",), "SPEC §2.5"),
+        }
+
     def validate(self) -> None:
         """Raise ValueError naming the first setting that makes no sense."""
         for phase, table in self.roles.items():
@@ -238,5 +264,30 @@ class AssessmentConfig:
             if getattr(self, name) <= 0:
                 raise ValueError(f"'{name}' must be positive")
 
+
+_INFERENCE = (
+    "decline_min_age_months",
+    "decline_revenue_trend",
+    "decline_activity_trend",
+    "exploration_max_age_months",
+    "exploration_min_pairs",
+    "build_up_revenue_trend",
+    "build_up_activity_trend",
+    "build_up_realized_days",
+    "build_up_max_age_months",
+)
+_SUBSCORES = (
+    "window_days",
+    "rate_days",
+    "problem_window_days",
+    "perception_max_age_days",
+    "phase_bands",
+    "strategic_share_target",
+    "formal_share_target",
+    "initiatives_for_full_activity",
+    "pairs_for_full_ties",
+    "speed_target_days",
+    "backlog_young_days",
+)
 
 DEFAULT_CONFIG = AssessmentConfig()

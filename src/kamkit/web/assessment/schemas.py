@@ -46,9 +46,10 @@ class AssessmentOut(Schema):
     processes: dict[str, ProcessView]
     index: float | None
     lever: LeverView
-    roles_source: str = ""
-    """Where the roles come from: the paper's Table 1, the SPEC's decline rows, or the
-    firm's own settings."""
+    provenance: dict[str, str] = {}
+    """Where each rule applied comes from: ``phase_precedence``, ``phase_rules``,
+    ``phase_stability``, ``roles``, ``subscores``, ``index``, ``lever`` → the paper (with
+    its table), the SPEC section, a kamkit default, or the firm's own settings."""
     kamkit_version: str | None = None
     """The kamkit that computed it (on a page: once, beside the items)."""
     settings: dict[str, Any] | None = None

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..compare import WaveComparison
+from ..provenance import PROVENANCE
 from ..results import Diagnosis, Dyad, EvidenceConflict
 from ..scales import DIMENSION_LABELS, DIMENSIONS
 
@@ -297,6 +298,7 @@ def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
             "conflicts": len(diagnosis.conflicts),
         },
         "warnings": [_conflict_dict(c) for c in diagnosis.conflicts],
+        "provenance": dict(PROVENANCE),
         "recommendations": [
             {
                 "priority": r.priority,

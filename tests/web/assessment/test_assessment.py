@@ -420,3 +420,13 @@ def test_assessments_say_which_kamkit_and_which_settings_made_them(client, firm,
     assert settings["activity_min_previous"] == 12
     page = call(client, "get", "/api/v1/portfolio/assessment", bearer("director")).json()
     assert page["kamkit_version"] == __version__ and page["settings"] == settings
+
+
+def test_the_portfolio_chart_marks_the_common_baseline(client, firm):
+    """SPEC §2.5: 50 means every scored process at the baseline in every phase; the
+    portfolio's phase × index chart draws that line, so phases are read on one scale."""
+    assess_portfolio()
+    client.force_login(firm.users["director"])
+    page = client.get("/accounts/").content.decode()
+    chart = page[page.index('id="phase-index"') :]
+    assert 'class="baseline"' in chart and "the dashed line at 50 is every process" in chart

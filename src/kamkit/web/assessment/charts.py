@@ -79,6 +79,14 @@ def phase_index_bubbles(
         body.append(f'<line x1="{left}" x2="{w - 10}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>')
         if k % 2 == 0:
             body.append(_text(left - 6, y + 4, k * 10, anchor="end"))
+    # the index's common scale (SPEC §2.5): 50 is every scored process at the baseline in
+    # every phase, so a bubble above the line is better than baseline whatever its phase
+    mid = top + 5 * row
+    body.append(
+        f'<line x1="{left}" x2="{w - 10}" y1="{mid:.1f}" y2="{mid:.1f}" class="baseline" '
+        'stroke="#64748b" stroke-dasharray="5 4"><title>50: every scored process at the '
+        "baseline, in any phase</title></line>"
+    )
     for i, phase in enumerate(PHASES):
         cx = left + (i + 0.5) * col
         body.append(

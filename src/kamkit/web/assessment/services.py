@@ -588,19 +588,34 @@ def _write_snapshots(items: Sequence[Assessment]) -> None:
 
 
 def _write_pending(items: Sequence[Assessment]) -> None:
-    """Keep each account's pending phase change as the assessment left it: the rows of
-    these accounts are replaced by the changes still pending (usually few)."""
-    ids = [a.account for a in items]
-    rows = [
-        PendingPhaseChange(
-            account_id=a.account, phase=a.inferred.pending.phase, since=a.inferred.pending.since
-        )
+    """Keep each account's pending phase change as the assessment left it: only the rows
+    that differ are deleted or written (the table holds a few rows; most runs change
+    none of them)."""
+    wanted = {
+        a.account: (a.inferred.pending.phase, a.inferred.pending.since)
         for a in items
         if a.inferred.pending
-    ]
-    for start in range(0, len(ids), 900):  # under SQLite's limit of bound parameters
-        PendingPhaseChange.objects.filter(account_id__in=ids[start : start + 900]).delete()
-    PendingPhaseChange.objects.bulk_create(rows, batch_size=1000)
+    }
+    existing = PendingPhaseChange.objects.all()
+    if len(items) <= 1000:
+        existing = existing.filter(account_id__in=[a.account for a in items])
+    assessed = {a.account for a in items}
+    have = {
+        pk: (phase, since)
+        for pk, phase, since in existing.values_list("account_id", "phase", "since")
+        if pk in assessed
+    }
+    stale = [pk for pk, row in have.items() if wanted.get(pk) != row]
+    for start in range(0, len(stale), 900):  # under SQLite's limit of bound parameters
+        PendingPhaseChange.objects.filter(account_id__in=stale[start : start + 900]).delete()
+    PendingPhaseChange.objects.bulk_create(
+        [
+            PendingPhaseChange(account_id=pk, phase=phase, since=since)
+            for pk, (phase, since) in wanted.items()
+            if have.get(pk) != (phase, since)
+        ],
+        batch_size=1000,
+    )
 
 
 def store(assessments: Iterable[Assessment]) -> int:

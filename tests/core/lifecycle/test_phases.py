@@ -88,3 +88,5 @@ def test_a_decline_decision_is_checked_field_by_field():
     assert set(bad) == {"decision", "reason", "decided_on", "account"}
     assert "'close' is not a decision" in bad["decision"]
     assert "in maturity" in bad["account"]
+    old = check_decline_decision(**{**ok, "on": dt.date(2001, 1, 1)}, today=today)
+    assert "more than 365 days ago" in old["decided_on"]

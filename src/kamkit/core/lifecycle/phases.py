@@ -55,6 +55,10 @@ DECLINE_DECISIONS: tuple[str, ...] = ("revive", "wind_down")
 """What the KAM director or the account's KA manager decides for a declining account
 (SPEC §2.3, kamkit's extension)."""
 
+DECISION_MAX_AGE_DAYS = 365
+"""A decline decision may be dated at most this many days back (kamkit default: it is
+recorded when made, not reconstructed years later)."""
+
 DECISION_LABELS = {"revive": "Revive", "wind_down": "Wind down"}
 
 DECISION_DESCRIPTIONS = {
@@ -91,6 +95,11 @@ def check_decline_decision(
         errors["reason"] = "say why: the reason is kept with the decision"
     if on > today:
         errors["decided_on"] = f"{on.isoformat()} is in the future; a decision is dated when made"
+    elif (today - on).days > DECISION_MAX_AGE_DAYS:
+        errors["decided_on"] = (
+            f"{on.isoformat()} is more than {DECISION_MAX_AGE_DAYS} days ago; a decision is "
+            "recorded when it is made"
+        )
     if phase != "decline":
         now = PHASE_LABELS.get(phase or "", "no phase").lower()
         errors["account"] = (

@@ -127,6 +127,7 @@ def main() -> int:
                 "phase_source",
                 "phase_disagreement",
                 "perception_shared",
+                "decline_decision",
             ],
             (
                 (
@@ -147,6 +148,7 @@ def main() -> int:
                     "inferred",
                     False,
                     False,
+                    "",
                 )
                 for i in range(1, n_accounts + 1)
             ),

@@ -31,8 +31,8 @@ ROLE_WORDS = {
 }
 ROW_WORDS = {
     "": "while the phase is unknown",
-    "decline_revive": "in decline, decided to revive",
-    "decline_wind_down": "in decline, decided to wind down",
+    "decline_revive": "in a decline we decided to revive",
+    "decline_wind_down": "in a decline we decided to wind down",
 }
 _ROLE_RANK = {"motivator": 0, "hygiene": 1, "background": 2}
 

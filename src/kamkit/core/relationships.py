@@ -5,7 +5,8 @@ The web layer calls these from its models' ``clean()``; a notebook can call them
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import datetime as dt
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 CHANNELS: tuple[str, ...] = (
@@ -38,6 +39,60 @@ PULSE_ITEMS: tuple[str, ...] = (
     "trust",
 )
 RATING_MIN, RATING_MAX = 1, 7
+
+EARLIEST_DAY = dt.date(1900, 1, 1)
+"""No relationship record is dated before this (kamkit default: catches mistyped years)."""
+FUTURE_GRACE_DAYS = 1
+"""What happened (an interaction, a pulse, a phase statement, a problem raised) is dated
+at most this many days ahead of the server's today: a day covers the time zones
+(kamkit default)."""
+
+TEXT_LIMITS: dict[str, int] = {
+    # short notes: what fits a paragraph
+    "summary": 2000,
+    "comment": 2000,
+    "note": 2000,
+    "value_note": 2000,
+    "supplier_know_how": 2000,
+    "customer_know_how": 2000,
+    "text": 4000,
+    # longer descriptions
+    "goal": 10000,
+    "supplier_framing": 10000,
+    "customer_framing": 10000,
+    "outcome": 10000,
+    "lessons": 10000,
+    "internal_notes": 10000,
+}
+"""The longest text each field takes, in characters (kamkit defaults: a summary is a
+paragraph, a framing or lessons a page; a 100,000-character summary is a paste error)."""
+
+
+def check_day(
+    name: str, day: dt.date | None, today: dt.date, *, not_before: dt.date | None = None
+) -> dict[str, str]:
+    """A day something happened: not before 1900 (or ``not_before``, e.g. the day a
+    problem was raised) and not more than a day ahead of ``today``."""
+    if day is None:
+        return {}
+    latest = today + dt.timedelta(days=FUTURE_GRACE_DAYS)
+    if day > latest:
+        return {name: f"{day.isoformat()} is in the future; the latest is {latest.isoformat()}"}
+    earliest = max(EARLIEST_DAY, not_before or EARLIEST_DAY)
+    if day < earliest:
+        why = "" if earliest == EARLIEST_DAY else " (the day the problem was raised)"
+        return {name: f"{day.isoformat()} is too early; the earliest is {earliest}{why}"}
+    return {}
+
+
+def check_texts(values: Mapping[str, str | None]) -> dict[str, str]:
+    """Each text within its field's limit (``TEXT_LIMITS``); the message names the limit."""
+    errors = {}
+    for name, value in values.items():
+        limit = TEXT_LIMITS.get(name)
+        if limit is not None and value and len(value) > limit:
+            errors[name] = f"at most {limit:,} characters (this one has {len(value):,})"
+    return errors
 
 
 def check_interaction(*, two_way: bool, participant_sides: Iterable[str]) -> dict[str, str]:

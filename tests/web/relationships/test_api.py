@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.utils import timezone
 
 from kamkit.web.portal.models import Notification
@@ -78,13 +80,22 @@ def test_realized_value_without_realized_status_is_refused(client, firm, bearer)
 def test_problem_stages_move_forward_and_keep_their_dates(client, firm, bearer):
     h = bearer("manager")
     base = f"/api/v1/accounts/{firm.own.pk}/problems/{firm.records['problems'].pk}"
+    raised = firm.records["problems"].raised_on
+    early = call(
+        client,
+        "post",
+        f"{base}/stage",
+        h,
+        {"stage": "jointly_defined", "on": (raised - dt.timedelta(days=1)).isoformat()},
+    )
+    assert early.status_code == 422 and early.json()["errors"][0]["field"] == "on"
+    assert "the day the problem was raised" in early.json()["errors"][0]["message"]
     moved = call(
-        client, "post", f"{base}/stage", h, {"stage": "jointly_defined", "on": "2026-10-02"}
+        client, "post", f"{base}/stage", h, {"stage": "jointly_defined", "on": str(raised)}
     )
     assert moved.status_code == 200
     assert moved.json()["stage"] == "jointly_defined"
-    raised_on = firm.records["problems"].raised_on.isoformat()
-    assert moved.json()["stage_dates"] == {"reported": raised_on, "jointly_defined": "2026-10-02"}
+    assert moved.json()["stage_dates"] == {"reported": str(raised), "jointly_defined": str(raised)}
     back = call(client, "post", f"{base}/stage", h, {"stage": "reported"})
     assert back.status_code == 422 and "moves forward" in back.json()["errors"][0]["message"]
     assert Problem.objects.get(pk=firm.records["problems"].pk).stage_changes.count() == 2

@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from kamkit.core import relationships as rules
 from kamkit.core.lifecycle.phases import PHASE_DESCRIPTIONS, PHASE_LABELS, PHASES
-from kamkit.web.accounts.models import Account, Person, Side, customer_person
+from kamkit.web.accounts.models import Account, Person, customer_person
 from kamkit.web.base import StaleVersion, save_versioned
+from kamkit.web.relationships import services as work
 from kamkit.web.relationships.forms import PreferenceForm, PulseForm
 from kamkit.web.relationships.models import (
     CommunicationPreference,
@@ -30,7 +31,6 @@ from kamkit.web.relationships.models import (
     ProblemComment,
 )
 from kamkit.web.relationships.perception import perception_context
-from kamkit.web.relationships.services import move_problem_stage
 from kamkit.web.users.models import Role
 
 from .forms import (
@@ -41,7 +41,7 @@ from .forms import (
     ProposeInitiativeForm,
     RaiseProblemForm,
 )
-from .services import customer_creates, notify_supplier, supplier_link
+from .services import notify_supplier, supplier_link
 
 
 def customer_only(view: Callable) -> Callable:
@@ -60,19 +60,32 @@ def raise_problem(request: HttpRequest) -> HttpResponse:
     user = request.user
     form = RaiseProblemForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        problem = customer_creates(
-            "problem",
-            user,
-            {"title": form.cleaned_data["title"], "customer_framing": form.cleaned_data["framing"]},
-        )
-        messages.success(request, "Raised. Your supplier's team has been told.")
-        return redirect("portal:problem", pk=problem.pk)
+        try:
+            problem = work.raise_problem(
+                user,
+                user.account,
+                title=form.cleaned_data["title"],
+                framing=form.cleaned_data["framing"],
+            )
+        except ValidationError as exc:
+            _form_errors(form, exc, {"customer_framing": "framing"})
+        else:
+            messages.success(request, "Raised. Your supplier's team has been told.")
+            return redirect("portal:problem", pk=problem.pk)
     return render(
         request,
         "portal/raise_problem.html",
         {"form": form},
         status=422 if request.method == "POST" else 200,
     )
+
+
+def _form_errors(form, exc: ValidationError, names: dict[str, str] | None = None) -> None:
+    """A service's errors on the form's fields (renamed where the form calls a field
+    otherwise); the rest above the form."""
+    for name, errors in exc.message_dict.items():
+        name = (names or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
 
 
 @customer_only
@@ -86,23 +99,20 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        me = customer_person(user, create=True)
         if action == "frame":
             framing = FramingForm(request.POST)
             if framing.is_valid():
                 try:
-                    save_versioned(
-                        item,
-                        {"customer_framing": framing.cleaned_data["framing"]},
-                        framing.cleaned_data["version"],
+                    work.frame_problem(
+                        user, item, framing.cleaned_data["framing"], framing.cleaned_data["version"]
                     )
                 except StaleVersion as exc:
                     framing.add_error(None, str(exc))
                     status = 409
+                except ValidationError as exc:
+                    _form_errors(framing, exc, {"customer_framing": "framing"})
+                    status = 422
                 else:
-                    notify_supplier(
-                        item.account, f"{me.name} reframed “{item.title}”", supplier_link(item)
-                    )
                     messages.success(request, "Your framing is saved.")
                     return redirect("portal:problem", pk=item.pk)
             else:
@@ -110,29 +120,18 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
         elif action == "comment":
             comment = CommentForm(request.POST)
             if comment.is_valid():
-                ProblemComment.objects.create(
-                    problem=item, author=user, side=Side.CUSTOMER, text=comment.cleaned_data["text"]
-                )
-                notify_supplier(
-                    item.account, f"{me.name} commented on “{item.title}”", supplier_link(item)
-                )
-                messages.success(request, "Comment added.")
-                return redirect("portal:problem", pk=item.pk)
+                try:
+                    work.comment_on_problem(user, item, comment.cleaned_data["text"])
+                except ValidationError as exc:
+                    _form_errors(comment, exc)
+                else:
+                    messages.success(request, "Comment added.")
+                    return redirect("portal:problem", pk=item.pk)
             status = 422
         elif action in rules.CUSTOMER_STEPS:
-            target, why_not = rules.customer_step(action, item.stage)
-            if target is None:
+            if why_not := work.customer_step(user, item, action):
                 messages.error(request, f"“{item.title}”: {why_not}.")
                 return redirect("portal:problem", pk=item.pk)
-            with transaction.atomic():
-                move_problem_stage(item, target, None, user)
-                item.participants.add(me)
-                words = (
-                    "agreed on the definition of" if action == "agree" else "confirmed as solved"
-                )
-                notify_supplier(
-                    item.account, f"{me.name} {words} “{item.title}”", supplier_link(item)
-                )
             messages.success(
                 request,
                 "Thank you: the problem is now jointly defined."
@@ -150,7 +149,9 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "problem": item,
             "stages": stages,
-            "comments": item.comments.select_related("author"),
+            "comments": ProblemComment.objects.visible_to(user)
+            .filter(problem=item)
+            .select_related("author"),
             "framing_form": framing,
             "comment_form": comment,
         },
@@ -166,10 +167,9 @@ def propose_initiative(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
         try:
-            initiative = customer_creates("initiative", request.user, data)
+            initiative = work.create_initiative(request.user, request.user.account, data)
         except ValidationError as exc:
-            for name, errors in exc.message_dict.items():
-                form.add_error(name if name in form.fields else None, errors)
+            _form_errors(form, exc)
         else:
             messages.success(request, "Proposed. Your supplier's team has been told.")
             return redirect("portal:initiative", pk=initiative.pk)

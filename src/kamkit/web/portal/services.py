@@ -91,6 +91,25 @@ def revoke(person: Person) -> None:
         User.objects.filter(pk=person.user_id).update(is_active=False)
 
 
+def _email_after_commit(account, recipients, text: str, link: str) -> None:
+    """With ``KAMKIT_NOTIFY_BY_EMAIL`` on, mail the recipients once the write that caused
+    it has committed (a rolled-back write sends nothing; the notification rows are part
+    of the write itself)."""
+    if not getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False):
+        return
+    addresses = [r.email for r in recipients if r.email]
+    if addresses:
+        transaction.on_commit(
+            lambda: send_mail(
+                subject=f"kamkit: {account.name}",
+                message=text + (f"\n\n{link}" if link else ""),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=addresses,
+                fail_silently=True,
+            )
+        )
+
+
 def notify_supplier(account, text: str, link: str = "") -> int:
     """Tell the account's KA manager (and, when none is set, the directors) in kamkit,
     and by email when ``KAMKIT_NOTIFY_BY_EMAIL`` is on. Returns how many were told."""
@@ -102,17 +121,31 @@ def notify_supplier(account, text: str, link: str = "") -> int:
     Notification.objects.bulk_create(
         Notification(recipient=r, account=account, text=text[:300], link=link) for r in recipients
     )
-    if getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False):
-        addresses = [r.email for r in recipients if r.email]
-        if addresses:
-            send_mail(
-                subject=f"kamkit: {account.name}",
-                message=text + (f"\n\n{link}" if link else ""),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=addresses,
-                fail_silently=True,
-            )
+    _email_after_commit(account, recipients, text, link)
     return len(recipients)
+
+
+def notify_customer(account, text: str, link: str = "") -> int:
+    """Tell the account's customer users (active ones) in kamkit, and by email when
+    ``KAMKIT_NOTIFY_BY_EMAIL`` is on. Returns how many were told."""
+    from .models import Notification
+
+    recipients = list(User.objects.filter(role=Role.CUSTOMER, account=account, is_active=True))
+    Notification.objects.bulk_create(
+        Notification(recipient=r, account=account, text=text[:300], link=link) for r in recipients
+    )
+    _email_after_commit(account, recipients, text, link)
+    return len(recipients)
+
+
+def customer_link(record) -> str:
+    """Where the customer's people see a shared problem or initiative."""
+    from django.urls import reverse
+
+    from kamkit.web.relationships.models import Problem
+
+    name = "problem" if isinstance(record, Problem) else "initiative"
+    return reverse(f"portal:{name}", kwargs={"pk": record.pk})
 
 
 def supplier_link(record) -> str:
@@ -123,34 +156,3 @@ def supplier_link(record) -> str:
 
     name = "problem_edit" if isinstance(record, Problem) else "initiative_edit"
     return reverse(f"relationships:{name}", kwargs={"pk": record.pk})
-
-
-def customer_creates(kind: str, user: User, data: dict):
-    """A problem or initiative raised by a customer user, in the pages or the API: only the
-    fields a customer may set (core rule), for its own account, with its own person as
-    participant (problem) or owner (initiative); the KA manager is told. Raises Django's
-    ``ValidationError`` naming the field when the record is not valid; nothing is saved
-    then."""
-    from kamkit.core import relationships as rules
-    from kamkit.web.accounts.models import customer_person
-    from kamkit.web.relationships.models import JointInitiative, Problem
-
-    if user.role != Role.CUSTOMER or not user.account_id:
-        raise PermissionError("only a customer user creates records as the customer")
-    fields = rules.customer_record(kind, data)
-    with transaction.atomic():
-        me = customer_person(user, create=True)
-        if kind == "problem":
-            record = Problem(account_id=user.account_id, **fields)
-        else:
-            record = JointInitiative(account_id=user.account_id, customer_owner=me, **fields)
-        record.full_clean()
-        record.save()
-        if kind == "problem":
-            record.stage_changes.update(changed_by=user)  # its first stage, dated by save()
-            record.participants.add(me)
-            words = "raised a problem"
-        else:
-            words = "proposed an initiative"
-        notify_supplier(record.account, f"{me.name} {words}: {record.title}", supplier_link(record))
-    return record

@@ -15,11 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
@@ -28,10 +28,10 @@ from kamkit.core import relationships as rules
 from kamkit.web.accounts.api import _model_errors, _page, _visible_account
 from kamkit.web.accounts.models import Account, Person, can, customer_person
 from kamkit.web.base import save_versioned, soft_delete
-from kamkit.web.portal.services import customer_creates
 from kamkit.web.users.models import Role, User
 
 from . import schemas as s
+from . import services
 from .models import (
     CommunicationPreference,
     Interaction,
@@ -39,7 +39,6 @@ from .models import (
     PhaseRecord,
     PhaseSource,
     Problem,
-    ProblemStageChange,
     Pulse,
 )
 
@@ -66,10 +65,11 @@ class Family:
     customer_creates: bool = False
     customer_changes_own: bool = False
     customer_rules: Callable[[dict[str, Any], User], dict[str, Any]] | None = None
-    customer_kind: str | None = None  # created by a customer through portal.services
     check: Callable[[dict[str, Any]], dict[str, str]] | None = None
     author_field: str | None = None  # set to the requesting user on create
     frozen: Callable[[models.Model], str | None] | None = None  # why it may not change
+    create: Callable[[User, Account, dict[str, Any], dict[str, list]], models.Model] | None = None
+    """The service that creates the record (issue 15: one write path)."""
 
 
 def _own_person(data: dict[str, Any], user: User) -> dict[str, Any]:
@@ -102,6 +102,24 @@ def _interaction_check(data: dict[str, Any]) -> dict[str, str]:
     )
 
 
+def _raise_problem(user: User, account: Account, data: dict, m2m: dict) -> Problem:
+    customer = user.role == Role.CUSTOMER
+    return services.raise_problem(
+        user,
+        account,
+        title=data["title"],
+        framing=data.get("customer_framing" if customer else "supplier_framing", ""),
+        raised_on=data.get("raised_on"),
+        shared=data.get("shared", True),
+        participants=m2m.get("participants", ()),
+        details=None if customer else data,
+    )
+
+
+def _create_initiative(user: User, account: Account, data: dict, m2m: dict) -> JointInitiative:
+    return services.create_initiative(user, account, {k: v for k, v in data.items()})
+
+
 FAMILIES = [
     Family(
         "interactions",
@@ -123,7 +141,7 @@ FAMILIES = [
         s.InitiativeOut,
         person_fields=("supplier_owner", "customer_owner"),
         customer_creates=True,
-        customer_kind="initiative",
+        create=_create_initiative,
     ),
     Family(
         "problems",
@@ -134,7 +152,7 @@ FAMILIES = [
         m2m_fields=("participants",),
         prefetch=("participants", "stage_changes"),
         customer_creates=True,
-        customer_kind="problem",
+        create=_raise_problem,
     ),
     Family(
         "pulses",
@@ -259,11 +277,14 @@ def _build(fam: Family) -> None:
         if not _may_create(user, account, fam):
             raise HttpError(403, f"you may not add {path} to this account")
         data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
-        if user.role == Role.CUSTOMER and fam.customer_kind:
+        if fam.create:
             try:
-                obj = customer_creates(fam.customer_kind, user, data)
+                obj = fam.create(user, account, data, m2m)
             except ModelValidationError as exc:
                 raise _model_errors(exc) from None
+            except PermissionDenied as exc:
+                raise HttpError(403, str(exc)) from None
+            obj = visible(request, account).get(pk=obj.pk)
             return JsonResponse(_dump(fam, obj, user), status=201, encoder=NinjaJSONEncoder)
         if user.role == Role.CUSTOMER and fam.customer_rules:
             data = fam.customer_rules(data, user)
@@ -373,12 +394,7 @@ def move_problem_stage(request: HttpRequest, account_id: int, record_id: int, pa
     )
     if request.auth.role == Role.CUSTOMER or not can(request.auth, "change", account):
         raise HttpError(403, "you may not move this problem")
-    if message := rules.check_stage_move(problem.stage, payload.stage):
-        raise _field_error("stage", message)
-    on = payload.on or timezone.localdate()
-    with transaction.atomic():
-        save_versioned(problem, {"stage": payload.stage}, problem.version)
-        ProblemStageChange.objects.create(
-            problem=problem, stage=payload.stage, changed_on=on, changed_by=request.auth
-        )
+    if message := services.move_problem_stage(problem, payload.stage, payload.on, request.auth):
+        field = "stage" if rules.check_stage_move(problem.stage, payload.stage) else "on"
+        raise _field_error(field, message)
     return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)

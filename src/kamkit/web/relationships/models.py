@@ -3,6 +3,8 @@ problems with their stages, pulses and communication preferences."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,6 +16,21 @@ from kamkit.core.lifecycle.phases import check_phase_statement
 from kamkit.web.accounts.models import PHASE_CHOICES, Account, AccountRecordQuerySet, Person
 from kamkit.web.base import TrackedModel
 from kamkit.web.users.models import Role, User
+
+
+def check_record(obj: models.Model, days: dict[str, object] | None = None) -> dict[str, str]:
+    """The rules every relationship record shares (core): its texts within their limits,
+    and the days it names neither before 1900 nor ahead of tomorrow."""
+    errors = rules.check_texts(
+        {f.name: getattr(obj, f.name) for f in obj._meta.fields if isinstance(f, models.TextField)}
+    )
+    today = timezone.localdate()
+    for name, day in (days or {}).items():
+        if isinstance(day, dt.datetime):
+            day = timezone.localtime(day).date() if timezone.is_aware(day) else day.date()
+        for key, message in rules.check_day(name, day, today).items():
+            errors.setdefault(key, message)
+    return errors
 
 
 class PhaseSource(models.TextChoices):
@@ -51,7 +68,7 @@ class PhaseRecord(TrackedModel):
     )
     recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
     reasons = models.JSONField(default=list, blank=True)
-    note = models.TextField(blank=True)
+    note = models.TextField(blank=True, max_length=rules.TEXT_LIMITS["note"])
     history = HistoricalRecords()
     objects = PhaseRecordQuerySet.as_manager()
 
@@ -69,6 +86,8 @@ class PhaseRecord(TrackedModel):
         errors = check_phase_statement(
             phase=self.phase, source=self.source, person_side=person.side if person else None
         )
+        for key, message in check_record(self, {"recorded_on": self.recorded_on}).items():
+            errors.setdefault(key, message)
         if person is not None and person.account_id != self.account_id and "person" not in errors:
             errors["person"] = "must be a person of this account"
         if errors:
@@ -153,7 +172,7 @@ class JointInitiative(TrackedModel):
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="initiatives")
     title = models.CharField(max_length=200)
-    goal = models.TextField(blank=True)
+    goal = models.TextField(blank=True, max_length=rules.TEXT_LIMITS["goal"])
     status = models.CharField(
         max_length=20, choices=_choices(rules.INITIATIVE_STATUSES), default="proposed"
     )
@@ -175,8 +194,12 @@ class JointInitiative(TrackedModel):
     customer_money = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
     )
-    supplier_know_how = models.TextField(blank=True)
-    customer_know_how = models.TextField(blank=True)
+    supplier_know_how = models.TextField(
+        blank=True, max_length=rules.TEXT_LIMITS["supplier_know_how"]
+    )
+    customer_know_how = models.TextField(
+        blank=True, max_length=rules.TEXT_LIMITS["customer_know_how"]
+    )
     expected_value_customer = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True
     )
@@ -189,7 +212,7 @@ class JointInitiative(TrackedModel):
     realized_value_supplier = models.DecimalField(
         max_digits=14, decimal_places=2, null=True, blank=True
     )
-    value_note = models.TextField(blank=True)
+    value_note = models.TextField(blank=True, max_length=rules.TEXT_LIMITS["value_note"])
     due_date = models.DateField(null=True, blank=True)
     realized_on = models.DateField(
         null=True,
@@ -227,6 +250,8 @@ class JointInitiative(TrackedModel):
             expected_value_customer=self.expected_value_customer,
             expected_value_supplier=self.expected_value_supplier,
         )
+        for key, message in check_record(self, {"realized_on": self.realized_on}).items():
+            errors.setdefault(key, message)
         if self.realized_on and self.status != "realized":
             errors.setdefault(
                 "realized_on",
@@ -249,14 +274,22 @@ class Problem(TrackedModel):
     title = models.CharField(max_length=200)
     raised_by = models.CharField(max_length=10, choices=_choices(rules.SIDES))
     raised_on = models.DateField(default=timezone.localdate)
-    supplier_framing = models.TextField(blank=True)
-    customer_framing = models.TextField(blank=True)
+    supplier_framing = models.TextField(
+        blank=True, max_length=rules.TEXT_LIMITS["supplier_framing"]
+    )
+    customer_framing = models.TextField(
+        blank=True, max_length=rules.TEXT_LIMITS["customer_framing"]
+    )
     stage = models.CharField(
         max_length=20, choices=_choices(rules.PROBLEM_STAGES), default="reported"
     )
     participants = models.ManyToManyField(Person, blank=True, related_name="problems")
-    outcome = models.TextField(blank=True)
-    lessons = models.TextField(blank=True, help_text="What both sides learned (shared knowledge).")
+    outcome = models.TextField(blank=True, max_length=rules.TEXT_LIMITS["outcome"])
+    lessons = models.TextField(
+        blank=True,
+        max_length=rules.TEXT_LIMITS["lessons"],
+        help_text="What both sides learned (shared knowledge).",
+    )
     shared = models.BooleanField(default=True)
     history = HistoricalRecords()
     objects = SharedRecordQuerySet.as_manager()
@@ -278,6 +311,10 @@ class Problem(TrackedModel):
                 problem=self, stage=self.stage, changed_on=self.raised_on
             )
 
+    def clean(self) -> None:
+        if errors := check_record(self, {"raised_on": self.raised_on}):
+            raise ValidationError(errors)
+
     @property
     def next_stage_label(self) -> str | None:
         """The label of the stage a one-click move goes to."""
@@ -297,6 +334,26 @@ class ProblemStageChange(models.Model):
         ordering = ["changed_on", "pk"]
 
 
+class UndoneStageMove(models.Model):
+    """A stage move that was taken back, with who, when and why: the living stages stay in
+    ``ProblemStageChange``; the move that was undone is kept here, so the history holds
+    both (issue 15)."""
+
+    problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="undone_moves")
+    stage = models.CharField(max_length=20, choices=_choices(rules.PROBLEM_STAGES))
+    changed_on = models.DateField()
+    changed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    back_to = models.CharField(max_length=20, choices=_choices(rules.PROBLEM_STAGES))
+    undone_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    undone_at = models.DateTimeField(default=timezone.now)
+    reason = models.TextField(max_length=rules.TEXT_LIMITS["note"])
+
+    class Meta:
+        ordering = ["-undone_at", "-pk"]
+
+
 class Interaction(TrackedModel):
     """A communication event between the two sides."""
 
@@ -310,7 +367,7 @@ class Interaction(TrackedModel):
         max_length=20, choices=_choices(rules.CONTENT), default="operational"
     )
     participants = models.ManyToManyField(Person, blank=True, related_name="interactions")
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, max_length=rules.TEXT_LIMITS["summary"])
     initiative = models.ForeignKey(
         JointInitiative,
         null=True,
@@ -349,6 +406,10 @@ class Interaction(TrackedModel):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} on {self.occurred_at:%Y-%m-%d}"
 
+    def clean(self) -> None:
+        if errors := check_record(self, {"occurred_at": self.occurred_at}):
+            raise ValidationError(errors)
+
 
 class Pulse(TrackedModel):
     """A person's 1–7 ratings of the three processes, satisfaction and trust."""
@@ -371,7 +432,7 @@ class Pulse(TrackedModel):
     trust = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(7)]
     )
-    comment = models.TextField(blank=True)
+    comment = models.TextField(blank=True, max_length=rules.TEXT_LIMITS["comment"])
     history = HistoricalRecords()
     objects = OwnRecordQuerySet.as_manager()
 
@@ -384,6 +445,8 @@ class Pulse(TrackedModel):
 
     def clean(self) -> None:
         errors = rules.check_pulse({item: getattr(self, item) for item in rules.PULSE_ITEMS})
+        for key, message in check_record(self, {"rated_on": self.rated_on}).items():
+            errors.setdefault(key, message)
         if self.person_id and self.person.account_id != self.account_id:
             errors["person"] = "must be a person of this account"
         if errors:
@@ -478,17 +541,38 @@ class InteractionWeek(models.Model):
         ]
 
 
+class ProblemCommentQuerySet(models.QuerySet):
+    """A customer user reads the shared thread of its shared problems, never the
+    supplier's internal notes."""
+
+    def visible_to(self, user: User) -> ProblemCommentQuerySet:
+        problems = Problem.objects.visible_to(user).values("pk")
+        qs = self.filter(problem__in=problems)
+        if user.is_authenticated and user.role == Role.CUSTOMER:
+            qs = qs.filter(internal=False)
+        return qs
+
+
 class ProblemComment(models.Model):
-    """A note on a shared problem, from either side (the customer's way to co-define)."""
+    """A message on a problem from either side: the shared thread both sides read, or a
+    supplier's internal note (``internal``) the customer never sees."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     side = models.CharField(max_length=10, choices=_choices(rules.SIDES))
-    text = models.TextField()
+    internal = models.BooleanField(
+        default=False, help_text="A note for the supplier's side only; never shown to the customer."
+    )
+    text = models.TextField(max_length=rules.TEXT_LIMITS["text"])
     created_at = models.DateTimeField(default=timezone.now)
+    objects = ProblemCommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:
         return self.text[:60]
+
+    def clean(self) -> None:
+        if errors := check_record(self):
+            raise ValidationError(errors)

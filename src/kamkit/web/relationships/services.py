@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -20,9 +20,12 @@ from .models import (
     DeclineDecision,
     Interaction,
     InteractionWeek,
+    JointInitiative,
     PersonPair,
     PhaseRecord,
+    Problem,
     ProblemStageChange,
+    UndoneStageMove,
 )
 
 
@@ -98,21 +101,251 @@ def record_decline_decision(
     return record
 
 
-def move_problem_stage(problem, stage: str, on, user) -> str | None:
-    """Move a problem to a later stage and keep the date; returns the problem in words
-    when the move is not allowed (nothing is changed then)."""
+# -- one write path for problems and initiatives (issue 15) ----------------------------
+# Each function takes the acting user, checks permission, applies the core rules, saves
+# in one transaction and tells the other side after the commit. Pages, the API, the
+# portal and the demo call these; none of them saves these records by itself. They raise
+# PermissionDenied, or Django's ValidationError naming each field.
 
+
+def acting_side(user, account: Account) -> str:
+    """``customer`` for a customer user of this account, ``supplier`` for a user who may
+    work on it; PermissionDenied for anyone else."""
+    from kamkit.web.users.models import Role
+
+    if user is not None and user.is_authenticated and user.role == Role.CUSTOMER:
+        if user.account_id == account.pk:
+            return "customer"
+        raise PermissionDenied("a customer works on its own account only")
+    if user is None or can(user, "change", account):  # None: kamkit itself (demo, imports)
+        return "supplier"
+    raise PermissionDenied("you may not work on this account")
+
+
+def _name(user) -> str:
+    if user is None:
+        return "kamkit"
+    person = Person.objects.filter(user=user).first()
+    return person.name if person else (user.get_full_name() or user.username)
+
+
+def _tell_other_side(side: str, record, text: str) -> None:
+    """The supplier's KA manager when the customer acted; the customer's people when the
+    supplier acted on a record shared with them. The notifications are written with the
+    change (one transaction); their emails go after the commit."""
+    from kamkit.web.portal.services import (
+        customer_link,
+        notify_customer,
+        notify_supplier,
+        supplier_link,
+    )
+
+    if side == "customer":
+        notify_supplier(record.account, text, supplier_link(record))
+    elif record.shared:
+        notify_customer(record.account, text, customer_link(record))
+
+
+def _people(account: Account, people) -> list[Person]:
+    """The given persons, each of this account (a person of another is a field error)."""
+    out = list(people or ())
+    wrong = [p for p in out if p.account_id != account.pk or p.deleted_at is not None]
+    if wrong:
+        raise ValidationError({"participants": f"{wrong[0]} is not a person of this account"})
+    return out
+
+
+def raise_problem(
+    user,
+    account: Account,
+    *,
+    title: str,
+    framing: str = "",
+    raised_on: dt.date | None = None,
+    shared: bool = True,
+    participants=(),
+    details: dict | None = None,
+) -> Problem:
+    """A new problem, framed in the words of the side that raises it. A customer's is
+    always shared, with its own person taking part; the supplier chooses whether the
+    customer sees it and who takes part (people of either side of this account), and may
+    record ``details`` (``raised_by``, ``customer_framing``, ``outcome``, ``lessons``) of a
+    problem the customer raised outside kamkit."""
+    from kamkit.web.accounts.models import customer_person
+
+    side = acting_side(user, account)
+    if side == "customer":
+        fields = rules.customer_record(
+            "problem", {"title": title, "customer_framing": framing, "raised_on": raised_on}
+        )
+        people = [customer_person(user, create=True)]
+    else:
+        fields = {
+            "title": title,
+            "supplier_framing": framing,
+            "raised_by": "supplier",
+            "shared": shared,
+        }
+        if raised_on is not None:
+            fields["raised_on"] = raised_on
+        allowed = ("raised_by", "customer_framing", "outcome", "lessons")
+        fields.update({k: v for k, v in (details or {}).items() if k in allowed})
+        people = _people(account, participants)
+    fields = {k: v for k, v in fields.items() if v is not None}
+    with transaction.atomic():
+        problem = Problem(account=account, **fields)
+        problem.full_clean()
+        problem.save()  # dates its first stage
+        problem.stage_changes.update(changed_by=user)
+        problem.participants.set(people)
+        _tell_other_side(side, problem, f"{_name(user)} raised a problem: {problem.title}")
+    return problem
+
+
+def create_initiative(user, account: Account, data: dict) -> JointInitiative:
+    """A new joint initiative. A customer proposes one with the fields it may set (core
+    rule), its own person as owner, shared; the supplier sets any field, and the owners
+    must be people of this account on their side."""
+    from kamkit.web.accounts.models import customer_person
+
+    side = acting_side(user, account)
+    with transaction.atomic():
+        if side == "customer":
+            fields = rules.customer_record("initiative", data)
+            initiative = JointInitiative(
+                account=account, customer_owner=customer_person(user, create=True), **fields
+            )
+            words = "proposed an initiative"
+        else:
+            initiative = JointInitiative(account=account, **data)
+            words = "started an initiative"
+        initiative.full_clean()
+        initiative.save()
+        _tell_other_side(side, initiative, f"{_name(user)} {words}: {initiative.title}")
+    return initiative
+
+
+def comment_on_problem(user, problem: Problem, text: str, *, internal: bool = False):
+    """A message on a problem: on the shared thread both sides read, or, for the
+    supplier, an internal note the customer never sees. A customer writes only on the
+    shared thread of a problem shared with it."""
+    from .models import ProblemComment
+
+    side = acting_side(user, problem.account)
+    if side == "customer":
+        if not problem.shared:
+            raise PermissionDenied("this problem is not shared with you")
+        internal = False
+    elif internal is None:
+        internal = False
+    with transaction.atomic():
+        comment = ProblemComment(
+            problem=problem, author=user, side=side, text=(text or "").strip(), internal=internal
+        )
+        if not comment.text:
+            raise ValidationError({"text": "write something first"})
+        comment.full_clean()
+        comment.save()
+        if not internal:
+            _tell_other_side(side, problem, f"{_name(user)} commented on “{problem.title}”")
+    return comment
+
+
+def move_problem_stage(problem: Problem, stage: str, on, user, *, words: str = "") -> str | None:
+    """Move a problem to a later stage and keep the date (not before the problem was
+    raised, not ahead of tomorrow); returns the problem in words when the move is not
+    allowed (nothing is changed then). The other side is told (the customer only of a
+    shared problem), in ``words`` when given."""
     if message := rules.check_stage_move(problem.stage, stage):
         return message
     on = on or timezone.localdate()
     if isinstance(on, dt.datetime):
         on = on.date()
+    if errors := rules.check_day("on", on, timezone.localdate(), not_before=problem.raised_on):
+        return errors["on"]
+    side = acting_side(user, problem.account) if user is not None else "supplier"
     with transaction.atomic():
         save_versioned(problem, {"stage": stage}, problem.version)
         ProblemStageChange.objects.create(
             problem=problem, stage=stage, changed_on=on, changed_by=user
         )
+        label = stage.replace("_", " ")
+        text = words or f"{_name(user)} moved “{problem.title}” to {label}"
+        _tell_other_side(side, problem, text)
     return None
+
+
+def customer_step(user, problem: Problem, step: str) -> str | None:
+    """The customer's steps on a shared problem (SPEC §2.7): ``agree`` on the definition
+    of a reported problem, ``confirm`` the resolution of a deployed one; its person takes
+    part from then on. Returns why not in words, or None when done."""
+    from kamkit.web.accounts.models import customer_person
+
+    if acting_side(user, problem.account) != "customer" or not problem.shared:
+        raise PermissionDenied("a customer takes these steps on problems shared with it")
+    target, why_not = rules.customer_step(step, problem.stage)
+    if target is None:
+        return why_not
+    me = customer_person(user, create=True)
+    verb = "agreed on the definition of" if step == "agree" else "confirmed as solved"
+    with transaction.atomic():
+        if why_not := move_problem_stage(
+            problem, target, None, user, words=f"{me.name} {verb} “{problem.title}”"
+        ):
+            return why_not
+        problem.participants.add(me)
+    return None
+
+
+def frame_problem(user, problem: Problem, framing: str, version: int) -> Problem:
+    """A side's own framing of a problem: the customer's people write the customer's, the
+    supplier's team its own; never the other side's. With the version the editor loaded
+    (StaleVersion when someone changed it since)."""
+    side = acting_side(user, problem.account)
+    if side == "customer" and not problem.shared:
+        raise PermissionDenied("this problem is not shared with you")
+    field = f"{side}_framing"
+    with transaction.atomic():
+        save_versioned(problem, {field: (framing or "").strip()}, version)
+        _tell_other_side(side, problem, f"{_name(user)} reframed “{problem.title}”")
+    return problem
+
+
+def undo_stage_move(user, problem: Problem, reason: str) -> UndoneStageMove:
+    """Take back the problem's last stage move (a mis-click), with a reason: the problem
+    returns to its previous stage; the move that was undone is kept, with who and why.
+    The stage it was raised in cannot be undone. The supplier's side does this."""
+    side = acting_side(user, problem.account)
+    if side != "supplier":
+        raise PermissionDenied("the supplier's team undoes stage moves")
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "say why the move is taken back"})
+    if errors := rules.check_texts({"note": reason}):
+        raise ValidationError({"reason": errors["note"]})
+    with transaction.atomic():
+        moves = list(problem.stage_changes.select_for_update().order_by("changed_on", "pk"))
+        if len(moves) < 2:
+            raise ValidationError({"stage": "no stage move to undo: the problem is as raised"})
+        last, previous = moves[-1], moves[-2]
+        undone = UndoneStageMove.objects.create(
+            problem=problem,
+            stage=last.stage,
+            changed_on=last.changed_on,
+            changed_by=last.changed_by,
+            back_to=previous.stage,
+            undone_by=user,
+            reason=reason,
+        )
+        last.delete()
+        save_versioned(problem, {"stage": previous.stage}, problem.version)
+        _tell_other_side(
+            side,
+            problem,
+            f"{_name(user)} took back the move of “{problem.title}” to "
+            f"{last.stage.replace('_', ' ')}: {reason}",
+        )
+    return undone
 
 
 def _rebuild(table: str, account_ids: Iterable[int] | None, insert: str) -> None:

@@ -83,7 +83,7 @@ def test_a_problem_from_raised_to_confirmed_by_both_sides(page, browser, live_se
 
     problem = Problem.objects.get(title="Labels unreadable")
     page.goto(f"{live_server.url}/accounts/problems/{problem.pk}/")
-    assert "Yes, only boxes from line 2" in page.locator("#comments").inner_text()
+    assert "Yes, only boxes from line 2" in page.locator("#thread").inner_text()
     for stage in ("solution designed", "deployed"):
         page.get_by_role("button", name=f"Move to {stage}").click()
         page.wait_for_load_state()

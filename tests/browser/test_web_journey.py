@@ -66,7 +66,7 @@ def test_customer_lands_on_its_account(page, live_server, live_firm):
     assert page.url.endswith(f"/accounts/{live_firm.own.pk}/")
     text = page.locator("main").inner_text()
     assert "Price review due." not in text and "Maturity" in text
-    assert page.locator("nav a").all_inner_texts() == ["Our account", "API"]
+    assert page.locator("nav a").all_inner_texts() == ["Our account", "Notifications", "API"]
     page.goto(f"{live_server.url}/accounts/{live_firm.other.pk}/")
     assert page.locator("h1").inner_text() == "Not found"
     page.set_viewport_size({"width": 390, "height": 844})

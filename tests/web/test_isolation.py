@@ -92,6 +92,14 @@ def _probe_records(firm) -> list[int]:
     )
     new(JointInitiative, account=own, title="ZZA_INTERNAL plan", shared=False)
     new(Problem, account=own, title="ZZA_INTERNAL issue", raised_by="supplier", shared=False)
+    # an internal note on a problem the customer does see (issue 15)
+    new(
+        ProblemComment,
+        problem=firm.records["problems"],
+        side="supplier",
+        internal=True,
+        text="ZZA_INTERNAL note",
+    )
     new(Pulse, account=own, person=a_sup, communication=7, comment="ZZA_INTERNAL pulse")
     new(CommunicationPreference, account=own, person=a_sup, channels=["phone"])
     new(PhaseRecord, account=own, phase="build_up", source="decision", note="ZZA_INTERNAL")

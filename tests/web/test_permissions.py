@@ -125,6 +125,33 @@ PAGES = {
         None,
         row(302, 200, 200, 200, 404, 404, 403),
     ),
+    # the supplier side raises problems and starts initiatives (issue 15); a customer
+    # does so in the portal
+    "relationships:new_problem": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
+    "relationships:new_initiative": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
+    "relationships:comment_problem": (
+        "post",
+        lambda f: {"pk": f.records["problems"].pk},
+        {"text": "On our way", "internal": "on"},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
+    # nothing to undo on a problem as raised: the editors get 422, naming why
+    "relationships:undo_stage": (
+        "post",
+        lambda f: {"pk": f.records["problems"].pk},
+        {"reason": "mis-click"},
+        row(302, 422, 422, 422, 404, 404, 403),
+    ),
     # revive or wind down (SPEC §2.3): the account's editors; a customer never
     "relationships:decline_decision": (
         "get",
@@ -200,7 +227,7 @@ PAGES = {
     "portal:phase": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 200)),
     "portal:preferences": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 200)),
     # the supplier side's notifications (each user sees only their own)
-    "portal:notifications": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 403)),
+    "portal:notifications": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
     "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
     "diagnosis:report": (
         "get",
@@ -368,6 +395,26 @@ API["api:account_assessment"] = (
     lambda f: {"account_id": f.own.pk},
     None,
     row(401, 200, 200, 200, 404, 404, 404),
+)
+# a problem's conversation (issue 15): both sides on a shared problem; undoing a stage
+# move is the supplier's (nothing to undo on a problem as raised: 422 naming why)
+API["api:list_problem_comments"] = (
+    "get",
+    lambda f: {"account_id": f.own.pk, "record_id": f.records["problems"].pk},
+    None,
+    row(401, 200, 200, 200, 404, 404, 200),
+)
+API["api:comment_on_problem"] = (
+    "post",
+    lambda f: {"account_id": f.own.pk, "record_id": f.records["problems"].pk},
+    lambda f: {"text": "We see it too"},
+    row(401, 201, 201, 201, 404, 404, 201),
+)
+API["api:undo_problem_stage"] = (
+    "post",
+    lambda f: {"account_id": f.own.pk, "record_id": f.records["problems"].pk},
+    lambda f: {"reason": "mis-click"},
+    row(401, 422, 422, 422, 404, 404, 403),
 )
 # decline decisions are internal: a customer gets 404 even on its own account; the
 # firm's own account is not declining, so a permitted write answers 422 naming it

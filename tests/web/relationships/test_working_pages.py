@@ -60,8 +60,12 @@ def test_a_problem_is_framed_by_both_sides_and_staffed_from_both(as_role, firm):
         ),
     )
     assert saved.status_code == 302
+    before = problem.customer_framing
     problem.refresh_from_db()
-    assert problem.customer_framing == "Our line stops twice a week"
+    # the customer's people have a login: their framing is theirs (issue 15), so the
+    # supplier's form shows it read-only and what it posts for it is ignored
+    assert problem.customer_framing == before
+    assert "read-only here" in c.get(f"/accounts/problems/{problem.pk}/").content.decode()
     assert set(problem.participants.values_list("name", flat=True)) == {
         "Sam Engineer",
         "Eva Buyer",
@@ -77,6 +81,18 @@ def test_a_problem_is_framed_by_both_sides_and_staffed_from_both(as_role, firm):
     message = soup(foreign).select_one("fieldset.participants .field-error").get_text()
     assert message == f"person {firm.other_person.pk} is not one of this account's people"
     assert problem.participants.count() == 2  # nothing half-written
+    # without a customer login the supplier's team records what the customer said
+    from kamkit.web.users.models import User
+
+    User.objects.filter(role="customer", account=firm.own).update(is_active=False)
+    problem.refresh_from_db()
+    relayed = c.post(
+        f"/accounts/problems/{problem.pk}/",
+        problem_form(problem, customer_framing="Our line stops twice a week"),
+    )
+    assert relayed.status_code == 302
+    problem.refresh_from_db()
+    assert problem.customer_framing == "Our line stops twice a week"
 
 
 def test_a_pulse_needs_a_rating_on_the_scale(as_role, firm):
@@ -198,3 +214,71 @@ def test_another_managers_account_pages_are_not_found(as_role, firm):
     ):
         assert c.get(url).status_code == 404, url
     assert c.post(f"/accounts/{firm.other.pk}/pulses/new/", {}).status_code == 404
+
+
+def test_the_supplier_raises_a_problem_and_starts_an_initiative_from_the_account(as_role, firm):
+    """Issue 15: both from the account page, through the services."""
+    from kamkit.web.relationships.models import JointInitiative, Problem
+
+    c = as_role("manager")
+    page = soup(c.get(f"/accounts/{firm.own.pk}/"))
+    links = {a.get_text(): a["href"] for a in page.select("#new-records a")}
+    assert links == {
+        "Raise a problem": f"/accounts/{firm.own.pk}/problems/new/",
+        "New initiative": f"/accounts/{firm.own.pk}/initiatives/new/",
+    }
+    bad = c.post(links["Raise a problem"], {"title": "Dock", "raised_on": "9999-12-31"})
+    assert bad.status_code == 422 and "is in the future" in errors(bad)
+    raised = c.post(
+        links["Raise a problem"],
+        {
+            "title": "Dock slots",
+            "framing": "Our trucks wait two hours",
+            "raised_on": timezone.localdate().isoformat(),
+            "participants": [firm.own_person.pk, firm.records["chris"].pk],
+        },
+    )
+    problem = Problem.objects.get(title="Dock slots")
+    assert raised["Location"] == f"/accounts/problems/{problem.pk}/"
+    assert (problem.raised_by, problem.shared) == ("supplier", False)  # box left unticked
+    assert problem.participants.count() == 2
+    started = c.post(
+        links["New initiative"],
+        {"title": "Consignment stock", "status": "agreed", "shared": "on", "supplier_money": "-1"},
+    )
+    assert (
+        started.status_code == 422
+        and not JointInitiative.objects.filter(title="Consignment stock").exists()
+    )
+    started = c.post(
+        links["New initiative"],
+        {"title": "Consignment stock", "status": "agreed", "shared": "on"},
+    )
+    made = JointInitiative.objects.get(title="Consignment stock")
+    assert started["Location"] == f"/accounts/initiatives/{made.pk}/"
+
+
+def test_reply_note_and_undo_on_the_problem_page(as_role, firm):
+    problem = firm.records["problems"]
+    c = as_role("manager")
+    url = f"/accounts/problems/{problem.pk}/"
+    empty = c.post(url + "comment/", {"text": ""})
+    assert empty.status_code == 422 and "This field is required" in errors(empty)
+    c.post(url + "comment/", {"text": "Second truck from Monday"})
+    c.post(url + "comment/", {"text": "Check the carrier's invoice", "internal": "on"})
+    thread = soup(c.get(url)).select_one("#thread").get_text()
+    assert "Second truck from Monday" in thread and "internal note" in thread
+    customer = as_role("customer")
+    theirs = soup(customer.get(f"/portal/problems/{problem.pk}/")).get_text()
+    assert "Second truck from Monday" in theirs and "carrier's invoice" not in theirs
+    assert (
+        "commented on “Late deliveries”" in soup(customer.get("/portal/notifications/")).get_text()
+    )
+    c = as_role("manager")
+    c.post(f"/accounts/problems/{problem.pk}/advance/")
+    nothing = c.post(url + "undo/", {"reason": ""})
+    assert nothing.status_code == 422
+    c.post(url + "undo/", {"reason": "clicked by mistake"})
+    problem.refresh_from_db()
+    assert problem.stage == "reported"
+    assert "clicked by mistake" in soup(c.get(url)).select_one("#undone").get_text()

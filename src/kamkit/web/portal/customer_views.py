@@ -386,9 +386,8 @@ def perception(request: HttpRequest) -> HttpResponse:
 
 
 def notifications(request: HttpRequest) -> HttpResponse:
-    """The supplier-side user's notifications; opening the page marks them read."""
-    if request.user.role == Role.CUSTOMER:
-        raise PermissionDenied
+    """The user's own notifications, either side (a customer's come from the supplier's
+    team acting on what is shared with it); opening the page marks them read."""
     items = list(request.user.notifications.select_related("account")[:100])
     request.user.notifications.filter(read_at=None).update(read_at=timezone.now())
     return render(request, "portal/notifications.html", {"items": items})

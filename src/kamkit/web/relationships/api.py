@@ -320,6 +320,15 @@ def _build(fam: Family) -> None:
             raise HttpError(403, why)
         data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
         version = data.pop("version")
+        if (
+            isinstance(obj, Problem)
+            and request.auth.role != Role.CUSTOMER
+            and data.get("customer_framing", obj.customer_framing) != obj.customer_framing
+            and services.customer_frames_itself(account)
+        ):
+            raise _field_error(
+                "customer_framing", "the customer's people write their own framing in kamkit"
+            )
         if request.auth.role == Role.CUSTOMER and fam.customer_rules:
             data = fam.customer_rules(
                 {**data, "person": data.get("person", getattr(obj, "person", None))}, request.auth
@@ -397,4 +406,70 @@ def move_problem_stage(request: HttpRequest, account_id: int, record_id: int, pa
     if message := services.move_problem_stage(problem, payload.stage, payload.on, request.auth):
         field = "stage" if rules.check_stage_move(problem.stage, payload.stage) else "on"
         raise _field_error(field, message)
+    return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)
+
+
+def _problem(request: HttpRequest, account_id: int, record_id: int) -> Problem:
+    account = _visible_account(request, account_id)
+    return get_object_or_404(
+        Problem.objects.visible_to(request.auth).filter(account=account).select_related("account"),
+        pk=record_id,
+    )
+
+
+@router.get(
+    "/{int:account_id}/problems/{int:record_id}/comments",
+    url_name="list_problem_comments",
+    response=s.CommentPage,
+    summary="A problem's conversation (a customer: the shared thread only)",
+)
+def list_problem_comments(
+    request: HttpRequest, account_id: int, record_id: int, limit: int = 50, offset: int = 0
+):
+    from .models import ProblemComment
+
+    limit, offset = _page(limit, offset)
+    problem = _problem(request, account_id, record_id)
+    qs = ProblemComment.objects.visible_to(request.auth).filter(problem=problem)
+    return {
+        "items": list(qs[offset : offset + limit]),
+        "count": qs.count(),
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@router.post(
+    "/{int:account_id}/problems/{int:record_id}/comments",
+    url_name="comment_on_problem",
+    response={201: s.CommentOut},
+    summary="Reply on a problem (the supplier may mark it internal)",
+)
+def comment_on_problem(request: HttpRequest, account_id: int, record_id: int, payload: s.CommentIn):
+    problem = _problem(request, account_id, record_id)
+    try:
+        comment = services.comment_on_problem(
+            request.auth, problem, payload.text, internal=payload.internal
+        )
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
+    return Status(201, comment)
+
+
+@router.post(
+    "/{int:account_id}/problems/{int:record_id}/stage/undo",
+    url_name="undo_problem_stage",
+    response=s.ProblemOut,
+    summary="Take back a problem's last stage move, with a reason (kept in the history)",
+)
+def undo_problem_stage(request: HttpRequest, account_id: int, record_id: int, payload: s.UndoIn):
+    problem = _problem(request, account_id, record_id)
+    try:
+        services.undo_stage_move(request.auth, problem, payload.reason)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
     return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)

@@ -188,9 +188,20 @@ class ProblemForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = _people_of(self.instance.account_id)
         self.fields["participants"].label_from_instance = lambda p: f"{p.name} ({p.side})"
+        from .services import customer_frames_itself
+
+        if self.instance.account_id and customer_frames_itself(self.instance.account):
+            # the customer's people write their own framing in the portal (issue 15)
+            field = self.fields["customer_framing"]
+            field.disabled = True
+            field.help_text = "Written by the customer's people in kamkit; read-only here."
 
     def changes(self) -> dict:
-        return {n: self.cleaned_data[n] for n in self.Meta.fields if n != "participants"}
+        return {
+            n: self.cleaned_data[n]
+            for n in self.Meta.fields
+            if n != "participants" and not self.fields[n].disabled
+        }
 
 
 class PulseForm(forms.ModelForm):
@@ -310,3 +321,58 @@ class DeclineDecisionForm(forms.Form):
     def options(self) -> list[tuple[object, str]]:
         """Each choice's radio button with what it does."""
         return [(w, DECISION_DESCRIPTIONS[w.data["value"]]) for w in self["decision"]]
+
+
+class RaiseProblemForm(forms.Form):
+    """A problem the supplier's side raises: in its own words, who takes part (people of
+    both sides), and whether the customer sees it. The service applies the rules."""
+
+    title = forms.CharField(max_length=200)
+    framing = forms.CharField(
+        label="The problem as we see it",
+        required=False,
+        max_length=rules.TEXT_LIMITS["supplier_framing"],
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    raised_on = forms.DateField(label="Raised on", widget=forms.DateInput(attrs={"type": "date"}))
+    shared = forms.BooleanField(
+        label="Shared with the customer",
+        required=False,
+        initial=True,
+        help_text="The customer's people see it, its stages and the shared thread.",
+    )
+    participants = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages=NOT_OURS,
+        label="Working on it, from both sides",
+    )
+
+    def __init__(self, *args, account: Account, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = _people_of(account.pk)
+        self.fields["participants"].label_from_instance = lambda p: f"{p.name} ({p.side})"
+        if not self.is_bound:
+            self.initial.setdefault("raised_on", timezone.localdate().isoformat())
+
+
+class CommentForm(forms.Form):
+    """A reply on a problem: on the thread both sides read, or an internal note."""
+
+    text = forms.CharField(
+        label="Reply",
+        max_length=rules.TEXT_LIMITS["text"],
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "Write to the customer's people"}),
+    )
+    internal = forms.BooleanField(
+        label="Internal note (the customer never sees it)", required=False
+    )
+
+
+class UndoStageForm(forms.Form):
+    reason = forms.CharField(
+        label="Why take the last move back?",
+        max_length=rules.TEXT_LIMITS["note"],
+        widget=forms.TextInput(attrs={"placeholder": "e.g. clicked by mistake"}),
+    )

@@ -252,3 +252,31 @@ class PhasePatch(PhaseIn):
     version: int = Field(..., ge=1)
     phase: str | None = Field(None, pattern=PHASE)
     source: str | None = Field(None, pattern=STATED_SOURCE)
+
+
+class CommentIn(Schema):
+    text: str = Field(..., min_length=1, max_length=rules.TEXT_LIMITS["text"])
+    internal: bool = False
+    """The supplier's internal note, never shown to the customer (a customer's is always
+    on the shared thread)."""
+
+
+class CommentOut(Schema):
+    id: int
+    problem: int = Field(..., alias="problem_id")
+    side: str
+    internal: bool
+    text: str
+    author: int | None = Field(None, alias="author_id")
+    created_at: dt.datetime
+
+
+class CommentPage(Schema):
+    items: list[CommentOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class UndoIn(Schema):
+    reason: str = Field(..., min_length=1, max_length=rules.TEXT_LIMITS["note"])

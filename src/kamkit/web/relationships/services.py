@@ -297,6 +297,15 @@ def customer_step(user, problem: Problem, step: str) -> str | None:
     return None
 
 
+def customer_frames_itself(account: Account) -> bool:
+    """Once a customer person of the account has a kamkit login, the customer's framing is
+    theirs to write; before that the supplier's team may record what the customer said
+    (kamkit rule, issue 15: each side frames only its own side)."""
+    from kamkit.web.users.models import Role, User
+
+    return User.objects.filter(role=Role.CUSTOMER, account=account, is_active=True).exists()
+
+
 def frame_problem(user, problem: Problem, framing: str, version: int) -> Problem:
     """A side's own framing of a problem: the customer's people write the customer's, the
     supplier's team its own; never the other side's. With the version the editor loaded

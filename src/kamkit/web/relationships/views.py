@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -25,7 +25,9 @@ from kamkit.web.accounts.models import Account, can
 from kamkit.web.base import StaleVersion, save_versioned
 from kamkit.web.users.models import Role
 
+from . import services as work
 from .forms import (
+    CommentForm,
     DeclineDecisionForm,
     InitiativeForm,
     InteractionForm,
@@ -33,6 +35,8 @@ from .forms import (
     PreferenceForm,
     ProblemForm,
     PulseForm,
+    RaiseProblemForm,
+    UndoStageForm,
 )
 from .models import (
     CommunicationPreference,
@@ -154,6 +158,123 @@ def _save_form(request: HttpRequest, form, obj, also: Callable[[], None] | None 
     return 0
 
 
+def _errors_on(form, exc: ValidationError, names: dict[str, str] | None = None) -> None:
+    """A service's errors on the form's fields (renamed where the form calls the field
+    otherwise); the rest above the form."""
+    for name, errors in exc.message_dict.items():
+        name = (names or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def new_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    """Raise a problem from the supplier's side (issue 15), through ``raise_problem``."""
+    account = _changeable_account(request, pk)
+    form = RaiseProblemForm(request.POST or None, account=account)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            problem = work.raise_problem(
+                request.user,
+                account,
+                title=data["title"],
+                framing=data["framing"],
+                raised_on=data["raised_on"],
+                shared=data["shared"],
+                participants=data["participants"],
+            )
+        except ValidationError as exc:
+            _errors_on(form, exc, {"supplier_framing": "framing"})
+        else:
+            told = " The customer's people have been told." if problem.shared else ""
+            messages.success(request, f"Raised “{problem.title}”.{told}")
+            return redirect("relationships:problem_edit", pk=problem.pk)
+    return render(
+        request,
+        "relationships/new_problem.html",
+        {"account": account, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def new_initiative(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start a joint initiative from the supplier's side, through ``create_initiative``."""
+    account = _changeable_account(request, pk)
+    form = InitiativeForm(request.POST or None, instance=JointInitiative(account=account))
+    form.fields["version"].required = False
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in InitiativeForm.Meta.fields}
+        try:
+            initiative = work.create_initiative(request.user, account, data)
+        except ValidationError as exc:
+            _errors_on(form, exc)
+        else:
+            messages.success(request, f"Started “{initiative.title}”.")
+            return redirect("relationships:initiative_edit", pk=initiative.pk)
+    return render(
+        request,
+        "relationships/new_initiative.html",
+        {"account": account, "form": form},
+        status=422 if request.method == "POST" else 200,
+    )
+
+
+def _problem_for_work(request: HttpRequest, pk: int) -> Problem:
+    problem = get_object_or_404(
+        Problem.objects.visible_to(request.user).select_related("account"), pk=pk
+    )
+    if not can(request.user, "change", problem.account):
+        raise PermissionDenied
+    return problem
+
+
+@require_POST
+def comment_problem(request: HttpRequest, pk: int) -> HttpResponse:
+    """Reply on a problem's shared thread, or add an internal note."""
+    problem = _problem_for_work(request, pk)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            work.comment_on_problem(
+                request.user,
+                problem,
+                form.cleaned_data["text"],
+                internal=form.cleaned_data["internal"],
+            )
+        except ValidationError as exc:
+            _errors_on(form, exc)
+        else:
+            messages.success(
+                request,
+                "Internal note added."
+                if form.cleaned_data["internal"]
+                else "Reply added; the customer's people have been told."
+                if problem.shared
+                else "Reply added.",
+            )
+            return redirect(reverse("relationships:problem_edit", kwargs={"pk": pk}) + "#thread")
+    return _problem_page(request, problem, comment_form=form, status=422)
+
+
+@require_POST
+def undo_stage(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back the problem's last stage move, with a reason."""
+    problem = _problem_for_work(request, pk)
+    form = UndoStageForm(request.POST)
+    if form.is_valid():
+        try:
+            undone = work.undo_stage_move(request.user, problem, form.cleaned_data["reason"])
+        except ValidationError as exc:
+            _errors_on(form, exc)
+        else:
+            messages.success(
+                request,
+                f"Moved back to {undone.get_back_to_display().lower()}; the undone move is "
+                "kept in the history.",
+            )
+            return redirect("relationships:problem_edit", pk=pk)
+    return _problem_page(request, problem, undo_form=form, status=422)
+
+
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit an initiative: both sides' contributions and value side by side."""
 
@@ -206,6 +327,22 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("accounts:detail", pk=problem.account_id)
     else:
         form = ProblemForm(instance=problem)
+    return _problem_page(request, problem, form=form, status=status)
+
+
+def _problem_page(
+    request: HttpRequest,
+    problem: Problem,
+    *,
+    form=None,
+    comment_form=None,
+    undo_form=None,
+    status: int = 200,
+) -> HttpResponse:
+    """The problem page: stages (with the last move's undo), the conversation (shared
+    thread and internal notes), both framings and the rest of the record."""
+    from .models import ProblemComment
+
     reached = {c.stage: c for c in problem.stage_changes.select_related("changed_by")}
     stages = [
         (key, label, reached.get(key)) for key, label in Problem._meta.get_field("stage").choices
@@ -213,7 +350,18 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "relationships/problem_edit.html",
-        {"problem": problem, "form": form, "stages": stages},
+        {
+            "problem": problem,
+            "form": form or ProblemForm(instance=problem),
+            "stages": stages,
+            "comments": ProblemComment.objects.visible_to(request.user)
+            .filter(problem=problem)
+            .select_related("author"),
+            "comment_form": comment_form or CommentForm(),
+            "undo_form": undo_form or UndoStageForm(),
+            "can_undo": len(reached) > 1,
+            "undone": problem.undone_moves.select_related("undone_by", "changed_by"),
+        },
         status=status,
     )
 

@@ -22,11 +22,10 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Our account", f"/accounts/{user.account_id}/"))
     if user.is_admin or user.role in (Role.KAM_DIRECTOR, Role.ANALYST):
         items.append(("Diagnosis", "/diagnosis/"))
-    if user.role != Role.CUSTOMER:
-        unread = user.notifications.filter(read_at=None).count()
-        items.append(
-            (f"Notifications ({unread})" if unread else "Notifications", "/portal/notifications/")
-        )
+    unread = user.notifications.filter(read_at=None).count()
+    items.append(
+        (f"Notifications ({unread})" if unread else "Notifications", "/portal/notifications/")
+    )
     items.append(("API", "/api/v1/docs"))
     if user.is_admin:
         items.append(("Admin", "/admin/"))

@@ -1,0 +1,218 @@
+"""The one write path for problems and initiatives (issue 15), service by service: who
+may, who may not, bad input, conflicts, and who is told. The pages and the API only
+translate to these (their tests check the translation)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from kamkit.web.base import StaleVersion
+from kamkit.web.portal.models import Notification
+from kamkit.web.relationships import services
+from kamkit.web.relationships.models import (
+    JointInitiative,
+    Problem,
+    ProblemComment,
+    ProblemStageChange,
+    UndoneStageMove,
+)
+from tests.personas import call
+
+TODAY = timezone.localdate()
+
+
+def told(user) -> list[str]:
+    return list(Notification.objects.filter(recipient=user).values_list("text", flat=True))
+
+
+def test_raise_a_problem_from_either_side(firm):
+    manager, customer = firm.users["manager"], firm.users["customer"]
+    shared = services.raise_problem(
+        manager,
+        firm.own,
+        title="Pallets too high",
+        framing="Our trucks wait at their dock",
+        participants=[firm.own_person, firm.records["chris"]],
+    )
+    assert (shared.raised_by, shared.supplier_framing, shared.customer_framing) == (
+        "supplier",
+        "Our trucks wait at their dock",
+        "",
+    )
+    assert shared.stage_changes.get().changed_by == manager
+    assert told(customer) == ["manager raised a problem: Pallets too high"]
+    quiet = services.raise_problem(manager, firm.own, title="Margin squeeze", shared=False)
+    assert quiet.shared is False and len(told(customer)) == 1  # internal: nobody told
+
+    theirs = services.raise_problem(
+        customer, firm.own, title="Scanner errors", framing="Labels unreadable", shared=False
+    )
+    assert (theirs.raised_by, theirs.shared, theirs.customer_framing) == (
+        "customer",
+        True,  # a customer's problem is always shared
+        "Labels unreadable",
+    )
+    assert list(theirs.participants.all()) == [firm.records["chris"]]
+    assert "Chris Customer raised a problem: Scanner errors" in told(manager)
+
+
+@pytest.mark.parametrize("role", ["analyst", "partner", "other_customer"])
+def test_who_may_not_raise_a_problem(firm, role):
+    with pytest.raises(PermissionDenied):
+        services.raise_problem(firm.users[role], firm.own, title="Not mine")
+    assert not Problem.objects.filter(title="Not mine").exists()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "words"),
+    [
+        ({"raised_on": dt.date(9999, 12, 31)}, "raised_on", "is in the future"),
+        ({"raised_on": dt.date(1850, 1, 1)}, "raised_on", "too early"),
+        ({"framing": "x" * 10_001}, "supplier_framing", "at most 10,000 characters"),
+        ({"title": ""}, "title", "cannot be blank"),
+    ],
+)
+def test_a_bad_problem_names_its_field_and_writes_nothing(firm, kwargs, field, words):
+    before = Problem.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        services.raise_problem(firm.users["manager"], firm.own, **{"title": "Pallets", **kwargs})
+    assert words in " ".join(caught.value.message_dict[field])
+    assert Problem.objects.count() == before
+
+
+def test_participants_come_from_this_account(firm):
+    with pytest.raises(ValidationError) as caught:
+        services.raise_problem(
+            firm.users["manager"], firm.own, title="Mixed", participants=[firm.other_person]
+        )
+    assert "not a person of this account" in caught.value.message_dict["participants"][0]
+
+
+def test_the_conversation_keeps_internal_notes_internal(firm):
+    problem, manager, customer = (
+        firm.records["problems"],
+        firm.users["manager"],
+        firm.users["customer"],
+    )
+    services.comment_on_problem(manager, problem, "Our planner checks the slots", internal=True)
+    assert told(customer) == []  # an internal note tells nobody
+    services.comment_on_problem(manager, problem, "A second truck from Monday")
+    assert told(customer) == ["manager commented on “Late deliveries”"]
+    services.comment_on_problem(customer, problem, "Thank you", internal=True)  # ignored flag
+    seen = ProblemComment.objects.visible_to(customer).filter(problem=problem)
+    assert [c.text for c in seen] == ["A second truck from Monday", "Thank you"]
+    assert ProblemComment.objects.visible_to(manager).filter(problem=problem).count() == 3
+    with pytest.raises(ValidationError) as empty:
+        services.comment_on_problem(manager, problem, "   ")
+    assert "text" in empty.value.message_dict
+    with pytest.raises(ValidationError) as long:
+        services.comment_on_problem(manager, problem, "y" * 4_001)
+    assert "at most 4,000 characters" in long.value.message_dict["text"][0]
+    hidden = services.raise_problem(manager, firm.own, title="Internal", shared=False)
+    with pytest.raises(PermissionDenied):
+        services.comment_on_problem(customer, hidden, "Let me in")
+
+
+def test_each_side_frames_only_its_own_side(firm):
+    problem = firm.records["problems"]
+    services.frame_problem(firm.users["customer"], problem, "Trucks come late", problem.version)
+    problem.refresh_from_db()
+    assert (problem.customer_framing, problem.supplier_framing) == ("Trucks come late", "")
+    services.frame_problem(firm.users["manager"], problem, "Dock slots are full", problem.version)
+    problem.refresh_from_db()
+    assert (problem.customer_framing, problem.supplier_framing) == (
+        "Trucks come late",
+        "Dock slots are full",
+    )
+    with pytest.raises(StaleVersion):
+        services.frame_problem(firm.users["manager"], problem, "Old text", problem.version - 1)
+
+
+def test_a_stage_move_keeps_its_date_and_can_be_undone(firm):
+    problem, manager = firm.records["problems"], firm.users["manager"]
+    before_raised = problem.raised_on - dt.timedelta(days=1)
+    why = services.move_problem_stage(problem, "jointly_defined", before_raised, manager)
+    assert "the day the problem was raised" in why
+    assert services.move_problem_stage(problem, "deployed", None, manager) is None
+    assert "moved “Late deliveries” to deployed" in told(firm.users["customer"])[-1]
+    with pytest.raises(PermissionDenied):
+        services.undo_stage_move(firm.users["customer"], problem, "not yours")
+    with pytest.raises(ValidationError):
+        services.undo_stage_move(manager, problem, " ")
+    undone = services.undo_stage_move(manager, problem, "clicked the wrong button")
+    problem.refresh_from_db()
+    assert problem.stage == "reported" and undone.back_to == "reported"
+    assert (undone.stage, undone.undone_by, undone.reason) == (
+        "deployed",
+        manager,
+        "clicked the wrong button",
+    )
+    assert list(ProblemStageChange.objects.filter(problem=problem).values_list("stage")) == [
+        ("reported",)
+    ]
+    with pytest.raises(ValidationError) as nothing:
+        services.undo_stage_move(manager, problem, "again")
+    assert "no stage move to undo" in nothing.value.message_dict["stage"][0]
+    assert UndoneStageMove.objects.filter(problem=problem).count() == 1
+
+
+def test_create_an_initiative_from_either_side(firm):
+    started = services.create_initiative(
+        firm.users["manager"],
+        firm.own,
+        {"title": "Vendor-managed stock", "status": "agreed", "expected_value_supplier": 900},
+    )
+    assert (started.status, started.expected_value_supplier) == ("agreed", 900)
+    assert told(firm.users["customer"]) == ["manager started an initiative: Vendor-managed stock"]
+    proposed = services.create_initiative(
+        firm.users["customer"],
+        firm.own,
+        {"title": "Shared forecast", "status": "realized", "expected_value_supplier": 5},
+    )
+    assert (proposed.status, proposed.expected_value_supplier) == ("proposed", None)
+    with pytest.raises(PermissionDenied):
+        services.create_initiative(firm.users["other_customer"], firm.own, {"title": "No"})
+    assert not JointInitiative.objects.filter(title="No").exists()
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field", "words"),
+    [
+        (
+            "interactions",
+            {
+                "channel": "phone",
+                "initiated_by": "supplier",
+                "two_way": False,
+                "occurred_at": "9999-12-31T10:00:00Z",
+            },
+            "occurred_at",
+            "is in the future",
+        ),
+        (
+            "interactions",
+            {
+                "channel": "phone",
+                "initiated_by": "supplier",
+                "two_way": False,
+                "summary": "z" * 2001,
+            },
+            "summary",
+            "at most 2,000 characters",
+        ),
+        ("pulses", {"person": None, "rated_on": "2031-01-01", "trust": 5}, "rated_on", "future"),
+    ],
+)
+def test_the_api_applies_the_same_rules(client, firm, bearer, path, body, field, words):
+    if "person" in body:
+        body = {**body, "person": firm.records["chris"].pk}
+    response = call(
+        client, "post", f"/api/v1/accounts/{firm.own.pk}/{path}", bearer("manager"), body
+    )
+    assert response.status_code == 422
+    errors = {e["field"]: e["message"] for e in response.json()["errors"]}
+    assert words in errors[field]

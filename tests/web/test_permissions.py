@@ -22,6 +22,14 @@ def row(*codes: int) -> dict[str, int]:
     return dict(zip(ROLES, codes, strict=True))
 
 
+def _deleted_call(f) -> dict:
+    """The firm's internal call, deleted (so there is something to restore)."""
+    from kamkit.web.base import soft_delete
+
+    soft_delete(f.records["interactions"])
+    return {"kind": "interaction", "pk": f.records["interactions"].pk}
+
+
 # name: (method, kwargs from the firm, JSON body or form data, expected status per role)
 PAGES = {
     "home": ("get", lambda f: {}, None, row(302, 302, 302, 302, 302, 200, 302)),
@@ -124,6 +132,26 @@ PAGES = {
         lambda f: {"pk": f.own.pk},
         None,
         row(302, 200, 200, 200, 404, 404, 403),
+    ),
+    # correcting the timeline (issue 15): the account's editors; the internal call is not
+    # shown to the customer at all (404)
+    "relationships:interaction_edit": (
+        "get",
+        lambda f: {"pk": f.records["interactions"].pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 404),
+    ),
+    "relationships:delete_entry": (
+        "post",
+        lambda f: {"kind": "interaction", "pk": f.records["interactions"].pk},
+        {},
+        row(302, 302, 302, 302, 404, 404, 404),
+    ),
+    "relationships:restore_entry": (
+        "post",
+        lambda f: _deleted_call(f),
+        {},
+        row(302, 302, 302, 302, 404, 404, 404),
     ),
     # the supplier side raises problems and starts initiatives (issue 15); a customer
     # does so in the portal
@@ -378,7 +406,10 @@ def _family_rules() -> dict:
             patch_body,
             row(401, 200, 200, 200, 404, 404, c[3]),
         )
-        rules[f"api:delete_{fam}"] = ("delete", rec, None, row(401, 204, 204, 204, 404, 404, c[4]))
+        # the firm's pulse and phase statement are Chris's, who has a login: what a
+        # customer person recorded in kamkit is theirs (issue 15), so the supplier gets 403
+        d = 403 if fam in ("pulses", "phases") else 204
+        rules[f"api:delete_{fam}"] = ("delete", rec, None, row(401, d, d, d, 404, 404, c[4]))
     rules["api:move_problem_stage"] = (
         "post",
         lambda f: {"account_id": f.own.pk, "record_id": f.records["problems"].pk},

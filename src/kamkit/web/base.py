@@ -48,8 +48,16 @@ class TrackedModel(models.Model):
         return self.deleted_at is not None
 
 
+def by(obj: models.Model, user: Any) -> models.Model:
+    """Name ``user`` as the author of ``obj``'s next history entry (django-simple-history
+    reads it from the request otherwise; services called without one say it here)."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        obj._history_user = user
+    return obj
+
+
 def save_versioned(
-    obj: TrackedModel, changes: dict[str, Any], expected_version: int
+    obj: TrackedModel, changes: dict[str, Any], expected_version: int, user: Any = None
 ) -> TrackedModel:
     """Apply ``changes`` to ``obj`` if it is still at ``expected_version``; bump the version.
 
@@ -57,6 +65,7 @@ def save_versioned(
     the record's history entry is written by its ``save()``.
     """
     model = type(obj)
+    by(obj, user)
     for name, value in changes.items():
         setattr(obj, name, value)
     obj.full_clean()  # invalid input changes nothing, not even the version
@@ -72,12 +81,14 @@ def save_versioned(
     return obj
 
 
-def soft_delete(obj: TrackedModel) -> None:
+def soft_delete(obj: TrackedModel, user: Any = None) -> None:
     """Mark the record deleted; it stays restorable."""
+    by(obj, user)
     obj.deleted_at = timezone.now()
     obj.save(update_fields=["deleted_at", "updated_at"])
 
 
-def restore(obj: TrackedModel) -> None:
+def restore(obj: TrackedModel, user: Any = None) -> None:
+    by(obj, user)
     obj.deleted_at = None
     obj.save(update_fields=["deleted_at", "updated_at"])

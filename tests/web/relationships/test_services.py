@@ -216,3 +216,57 @@ def test_the_api_applies_the_same_rules(client, firm, bearer, path, body, field,
     assert response.status_code == 422
     errors = {e["field"]: e["message"] for e in response.json()["errors"]}
     assert words in errors[field]
+
+
+def test_log_correct_delete_and_restore_a_contact(firm):
+    from kamkit.web.relationships.models import Interaction, PersonPair
+
+    manager = firm.users["manager"]
+    chris, sam = firm.records["chris"], firm.own.persons.get(name="Sam Engineer")
+    call_ = services.log_interaction(
+        manager,
+        firm.own,
+        {"channel": "video", "initiated_by": "customer", "two_way": True, "summary": "Q1 plan"},
+        [chris, sam],
+    )
+    assert call_.logged_by == manager
+    assert PersonPair.objects.filter(account=firm.own).count() == 1  # kept current
+    with pytest.raises(ValidationError) as one_way:
+        services.log_interaction(
+            manager, firm.own, {"channel": "phone", "initiated_by": "supplier"}, [sam]
+        )
+    assert "two_way" in one_way.value.message_dict
+    services.edit_interaction(manager, call_, {"summary": "Q1 plan agreed"}, call_.version)
+    call_.refresh_from_db()
+    assert (call_.summary, call_.version) == ("Q1 plan agreed", 2)
+    assert call_.history.first().history_user == manager
+    with pytest.raises(StaleVersion):
+        services.edit_interaction(manager, call_, {"summary": "late edit"}, 1)
+    with pytest.raises(ValidationError):
+        services.edit_interaction(manager, call_, {"two_way": True}, call_.version, [sam])
+    with pytest.raises(PermissionDenied):
+        services.delete_entry(firm.users["customer"], call_)
+    services.delete_entry(manager, call_)
+    assert not Interaction.objects.alive().filter(pk=call_.pk).exists()
+    assert PersonPair.objects.filter(account=firm.own).count() == 0  # the pair is gone
+    services.restore_entry(manager, call_)
+    assert Interaction.objects.alive().filter(pk=call_.pk).exists()
+    assert PersonPair.objects.filter(account=firm.own).count() == 1
+
+
+def test_what_the_customer_recorded_is_theirs_and_inferred_phases_kamkits(firm):
+    from kamkit.web.relationships.models import PhaseRecord
+
+    with pytest.raises(PermissionDenied):
+        services.delete_entry(firm.users["manager"], firm.records["pulses"])  # Chris's
+    inferred = PhaseRecord.objects.create(account=firm.own, phase="maturity", source="inferred")
+    with pytest.raises(PermissionDenied):
+        services.delete_entry(firm.users["director"], inferred)
+    ours = PhaseRecord.objects.create(
+        account=firm.own, phase="decline", source="decision", recorded_by=firm.users["manager"]
+    )
+    firm.own.refresh_from_db()
+    assert firm.own.phase == "decline"
+    services.delete_entry(firm.users["manager"], ours)
+    firm.own.refresh_from_db()
+    assert firm.own.phase != "decline"  # the account's phase follows

@@ -282,3 +282,45 @@ def test_reply_note_and_undo_on_the_problem_page(as_role, firm):
     problem.refresh_from_db()
     assert problem.stage == "reported"
     assert "clicked by mistake" in soup(c.get(url)).select_one("#undone").get_text()
+
+
+def test_correct_delete_and_undo_a_contact_on_the_pages(as_role, firm):
+    from kamkit.web.relationships.models import Interaction
+
+    call_ = firm.records["interactions"]
+    c = as_role("manager")
+    page = soup(c.get(f"/accounts/{firm.own.pk}/"))
+    edit = page.select_one(f'a[href="/accounts/interactions/{call_.pk}/"]')
+    assert edit is not None and edit.get_text() == "Edit"
+    form = soup(c.get(f"/accounts/interactions/{call_.pk}/")).select_one("#edit-interaction form")
+    data = {
+        i["name"]: i.get("value", "")
+        for i in form.select("input")
+        if i.get("type") not in ("checkbox",) and i.get("name")
+    }
+    data.update(
+        {
+            "channel": "phone",
+            "initiated_by": "supplier",
+            "formality": "formal",
+            "content": "operational",
+            "summary": "Prep call: pricing",
+            "participants": [firm.own_person.pk],
+        }
+    )
+    saved = c.post(f"/accounts/interactions/{call_.pk}/", data)
+    assert saved.status_code == 302
+    call_.refresh_from_db()
+    assert call_.summary == "Prep call: pricing"
+    stale = c.post(f"/accounts/interactions/{call_.pk}/", data)  # the old version again
+    assert stale.status_code == 409 and "changed" in errors(stale)
+    gone = c.post(f"/accounts/entries/interaction/{call_.pk}/delete/")
+    assert gone["Location"] == f"/accounts/{firm.own.pk}/?deleted=interaction:{call_.pk}"
+    undo = soup(c.get(gone["Location"])).select_one("#undo-delete")
+    assert (
+        "Prep call"
+        not in soup(c.get(f"/accounts/{firm.own.pk}/")).select_one("#timeline-list").get_text()
+    )
+    c.post(undo["action"])
+    assert Interaction.objects.alive().filter(pk=call_.pk).exists()
+    assert c.post(f"/accounts/entries/nonsense/{call_.pk}/delete/").status_code == 404

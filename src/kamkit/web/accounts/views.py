@@ -145,6 +145,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
     may_change = can(user, "change", account)
     context = {
+        "undo": _undo_offer(request, account) if may_change else None,
         "overview": account_overview(account) if internal else None,
         **timeline_context(account, user),
         "processes": PROCESSES,
@@ -169,6 +170,19 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else None,
     }
     return render(request, "accounts/detail.html", context)
+
+
+def _undo_offer(request: HttpRequest, account: Account) -> dict | None:
+    """After a timeline entry was deleted (``?deleted=KIND:ID``): the entry, still
+    deleted and of this account, for the page's Undo button."""
+    from kamkit.web.relationships.services import ENTRY_KINDS
+
+    kind, _, pk = (request.GET.get("deleted") or "").partition(":")
+    model = ENTRY_KINDS.get(kind)
+    if model is None or not pk.isdigit() or len(pk) > 18:
+        return None
+    record = model.objects.deleted().filter(pk=int(pk), account=account).first()
+    return {"kind": kind, "record": record} if record else None
 
 
 @require_POST

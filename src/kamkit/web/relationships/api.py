@@ -70,6 +70,8 @@ class Family:
     frozen: Callable[[models.Model], str | None] | None = None  # why it may not change
     create: Callable[[User, Account, dict[str, Any], dict[str, list]], models.Model] | None = None
     """The service that creates the record (issue 15: one write path)."""
+    update: Callable[[User, models.Model, dict[str, Any], int, dict[str, list]], Any] | None = None
+    delete: Callable[[User, models.Model], None] | None = None
 
 
 def _own_person(data: dict[str, Any], user: User) -> dict[str, Any]:
@@ -116,6 +118,14 @@ def _raise_problem(user: User, account: Account, data: dict, m2m: dict) -> Probl
     )
 
 
+def _log_interaction(user: User, account: Account, data: dict, m2m: dict) -> Interaction:
+    return services.log_interaction(user, account, data, m2m.get("participants", ()))
+
+
+def _edit_interaction(user: User, obj: Interaction, data: dict, version: int, m2m: dict) -> None:
+    services.edit_interaction(user, obj, data, version, m2m.get("participants"))
+
+
 def _create_initiative(user: User, account: Account, data: dict, m2m: dict) -> JointInitiative:
     return services.create_initiative(user, account, {k: v for k, v in data.items()})
 
@@ -132,6 +142,9 @@ FAMILIES = [
         prefetch=("participants", "initiative", "problem"),
         check=_interaction_check,
         author_field="logged_by",
+        create=_log_interaction,
+        update=_edit_interaction,
+        delete=services.delete_entry,
     ),
     Family(
         "initiatives",
@@ -165,6 +178,7 @@ FAMILIES = [
         customer_creates=True,
         customer_changes_own=True,
         customer_rules=_own_person,
+        delete=services.delete_entry,
     ),
     Family(
         "preferences",
@@ -189,6 +203,7 @@ FAMILIES = [
         customer_rules=_customer_phase,
         author_field="recorded_by",
         frozen=_inferred_is_kamkits,
+        delete=services.delete_entry,
     ),
 ]
 
@@ -340,12 +355,17 @@ def _build(fam: Family) -> None:
             if errors := fam.check({**current, **data, **m2m}):
                 raise _model_errors(ModelValidationError(errors))
         try:
-            with transaction.atomic():
-                save_versioned(obj, data, version)
-                for name, people in m2m.items():
-                    getattr(obj, name).set(people)
+            if fam.update:
+                fam.update(request.auth, obj, data, version, m2m)
+            else:
+                with transaction.atomic():
+                    save_versioned(obj, data, version)
+                    for name, people in m2m.items():
+                        getattr(obj, name).set(people)
         except ModelValidationError as exc:
             raise _model_errors(exc) from None
+        except PermissionDenied as exc:
+            raise HttpError(403, str(exc)) from None
         return _dump(fam, obj, request.auth)
 
     def delete_record(request: HttpRequest, account_id: int, record_id: int):
@@ -354,7 +374,13 @@ def _build(fam: Family) -> None:
             raise HttpError(403, f"you may not delete these {path}")
         if fam.frozen and (why := fam.frozen(obj)):
             raise HttpError(403, why)
-        soft_delete(obj)
+        if fam.delete:
+            try:
+                fam.delete(request.auth, obj)
+            except PermissionDenied as exc:
+                raise HttpError(403, str(exc)) from None
+        else:
+            soft_delete(obj)
         return Status(204, None)
 
     collection = f"/{{int:account_id}}/{path}"

@@ -60,10 +60,14 @@ class InteractionForm(forms.ModelForm):
             ),
         }
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, account: Account, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["participants"].queryset = Person.objects.alive().filter(account=account)
         self.fields["participants"].label_from_instance = lambda p: f"{p.name} ({p.side})"
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
         if not self.is_bound:
             self.initial.setdefault("occurred_at", timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
             self.initial.setdefault("channel", "video")

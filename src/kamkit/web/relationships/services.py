@@ -14,7 +14,7 @@ from kamkit.core import relationships as rules
 from kamkit.core.lifecycle import PhaseStatement, effective_phase
 from kamkit.core.lifecycle.phases import check_decline_decision
 from kamkit.web.accounts.models import Account, Person, can
-from kamkit.web.base import save_versioned
+from kamkit.web.base import by, restore, save_versioned, soft_delete
 
 from .models import (
     DeclineDecision,
@@ -25,6 +25,7 @@ from .models import (
     PhaseRecord,
     Problem,
     ProblemStageChange,
+    Pulse,
     UndoneStageMove,
 )
 
@@ -193,7 +194,7 @@ def raise_problem(
         people = _people(account, participants)
     fields = {k: v for k, v in fields.items() if v is not None}
     with transaction.atomic():
-        problem = Problem(account=account, **fields)
+        problem = by(Problem(account=account, **fields), user)
         problem.full_clean()
         problem.save()  # dates its first stage
         problem.stage_changes.update(changed_by=user)
@@ -219,7 +220,7 @@ def create_initiative(user, account: Account, data: dict) -> JointInitiative:
         else:
             initiative = JointInitiative(account=account, **data)
             words = "started an initiative"
-        initiative.full_clean()
+        by(initiative, user).full_clean()
         initiative.save()
         _tell_other_side(side, initiative, f"{_name(user)} {words}: {initiative.title}")
     return initiative
@@ -265,7 +266,7 @@ def move_problem_stage(problem: Problem, stage: str, on, user, *, words: str = "
         return errors["on"]
     side = acting_side(user, problem.account) if user is not None else "supplier"
     with transaction.atomic():
-        save_versioned(problem, {"stage": stage}, problem.version)
+        save_versioned(problem, {"stage": stage}, problem.version, user)
         ProblemStageChange.objects.create(
             problem=problem, stage=stage, changed_on=on, changed_by=user
         )
@@ -315,7 +316,7 @@ def frame_problem(user, problem: Problem, framing: str, version: int) -> Problem
         raise PermissionDenied("this problem is not shared with you")
     field = f"{side}_framing"
     with transaction.atomic():
-        save_versioned(problem, {field: (framing or "").strip()}, version)
+        save_versioned(problem, {field: (framing or "").strip()}, version, user)
         _tell_other_side(side, problem, f"{_name(user)} reframed “{problem.title}”")
     return problem
 
@@ -347,7 +348,7 @@ def undo_stage_move(user, problem: Problem, reason: str) -> UndoneStageMove:
             reason=reason,
         )
         last.delete()
-        save_versioned(problem, {"stage": previous.stage}, problem.version)
+        save_versioned(problem, {"stage": previous.stage}, problem.version, user)
         _tell_other_side(
             side,
             problem,
@@ -355,6 +356,82 @@ def undo_stage_move(user, problem: Problem, reason: str) -> UndoneStageMove:
             f"{last.stage.replace('_', ' ')}: {reason}",
         )
     return undone
+
+
+# -- the timeline's entries: interactions, pulses, phase statements (issue 15) ------------
+
+
+def log_interaction(user, account: Account, data: dict, participants=()) -> Interaction:
+    """A contact logged by the supplier's team: the core rule (a two-way contact has a
+    customer-side participant), the shared rules (dates, texts), the people of this
+    account. The kept aggregates follow (signals)."""
+    if acting_side(user, account) != "supplier":
+        raise PermissionDenied("the supplier's team logs its contacts")
+    people = _people(account, participants)
+    if errors := rules.check_interaction(
+        two_way=data.get("two_way", True), participant_sides=[p.side for p in people]
+    ):
+        raise ValidationError(errors)
+    with transaction.atomic():
+        interaction = by(Interaction(account=account, logged_by=user, **data), user)
+        interaction.full_clean()
+        interaction.save()
+        interaction.participants.set(people)
+    return interaction
+
+
+def edit_interaction(
+    user, interaction: Interaction, changes: dict, version: int, participants=None
+) -> Interaction:
+    """Correct a logged contact, with the version the editor loaded (StaleVersion when
+    someone changed it since); the history keeps who changed what."""
+    account = interaction.account
+    if acting_side(user, account) != "supplier":
+        raise PermissionDenied("the supplier's team corrects its contacts")
+    people = _people(account, participants) if participants is not None else None
+    sides = [p.side for p in (people if people is not None else interaction.participants.all())]
+    two_way = changes.get("two_way", interaction.two_way)
+    if errors := rules.check_interaction(two_way=two_way, participant_sides=sides):
+        raise ValidationError(errors)
+    with transaction.atomic():
+        save_versioned(interaction, changes, version, user)
+        if people is not None:
+            interaction.participants.set(people)
+    return interaction
+
+
+ENTRY_KINDS = {"interaction": Interaction, "pulse": Pulse, "phase": PhaseRecord}
+"""The timeline entries the supplier's team deletes and restores."""
+
+
+def _entry_allowed(user, record) -> None:
+    if acting_side(user, record.account) != "supplier":
+        raise PermissionDenied("the supplier's team deletes and restores timeline entries")
+    if isinstance(record, PhaseRecord) and record.source == "inferred":
+        raise PermissionDenied("inferred phases are kamkit's; record a decision instead")
+    person = getattr(record, "person", None)
+    if person is not None and person.side == "customer" and person.user_id:
+        # what a customer person said in kamkit is theirs (issue 15)
+        raise PermissionDenied("the customer's people change what they recorded themselves")
+
+
+def delete_entry(user, record) -> None:
+    """Soft-delete an interaction, a pulse or a phase statement (restorable with
+    ``restore_entry``); the aggregates and the account's phase follow."""
+    _entry_allowed(user, record)
+    with transaction.atomic():
+        soft_delete(record, user)
+        if isinstance(record, PhaseRecord):
+            refresh_phases([record.account_id])
+
+
+def restore_entry(user, record) -> None:
+    """Undo ``delete_entry``."""
+    _entry_allowed(user, record)
+    with transaction.atomic():
+        restore(record, user)
+        if isinstance(record, PhaseRecord):
+            refresh_phases([record.account_id])
 
 
 def _rebuild(table: str, account_ids: Iterable[int] | None, insert: str) -> None:

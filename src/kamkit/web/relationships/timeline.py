@@ -34,6 +34,24 @@ class Entry:
     def kind_label(self) -> str:
         return PROCESSES[self.process]
 
+    @property
+    def entry_kind(self) -> str | None:
+        """The kind the supplier's team deletes and restores (issue 15), if any."""
+        return {"communication": "interaction", "pulse": "pulse", "phase": "phase"}.get(
+            self.process
+        )
+
+    @property
+    def deletable(self) -> bool:
+        """Entries the supplier's team may delete: not kamkit's inferred phases, not what
+        a customer person recorded in kamkit."""
+        if self.entry_kind is None:
+            return False
+        if getattr(self.record, "source", None) == "inferred":
+            return False
+        person = getattr(self.record, "person", None)
+        return not (person is not None and person.side == "customer" and person.user_id)
+
 
 def _day(value) -> dt.date:
     return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value

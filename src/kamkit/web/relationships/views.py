@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -41,6 +41,7 @@ from .forms import (
 from .models import (
     CommunicationPreference,
     DeclineDecision,
+    Interaction,
     JointInitiative,
     PhaseRecord,
     Problem,
@@ -109,13 +110,14 @@ def log_interaction(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = InteractionForm(request.POST, account=account)
     if form.is_valid():
-        interaction = form.save(commit=False)
-        interaction.account = account
-        interaction.logged_by = request.user
-        interaction.save()
-        form.save_m2m()
-        messages.success(request, "Logged.")
-        return _back_to_account(request, account)
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("participants", "version")}
+        try:
+            work.log_interaction(request.user, account, data, form.cleaned_data["participants"])
+        except ValidationError as exc:
+            _errors_on(form, exc)
+        else:
+            messages.success(request, "Logged.")
+            return _back_to_account(request, account)
     return render(
         request,
         "relationships/partials/log_form.html",
@@ -273,6 +275,105 @@ def undo_stage(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("relationships:problem_edit", pk=pk)
     return _problem_page(request, problem, undo_form=form, status=422)
+
+
+def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct a logged contact (with the version loaded), see who changed it, delete it."""
+    interaction = get_object_or_404(
+        Interaction.objects.visible_to(request.user).select_related("account"), pk=pk
+    )
+    account = interaction.account
+    if not can(request.user, "change", account):
+        raise PermissionDenied
+    status = 200
+    if request.method == "POST":
+        original = interaction.occurred_at  # validating the form writes onto the instance
+        form = InteractionForm(request.POST, instance=interaction, account=account)
+        form.fields["version"].required = True
+        if form.is_valid():
+            fields = [f for f in InteractionForm.Meta.fields if f != "participants"]
+            if form.cleaned_data["occurred_at"] == original.replace(second=0, microsecond=0):
+                form.cleaned_data["occurred_at"] = original  # the form shows whole minutes
+            try:
+                work.edit_interaction(
+                    request.user,
+                    interaction,
+                    {f: form.cleaned_data[f] for f in fields},
+                    form.cleaned_data["version"],
+                    form.cleaned_data["participants"],
+                )
+            except StaleVersion as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValidationError as exc:
+                _errors_on(form, exc)
+                status = 422
+            else:
+                messages.success(request, "Saved.")
+                return redirect("accounts:detail", pk=account.pk)
+        else:
+            status = 422
+    else:
+        form = InteractionForm(instance=interaction, account=account)
+    return render(
+        request,
+        "relationships/interaction_edit.html",
+        {
+            "interaction": interaction,
+            "form": form,
+            "history": _changes(interaction),
+        },
+        status=status,
+    )
+
+
+def _changes(record, limit: int = 20) -> list[tuple[object, list[str]]]:
+    """The record's history, newest first, each entry with the fields it changed (the
+    bookkeeping fields left out)."""
+    skip = {"version", "updated_at"}
+    out = []
+    for h in record.history.select_related("history_user")[:limit]:
+        previous = h.prev_record
+        fields = []
+        if previous is not None:
+            fields = [c.field for c in h.diff_against(previous).changes if c.field not in skip]
+            if h.deleted_at and not previous.deleted_at:
+                fields.append("deleted")
+            elif previous.deleted_at and not h.deleted_at:
+                fields.append("restored")
+        out.append((h, fields))
+    return out
+
+
+def _entry(request: HttpRequest, kind: str, pk: int, deleted: bool):
+    model = work.ENTRY_KINDS.get(kind)
+    if model is None:
+        raise Http404
+    qs = model.objects.deleted() if deleted else model.objects.alive()
+    record = get_object_or_404(
+        qs.filter(account__in=Account.objects.visible_to(request.user).values("pk")), pk=pk
+    )
+    if request.user.role == Role.CUSTOMER:
+        raise Http404  # the customer's own entries are changed in the portal
+    return record
+
+
+@require_POST
+def delete_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Delete a timeline entry (restorable); the account page offers Undo."""
+    record = _entry(request, kind, pk, deleted=False)
+    work.delete_entry(request.user, record)
+    return redirect(
+        reverse("accounts:detail", kwargs={"pk": record.account_id}) + f"?deleted={kind}:{pk}"
+    )
+
+
+@require_POST
+def restore_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    record = _entry(request, kind, pk, deleted=True)
+    work.restore_entry(request.user, record)
+    messages.success(request, f"Restored: {record}.")
+    return redirect("accounts:detail", pk=record.account_id)
 
 
 def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:

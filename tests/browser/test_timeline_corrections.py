@@ -1,0 +1,36 @@
+"""Correcting the timeline in Chromium (issue 15): the KA manager logs a contact, fixes
+its summary on its page, deletes it from the timeline and takes the deletion back."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_web_journey import SHOTS, login
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_edit_delete_and_undo_a_contact(page, live_server, live_firm):
+    login(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    entry = page.locator("#timeline-list li", has_text="Internal prep call notes")
+    entry.get_by_role("link", name="Edit").click()
+    page.wait_for_load_state()
+    page.fill("textarea[name=summary]", "Prep call: pricing for Q1")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "Saved." in page.locator(".messages").inner_text()
+    entry = page.locator("#timeline-list li", has_text="Prep call: pricing for Q1")
+    entry.get_by_role("button", name="Delete").click()
+    page.wait_for_load_state()
+    assert "Deleted:" in page.locator("#undo-delete").inner_text()
+    assert page.locator("#timeline-list li", has_text="Prep call: pricing").count() == 0
+    page.screenshot(path=str(SHOTS / "timeline-undo.png"), full_page=False)
+    page.locator("#undo-delete").get_by_role("button", name="Undo").click()
+    page.wait_for_load_state()
+    assert "Restored" in page.locator(".messages").inner_text()
+    assert page.locator("#timeline-list li", has_text="Prep call: pricing").count() == 1
+    page.goto(f"{live_server.url}/accounts/interactions/{live_firm.records['interactions'].pk}/")
+    changes = page.locator("#changes").inner_text()
+    assert "Changed by manager: summary" in changes
+    assert "Changed by manager: deleted" in changes and "Changed by manager: restored" in changes

@@ -62,8 +62,19 @@ def test_work_a_problem_through_its_stages(page, live_server, live_firm):
     page.get_by_role("button", name="Save").click()
     page.wait_for_load_state()
     no_errors(page)
-    # one click per stage, from the account page; the date is kept
-    for stage in ("jointly defined", "solution designed", "deployed"):
+    # jointly defined by both sides (issue 15): the customer frames it in the portal
+    # (here through its service), both agree; then one click per stage
+    from kamkit.web.relationships.services import agree_definition, frame_problem
+
+    problem = Problem.objects.get(pk=live_firm.records["problems"].pk)
+    frame_problem(live_firm.users["customer"], problem, "Our line stops", problem.version)
+    page.goto(f"{live_server.url}/accounts/problems/{problem.pk}/")
+    page.get_by_role("button", name="We agree on this definition").click()
+    page.wait_for_load_state()
+    assert "other side's agreement is still needed" in page.locator(".messages").inner_text()
+    agree_definition(live_firm.users["customer"], Problem.objects.get(pk=problem.pk))
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    for stage in ("solution designed", "deployed"):
         page.locator("#timeline li", has_text="Late deliveries").get_by_role(
             "button", name=f"Move to {stage}"
         ).click()

@@ -79,11 +79,15 @@ def test_a_problem_from_raised_to_confirmed_by_both_sides(page, browser, live_se
     customer.wait_for_load_state()
     customer.get_by_role("button", name="We agree on what the problem is").click()
     customer.wait_for_load_state()
-    assert "jointly defined" in customer.locator(".messages").inner_text()
+    assert "your supplier's team agrees next" in customer.locator(".messages").inner_text()
 
     problem = Problem.objects.get(title="Labels unreadable")
     page.goto(f"{live_server.url}/accounts/problems/{problem.pk}/")
     assert "Yes, only boxes from line 2" in page.locator("#thread").inner_text()
+    assert "The customer agrees" in page.locator("#definition").inner_text()
+    page.get_by_role("button", name="We agree on this definition").click()
+    page.wait_for_load_state()
+    assert "the problem is jointly defined" in page.locator(".messages").inner_text()
     for stage in ("solution designed", "deployed"):
         page.get_by_role("button", name=f"Move to {stage}").click()
         page.wait_for_load_state()

@@ -173,6 +173,13 @@ PAGES = {
         {"text": "On our way", "internal": "on"},
         row(302, 302, 302, 302, 404, 404, 403),
     ),
+    # agreeing on the definition: the editors; the unframed problem answers with a message
+    "relationships:agree_definition": (
+        "post",
+        lambda f: {"pk": f.records["problems"].pk},
+        {},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
     # nothing to undo on a problem as raised: the editors get 422, naming why
     "relationships:undo_stage": (
         "post",
@@ -413,7 +420,7 @@ def _family_rules() -> dict:
     rules["api:move_problem_stage"] = (
         "post",
         lambda f: {"account_id": f.own.pk, "record_id": f.records["problems"].pk},
-        lambda f: {"stage": "jointly_defined"},
+        lambda f: {"stage": "solution_designed"},
         row(401, 200, 200, 200, 404, 404, 403),
     )
     return rules
@@ -440,6 +447,14 @@ API["api:comment_on_problem"] = (
     lambda f: {"account_id": f.own.pk, "record_id": f.records["problems"].pk},
     lambda f: {"text": "We see it too"},
     row(401, 201, 201, 201, 404, 404, 201),
+)
+# agreeing on a definition: either side; the firm's problem is not framed yet, so a
+# permitted agreement answers 422 naming the framings
+API["api:agree_problem_definition"] = (
+    "post",
+    lambda f: {"account_id": f.own.pk, "record_id": f.records["problems"].pk},
+    lambda f: {},
+    row(401, 422, 422, 422, 404, 404, 422),
 )
 API["api:undo_problem_stage"] = (
     "post",

@@ -146,6 +146,30 @@ def check_stage_move(current: str, new: str) -> str | None:
     return None
 
 
+def check_joint_definition(
+    *, supplier_framing: str, customer_framing: str, supplier_agreed: bool, customer_agreed: bool
+) -> str | None:
+    """A problem is jointly defined when both sides have framed it and both have agreed on
+    the definition (issue 15; the paper's joint problem solving starts from a problem both
+    sides define). Returns what is missing in words, or None when it is complete."""
+    missing = []
+    if not (supplier_framing or "").strip():
+        missing.append("the supplier's framing")
+    if not (customer_framing or "").strip():
+        missing.append("the customer's framing")
+    if not supplier_agreed:
+        missing.append("the supplier's agreement")
+    if not customer_agreed:
+        missing.append("the customer's agreement")
+    if not missing:
+        return None
+    return (
+        "jointly defined needs "
+        + ", ".join(missing[:-1])
+        + (f" and {missing[-1]}" if len(missing) > 1 else missing[-1])
+    )
+
+
 def next_stage(current: str) -> str | None:
     """The stage a one-click move goes to (None when closed)."""
     i = PROBLEM_STAGES.index(current)

@@ -4,6 +4,7 @@ told, and that nothing crosses into another account."""
 from __future__ import annotations
 
 from bs4 import BeautifulSoup
+from django.utils import timezone
 
 from kamkit.web.accounts.models import Person
 from kamkit.web.portal.models import Notification
@@ -64,11 +65,30 @@ def test_frame_comment_co_define_and_confirm(as_role, firm):
     assert (comment.side, comment.author) == ("customer", firm.users["customer"])
     early = c.post(url, {"action": "confirm"}, follow=True)
     assert "not open now" in soup(early).select_one(".messages").get_text()
+    unframed = c.post(url, {"action": "agree"}, follow=True)
+    assert "both sides frame the problem" in soup(unframed).select_one(".messages").get_text()
+    from kamkit.web.relationships.services import agree_definition, frame_problem
+
+    problem.refresh_from_db()
+    frame_problem(firm.users["manager"], problem, "Carrier capacity", problem.version)
+    agreed = c.post(url, {"action": "agree"}, follow=True)
+    assert "your supplier's team agrees next" in soup(agreed).select_one(".messages").get_text()
+    problem.refresh_from_db()
+    assert problem.stage == "reported"
+    assert (problem.customer_agreed_by, problem.customer_agreed_on) == (
+        firm.users["customer"],
+        timezone.localdate(),
+    )
+    frame_problem(firm.users["manager"], problem, "Carrier capacity on Mondays", problem.version)
+    problem.refresh_from_db()
+    assert problem.customer_agreed_on is None  # a new framing: both agree again
     c.post(url, {"action": "agree"})
+    problem.refresh_from_db()
+    agree_definition(firm.users["manager"], problem)
     problem.refresh_from_db()
     assert problem.stage == "jointly_defined"
     change = problem.stage_changes.get(stage="jointly_defined")
-    assert change.changed_by == firm.users["customer"]
+    assert change.changed_by == firm.users["manager"]
     move_problem_stage(problem, "deployed", None, firm.users["manager"])
     c.post(url, {"action": "confirm"})
     problem.refresh_from_db()

@@ -81,24 +81,53 @@ def test_problem_stages_move_forward_and_keep_their_dates(client, firm, bearer):
     h = bearer("manager")
     base = f"/api/v1/accounts/{firm.own.pk}/problems/{firm.records['problems'].pk}"
     raised = firm.records["problems"].raised_on
+    # jointly defined only by both sides' framings and agreements (issue 15)
+    joint = call(client, "post", f"{base}/stage", h, {"stage": "jointly_defined"})
+    assert joint.status_code == 422 and "jointly defined needs" in joint.json()["detail"]
     early = call(
         client,
         "post",
         f"{base}/stage",
         h,
-        {"stage": "jointly_defined", "on": (raised - dt.timedelta(days=1)).isoformat()},
+        {"stage": "solution_designed", "on": (raised - dt.timedelta(days=1)).isoformat()},
     )
     assert early.status_code == 422 and early.json()["errors"][0]["field"] == "on"
     assert "the day the problem was raised" in early.json()["errors"][0]["message"]
     moved = call(
-        client, "post", f"{base}/stage", h, {"stage": "jointly_defined", "on": str(raised)}
+        client, "post", f"{base}/stage", h, {"stage": "solution_designed", "on": str(raised)}
     )
     assert moved.status_code == 200
-    assert moved.json()["stage"] == "jointly_defined"
-    assert moved.json()["stage_dates"] == {"reported": str(raised), "jointly_defined": str(raised)}
+    assert moved.json()["stage"] == "solution_designed"
+    assert moved.json()["stage_dates"] == {
+        "reported": str(raised),
+        "solution_designed": str(raised),
+    }
     back = call(client, "post", f"{base}/stage", h, {"stage": "reported"})
     assert back.status_code == 422 and "moves forward" in back.json()["errors"][0]["message"]
     assert Problem.objects.get(pk=firm.records["problems"].pk).stage_changes.count() == 2
+
+
+def test_both_sides_agree_on_a_definition_through_the_api(client, firm, bearer):
+    base = f"/api/v1/accounts/{firm.own.pk}/problems/{firm.records['problems'].pk}"
+    unframed = call(client, "post", f"{base}/definition/agree", bearer("manager"), {})
+    assert unframed.status_code == 422
+    assert {e["field"] for e in unframed.json()["errors"]} == {
+        "supplier_framing",
+        "customer_framing",
+    }
+    Problem.objects.filter(pk=firm.records["problems"].pk).update(
+        supplier_framing="Carrier capacity", customer_framing="Trucks come late"
+    )
+    ours = call(client, "post", f"{base}/definition/agree", bearer("manager"), {})
+    assert ours.status_code == 200 and ours.json()["stage"] == "reported"
+    assert ours.json()["supplier_agreed_on"] is not None
+    # the customer has a login: the supplier does not agree for it
+    for_them = call(
+        client, "post", f"{base}/definition/agree", bearer("manager"), {"for_customer": True}
+    )
+    assert for_them.status_code == 403
+    theirs = call(client, "post", f"{base}/definition/agree", bearer("customer"), {})
+    assert theirs.status_code == 200 and theirs.json()["stage"] == "jointly_defined"
 
 
 def test_customer_sees_only_shared_records_and_its_own_pulses(client, firm, bearer):

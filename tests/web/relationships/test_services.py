@@ -135,8 +135,10 @@ def test_each_side_frames_only_its_own_side(firm):
 def test_a_stage_move_keeps_its_date_and_can_be_undone(firm):
     problem, manager = firm.records["problems"], firm.users["manager"]
     before_raised = problem.raised_on - dt.timedelta(days=1)
-    why = services.move_problem_stage(problem, "jointly_defined", before_raised, manager)
+    why = services.move_problem_stage(problem, "deployed", before_raised, manager)
     assert "the day the problem was raised" in why
+    joint = services.move_problem_stage(problem, "jointly_defined", None, manager)
+    assert joint.startswith("jointly defined needs the supplier's framing")
     assert services.move_problem_stage(problem, "deployed", None, manager) is None
     assert "moved “Late deliveries” to deployed" in told(firm.users["customer"])[-1]
     with pytest.raises(PermissionDenied):
@@ -270,3 +272,44 @@ def test_what_the_customer_recorded_is_theirs_and_inferred_phases_kamkits(firm):
     services.delete_entry(firm.users["manager"], ours)
     firm.own.refresh_from_db()
     assert firm.own.phase != "decline"  # the account's phase follows
+
+
+def test_a_definition_is_joint_only_with_both_framings_and_both_agreements(firm):
+    problem, manager, customer = (
+        firm.records["problems"],
+        firm.users["manager"],
+        firm.users["customer"],
+    )
+    with pytest.raises(ValidationError) as unframed:
+        services.agree_definition(manager, problem)
+    assert set(unframed.value.message_dict) == {"supplier_framing", "customer_framing"}
+    services.frame_problem(manager, problem, "Dock slots full", problem.version)
+    services.frame_problem(customer, problem, "Trucks come late", problem.version)
+    services.agree_definition(manager, problem)
+    assert (problem.stage, problem.supplier_agreed_by) == ("reported", manager)
+    with pytest.raises(PermissionDenied):  # the customer has a login: it agrees itself
+        services.agree_definition(manager, problem, for_customer=True)
+    services.frame_problem(customer, problem, "Trucks come late on Mondays", problem.version)
+    assert problem.supplier_agreed_on is None  # a new framing: both agree again
+    services.agree_definition(customer, problem)
+    services.agree_definition(manager, problem)
+    assert problem.stage == "jointly_defined"
+    assert problem.stage_changes.get(stage="jointly_defined").changed_by == manager
+    with pytest.raises(ValidationError) as again:
+        services.agree_definition(customer, problem)
+    assert "stage" in again.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.agree_definition(firm.users["other_customer"], problem)
+
+
+def test_without_a_customer_login_the_supplier_records_the_customers_side(firm):
+    from kamkit.web.users.models import User
+
+    User.objects.filter(role="customer", account=firm.own).update(is_active=False)
+    problem, manager = firm.records["problems"], firm.users["manager"]
+    problem.supplier_framing, problem.customer_framing = "Dock slots", "Trucks late"
+    problem.save()
+    services.agree_definition(manager, problem)
+    services.agree_definition(manager, problem, for_customer=True)
+    assert problem.stage == "jointly_defined"
+    assert (problem.customer_agreed_by, problem.supplier_agreed_by) == (manager, manager)

@@ -74,11 +74,19 @@ def test_one_click_moves_a_problem_on_and_keeps_the_date(as_role, firm):
     c = as_role("manager")
     problem = firm.records["problems"]
     page = soup(c.get(f"/accounts/{firm.own.pk}/"))
-    assert page.find("button", string="Move to jointly defined") is not None
+    # a reported problem is defined together first (issue 15), not moved by one click
+    assert page.find("button", string="Move to jointly defined") is None
+    assert page.find("a", string="Define together") is not None
+    refused = c.post(f"/accounts/problems/{problem.pk}/advance/", follow=True)
+    assert "jointly defined needs" in soup(refused).select_one(".messages").get_text()
+    assert Problem.objects.get(pk=problem.pk).stage == "reported"
+    Problem.objects.filter(pk=problem.pk).update(stage="jointly_defined")
+    page = soup(c.get(f"/accounts/{firm.own.pk}/"))
+    assert page.find("button", string="Move to solution designed") is not None
     assert c.post(f"/accounts/problems/{problem.pk}/advance/").status_code == 302
     problem = Problem.objects.get(pk=problem.pk)
-    assert problem.stage == "jointly_defined"
-    assert [s.stage for s in problem.stage_changes.all()] == ["reported", "jointly_defined"]
+    assert problem.stage == "solution_designed"
+    assert [s.stage for s in problem.stage_changes.all()] == ["reported", "solution_designed"]
     Problem.objects.filter(pk=problem.pk).update(stage="closed")
     c.post(f"/accounts/problems/{problem.pk}/advance/")
     assert Problem.objects.get(pk=problem.pk).stage == "closed"

@@ -275,7 +275,7 @@ def test_reply_note_and_undo_on_the_problem_page(as_role, firm):
         "commented on “Late deliveries”" in soup(customer.get("/portal/notifications/")).get_text()
     )
     c = as_role("manager")
-    c.post(f"/accounts/problems/{problem.pk}/advance/")
+    c.post(f"/accounts/problems/{problem.pk}/advance/", {"stage": "solution_designed"})
     nothing = c.post(url + "undo/", {"reason": ""})
     assert nothing.status_code == 422
     c.post(url + "undo/", {"reason": "clicked by mistake"})

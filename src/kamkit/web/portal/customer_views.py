@@ -132,11 +132,14 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
             if why_not := work.customer_step(user, item, action):
                 messages.error(request, f"“{item.title}”: {why_not}.")
                 return redirect("portal:problem", pk=item.pk)
+            item.refresh_from_db()
             messages.success(
                 request,
-                "Thank you: the problem is now jointly defined."
-                if action == "agree"
-                else "Thank you: the problem is closed.",
+                "Thank you: the problem is closed."
+                if action == "confirm"
+                else "Thank you: both sides agree, the problem is now jointly defined."
+                if item.stage == "jointly_defined"
+                else "Thank you: your agreement is recorded; your supplier's team agrees next.",
             )
             return redirect("portal:problem", pk=item.pk)
         else:

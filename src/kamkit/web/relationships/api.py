@@ -499,3 +499,28 @@ def undo_problem_stage(request: HttpRequest, account_id: int, record_id: int, pa
     except ModelValidationError as exc:
         raise _model_errors(exc) from None
     return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)
+
+
+class AgreeIn(Schema):
+    for_customer: bool = False
+    """The supplier records the customer's agreement (only while no customer person of
+    the account has a login)."""
+
+
+@router.post(
+    "/{int:account_id}/problems/{int:record_id}/definition/agree",
+    url_name="agree_problem_definition",
+    response=s.ProblemOut,
+    summary="One side agrees on a reported problem's definition (both: jointly defined)",
+)
+def agree_problem_definition(
+    request: HttpRequest, account_id: int, record_id: int, payload: AgreeIn
+):
+    problem = _problem(request, account_id, record_id)
+    try:
+        services.agree_definition(request.auth, problem, for_customer=payload.for_customer)
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
+    return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)

@@ -201,11 +201,20 @@ class ProblemForm(VersionedForm):
             field.help_text = "Written by the customer's people in kamkit; read-only here."
 
     def changes(self) -> dict:
-        return {
+        out = {
             n: self.cleaned_data[n]
             for n in self.Meta.fields
             if n != "participants" and not self.fields[n].disabled
         }
+        framings = ("supplier_framing", "customer_framing")
+        if self.instance.stage == "reported" and any(
+            out.get(n, self.initial.get(n)) != self.initial.get(n) for n in framings
+        ):
+            # a new framing is a new definition: both sides agree again (as frame_problem)
+            for side in ("supplier", "customer"):
+                out[f"{side}_agreed_by"] = None
+                out[f"{side}_agreed_on"] = None
+        return out
 
 
 class PulseForm(forms.ModelForm):

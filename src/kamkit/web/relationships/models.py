@@ -285,6 +285,16 @@ class Problem(TrackedModel):
     )
     participants = models.ManyToManyField(Person, blank=True, related_name="problems")
     outcome = models.TextField(blank=True, max_length=rules.TEXT_LIMITS["outcome"])
+    supplier_agreed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    supplier_agreed_on = models.DateField(null=True, blank=True, editable=False)
+    customer_agreed_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    customer_agreed_on = models.DateField(null=True, blank=True, editable=False)
+    """Each side's agreement on the definition, with who and when (issue 15): both, with
+    both framings, make the problem jointly defined."""
     lessons = models.TextField(
         blank=True,
         max_length=rules.TEXT_LIMITS["lessons"],
@@ -316,9 +326,18 @@ class Problem(TrackedModel):
             raise ValidationError(errors)
 
     @property
+    def next_move(self) -> str | None:
+        """The stage a one-click move goes to: the next one, except that a reported
+        problem shared with the customer is jointly defined by both sides' agreement, not
+        by a click (issue 15); an internal one goes on to a solution."""
+        if self.stage == "reported":
+            return None if self.shared else "solution_designed"
+        return rules.next_stage(self.stage)
+
+    @property
     def next_stage_label(self) -> str | None:
         """The label of the stage a one-click move goes to."""
-        following = rules.next_stage(self.stage)
+        following = self.next_move
         return dict(_choices(rules.PROBLEM_STAGES))[following].lower() if following else None
 
 

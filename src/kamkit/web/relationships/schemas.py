@@ -131,6 +131,10 @@ class ProblemOut(Schema):
     outcome: str
     lessons: str
     shared: bool
+    supplier_agreed_on: dt.date | None = None
+    customer_agreed_on: dt.date | None = None
+    """Each side's agreement on the definition (both, with both framings: jointly
+    defined)."""
 
     @staticmethod
     def resolve_participants(obj) -> list[int]:

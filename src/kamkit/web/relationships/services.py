@@ -259,6 +259,8 @@ def move_problem_stage(problem: Problem, stage: str, on, user, *, words: str = "
     shared problem), in ``words`` when given."""
     if message := rules.check_stage_move(problem.stage, stage):
         return message
+    if stage == "jointly_defined" and (why := _definition_missing(problem)):
+        return f"{why}: each side agrees on the problem page"
     on = on or timezone.localdate()
     if isinstance(on, dt.datetime):
         on = on.date()
@@ -278,8 +280,9 @@ def move_problem_stage(problem: Problem, stage: str, on, user, *, words: str = "
 
 def customer_step(user, problem: Problem, step: str) -> str | None:
     """The customer's steps on a shared problem (SPEC §2.7): ``agree`` on the definition
-    of a reported problem, ``confirm`` the resolution of a deployed one; its person takes
-    part from then on. Returns why not in words, or None when done."""
+    of a reported problem (``agree_definition``), ``confirm`` the resolution of a
+    deployed one; its person takes part from then on. Returns why not in words, or None
+    when done."""
     from kamkit.web.accounts.models import customer_person
 
     if acting_side(user, problem.account) != "customer" or not problem.shared:
@@ -288,14 +291,78 @@ def customer_step(user, problem: Problem, step: str) -> str | None:
     if target is None:
         return why_not
     me = customer_person(user, create=True)
-    verb = "agreed on the definition of" if step == "agree" else "confirmed as solved"
     with transaction.atomic():
-        if why_not := move_problem_stage(
-            problem, target, None, user, words=f"{me.name} {verb} “{problem.title}”"
+        if step == "agree":
+            try:
+                agree_definition(user, problem)
+            except ValidationError as exc:
+                return " ".join(m for ms in exc.message_dict.values() for m in ms)
+        elif why_not := move_problem_stage(
+            problem, target, None, user, words=f"{me.name} confirmed as solved “{problem.title}”"
         ):
             return why_not
         problem.participants.add(me)
     return None
+
+
+def _definition_missing(problem: Problem) -> str | None:
+    """What the problem's joint definition still lacks, in words (None: complete)."""
+    return rules.check_joint_definition(
+        supplier_framing=problem.supplier_framing,
+        customer_framing=problem.customer_framing,
+        supplier_agreed=problem.supplier_agreed_on is not None,
+        customer_agreed=problem.customer_agreed_on is not None,
+    )
+
+
+def agree_definition(user, problem: Problem, *, for_customer: bool = False) -> Problem:
+    """Record one side's agreement on a reported problem's definition (who and when);
+    when both sides have framed it and both agreed, it becomes jointly defined (today).
+    ``for_customer``: the supplier's team records the customer's agreement, allowed only
+    while no customer person of the account has a login (as for the framing)."""
+    side = acting_side(user, problem.account)
+    if side == "customer" and not problem.shared:
+        raise PermissionDenied("this problem is not shared with you")
+    if for_customer:
+        if side != "supplier" or customer_frames_itself(problem.account):
+            raise PermissionDenied("the customer's people agree for themselves in kamkit")
+        side = "customer"
+    if problem.stage != "reported":
+        raise ValidationError(
+            {
+                "stage": f"the problem is {problem.get_stage_display().lower()}; the definition "
+                "is agreed while it is reported"
+            }
+        )
+    empty = [f"{s}_framing" for s in rules.SIDES if not getattr(problem, f"{s}_framing").strip()]
+    if empty:
+        raise ValidationError(
+            {f: "both sides frame the problem before agreeing on its definition" for f in empty}
+        )
+    with transaction.atomic():
+        save_versioned(
+            problem,
+            {f"{side}_agreed_by": user, f"{side}_agreed_on": timezone.localdate()},
+            problem.version,
+            user,
+        )
+        if _definition_missing(problem) is None:
+            message = move_problem_stage(
+                problem,
+                "jointly_defined",
+                None,
+                user,
+                words=f"{_name(user)} agreed: “{problem.title}” is now jointly defined",
+            )
+            if message:
+                raise ValidationError({"stage": message})
+        else:
+            _tell_other_side(
+                "customer" if side == "customer" and not for_customer else "supplier",
+                problem,
+                f"{_name(user)} agreed on the definition of “{problem.title}”",
+            )
+    return problem
 
 
 def customer_frames_itself(account: Account) -> bool:
@@ -315,8 +382,17 @@ def frame_problem(user, problem: Problem, framing: str, version: int) -> Problem
     if side == "customer" and not problem.shared:
         raise PermissionDenied("this problem is not shared with you")
     field = f"{side}_framing"
+    changes: dict = {field: (framing or "").strip()}
+    if problem.stage == "reported" and changes[field] != getattr(problem, field):
+        # a new framing is a new definition: both sides agree again
+        changes.update(
+            supplier_agreed_by=None,
+            supplier_agreed_on=None,
+            customer_agreed_by=None,
+            customer_agreed_on=None,
+        )
     with transaction.atomic():
-        save_versioned(problem, {field: (framing or "").strip()}, version, user)
+        save_versioned(problem, changes, version, user)
         _tell_other_side(side, problem, f"{_name(user)} reframed “{problem.title}”")
     return problem
 

@@ -20,6 +20,7 @@ urlpatterns = [
     path("problems/<int:pk>/", views.problem_edit, name="problem_edit"),
     path("problems/<int:pk>/comment/", views.comment_problem, name="comment_problem"),
     path("problems/<int:pk>/undo/", views.undo_stage, name="undo_stage"),
+    path("problems/<int:pk>/agree/", views.agree_definition, name="agree_definition"),
     path("problems/<int:pk>/advance/", views.advance_problem, name="advance_problem"),
     path("initiatives/<int:pk>/", views.initiative_edit, name="initiative_edit"),
     path("preferences/<int:pk>/", views.preference_edit, name="preference_edit"),

@@ -133,7 +133,7 @@ def advance_problem(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if not can(request.user, "change", problem.account):
         raise PermissionDenied
-    stage = request.POST.get("stage") or rules.next_stage(problem.stage) or ""
+    stage = request.POST.get("stage") or problem.next_move or rules.next_stage(problem.stage) or ""
     if message := move_problem_stage(problem, stage, None, request.user):
         messages.error(request, message)
     else:
@@ -255,6 +255,27 @@ def comment_problem(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect(reverse("relationships:problem_edit", kwargs={"pk": pk}) + "#thread")
     return _problem_page(request, problem, comment_form=form, status=422)
+
+
+@require_POST
+def agree_definition(request: HttpRequest, pk: int) -> HttpResponse:
+    """Our side's agreement on the problem's definition, or, while the customer has no
+    login, the customer's as we heard it (``for_customer``)."""
+    problem = _problem_for_work(request, pk)
+    try:
+        work.agree_definition(
+            request.user, problem, for_customer=request.POST.get("for_customer") == "1"
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(m for ms in exc.message_dict.values() for m in ms))
+    else:
+        messages.success(
+            request,
+            "Both sides agree: the problem is jointly defined."
+            if problem.stage == "jointly_defined"
+            else "Agreement recorded; the other side's agreement is still needed.",
+        )
+    return redirect(reverse("relationships:problem_edit", kwargs={"pk": pk}) + "#definition")
 
 
 @require_POST
@@ -461,6 +482,8 @@ def _problem_page(
             "comment_form": comment_form or CommentForm(),
             "undo_form": undo_form or UndoStageForm(),
             "can_undo": len(reached) > 1,
+            "definition_missing": work._definition_missing(problem),
+            "we_record_customer": not work.customer_frames_itself(problem.account),
             "undone": problem.undone_moves.select_related("undone_by", "changed_by"),
         },
         status=status,

@@ -313,3 +313,60 @@ def test_without_a_customer_login_the_supplier_records_the_customers_side(firm):
     services.agree_definition(manager, problem, for_customer=True)
     assert problem.stage == "jointly_defined"
     assert (problem.customer_agreed_by, problem.supplier_agreed_by) == (manager, manager)
+
+
+def test_pulses_and_phase_views_from_either_side(firm):
+    from kamkit.web.relationships.models import PhaseRecord
+
+    manager, customer = firm.users["manager"], firm.users["customer"]
+    mine = services.record_pulse(customer, firm.own, {"trust": 6, "person": firm.own_person})
+    assert mine.person == firm.records["chris"]  # a customer rates for itself
+    assert "Chris Customer rated the relationship" in told(manager)
+    heard = services.record_pulse(manager, firm.own, {"trust": 3, "person": firm.own_person})
+    assert heard.person == firm.own_person
+    with pytest.raises(ValidationError) as off:
+        services.record_pulse(manager, firm.own, {"trust": 9, "person": firm.own_person})
+    assert "less than or equal to 7" in off.value.message_dict["trust"][0]
+    with pytest.raises(ValidationError):
+        services.record_pulse(manager, firm.own, {"trust": 5, "person": firm.other_person})
+    view = services.record_phase_view(customer, firm.own, "decline", note="Prices rose")
+    assert (view.source, view.person) == ("customer_self", firm.records["chris"])
+    assert any("sees the relationship in decline" in t for t in told(manager))
+    decision = services.record_phase_view(manager, firm.own, "maturity", source="decision")
+    firm.own.refresh_from_db()
+    assert (firm.own.phase, firm.own.phase_source) == ("maturity", "decision")
+    with pytest.raises(ValidationError) as bad:
+        services.record_phase_view(manager, firm.own, "boom", source="decision")
+    assert "phase" in bad.value.message_dict
+    with pytest.raises(ValidationError) as future:
+        services.record_phase_view(
+            manager, firm.own, "maturity", source="decision", recorded_on=dt.date(2999, 1, 1)
+        )
+    assert "recorded_on" in future.value.message_dict
+    assert PhaseRecord.objects.filter(pk=decision.pk).exists()
+
+
+def test_initiatives_change_on_both_sides_on_one_path(firm):
+    from decimal import Decimal
+
+    manager, customer = firm.users["manager"], firm.users["customer"]
+    item = firm.records["initiatives"]
+    services.update_initiative(manager, item, {"status": "in_delivery"}, item.version)
+    assert "manager moved “Joint pilot line” to in delivery" in told(customer)
+    with pytest.raises(PermissionDenied):
+        services.update_initiative(customer, item, {"status": "dropped"}, item.version)
+    services.update_contribution(
+        customer, item, {"customer_effort_days": Decimal("4"), "status": "dropped"}, item.version
+    )
+    item.refresh_from_db()
+    assert (item.customer_effort_days, item.status) == (Decimal("4.0"), "in_delivery")
+    with pytest.raises(StaleVersion):
+        services.update_contribution(customer, item, {"customer_money": 1}, item.version - 1)
+    with pytest.raises(ValidationError):
+        services.confirm_value(customer, item, Decimal("-1"))
+    services.confirm_value(customer, item, Decimal("2500"))
+    item.refresh_from_db()
+    assert (item.status, item.customer_confirmed_on) == ("realized", TODAY)
+    with pytest.raises(services.StepRefused):
+        services.update_contribution(customer, item, {"customer_money": 1}, item.version)
+    assert any("confirmed 2500 of value" in t for t in told(manager))

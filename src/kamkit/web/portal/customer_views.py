@@ -10,10 +10,8 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 
 from kamkit.core import relationships as rules
@@ -26,7 +24,6 @@ from kamkit.web.relationships.models import (
     CommunicationPreference,
     JointInitiative,
     PhaseRecord,
-    PhaseSource,
     Problem,
     ProblemComment,
 )
@@ -41,7 +38,7 @@ from .forms import (
     ProposeInitiativeForm,
     RaiseProblemForm,
 )
-from .services import notify_supplier, supplier_link
+from .services import notify_supplier
 
 
 def customer_only(view: Callable) -> Callable:
@@ -202,57 +199,37 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
-        me = customer_person(user, create=True)
         if action == "contribute":
             contribution = EditContributionForm(request.POST)
-            if why_not := rules.customer_contribution(item.status):
-                contribution.add_error(None, f"Not now: {why_not}.")
-                status = 409
-            elif contribution.is_valid():
-                changes = {
-                    k: contribution.cleaned_data[k] for k in rules.CUSTOMER_CONTRIBUTION_FIELDS
-                }
-                changes["customer_know_how"] = changes["customer_know_how"] or ""
+            if contribution.is_valid():
                 try:
-                    save_versioned(item, changes, contribution.cleaned_data["version"])
-                except StaleVersion as exc:
+                    work.update_contribution(
+                        user, item, contribution.cleaned_data, contribution.cleaned_data["version"]
+                    )
+                except (StaleVersion, work.StepRefused) as exc:
                     contribution.add_error(None, str(exc))
                     status = 409
                 except ValidationError as exc:
                     item.refresh_from_db()
-                    for name, errors in exc.message_dict.items():
-                        contribution.add_error(
-                            name if name in contribution.fields else None, errors
-                        )
+                    _form_errors(contribution, exc)
                     status = 422
                 else:
-                    notify_supplier(
-                        item.account,
-                        f"{me.name} updated their contribution to “{item.title}”",
-                        supplier_link(item),
-                    )
                     messages.success(request, "Your contribution is saved.")
                     return redirect("portal:initiative", pk=item.pk)
             else:
                 status = 422
         elif action == "confirm":
             confirm = ConfirmValueForm(request.POST)
-            value = confirm.cleaned_data["realized_value_customer"] if confirm.is_valid() else None
             if confirm.is_valid():
-                changes, errors = rules.customer_confirmation(item.status, value)
-                if errors:
-                    for name, message in errors.items():
-                        confirm.add_error(None if name == "status" else name, message)
-                    status = 409 if "status" in errors else 422
+                try:
+                    work.confirm_value(user, item, confirm.cleaned_data["realized_value_customer"])
+                except work.StepRefused as exc:
+                    confirm.add_error(None, str(exc))
+                    status = 409
+                except ValidationError as exc:
+                    _form_errors(confirm, exc)
+                    status = 422
                 else:
-                    changes["customer_confirmed_on"] = timezone.localdate()
-                    with transaction.atomic():
-                        save_versioned(item, changes, item.version)
-                        notify_supplier(
-                            item.account,
-                            f"{me.name} confirmed {value} of value realized from “{item.title}”",
-                            supplier_link(item),
-                        )
                     messages.success(request, "Thank you: the realized value is confirmed.")
                     return redirect("portal:initiative", pk=item.pk)
             else:
@@ -285,10 +262,14 @@ def rate(request: HttpRequest) -> HttpResponse:
     form = PulseForm(data, account=account, initial={"person": me.pk})
     form.fields["person"].queryset = Person.objects.filter(pk=me.pk)
     if request.method == "POST" and form.is_valid():
-        form.save()
-        notify_supplier(account, f"{me.name} rated the relationship", "")
-        messages.success(request, "Thank you for your ratings.")
-        return redirect("accounts:detail", pk=account.pk)
+        data = {k: v for k, v in form.cleaned_data.items() if k != "person"}
+        try:
+            work.record_pulse(user, account, data)
+        except ValidationError as exc:
+            _form_errors(form, exc)
+        else:
+            messages.success(request, "Thank you for your ratings.")
+            return redirect("accounts:detail", pk=account.pk)
     return render(
         request,
         "portal/rate.html",
@@ -308,22 +289,13 @@ def phase(request: HttpRequest) -> HttpResponse:
         if chosen not in PHASES:
             error = "Choose the description that fits best."
         else:
-            PhaseRecord.objects.create(
-                account_id=user.account_id,
-                phase=chosen,
-                source=PhaseSource.CUSTOMER_SELF,
-                person=me,
-                recorded_by=user,
-                recorded_on=timezone.localdate(),
-                note=request.POST.get("note", "")[:2000],
-            )
-            notify_supplier(
-                me.account,
-                f"{me.name} sees the relationship in {PHASE_LABELS[chosen].lower()}",
-                reverse("relationships:phases", kwargs={"pk": user.account_id}),
-            )
-            messages.success(request, "Thank you: your view is recorded.")
-            return redirect("accounts:detail", pk=user.account_id)
+            try:
+                work.record_phase_view(user, me.account, chosen, note=request.POST.get("note", ""))
+            except ValidationError as exc:
+                error = " ".join(m for ms in exc.message_dict.values() for m in ms)
+            else:
+                messages.success(request, "Thank you: your view is recorded.")
+                return redirect("accounts:detail", pk=user.account_id)
     latest = (
         PhaseRecord.objects.visible_to(user)
         .filter(person=me)

@@ -126,6 +126,24 @@ def _edit_interaction(user: User, obj: Interaction, data: dict, version: int, m2
     services.edit_interaction(user, obj, data, version, m2m.get("participants"))
 
 
+def _record_pulse(user: User, account: Account, data: dict, m2m: dict) -> Pulse:
+    return services.record_pulse(
+        user, account, {k: v for k, v in data.items() if v is not None or k == "person"}
+    )
+
+
+def _record_phase(user: User, account: Account, data: dict, m2m: dict) -> PhaseRecord:
+    return services.record_phase_view(
+        user,
+        account,
+        data["phase"],
+        source=data.get("source"),
+        person=data.get("person"),
+        recorded_on=data.get("recorded_on"),
+        note=data.get("note") or "",
+    )
+
+
 def _create_initiative(user: User, account: Account, data: dict, m2m: dict) -> JointInitiative:
     return services.create_initiative(user, account, {k: v for k, v in data.items()})
 
@@ -178,6 +196,7 @@ FAMILIES = [
         customer_creates=True,
         customer_changes_own=True,
         customer_rules=_own_person,
+        create=_record_pulse,
         delete=services.delete_entry,
     ),
     Family(
@@ -203,6 +222,7 @@ FAMILIES = [
         customer_rules=_customer_phase,
         author_field="recorded_by",
         frozen=_inferred_is_kamkits,
+        create=_record_phase,
         delete=services.delete_entry,
     ),
 ]
@@ -292,6 +312,8 @@ def _build(fam: Family) -> None:
         if not _may_create(user, account, fam):
             raise HttpError(403, f"you may not add {path} to this account")
         data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
+        if user.role == Role.CUSTOMER and fam.customer_rules:
+            data = fam.customer_rules(data, user)  # names a person not its own
         if fam.create:
             try:
                 obj = fam.create(user, account, data, m2m)

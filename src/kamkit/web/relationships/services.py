@@ -130,7 +130,7 @@ def _name(user) -> str:
     return person.name if person else (user.get_full_name() or user.username)
 
 
-def _tell_other_side(side: str, record, text: str) -> None:
+def _tell_other_side(side: str, record, text: str, link: str | None = None) -> None:
     """The supplier's KA manager when the customer acted; the customer's people when the
     supplier acted on a record shared with them. The notifications are written with the
     change (one transaction); their emails go after the commit."""
@@ -142,9 +142,9 @@ def _tell_other_side(side: str, record, text: str) -> None:
     )
 
     if side == "customer":
-        notify_supplier(record.account, text, supplier_link(record))
-    elif record.shared:
-        notify_customer(record.account, text, customer_link(record))
+        notify_supplier(record.account, text, supplier_link(record) if link is None else link)
+    elif getattr(record, "shared", False):
+        notify_customer(record.account, text, customer_link(record) if link is None else link)
 
 
 def _people(account: Account, people) -> list[Person]:
@@ -223,6 +223,70 @@ def create_initiative(user, account: Account, data: dict) -> JointInitiative:
         by(initiative, user).full_clean()
         initiative.save()
         _tell_other_side(side, initiative, f"{_name(user)} {words}: {initiative.title}")
+    return initiative
+
+
+class StepRefused(ValueError):
+    """A step that is not open now (e.g. a contribution to a realized initiative): the
+    message says why (409 in the API, a form error on the page)."""
+
+
+def update_initiative(user, initiative: JointInitiative, changes: dict, version: int):
+    """The supplier's team edits an initiative (any field, status and realized value
+    included), with the version the editor loaded; the customer's people are told of a
+    change to a shared initiative."""
+    if acting_side(user, initiative.account) != "supplier":
+        raise PermissionDenied("the customer changes only its own contribution")
+    before = initiative.status
+    with transaction.atomic():
+        save_versioned(initiative, changes, version, user)
+        what = (
+            f"moved “{initiative.title}” to {initiative.get_status_display().lower()}"
+            if initiative.status != before
+            else f"updated “{initiative.title}”"
+        )
+        _tell_other_side("supplier", initiative, f"{_name(user)} {what}")
+    return initiative
+
+
+def update_contribution(user, initiative: JointInitiative, changes: dict, version: int):
+    """The customer changes its own contribution (the fields it may set, core rule) while
+    the initiative is open; the KA manager is told."""
+    if acting_side(user, initiative.account) != "customer" or not initiative.shared:
+        raise PermissionDenied("the customer's people change their own contribution")
+    if why_not := rules.customer_contribution(initiative.status):
+        raise StepRefused(f"Not now: {why_not}.")
+    mine = {k: v for k, v in changes.items() if k in rules.CUSTOMER_CONTRIBUTION_FIELDS}
+    if "customer_know_how" in mine:
+        mine["customer_know_how"] = mine["customer_know_how"] or ""
+    with transaction.atomic():
+        save_versioned(initiative, mine, version, user)
+        _tell_other_side(
+            "customer",
+            initiative,
+            f"{_name(user)} updated their contribution to “{initiative.title}”",
+        )
+    return initiative
+
+
+def confirm_value(user, initiative: JointInitiative, value) -> JointInitiative:
+    """The customer confirms the value it realized (core rule: while in delivery or
+    realized; confirming realizes it), dated today; the KA manager is told."""
+    if acting_side(user, initiative.account) != "customer" or not initiative.shared:
+        raise PermissionDenied("the customer's people confirm the value they realized")
+    changes, errors = rules.customer_confirmation(initiative.status, value)
+    if "status" in errors:
+        raise StepRefused(errors["status"])
+    if errors:
+        raise ValidationError(errors)
+    changes["customer_confirmed_on"] = timezone.localdate()
+    with transaction.atomic():
+        save_versioned(initiative, changes, initiative.version, user)
+        _tell_other_side(
+            "customer",
+            initiative,
+            f"{_name(user)} confirmed {value} of value realized from “{initiative.title}”",
+        )
     return initiative
 
 
@@ -435,6 +499,75 @@ def undo_stage_move(user, problem: Problem, reason: str) -> UndoneStageMove:
 
 
 # -- the timeline's entries: interactions, pulses, phase statements (issue 15) ------------
+
+
+def record_pulse(user, account: Account, data: dict) -> Pulse:
+    """A 1–7 pulse: a customer user rates for itself (its own person); the supplier's
+    team records a pulse heard from a person of either side of this account. The KA
+    manager is told of a customer's own rating."""
+    from kamkit.web.accounts.models import customer_person
+
+    side = acting_side(user, account)
+    data = dict(data)
+    if side == "customer":
+        data["person"] = customer_person(user, create=True)
+    elif data.get("person") is None or data["person"].account_id != account.pk:
+        raise ValidationError({"person": "choose a person of this account"})
+    with transaction.atomic():
+        pulse = by(Pulse(account=account, **data), user)
+        pulse.full_clean()
+        pulse.save()
+        if side == "customer":
+            _tell_other_side("customer", pulse, f"{_name(user)} rated the relationship", "")
+    return pulse
+
+
+def record_phase_view(
+    user,
+    account: Account,
+    phase: str,
+    *,
+    source: str | None = None,
+    person: Person | None = None,
+    recorded_on: dt.date | None = None,
+    note: str = "",
+) -> PhaseRecord:
+    """A phase statement: a customer user's own self-identification, or the supplier's
+    team recording a view of either side or the KA manager's decision (core rule
+    ``check_phase_statement``). The account's effective phase follows; the KA manager is
+    told of a customer's view."""
+    from django.urls import reverse
+
+    from kamkit.core.lifecycle.phases import PHASE_LABELS
+    from kamkit.web.accounts.models import customer_person
+
+    side = acting_side(user, account)
+    if side == "customer":
+        source, person = "customer_self", customer_person(user, create=True)
+    with transaction.atomic():
+        record = by(
+            PhaseRecord(
+                account=account,
+                phase=phase,
+                source=source or "",
+                person=person,
+                recorded_by=user,
+                recorded_on=recorded_on or timezone.localdate(),
+                note=(note or "").strip(),
+            ),
+            user,
+        )
+        record.full_clean()
+        record.save()  # refreshes the account's phase
+        if side == "customer":
+            label = PHASE_LABELS.get(phase, phase).lower()
+            _tell_other_side(
+                "customer",
+                record,
+                f"{_name(user)} sees the relationship in {label}",
+                reverse("relationships:phases", kwargs={"pk": account.pk}),
+            )
+    return record
 
 
 def log_interaction(user, account: Account, data: dict, participants=()) -> Interaction:

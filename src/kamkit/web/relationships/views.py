@@ -143,20 +143,33 @@ def advance_problem(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:detail", pk=problem.account_id)
 
 
-def _save_form(request: HttpRequest, form, obj, also: Callable[[], None] | None = None) -> int:
-    """Validate a versioned form and save it (and ``also`` in the same transaction).
-    Returns 0 when saved, else the status to answer with the form: 422 when invalid, 409
-    when someone saved in between (the form then says so; nothing is written)."""
+def _save_form(
+    request: HttpRequest,
+    form,
+    obj,
+    also: Callable[[], None] | None = None,
+    service: Callable | None = None,
+) -> int:
+    """Validate a versioned form and save it through ``service(user, obj, changes,
+    version)`` (default: a versioned save; and ``also`` in the same transaction). Returns
+    0 when saved, else the status to answer with the form: 422 when invalid, 409 when
+    someone saved in between (the form then says so; nothing is written)."""
     if not form.is_valid():
         return 422
     try:
         with transaction.atomic():
-            save_versioned(obj, form.changes(), form.cleaned_data["version"])
+            if service:
+                service(request.user, obj, form.changes(), form.cleaned_data["version"])
+            else:
+                save_versioned(obj, form.changes(), form.cleaned_data["version"], request.user)
             if also:
                 also()
     except StaleVersion as exc:
         form.add_error(None, str(exc))
         return 409
+    except ValidationError as exc:
+        _errors_on(form, exc)
+        return 422
     return 0
 
 
@@ -408,7 +421,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = InitiativeForm(request.POST, instance=initiative)
-        if not (status := _save_form(request, form, initiative)):
+        if not (status := _save_form(request, form, initiative, service=work.update_initiative)):
             messages.success(request, f"Saved “{initiative.title}”.")
             return redirect("accounts:detail", pk=initiative.account_id)
     else:
@@ -496,9 +509,13 @@ def record_pulse(request: HttpRequest, pk: int) -> HttpResponse:
     account = _changeable_account(request, pk)
     form = PulseForm(request.POST, account=account)
     if form.is_valid():
-        form.save()
-        messages.success(request, "Pulse recorded.")
-        return _back_to_account(request, account)
+        try:
+            work.record_pulse(request.user, account, form.cleaned_data)
+        except ValidationError as exc:
+            _errors_on(form, exc)
+        else:
+            messages.success(request, "Pulse recorded.")
+            return _back_to_account(request, account)
     return render(
         request,
         "relationships/partials/pulse_form.html",
@@ -605,16 +622,27 @@ def phases(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = PhaseForm(request.POST, account=account)
         if form.is_valid():
-            record = form.save(commit=False)
-            record.recorded_by = request.user
-            record.save()
-            account.refresh_from_db()
-            messages.success(
-                request,
-                f"Recorded. The account is now treated as {account.get_phase_display()} "
-                f"({account.phase_source_label}).",
-            )
-            return redirect("relationships:phases", pk=account.pk)
+            data = form.cleaned_data
+            try:
+                work.record_phase_view(
+                    request.user,
+                    account,
+                    data["phase"],
+                    source=data["source"],
+                    person=data["person"],
+                    recorded_on=data["recorded_on"],
+                    note=data["note"],
+                )
+            except ValidationError as exc:
+                _errors_on(form, exc)
+            else:
+                account.refresh_from_db()
+                messages.success(
+                    request,
+                    f"Recorded. The account is now treated as {account.get_phase_display()} "
+                    f"({account.phase_source_label}).",
+                )
+                return redirect("relationships:phases", pk=account.pk)
         status = 422
     else:
         form = PhaseForm(account=account)

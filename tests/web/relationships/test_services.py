@@ -370,3 +370,46 @@ def test_initiatives_change_on_both_sides_on_one_path(firm):
     with pytest.raises(services.StepRefused):
         services.update_contribution(customer, item, {"customer_money": 1}, item.version)
     assert any("confirmed 2500 of value" in t for t in told(manager))
+
+
+def test_the_supplier_edits_a_problem_and_the_customer_is_told_of_a_reframing(firm):
+    problem, manager, customer = (
+        firm.records["problems"],
+        firm.users["manager"],
+        firm.users["customer"],
+    )
+    services.frame_problem(customer, problem, "Trucks late", problem.version)
+    services.edit_problem(manager, problem, {"supplier_framing": "Dock full"}, problem.version)
+    services.agree_definition(manager, problem)
+    assert "manager reframed “Late deliveries”" in told(customer)
+    with pytest.raises(ValidationError) as theirs:
+        services.edit_problem(manager, problem, {"customer_framing": "Ours now"}, problem.version)
+    assert "customer_framing" in theirs.value.message_dict
+    services.edit_problem(
+        manager, problem, {"supplier_framing": "Dock full on Mon"}, problem.version
+    )
+    assert problem.supplier_agreed_on is None  # agree again
+    before = len(told(customer))
+    services.edit_problem(manager, problem, {"lessons": "Book early"}, problem.version)
+    assert len(told(customer)) == before  # not a reframing: nobody told
+
+
+def test_preferences_from_either_side(firm):
+    manager, customer = firm.users["manager"], firm.users["customer"]
+    mine = services.set_preferences(
+        customer, firm.own, {"channels": ["video"], "ideal_min": 1, "ideal_max": 3}
+    )
+    assert mine.person == firm.records["chris"]
+    assert "Chris Customer updated how to be contacted" in told(manager)
+    with pytest.raises(ValidationError) as band:
+        services.set_preferences(customer, firm.own, {"ideal_min": 5, "ideal_max": 2}, mine, 1)
+    assert "ideal_max" in band.value.message_dict
+    with pytest.raises(ValidationError) as ours:
+        services.set_preferences(
+            manager, firm.own, {"person": firm.own.persons.get(name="Sam Engineer")}
+        )
+    assert "customer-side person" in ours.value.message_dict["person"][0]
+    whole = services.set_preferences(manager, firm.own, {"channels": ["phone"], "person": None})
+    assert whole.person is None
+    with pytest.raises(PermissionDenied):
+        services.set_preferences(firm.users["other_customer"], firm.own, {"channels": []})

@@ -324,3 +324,21 @@ def test_correct_delete_and_undo_a_contact_on_the_pages(as_role, firm):
     c.post(undo["action"])
     assert Interaction.objects.alive().filter(pk=call_.pk).exists()
     assert c.post(f"/accounts/entries/nonsense/{call_.pk}/delete/").status_code == 404
+
+
+def test_a_move_is_dated_when_it_happened_within_the_problems_life(as_role, firm):
+    problem = firm.records["problems"]
+    from kamkit.web.relationships.models import Problem
+
+    Problem.objects.filter(pk=problem.pk).update(
+        raised_on=dt.date(2026, 10, 1), stage="jointly_defined"
+    )
+    c = as_role("manager")
+    url = f"/accounts/problems/{problem.pk}/advance/"
+    early = c.post(url, {"on": "2026-09-30"}, follow=True)
+    assert "the day the problem was raised" in soup(early).select_one(".messages").get_text()
+    bad = c.post(url, {"on": "30/09/2026"}, follow=True)
+    assert "is not a date" in soup(bad).select_one(".messages").get_text()
+    c.post(url, {"on": "2026-10-05"})
+    change = Problem.objects.get(pk=problem.pk).stage_changes.get(stage="solution_designed")
+    assert change.changed_on == dt.date(2026, 10, 5)

@@ -17,7 +17,7 @@ from django.utils import timezone
 from kamkit.core import relationships as rules
 from kamkit.core.lifecycle.phases import PHASE_DESCRIPTIONS, PHASE_LABELS, PHASES
 from kamkit.web.accounts.models import Account, Person, customer_person
-from kamkit.web.base import StaleVersion, save_versioned
+from kamkit.web.base import StaleVersion
 from kamkit.web.relationships import services as work
 from kamkit.web.relationships.forms import PreferenceForm, PulseForm
 from kamkit.web.relationships.models import (
@@ -38,7 +38,6 @@ from .forms import (
     ProposeInitiativeForm,
     RaiseProblemForm,
 )
-from .services import notify_supplier
 
 
 def customer_only(view: Callable) -> Callable:
@@ -326,16 +325,17 @@ def preferences(request: HttpRequest) -> HttpResponse:
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            changes = {f: form.cleaned_data[f] for f in ("channels", "ideal_min", "ideal_max")}
             try:
-                if mine is None:
-                    form.save()
-                else:
-                    save_versioned(mine, form.changes(), form.cleaned_data["version"])
+                stored = mine and CommunicationPreference.objects.get(pk=mine.pk)
+                work.set_preferences(user, account, changes, stored, form.cleaned_data["version"])
             except StaleVersion as exc:
                 form.add_error(None, str(exc))
                 status = 409
+            except ValidationError as exc:
+                _form_errors(form, exc)
+                status = 422
             else:
-                notify_supplier(account, f"{me.name} updated how to be contacted", "")
                 messages.success(request, "Saved: your supplier's team will see it.")
                 return redirect("accounts:detail", pk=account.pk)
         else:

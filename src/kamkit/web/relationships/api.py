@@ -144,6 +144,18 @@ def _record_phase(user: User, account: Account, data: dict, m2m: dict) -> PhaseR
     )
 
 
+def _edit_problem(user: User, obj: Problem, data: dict, version: int, m2m: dict) -> None:
+    services.edit_problem(user, obj, data, version, m2m.get("participants"))
+
+
+def _set_preferences(user: User, account: Account, data: dict, m2m: dict):
+    return services.set_preferences(user, account, data)
+
+
+def _change_preferences(user: User, obj, data: dict, version: int, m2m: dict) -> None:
+    services.set_preferences(user, obj.account, data, obj, version)
+
+
 def _create_initiative(user: User, account: Account, data: dict, m2m: dict) -> JointInitiative:
     return services.create_initiative(user, account, {k: v for k, v in data.items()})
 
@@ -184,6 +196,7 @@ FAMILIES = [
         prefetch=("participants", "stage_changes"),
         customer_creates=True,
         create=_raise_problem,
+        update=_edit_problem,
     ),
     Family(
         "pulses",
@@ -209,6 +222,8 @@ FAMILIES = [
         customer_creates=True,
         customer_changes_own=True,
         customer_rules=_own_person,
+        create=_set_preferences,
+        update=_change_preferences,
     ),
     Family(
         "phases",
@@ -357,15 +372,7 @@ def _build(fam: Family) -> None:
             raise HttpError(403, why)
         data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
         version = data.pop("version")
-        if (
-            isinstance(obj, Problem)
-            and request.auth.role != Role.CUSTOMER
-            and data.get("customer_framing", obj.customer_framing) != obj.customer_framing
-            and services.customer_frames_itself(account)
-        ):
-            raise _field_error(
-                "customer_framing", "the customer's people write their own framing in kamkit"
-            )
+
         if request.auth.role == Role.CUSTOMER and fam.customer_rules:
             data = fam.customer_rules(
                 {**data, "person": data.get("person", getattr(obj, "person", None))}, request.auth

@@ -206,14 +206,6 @@ class ProblemForm(VersionedForm):
             for n in self.Meta.fields
             if n != "participants" and not self.fields[n].disabled
         }
-        framings = ("supplier_framing", "customer_framing")
-        if self.instance.stage == "reported" and any(
-            out.get(n, self.initial.get(n)) != self.initial.get(n) for n in framings
-        ):
-            # a new framing is a new definition: both sides agree again (as frame_problem)
-            for side in ("supplier", "customer"):
-                out[f"{side}_agreed_by"] = None
-                out[f"{side}_agreed_on"] = None
         return out
 
 

@@ -438,6 +438,43 @@ def customer_frames_itself(account: Account) -> bool:
     return User.objects.filter(role=Role.CUSTOMER, account=account, is_active=True).exists()
 
 
+def edit_problem(user, problem: Problem, changes: dict, version: int, participants=None):
+    """The supplier's team edits a problem (title, its own framing, who takes part,
+    outcome, lessons, sharing). The customer's framing stays the customer's once a
+    customer person has a login; a new framing of a reported problem asks both sides to
+    agree again; the customer's people are told when our framing changes on a shared
+    problem."""
+    account = problem.account
+    if acting_side(user, account) != "supplier":
+        raise PermissionDenied("the customer frames and comments in its own pages")
+    changes = dict(changes)
+    if changes.get(
+        "customer_framing", problem.customer_framing
+    ) != problem.customer_framing and customer_frames_itself(account):
+        raise ValidationError(
+            {"customer_framing": "the customer's people write their own framing in kamkit"}
+        )
+    people = _people(account, participants) if participants is not None else None
+    reframed = any(
+        changes.get(f, getattr(problem, f)) != getattr(problem, f)
+        for f in ("supplier_framing", "customer_framing")
+    )
+    if reframed and problem.stage == "reported":
+        for side in rules.SIDES:
+            changes[f"{side}_agreed_by"] = None
+            changes[f"{side}_agreed_on"] = None
+    ours_changed = changes.get("supplier_framing", problem.supplier_framing) != (
+        problem.supplier_framing
+    )
+    with transaction.atomic():
+        save_versioned(problem, changes, version, user)
+        if people is not None:
+            problem.participants.set(people)
+        if ours_changed:
+            _tell_other_side("supplier", problem, f"{_name(user)} reframed “{problem.title}”")
+    return problem
+
+
 def frame_problem(user, problem: Problem, framing: str, version: int) -> Problem:
     """A side's own framing of a problem: the customer's people write the customer's, the
     supplier's team its own; never the other side's. With the version the editor loaded
@@ -568,6 +605,38 @@ def record_phase_view(
                 reverse("relationships:phases", kwargs={"pk": account.pk}),
             )
     return record
+
+
+def set_preferences(
+    user, account: Account, data: dict, preference=None, version: int | None = None
+):
+    """How a customer person (or the whole account: no person) likes to be contacted:
+    channels and the ideal band per 30 days (core rule). A customer user sets its own;
+    the supplier's team records any customer person's or the account's. A new one when
+    ``preference`` is None, else a versioned change. The KA manager is told of a
+    customer's own change."""
+    from kamkit.web.accounts.models import customer_person
+
+    from .models import CommunicationPreference
+
+    side = acting_side(user, account)
+    data = dict(data)
+    if side == "customer":
+        data["person"] = customer_person(user, create=True)
+    person = data.get("person", preference.person if preference else None)
+    if person is not None and (person.account_id != account.pk or person.side != "customer"):
+        raise ValidationError({"person": "choose a customer-side person of this account"})
+    with transaction.atomic():
+        if preference is None:
+            preference = by(CommunicationPreference(account=account, **data), user)
+            preference.full_clean()
+            preference.save()
+        else:
+            save_versioned(preference, data, version or 0, user)
+        if side == "customer":
+            text = f"{_name(user)} updated how to be contacted"
+            _tell_other_side("customer", preference, text, "")
+    return preference
 
 
 def log_interaction(user, account: Account, data: dict, participants=()) -> Interaction:

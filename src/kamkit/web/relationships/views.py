@@ -3,6 +3,7 @@ stages, editing initiatives and problems, pulses, preferences and phase statemen
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -134,7 +135,14 @@ def advance_problem(request: HttpRequest, pk: int) -> HttpResponse:
     if not can(request.user, "change", problem.account):
         raise PermissionDenied
     stage = request.POST.get("stage") or problem.next_move or rules.next_stage(problem.stage) or ""
-    if message := move_problem_stage(problem, stage, None, request.user):
+    on = None
+    if raw := request.POST.get("on"):
+        try:
+            on = dt.date.fromisoformat(raw)
+        except ValueError:
+            messages.error(request, f"“{raw}” is not a date like 2026-11-20.")
+            return redirect("relationships:problem_edit", pk=problem.pk)
+    if message := move_problem_stage(problem, stage, on, request.user):
         messages.error(request, message)
     else:
         messages.success(
@@ -454,10 +462,13 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ProblemForm(request.POST, instance=problem)
 
-        def participants() -> None:
-            problem.participants.set(form.cleaned_data["participants"])
+        def edit(user, obj, changes: dict, version: int) -> None:
+            # validating the form wrote onto the instance: the service compares with the
+            # record as stored
+            stored = Problem.objects.select_related("account").get(pk=obj.pk)
+            work.edit_problem(user, stored, changes, version, form.cleaned_data["participants"])
 
-        if not (status := _save_form(request, form, problem, also=participants)):
+        if not (status := _save_form(request, form, problem, service=edit)):
             messages.success(request, f"Saved “{problem.title}”.")
             return redirect("accounts:detail", pk=problem.account_id)
     else:
@@ -531,9 +542,16 @@ def preferences(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = PreferenceForm(request.POST, account=account)
         if form.is_valid():
-            form.save()
-            messages.success(request, "Preference saved.")
-            return redirect("relationships:preferences", pk=account.pk)
+            fields = PreferenceForm.Meta.fields
+            try:
+                work.set_preferences(
+                    request.user, account, {f: form.cleaned_data[f] for f in fields}
+                )
+            except ValidationError as exc:
+                _errors_on(form, exc)
+            else:
+                messages.success(request, "Preference saved.")
+                return redirect("relationships:preferences", pk=account.pk)
         status = 422
     else:
         form = PreferenceForm(account=account)
@@ -559,7 +577,12 @@ def preference_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if request.method == "POST":
         form = PreferenceForm(request.POST, instance=pref, account=account)
-        if not (status := _save_form(request, form, pref)):
+
+        def change(user, obj, changes: dict, version: int) -> None:
+            stored = CommunicationPreference.objects.get(pk=obj.pk)
+            work.set_preferences(user, account, changes, stored, version)
+
+        if not (status := _save_form(request, form, pref, service=change)):
             messages.success(request, "Preference saved.")
             return redirect("relationships:preferences", pk=account.pk)
     else:

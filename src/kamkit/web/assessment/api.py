@@ -69,6 +69,7 @@ def _decision_out(d) -> dict:
     "/{int:account_id}/decline-decisions",
     response=DeclineDecisionPage,
     url_name="decline_decisions",
+    operation_id="decline_decisions",
     summary="Every revive / wind-down decision of a declining account, newest first",
 )
 def list_decline_decisions(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
@@ -92,6 +93,7 @@ def list_decline_decisions(request: HttpRequest, account_id: int, limit: int = 5
     "/{int:account_id}/decline-decisions",
     response={201: DeclineDecisionOut},
     url_name="decline_decisions_create",
+    operation_id="decline_decisions_create",
     summary="Record revive or wind down for a declining account (SPEC §2.3)",
 )
 def create_decline_decision(request: HttpRequest, account_id: int, payload: DeclineDecisionIn):

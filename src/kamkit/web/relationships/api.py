@@ -1,7 +1,9 @@
 """/api/v1/accounts/{id}/interactions, initiatives, problems, pulses, preferences, phases.
 
-One factory builds the six families' list/create/read/change/delete operations, so the
-rules of access, versions and validation are written once:
+Each endpoint is written out below with its path (search for ``"/problems"``); the six
+record families share their access rules through a small table (``Family``) and the
+helpers ``_list``, ``_create``, ``_get``, ``_update``, ``_delete``, and every write goes
+to a service of ``relationships/services.py`` (issue 15: one write path):
 
 - reading follows the model's ``visible_to`` (a customer sees what is shared with it, and
   only its own pulses and preferences);
@@ -66,10 +68,10 @@ class Family:
     customer_changes_own: bool = False
     customer_rules: Callable[[dict[str, Any], User], dict[str, Any]] | None = None
     check: Callable[[dict[str, Any]], dict[str, str]] | None = None
-    author_field: str | None = None  # set to the requesting user on create
     frozen: Callable[[models.Model], str | None] | None = None  # why it may not change
     create: Callable[[User, Account, dict[str, Any], dict[str, list]], models.Model] | None = None
-    """The service that creates the record (issue 15: one write path)."""
+    """The service that creates the record (issue 15: one write path); every family has
+    one."""
     update: Callable[[User, models.Model, dict[str, Any], int, dict[str, list]], Any] | None = None
     delete: Callable[[User, models.Model], None] | None = None
 
@@ -156,6 +158,10 @@ def _change_preferences(user: User, obj, data: dict, version: int, m2m: dict) ->
     services.set_preferences(user, obj.account, data, obj, version)
 
 
+def _update_initiative(user: User, obj, data: dict, version: int, m2m: dict) -> None:
+    services.update_initiative(user, obj, data, version)
+
+
 def _create_initiative(user: User, account: Account, data: dict, m2m: dict) -> JointInitiative:
     return services.create_initiative(user, account, {k: v for k, v in data.items()})
 
@@ -171,7 +177,6 @@ FAMILIES = [
         record_fields={"initiative": JointInitiative, "problem": Problem},
         prefetch=("participants", "initiative", "problem"),
         check=_interaction_check,
-        author_field="logged_by",
         create=_log_interaction,
         update=_edit_interaction,
         delete=services.delete_entry,
@@ -185,6 +190,7 @@ FAMILIES = [
         person_fields=("supplier_owner", "customer_owner"),
         customer_creates=True,
         create=_create_initiative,
+        update=_update_initiative,
     ),
     Family(
         "problems",
@@ -235,12 +241,14 @@ FAMILIES = [
         customer_creates=True,
         customer_changes_own=True,
         customer_rules=_customer_phase,
-        author_field="recorded_by",
         frozen=_inferred_is_kamkits,
         create=_record_phase,
         delete=services.delete_entry,
     ),
 ]
+
+
+INTERACTIONS, INITIATIVES, PROBLEMS, PULSES, PREFERENCES, PHASES = FAMILIES
 
 
 def _resolve(fam: Family, account: Account, data: dict[str, Any]) -> tuple[dict, dict]:
@@ -299,155 +307,428 @@ def _dump(fam: Family, obj: models.Model, user: User) -> dict[str, Any]:
     return rules.for_customer(_KINDS.get(fam.model, ""), data)
 
 
-def _build(fam: Family) -> None:
-    model, path = fam.model, fam.path
-    item = f"/{{int:account_id}}/{path}/{{int:record_id}}"
+# -- what every family's operations share; the endpoints themselves are listed below ------
 
-    def visible(request: HttpRequest, account: Account):
-        return (
-            model.objects.visible_to(request.auth)
-            .filter(account=account)
-            .prefetch_related(*fam.prefetch)
+
+def _visible(fam: Family, request: HttpRequest, account: Account):
+    return (
+        fam.model.objects.visible_to(request.auth)
+        .filter(account=account)
+        .prefetch_related(*fam.prefetch)
+    )
+
+
+def _one(fam: Family, request: HttpRequest, account_id: int, record_id: int):
+    account = _visible_account(request, account_id)
+    return account, get_object_or_404(_visible(fam, request, account), pk=record_id)
+
+
+def _list(fam: Family, request: HttpRequest, account_id: int, limit: int, offset: int):
+    limit, offset = _page(limit, offset)
+    account = _visible_account(request, account_id)
+    qs = _visible(fam, request, account)
+    items = [_dump(fam, r, request.auth) for r in qs[offset : offset + limit]]
+    return {"items": items, "count": qs.count(), "limit": limit, "offset": offset}
+
+
+def _create(fam: Family, request: HttpRequest, account_id: int, payload: Schema):
+    account = _visible_account(request, account_id)
+    user = request.auth
+    if not _may_create(user, account, fam):
+        raise HttpError(403, f"you may not add {fam.path} to this account")
+    data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
+    if user.role == Role.CUSTOMER and fam.customer_rules:
+        data = fam.customer_rules(data, user)  # names a person not its own
+    try:
+        obj = fam.create(user, account, data, m2m)
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    obj = _visible(fam, request, account).get(pk=obj.pk)
+    return JsonResponse(_dump(fam, obj, user), status=201, encoder=NinjaJSONEncoder)
+
+
+def _get(fam: Family, request: HttpRequest, account_id: int, record_id: int):
+    _, obj = _one(fam, request, account_id, record_id)
+    return _dump(fam, obj, request.auth)
+
+
+def _update(fam: Family, request: HttpRequest, account_id: int, record_id: int, payload: Schema):
+    account, obj = _one(fam, request, account_id, record_id)
+    if not _may_change(request.auth, account, fam, obj):
+        raise HttpError(403, f"you may not change these {fam.path}")
+    if fam.frozen and (why := fam.frozen(obj)):
+        raise HttpError(403, why)
+    data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
+    version = data.pop("version")
+
+    if request.auth.role == Role.CUSTOMER and fam.customer_rules:
+        data = fam.customer_rules(
+            {**data, "person": data.get("person", getattr(obj, "person", None))}, request.auth
         )
-
-    def one(request: HttpRequest, account_id: int, record_id: int):
-        account = _visible_account(request, account_id)
-        return account, get_object_or_404(visible(request, account), pk=record_id)
-
-    def list_records(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
-        limit, offset = _page(limit, offset)
-        account = _visible_account(request, account_id)
-        qs = visible(request, account)
-        items = [_dump(fam, r, request.auth) for r in qs[offset : offset + limit]]
-        return {"items": items, "count": qs.count(), "limit": limit, "offset": offset}
-
-    def create_record(request: HttpRequest, account_id: int, payload: fam.schema_in):  # type: ignore[name-defined]
-        account = _visible_account(request, account_id)
-        user = request.auth
-        if not _may_create(user, account, fam):
-            raise HttpError(403, f"you may not add {path} to this account")
-        data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
-        if user.role == Role.CUSTOMER and fam.customer_rules:
-            data = fam.customer_rules(data, user)  # names a person not its own
-        if fam.create:
-            try:
-                obj = fam.create(user, account, data, m2m)
-            except ModelValidationError as exc:
-                raise _model_errors(exc) from None
-            except PermissionDenied as exc:
-                raise HttpError(403, str(exc)) from None
-            obj = visible(request, account).get(pk=obj.pk)
-            return JsonResponse(_dump(fam, obj, user), status=201, encoder=NinjaJSONEncoder)
-        if user.role == Role.CUSTOMER and fam.customer_rules:
-            data = fam.customer_rules(data, user)
-        data = {k: v for k, v in data.items() if v is not None or k in fam.person_fields}
-        if fam.check and (errors := fam.check({**data, **m2m})):
+    if fam.check:
+        current = {"two_way": getattr(obj, "two_way", True)}
+        if "participants" not in m2m and "participants" in fam.m2m_fields:
+            current["participants"] = list(obj.participants.all())
+        if errors := fam.check({**current, **data, **m2m}):
             raise _model_errors(ModelValidationError(errors))
-        if fam.author_field:
-            data[fam.author_field] = user
-        obj = model(account=account, **data)
+    try:
+        if fam.update:
+            fam.update(request.auth, obj, data, version, m2m)
+        else:
+            with transaction.atomic():
+                save_versioned(obj, data, version, request.auth)
+                for name, people in m2m.items():
+                    getattr(obj, name).set(people)
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    return _dump(fam, obj, request.auth)
+
+
+def _delete(fam: Family, request: HttpRequest, account_id: int, record_id: int):
+    account, obj = _one(fam, request, account_id, record_id)
+    if request.auth.role == Role.CUSTOMER or not can(request.auth, "change", account):
+        raise HttpError(403, f"you may not delete these {fam.path}")
+    if fam.frozen and (why := fam.frozen(obj)):
+        raise HttpError(403, why)
+    if fam.delete:
         try:
-            obj.full_clean()
-        except ModelValidationError as exc:
-            raise _model_errors(exc) from None
-        with transaction.atomic():
-            obj.save()
-            for name, people in m2m.items():
-                getattr(obj, name).set(people)
-            if isinstance(obj, Problem):  # its first stage change is dated by save()
-                obj.stage_changes.update(changed_by=user)
-        return Status(201, obj)
-
-    def get_record(request: HttpRequest, account_id: int, record_id: int):
-        _, obj = one(request, account_id, record_id)
-        return _dump(fam, obj, request.auth)
-
-    def update_record(
-        request: HttpRequest, account_id: int, record_id: int, payload: fam.schema_patch
-    ):  # type: ignore[name-defined]
-        account, obj = one(request, account_id, record_id)
-        if not _may_change(request.auth, account, fam, obj):
-            raise HttpError(403, f"you may not change these {path}")
-        if fam.frozen and (why := fam.frozen(obj)):
-            raise HttpError(403, why)
-        data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
-        version = data.pop("version")
-
-        if request.auth.role == Role.CUSTOMER and fam.customer_rules:
-            data = fam.customer_rules(
-                {**data, "person": data.get("person", getattr(obj, "person", None))}, request.auth
-            )
-        if fam.check:
-            current = {"two_way": getattr(obj, "two_way", True)}
-            if "participants" not in m2m and "participants" in fam.m2m_fields:
-                current["participants"] = list(obj.participants.all())
-            if errors := fam.check({**current, **data, **m2m}):
-                raise _model_errors(ModelValidationError(errors))
-        try:
-            if fam.update:
-                fam.update(request.auth, obj, data, version, m2m)
-            else:
-                with transaction.atomic():
-                    save_versioned(obj, data, version)
-                    for name, people in m2m.items():
-                        getattr(obj, name).set(people)
-        except ModelValidationError as exc:
-            raise _model_errors(exc) from None
+            fam.delete(request.auth, obj)
         except PermissionDenied as exc:
             raise HttpError(403, str(exc)) from None
-        return _dump(fam, obj, request.auth)
-
-    def delete_record(request: HttpRequest, account_id: int, record_id: int):
-        account, obj = one(request, account_id, record_id)
-        if request.auth.role == Role.CUSTOMER or not can(request.auth, "change", account):
-            raise HttpError(403, f"you may not delete these {path}")
-        if fam.frozen and (why := fam.frozen(obj)):
-            raise HttpError(403, why)
-        if fam.delete:
-            try:
-                fam.delete(request.auth, obj)
-            except PermissionDenied as exc:
-                raise HttpError(403, str(exc)) from None
-        else:
-            soft_delete(obj)
-        return Status(204, None)
-
-    collection = f"/{{int:account_id}}/{path}"
-    router.get(
-        collection, url_name=f"list_{path}", operation_id=f"list_{path}", summary=f"List {path}"
-    )(list_records)
-    router.post(
-        collection,
-        url_name=f"create_{path}",
-        operation_id=f"create_{path}",
-        response={201: fam.schema_out},
-        summary=f"Add to {path}",
-    )(create_record)
-    router.get(item, url_name=f"get_{path}", operation_id=f"get_{path}", summary=f"One of {path}")(
-        get_record
-    )
-    router.patch(
-        item,
-        url_name=f"update_{path}",
-        operation_id=f"update_{path}",
-        summary=f"Change one of {path} (with version)",
-    )(update_record)
-    router.delete(
-        item,
-        url_name=f"delete_{path}",
-        operation_id=f"delete_{path}",
-        response={204: None},
-        summary=f"Delete one of {path} (restorable)",
-    )(delete_record)
+    else:
+        soft_delete(obj, request.auth)
+    return Status(204, None)
 
 
-for _family in FAMILIES:
-    _build(_family)
+# -- the endpoints, one by one, so that each can be found by its path -------------------
+
+
+@router.get(
+    "/{int:account_id}/interactions",
+    url_name="list_interactions",
+    operation_id="list_interactions",
+    summary="List logged interactions (a customer: those shared with it)",
+)
+def list_interactions(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+    return _list(INTERACTIONS, request, account_id, limit, offset)
+
+
+@router.post(
+    "/{int:account_id}/interactions",
+    url_name="create_interactions",
+    operation_id="create_interactions",
+    response={201: s.InteractionOut},
+    summary="Log an interaction",
+)
+def create_interaction(request: HttpRequest, account_id: int, payload: s.InteractionIn):
+    return _create(INTERACTIONS, request, account_id, payload)
+
+
+@router.get(
+    "/{int:account_id}/interactions/{int:record_id}",
+    url_name="get_interactions",
+    operation_id="get_interactions",
+    summary="One interaction",
+)
+def get_interaction(request: HttpRequest, account_id: int, record_id: int):
+    return _get(INTERACTIONS, request, account_id, record_id)
+
+
+@router.patch(
+    "/{int:account_id}/interactions/{int:record_id}",
+    url_name="update_interactions",
+    operation_id="update_interactions",
+    summary="Correct an interaction (with version)",
+)
+def update_interaction(
+    request: HttpRequest, account_id: int, record_id: int, payload: s.InteractionPatch
+):
+    return _update(INTERACTIONS, request, account_id, record_id, payload)
+
+
+@router.delete(
+    "/{int:account_id}/interactions/{int:record_id}",
+    url_name="delete_interactions",
+    operation_id="delete_interactions",
+    response={204: None},
+    summary="Delete an interaction (restorable)",
+)
+def delete_interaction(request: HttpRequest, account_id: int, record_id: int):
+    return _delete(INTERACTIONS, request, account_id, record_id)
+
+
+@router.get(
+    "/{int:account_id}/initiatives",
+    url_name="list_initiatives",
+    operation_id="list_initiatives",
+    summary="List joint initiatives (a customer: shared ones, never our value)",
+)
+def list_initiatives(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+    return _list(INITIATIVES, request, account_id, limit, offset)
+
+
+@router.post(
+    "/{int:account_id}/initiatives",
+    url_name="create_initiatives",
+    operation_id="create_initiatives",
+    response={201: s.InitiativeOut},
+    summary="Start (supplier) or propose (customer) an initiative",
+)
+def create_initiative(request: HttpRequest, account_id: int, payload: s.InitiativeIn):
+    return _create(INITIATIVES, request, account_id, payload)
+
+
+@router.get(
+    "/{int:account_id}/initiatives/{int:record_id}",
+    url_name="get_initiatives",
+    operation_id="get_initiatives",
+    summary="One initiative",
+)
+def get_initiative(request: HttpRequest, account_id: int, record_id: int):
+    return _get(INITIATIVES, request, account_id, record_id)
+
+
+@router.patch(
+    "/{int:account_id}/initiatives/{int:record_id}",
+    url_name="update_initiatives",
+    operation_id="update_initiatives",
+    summary="Change an initiative (with version)",
+)
+def update_initiative(
+    request: HttpRequest, account_id: int, record_id: int, payload: s.InitiativePatch
+):
+    return _update(INITIATIVES, request, account_id, record_id, payload)
+
+
+@router.delete(
+    "/{int:account_id}/initiatives/{int:record_id}",
+    url_name="delete_initiatives",
+    operation_id="delete_initiatives",
+    response={204: None},
+    summary="Delete an initiative (restorable)",
+)
+def delete_initiative(request: HttpRequest, account_id: int, record_id: int):
+    return _delete(INITIATIVES, request, account_id, record_id)
+
+
+@router.get(
+    "/{int:account_id}/problems",
+    url_name="list_problems",
+    operation_id="list_problems",
+    summary="List problems (a customer: shared ones)",
+)
+def list_problems(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+    return _list(PROBLEMS, request, account_id, limit, offset)
+
+
+@router.post(
+    "/{int:account_id}/problems",
+    url_name="create_problems",
+    operation_id="create_problems",
+    response={201: s.ProblemOut},
+    summary="Raise a problem (either side, in its own words)",
+)
+def create_problem(request: HttpRequest, account_id: int, payload: s.ProblemIn):
+    return _create(PROBLEMS, request, account_id, payload)
+
+
+@router.get(
+    "/{int:account_id}/problems/{int:record_id}",
+    url_name="get_problems",
+    operation_id="get_problems",
+    summary="One problem",
+)
+def get_problem(request: HttpRequest, account_id: int, record_id: int):
+    return _get(PROBLEMS, request, account_id, record_id)
+
+
+@router.patch(
+    "/{int:account_id}/problems/{int:record_id}",
+    url_name="update_problems",
+    operation_id="update_problems",
+    summary="Change a problem (with version; each side frames its own side)",
+)
+def update_problem(request: HttpRequest, account_id: int, record_id: int, payload: s.ProblemPatch):
+    return _update(PROBLEMS, request, account_id, record_id, payload)
+
+
+@router.delete(
+    "/{int:account_id}/problems/{int:record_id}",
+    url_name="delete_problems",
+    operation_id="delete_problems",
+    response={204: None},
+    summary="Delete a problem (restorable)",
+)
+def delete_problem(request: HttpRequest, account_id: int, record_id: int):
+    return _delete(PROBLEMS, request, account_id, record_id)
+
+
+@router.get(
+    "/{int:account_id}/pulses",
+    url_name="list_pulses",
+    operation_id="list_pulses",
+    summary="List pulses (a customer: its own)",
+)
+def list_pulses(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+    return _list(PULSES, request, account_id, limit, offset)
+
+
+@router.post(
+    "/{int:account_id}/pulses",
+    url_name="create_pulses",
+    operation_id="create_pulses",
+    response={201: s.PulseOut},
+    summary="Record a pulse (a customer: its own)",
+)
+def create_pulse(request: HttpRequest, account_id: int, payload: s.PulseIn):
+    return _create(PULSES, request, account_id, payload)
+
+
+@router.get(
+    "/{int:account_id}/pulses/{int:record_id}",
+    url_name="get_pulses",
+    operation_id="get_pulses",
+    summary="One pulse",
+)
+def get_pulse(request: HttpRequest, account_id: int, record_id: int):
+    return _get(PULSES, request, account_id, record_id)
+
+
+@router.patch(
+    "/{int:account_id}/pulses/{int:record_id}",
+    url_name="update_pulses",
+    operation_id="update_pulses",
+    summary="Change a pulse (with version)",
+)
+def update_pulse(request: HttpRequest, account_id: int, record_id: int, payload: s.PulsePatch):
+    return _update(PULSES, request, account_id, record_id, payload)
+
+
+@router.delete(
+    "/{int:account_id}/pulses/{int:record_id}",
+    url_name="delete_pulses",
+    operation_id="delete_pulses",
+    response={204: None},
+    summary="Delete a pulse (restorable; not a customer's own)",
+)
+def delete_pulse(request: HttpRequest, account_id: int, record_id: int):
+    return _delete(PULSES, request, account_id, record_id)
+
+
+@router.get(
+    "/{int:account_id}/preferences",
+    url_name="list_preferences",
+    operation_id="list_preferences",
+    summary="List communication preferences (a customer: its own)",
+)
+def list_preferences(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+    return _list(PREFERENCES, request, account_id, limit, offset)
+
+
+@router.post(
+    "/{int:account_id}/preferences",
+    url_name="create_preferences",
+    operation_id="create_preferences",
+    response={201: s.PreferenceOut},
+    summary="Set a communication preference",
+)
+def create_preference(request: HttpRequest, account_id: int, payload: s.PreferenceIn):
+    return _create(PREFERENCES, request, account_id, payload)
+
+
+@router.get(
+    "/{int:account_id}/preferences/{int:record_id}",
+    url_name="get_preferences",
+    operation_id="get_preferences",
+    summary="One preference",
+)
+def get_preference(request: HttpRequest, account_id: int, record_id: int):
+    return _get(PREFERENCES, request, account_id, record_id)
+
+
+@router.patch(
+    "/{int:account_id}/preferences/{int:record_id}",
+    url_name="update_preferences",
+    operation_id="update_preferences",
+    summary="Change a preference (with version)",
+)
+def update_preference(
+    request: HttpRequest, account_id: int, record_id: int, payload: s.PreferencePatch
+):
+    return _update(PREFERENCES, request, account_id, record_id, payload)
+
+
+@router.delete(
+    "/{int:account_id}/preferences/{int:record_id}",
+    url_name="delete_preferences",
+    operation_id="delete_preferences",
+    response={204: None},
+    summary="Delete a preference (restorable)",
+)
+def delete_preference(request: HttpRequest, account_id: int, record_id: int):
+    return _delete(PREFERENCES, request, account_id, record_id)
+
+
+@router.get(
+    "/{int:account_id}/phases",
+    url_name="list_phases",
+    operation_id="list_phases",
+    summary="List phase statements (a customer: its own side's)",
+)
+def list_phases(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+    return _list(PHASES, request, account_id, limit, offset)
+
+
+@router.post(
+    "/{int:account_id}/phases",
+    url_name="create_phases",
+    operation_id="create_phases",
+    response={201: s.PhaseOut},
+    summary="Record a phase statement (a customer: its own view)",
+)
+def create_phase(request: HttpRequest, account_id: int, payload: s.PhaseIn):
+    return _create(PHASES, request, account_id, payload)
+
+
+@router.get(
+    "/{int:account_id}/phases/{int:record_id}",
+    url_name="get_phases",
+    operation_id="get_phases",
+    summary="One phase statement",
+)
+def get_phase(request: HttpRequest, account_id: int, record_id: int):
+    return _get(PHASES, request, account_id, record_id)
+
+
+@router.patch(
+    "/{int:account_id}/phases/{int:record_id}",
+    url_name="update_phases",
+    operation_id="update_phases",
+    summary="Change a phase statement (with version)",
+)
+def update_phase(request: HttpRequest, account_id: int, record_id: int, payload: s.PhasePatch):
+    return _update(PHASES, request, account_id, record_id, payload)
+
+
+@router.delete(
+    "/{int:account_id}/phases/{int:record_id}",
+    url_name="delete_phases",
+    operation_id="delete_phases",
+    response={204: None},
+    summary="Delete a phase statement (restorable; not kamkit's nor a customer's own)",
+)
+def delete_phase(request: HttpRequest, account_id: int, record_id: int):
+    return _delete(PHASES, request, account_id, record_id)
 
 
 @router.post(
     "/{int:account_id}/problems/{int:record_id}/stage",
     url_name="move_problem_stage",
+    operation_id="move_problem_stage",
     response=s.ProblemOut,
     summary="Move a problem to a later stage; the date is kept",
 )
@@ -475,6 +756,7 @@ def _problem(request: HttpRequest, account_id: int, record_id: int) -> Problem:
 @router.get(
     "/{int:account_id}/problems/{int:record_id}/comments",
     url_name="list_problem_comments",
+    operation_id="list_problem_comments",
     response=s.CommentPage,
     summary="A problem's conversation (a customer: the shared thread only)",
 )
@@ -497,6 +779,7 @@ def list_problem_comments(
 @router.post(
     "/{int:account_id}/problems/{int:record_id}/comments",
     url_name="comment_on_problem",
+    operation_id="comment_on_problem",
     response={201: s.CommentOut},
     summary="Reply on a problem (the supplier may mark it internal)",
 )
@@ -516,6 +799,7 @@ def comment_on_problem(request: HttpRequest, account_id: int, record_id: int, pa
 @router.post(
     "/{int:account_id}/problems/{int:record_id}/stage/undo",
     url_name="undo_problem_stage",
+    operation_id="undo_problem_stage",
     response=s.ProblemOut,
     summary="Take back a problem's last stage move, with a reason (kept in the history)",
 )
@@ -539,6 +823,7 @@ class AgreeIn(Schema):
 @router.post(
     "/{int:account_id}/problems/{int:record_id}/definition/agree",
     url_name="agree_problem_definition",
+    operation_id="agree_problem_definition",
     response=s.ProblemOut,
     summary="One side agrees on a reported problem's definition (both: jointly defined)",
 )

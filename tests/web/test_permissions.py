@@ -22,6 +22,13 @@ def row(*codes: int) -> dict[str, int]:
     return dict(zip(ROLES, codes, strict=True))
 
 
+def _heard_pulse(f) -> int:
+    """A pulse our side recorded from Eva (who has no login): ours to correct."""
+    from kamkit.web.relationships.models import Pulse
+
+    return Pulse.objects.create(account=f.own, person=f.own_person, trust=4).pk
+
+
 def _deleted_call(f) -> dict:
     """The firm's internal call, deleted (so there is something to restore)."""
     from kamkit.web.base import soft_delete
@@ -138,6 +145,12 @@ PAGES = {
     "relationships:interaction_edit": (
         "get",
         lambda f: {"pk": f.records["interactions"].pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 404),
+    ),
+    "relationships:entry_edit": (
+        "get",
+        lambda f: {"kind": "pulse", "pk": _heard_pulse(f)},
         None,
         row(302, 200, 200, 200, 404, 404, 404),
     ),

@@ -342,3 +342,40 @@ def test_a_move_is_dated_when_it_happened_within_the_problems_life(as_role, firm
     c.post(url, {"on": "2026-10-05"})
     change = Problem.objects.get(pk=problem.pk).stage_changes.get(stage="solution_designed")
     assert change.changed_on == dt.date(2026, 10, 5)
+
+
+def test_correct_a_pulse_and_a_phase_statement_we_recorded(as_role, firm):
+    from kamkit.web.relationships.models import PhaseRecord, Pulse
+
+    heard = Pulse.objects.create(account=firm.own, person=firm.own_person, trust=4)
+    c = as_role("manager")
+    url = f"/accounts/entries/pulse/{heard.pk}/"
+    assert c.get(url).status_code == 200
+    saved = c.post(
+        url,
+        {
+            "person": firm.own_person.pk,
+            "rated_on": timezone.localdate().isoformat(),
+            "trust": "6",
+            "version": 1,
+        },
+    )
+    assert saved.status_code == 302
+    heard.refresh_from_db()
+    assert (heard.trust, heard.version) == (6, 2)
+    # Chris's own pulse (Chris has a login) is not ours to correct
+    assert c.get(f"/accounts/entries/pulse/{firm.records['pulses'].pk}/").status_code == 403
+    ours = PhaseRecord.objects.create(account=firm.own, phase="build_up", source="decision")
+    moved = c.post(
+        f"/accounts/entries/phase/{ours.pk}/",
+        {
+            "phase": "maturity",
+            "source": "decision",
+            "recorded_on": timezone.localdate().isoformat(),
+            "version": 1,
+        },
+    )
+    assert moved.status_code == 302
+    firm.own.refresh_from_db()
+    assert (firm.own.phase, firm.own.phase_source) == ("maturity", "decision")
+    assert c.get(f"/accounts/entries/interaction/{heard.pk}/").status_code == 404

@@ -229,11 +229,15 @@ class PulseForm(forms.ModelForm):
             "trust": "Trust",
         }
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, account: Account, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.account = account
         self.fields["person"].queryset = _people_of(account.pk)
         self.fields["person"].label_from_instance = lambda p: f"{p.name} ({p.side})"
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
         for item in rules.PULSE_ITEMS:
             self.fields[item].widget = forms.Select(choices=self.SCALE)
         if not self.is_bound:
@@ -285,9 +289,13 @@ class PhaseForm(forms.ModelForm):
         }
         labels = {"person": "Who said so", "recorded_on": "On"}
 
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
     def __init__(self, *args, account: Account, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.instance.account = account
+        if self.instance.pk and not self.is_bound:
+            self.initial["version"] = self.instance.version
         self.fields["phase"].widget = forms.RadioSelect(
             choices=[(p, PHASE_LABELS[p]) for p in PHASES]
         )

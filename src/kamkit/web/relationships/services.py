@@ -545,7 +545,7 @@ def record_pulse(user, account: Account, data: dict) -> Pulse:
     from kamkit.web.accounts.models import customer_person
 
     side = acting_side(user, account)
-    data = dict(data)
+    data = {k: v for k, v in data.items() if k != "version"}  # a form's, not a field
     if side == "customer":
         data["person"] = customer_person(user, create=True)
     elif data.get("person") is None or data["person"].account_id != account.pk:
@@ -691,6 +691,26 @@ def _entry_allowed(user, record) -> None:
     if person is not None and person.side == "customer" and person.user_id:
         # what a customer person said in kamkit is theirs (issue 15)
         raise PermissionDenied("the customer's people change what they recorded themselves")
+
+
+def check_entry(user, record) -> None:
+    """PermissionDenied unless ``user`` may change this timeline entry."""
+    _entry_allowed(user, record)
+
+
+def edit_entry(user, record, changes: dict, version: int):
+    """Correct a pulse or a phase statement the supplier's team recorded (not kamkit's
+    inferred phases, not what a customer person recorded in kamkit), with the version the
+    editor loaded; the account's phase follows."""
+    _entry_allowed(user, record)
+    person = changes.get("person")
+    if person is not None and person.account_id != record.account_id:
+        raise ValidationError({"person": "choose a person of this account"})
+    with transaction.atomic():
+        save_versioned(record, changes, version, user)
+        if isinstance(record, PhaseRecord):
+            refresh_phases([record.account_id])
+    return record
 
 
 def delete_entry(user, record) -> None:

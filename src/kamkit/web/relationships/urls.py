@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/problems/new/", views.new_problem, name="new_problem"),
     path("<int:pk>/initiatives/new/", views.new_initiative, name="new_initiative"),
     path("interactions/<int:pk>/", views.interaction_edit, name="interaction_edit"),
+    path("entries/<str:kind>/<int:pk>/", views.entry_edit, name="entry_edit"),
     path("entries/<str:kind>/<int:pk>/delete/", views.delete_entry, name="delete_entry"),
     path("entries/<str:kind>/<int:pk>/restore/", views.restore_entry, name="restore_entry"),
     path("problems/<int:pk>/", views.problem_edit, name="problem_edit"),

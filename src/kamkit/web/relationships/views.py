@@ -400,6 +400,45 @@ def _entry(request: HttpRequest, kind: str, pk: int, deleted: bool):
     return record
 
 
+def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Correct a pulse or a phase statement our side recorded (contacts have their own
+    page), with who changed what."""
+    if kind not in ("pulse", "phase"):
+        raise Http404
+    record = _entry(request, kind, pk, deleted=False)
+    work.check_entry(request.user, record)  # 403 for what is not ours to change
+    account = record.account
+    form_class = PulseForm if kind == "pulse" else PhaseForm
+    status = 200
+    if request.method == "POST":
+        form = form_class(request.POST, instance=record, account=account)
+        form.fields["version"].required = True
+        if form.is_valid():
+            changes = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
+            try:
+                stored = type(record).objects.get(pk=record.pk)
+                work.edit_entry(request.user, stored, changes, form.cleaned_data["version"])
+            except StaleVersion as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            except ValidationError as exc:
+                _errors_on(form, exc)
+                status = 422
+            else:
+                messages.success(request, "Saved.")
+                return redirect("accounts:detail", pk=account.pk)
+        else:
+            status = 422
+    else:
+        form = form_class(instance=record, account=account)
+    return render(
+        request,
+        "relationships/entry_edit.html",
+        {"record": record, "kind": kind, "form": form, "history": _changes(record)},
+        status=status,
+    )
+
+
 @require_POST
 def delete_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     """Delete a timeline entry (restorable); the account page offers Undo."""

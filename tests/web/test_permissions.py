@@ -420,11 +420,13 @@ def _family_rules() -> dict:
             create_body,
             row(401, 201, 201, 201, 404, 404, c[2]),
         )
+        # Chris's pulse and phase statement are Chris's to change (issue 15)
+        u = 403 if fam in ("pulses", "phases") else 200
         rules[f"api:update_{fam}"] = (
             "patch",
             rec,
             patch_body,
-            row(401, 200, 200, 200, 404, 404, c[3]),
+            row(401, u, u, u, 404, 404, c[3]),
         )
         # the firm's pulse and phase statement are Chris's, who has a login: what a
         # customer person recorded in kamkit is theirs (issue 15), so the supplier gets 403

@@ -162,6 +162,10 @@ def _update_initiative(user: User, obj, data: dict, version: int, m2m: dict) -> 
     services.update_initiative(user, obj, data, version)
 
 
+def _edit_entry(user: User, obj, data: dict, version: int, m2m: dict) -> None:
+    services.edit_entry(user, obj, data, version)
+
+
 def _create_initiative(user: User, account: Account, data: dict, m2m: dict) -> JointInitiative:
     return services.create_initiative(user, account, {k: v for k, v in data.items()})
 
@@ -216,6 +220,7 @@ FAMILIES = [
         customer_changes_own=True,
         customer_rules=_own_person,
         create=_record_pulse,
+        update=_edit_entry,
         delete=services.delete_entry,
     ),
     Family(
@@ -243,6 +248,7 @@ FAMILIES = [
         customer_rules=_customer_phase,
         frozen=_inferred_is_kamkits,
         create=_record_phase,
+        update=_edit_entry,
         delete=services.delete_entry,
     ),
 ]

@@ -699,10 +699,15 @@ def check_entry(user, record) -> None:
 
 
 def edit_entry(user, record, changes: dict, version: int):
-    """Correct a pulse or a phase statement the supplier's team recorded (not kamkit's
-    inferred phases, not what a customer person recorded in kamkit), with the version the
-    editor loaded; the account's phase follows."""
-    _entry_allowed(user, record)
+    """Correct a pulse or a phase statement, with the version the editor loaded: the
+    supplier's team what it recorded (not kamkit's inferred phases, not what a customer
+    person recorded in kamkit); a customer user its own. The account's phase follows."""
+    person = getattr(record, "person", None)
+    own = person is not None and user is not None and person.user_id == user.pk
+    if not (acting_side(user, record.account) == "customer" and own):
+        _entry_allowed(user, record)
+    elif "person" in changes and changes["person"] != person:
+        raise ValidationError({"person": "a customer changes what it said itself"})
     person = changes.get("person")
     if person is not None and person.account_id != record.account_id:
         raise ValidationError({"person": "choose a person of this account"})

@@ -92,3 +92,37 @@ def restore(obj: TrackedModel, user: Any = None) -> None:
     by(obj, user)
     obj.deleted_at = None
     obj.save(update_fields=["deleted_at", "updated_at"])
+
+
+def errors_on_form(form, exc: Any, names: dict[str, str] | None = None) -> None:
+    """A service's ``ValidationError`` on the form: each message on its field (renamed by
+    ``names`` where the form calls it otherwise), the rest above the form."""
+    for name, errors in exc.message_dict.items():
+        name = (names or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, errors)
+
+
+def form_write(form, write: Any, names: dict[str, str] | None = None) -> int:
+    """Run a page's write (a service call) for a validated ``form`` and translate what it
+    raises into the form: 0 when done; 409 when the record changed since the editor
+    loaded it (or a step is not open now: ``conflicts``); 422 with each field's message
+    (renamed by ``names`` where the form calls a field otherwise). The one place pages
+    turn the services' errors into form errors (issue 15)."""
+    from django.core.exceptions import ValidationError
+
+    try:
+        write()
+    except StaleVersion as exc:
+        form.add_error(None, str(exc))
+        return 409
+    except ValidationError as exc:
+        errors_on_form(form, exc, names)
+        return 422
+    except Conflict as exc:
+        form.add_error(None, str(exc))
+        return 409
+    return 0
+
+
+class Conflict(Exception):
+    """A step that is not open now (answered 409, the message says why)."""

@@ -17,7 +17,7 @@ from django.utils import timezone
 from kamkit.core import relationships as rules
 from kamkit.core.lifecycle.phases import PHASE_DESCRIPTIONS, PHASE_LABELS, PHASES
 from kamkit.web.accounts.models import Account, Person, customer_person
-from kamkit.web.base import StaleVersion
+from kamkit.web.base import errors_on_form, form_write
 from kamkit.web.relationships import services as work
 from kamkit.web.relationships.forms import PreferenceForm, PulseForm
 from kamkit.web.relationships.models import (
@@ -76,12 +76,7 @@ def raise_problem(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _form_errors(form, exc: ValidationError, names: dict[str, str] | None = None) -> None:
-    """A service's errors on the form's fields (renamed where the form calls a field
-    otherwise); the rest above the form."""
-    for name, errors in exc.message_dict.items():
-        name = (names or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
+_form_errors = errors_on_form
 
 
 @customer_only
@@ -98,17 +93,14 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "frame":
             framing = FramingForm(request.POST)
             if framing.is_valid():
-                try:
-                    work.frame_problem(
+                status = form_write(
+                    framing,
+                    lambda: work.frame_problem(
                         user, item, framing.cleaned_data["framing"], framing.cleaned_data["version"]
-                    )
-                except StaleVersion as exc:
-                    framing.add_error(None, str(exc))
-                    status = 409
-                except ValidationError as exc:
-                    _form_errors(framing, exc, {"customer_framing": "framing"})
-                    status = 422
-                else:
+                    ),
+                    {"customer_framing": "framing"},
+                )
+                if not status:
                     messages.success(request, "Your framing is saved.")
                     return redirect("portal:problem", pk=item.pk)
             else:
@@ -201,34 +193,28 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
         if action == "contribute":
             contribution = EditContributionForm(request.POST)
             if contribution.is_valid():
-                try:
-                    work.update_contribution(
+                status = form_write(
+                    contribution,
+                    lambda: work.update_contribution(
                         user, item, contribution.cleaned_data, contribution.cleaned_data["version"]
-                    )
-                except (StaleVersion, work.StepRefused) as exc:
-                    contribution.add_error(None, str(exc))
-                    status = 409
-                except ValidationError as exc:
-                    item.refresh_from_db()
-                    _form_errors(contribution, exc)
-                    status = 422
-                else:
+                    ),
+                )
+                if not status:
                     messages.success(request, "Your contribution is saved.")
                     return redirect("portal:initiative", pk=item.pk)
+                item.refresh_from_db()
             else:
                 status = 422
         elif action == "confirm":
             confirm = ConfirmValueForm(request.POST)
             if confirm.is_valid():
-                try:
-                    work.confirm_value(user, item, confirm.cleaned_data["realized_value_customer"])
-                except work.StepRefused as exc:
-                    confirm.add_error(None, str(exc))
-                    status = 409
-                except ValidationError as exc:
-                    _form_errors(confirm, exc)
-                    status = 422
-                else:
+                status = form_write(
+                    confirm,
+                    lambda: work.confirm_value(
+                        user, item, confirm.cleaned_data["realized_value_customer"]
+                    ),
+                )
+                if not status:
                     messages.success(request, "Thank you: the realized value is confirmed.")
                     return redirect("portal:initiative", pk=item.pk)
             else:
@@ -326,16 +312,14 @@ def preferences(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             changes = {f: form.cleaned_data[f] for f in ("channels", "ideal_min", "ideal_max")}
-            try:
-                stored = mine and CommunicationPreference.objects.get(pk=mine.pk)
-                work.set_preferences(user, account, changes, stored, form.cleaned_data["version"])
-            except StaleVersion as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationError as exc:
-                _form_errors(form, exc)
-                status = 422
-            else:
+            stored = mine and CommunicationPreference.objects.get(pk=mine.pk)
+            status = form_write(
+                form,
+                lambda: work.set_preferences(
+                    user, account, changes, stored, form.cleaned_data["version"]
+                ),
+            )
+            if not status:
                 messages.success(request, "Saved: your supplier's team will see it.")
                 return redirect("accounts:detail", pk=account.pk)
         else:

@@ -14,7 +14,7 @@ from kamkit.core import relationships as rules
 from kamkit.core.lifecycle import PhaseStatement, effective_phase
 from kamkit.core.lifecycle.phases import check_decline_decision
 from kamkit.web.accounts.models import Account, Person, can
-from kamkit.web.base import by, restore, save_versioned, soft_delete
+from kamkit.web.base import Conflict, by, restore, save_versioned, soft_delete
 
 from .models import (
     DeclineDecision,
@@ -226,7 +226,7 @@ def create_initiative(user, account: Account, data: dict) -> JointInitiative:
     return initiative
 
 
-class StepRefused(ValueError):
+class StepRefused(Conflict):
     """A step that is not open now (e.g. a contribution to a realized initiative): the
     message says why (409 in the API, a form error on the page)."""
 

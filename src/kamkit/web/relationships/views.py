@@ -23,7 +23,7 @@ from kamkit.core.lifecycle.phases import (
     effective_phase,
 )
 from kamkit.web.accounts.models import Account, can
-from kamkit.web.base import StaleVersion, save_versioned
+from kamkit.web.base import errors_on_form, form_write, save_versioned
 from kamkit.web.users.models import Role
 
 from . import services as work
@@ -164,7 +164,8 @@ def _save_form(
     someone saved in between (the form then says so; nothing is written)."""
     if not form.is_valid():
         return 422
-    try:
+
+    def write() -> None:
         with transaction.atomic():
             if service:
                 service(request.user, obj, form.changes(), form.cleaned_data["version"])
@@ -172,21 +173,11 @@ def _save_form(
                 save_versioned(obj, form.changes(), form.cleaned_data["version"], request.user)
             if also:
                 also()
-    except StaleVersion as exc:
-        form.add_error(None, str(exc))
-        return 409
-    except ValidationError as exc:
-        _errors_on(form, exc)
-        return 422
-    return 0
+
+    return form_write(form, write)
 
 
-def _errors_on(form, exc: ValidationError, names: dict[str, str] | None = None) -> None:
-    """A service's errors on the form's fields (renamed where the form calls the field
-    otherwise); the rest above the form."""
-    for name, errors in exc.message_dict.items():
-        name = (names or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, errors)
+_errors_on = errors_on_form
 
 
 def new_problem(request: HttpRequest, pk: int) -> HttpResponse:
@@ -336,21 +327,17 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
             fields = [f for f in InteractionForm.Meta.fields if f != "participants"]
             if form.cleaned_data["occurred_at"] == original.replace(second=0, microsecond=0):
                 form.cleaned_data["occurred_at"] = original  # the form shows whole minutes
-            try:
-                work.edit_interaction(
+            status = form_write(
+                form,
+                lambda: work.edit_interaction(
                     request.user,
                     interaction,
                     {f: form.cleaned_data[f] for f in fields},
                     form.cleaned_data["version"],
                     form.cleaned_data["participants"],
-                )
-            except StaleVersion as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationError as exc:
-                _errors_on(form, exc)
-                status = 422
-            else:
+                ),
+            )
+            if not status:
                 messages.success(request, "Saved.")
                 return redirect("accounts:detail", pk=account.pk)
         else:
@@ -415,16 +402,14 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         form.fields["version"].required = True
         if form.is_valid():
             changes = {f: form.cleaned_data[f] for f in form_class.Meta.fields}
-            try:
-                stored = type(record).objects.get(pk=record.pk)
-                work.edit_entry(request.user, stored, changes, form.cleaned_data["version"])
-            except StaleVersion as exc:
-                form.add_error(None, str(exc))
-                status = 409
-            except ValidationError as exc:
-                _errors_on(form, exc)
-                status = 422
-            else:
+            stored = type(record).objects.get(pk=record.pk)
+            status = form_write(
+                form,
+                lambda: work.edit_entry(
+                    request.user, stored, changes, form.cleaned_data["version"]
+                ),
+            )
+            if not status:
                 messages.success(request, "Saved.")
                 return redirect("accounts:detail", pk=account.pk)
         else:

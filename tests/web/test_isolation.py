@@ -123,8 +123,12 @@ def _probe_records(firm) -> list[int]:
         status="realized",
         realized_value_supplier=Decimal("987654.50"),
     )
-    Notification.objects.create(
-        recipient=firm.users["manager"], account=own, text="ZZA_INTERNAL notice"
+    new(
+        Notification,
+        recipient=firm.users["manager"],
+        account=own,
+        text="ZZA_INTERNAL notice",
+        link="/accounts/",
     )
     # an account of its own with a high id, and what hangs on it
     second = new(

@@ -22,6 +22,14 @@ def row(*codes: int) -> dict[str, int]:
     return dict(zip(ROLES, codes, strict=True))
 
 
+def _managers_notification(f) -> int:
+    from kamkit.web.portal.models import Notification
+
+    return Notification.objects.create(
+        recipient=f.users["manager"], account=f.own, text="n", link="/accounts/"
+    ).pk
+
+
 def _heard_pulse(f) -> int:
     """A pulse our side recorded from Eva (who has no login): ours to correct."""
     from kamkit.web.relationships.models import Pulse
@@ -276,6 +284,13 @@ PAGES = {
     "portal:preferences": ("get", lambda f: {}, None, row(302, 403, 403, 403, 403, 403, 200)),
     # the supplier side's notifications (each user sees only their own)
     "portal:notifications": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
+    # one's own notification only: anyone else's answers 404 (issue 15)
+    "portal:open_notification": (
+        "get",
+        lambda f: {"pk": _managers_notification(f)},
+        None,
+        row(302, 404, 404, 302, 404, 404, 404),
+    ),
     "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
     "diagnosis:report": (
         "get",

@@ -43,9 +43,20 @@ def test_raise_a_problem_and_the_ka_manager_is_told(as_role, firm):
     m = as_role("manager")
     nav = soup(m.get("/accounts/")).select_one("nav").get_text()
     assert "Notifications (1)" in nav
-    listed = soup(m.get("/portal/notifications/")).select_one("#notifications").get_text()
-    assert "raised a problem: Labels unreadable" in listed
+    page = soup(m.get("/portal/notifications/"))
+    listed = page.select_one("#notifications").get_text()
+    assert "raised a problem: Labels unreadable" in listed and "new" in listed
+    # reading the list marks nothing; following the notification marks it read
+    assert "Notifications (1)" in soup(m.get("/accounts/")).select_one("nav").get_text()
+    opened = m.get(f"/portal/notifications/{told.pk}/")
+    assert opened["Location"] == f"/accounts/problems/{problem.pk}/"
     assert "Notifications (1)" not in soup(m.get("/accounts/")).select_one("nav").get_text()
+    # another user's notification answers as one that does not exist
+    assert as_role("director").get(f"/portal/notifications/{told.pk}/").status_code == 404
+    Notification.objects.filter(pk=told.pk).update(read_at=None)
+    m = as_role("manager")
+    m.post("/portal/notifications/")
+    assert not Notification.objects.filter(recipient=firm.users["manager"], read_at=None).exists()
 
 
 def test_frame_comment_co_define_and_confirm(as_role, firm):

@@ -346,7 +346,27 @@ def perception(request: HttpRequest) -> HttpResponse:
 
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's own notifications, either side (a customer's come from the supplier's
-    team acting on what is shared with it); opening the page marks them read."""
-    items = list(request.user.notifications.select_related("account")[:100])
-    request.user.notifications.filter(read_at=None).update(read_at=timezone.now())
-    return render(request, "portal/notifications.html", {"items": items})
+    team acting on what is shared with it), newest first, the unread ones marked.
+    Following one marks it read; "Mark all as read" does the rest."""
+    mine = request.user.notifications
+    if request.method == "POST":
+        mine.filter(read_at=None).update(read_at=timezone.now())
+        messages.success(request, "All marked as read.")
+        return redirect("portal:notifications")
+    items = list(mine.select_related("account")[:100])
+    return render(
+        request,
+        "portal/notifications.html",
+        {"items": items, "unread": sum(1 for n in items if n.read_at is None)},
+    )
+
+
+def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark one of the user's own notifications read and go where it points (anyone
+    else's: 404)."""
+    note = get_object_or_404(request.user.notifications, pk=pk)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    link = note.link if note.link.startswith("/") and not note.link.startswith("//") else ""
+    return redirect(link or "portal:notifications")

@@ -14,4 +14,5 @@ urlpatterns = [
     path("phase/", customer_views.phase, name="phase"),
     path("preferences/", customer_views.preferences, name="preferences"),
     path("notifications/", customer_views.notifications, name="notifications"),
+    path("notifications/<int:pk>/", customer_views.open_notification, name="open_notification"),
 ]

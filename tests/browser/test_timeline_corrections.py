@@ -34,3 +34,37 @@ def test_edit_delete_and_undo_a_contact(page, live_server, live_firm):
     changes = page.locator("#changes").inner_text()
     assert "Changed by manager: summary" in changes
     assert "Changed by manager: deleted" in changes and "Changed by manager: restored" in changes
+
+
+def test_start_an_initiative_and_correct_a_heard_pulse(page, live_server, live_firm):
+    from kamkit.web.relationships.models import JointInitiative, Pulse
+
+    Pulse.objects.create(account=live_firm.own, person=live_firm.own_person, trust=4)
+    login(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    page.get_by_role("link", name="New initiative").click()
+    page.wait_for_load_state()
+    page.fill("input[name=title]", "Consignment stock")
+    page.select_option("select[name=status]", "agreed")
+    page.fill("input[name=supplier_effort_days]", "10")
+    page.get_by_role("button", name="Start").click()
+    page.wait_for_load_state()
+    assert "Started “Consignment stock”" in page.locator(".messages").inner_text()
+    made = JointInitiative.objects.get(title="Consignment stock")
+    assert (made.status, made.supplier_effort_days) == ("agreed", 10)
+
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    heard = page.locator("#timeline-list li", has_text="Pulse by Eva Buyer")
+    heard.get_by_role("link", name="Edit").click()
+    page.wait_for_load_state()
+    page.select_option("select[name=trust]", "6")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "Saved." in page.locator(".messages").inner_text()
+    assert (
+        "trust 6" in page.locator("#timeline-list li", has_text="Pulse by Eva Buyer").inner_text()
+    )
+    # Chris's own pulse (Chris has a login) offers neither Edit nor Delete
+    theirs = page.locator("#timeline-list li", has_text="Pulse by Chris Customer")
+    assert theirs.get_by_role("link", name="Edit").count() == 0
+    page.screenshot(path=str(SHOTS / "pulse-corrected.png"), full_page=False)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from kamkit.web.base import restore, save_versioned, soft_delete
 from kamkit.web.users.models import Role, User
 
+from . import services
 from .filters import AccountFilter
 from .models import Account, KAMUnit, Person, can
 from .schemas import (
@@ -64,6 +65,18 @@ def _model_errors(exc: ModelValidationError) -> HttpError:
     return err
 
 
+def _write(write):
+    """Run a service and translate what it raises: PermissionDenied → 403 with the
+    reason, ValidationError → 422 naming each field (StaleVersion → 409 is the API's
+    own handler)."""
+    try:
+        return write()
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
+
+
 def _references(data: dict) -> dict:
     """Turn ``ka_manager`` / ``kam_unit`` ids into objects, naming a bad one."""
     out = dict(data)
@@ -107,15 +120,10 @@ def list_accounts(request: HttpRequest, params: Query[ListParams]):
 
 @router.post("", response={201: AccountOut}, summary="Create an account")
 def create_account(request: HttpRequest, payload: AccountIn):
-    if not (request.auth.sees_all_accounts):
+    if not request.auth.sees_all_accounts:
         raise HttpError(403, "only a KAM director or an administrator creates accounts")
-    account = Account(**_references(payload.dict()))
-    try:
-        account.full_clean()
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
-    account.save()
-    return Status(201, account)
+    data = _references(payload.dict())
+    return Status(201, _write(lambda: services.create_account(request.auth, data)))
 
 
 @router.get("/{int:account_id}", summary="One account")
@@ -133,18 +141,13 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
         raise HttpError(403, "only a KAM director reassigns accounts (ka_manager, kam_unit)")
     changes = _references(requested)
     version = changes.pop("version")
-    try:
-        return save_versioned(account, changes, version)
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
+    return _write(lambda: services.update_account(request.auth, account, changes, version))
 
 
 @router.delete("/{int:account_id}", response={204: None}, summary="Delete (restorable)")
 def delete_account(request: HttpRequest, account_id: int):
     account = _visible_account(request, account_id)
-    if not can(request.auth, "delete", account):
-        raise HttpError(403, "you may not delete this account")
-    soft_delete(account)
+    _write(lambda: services.delete_account(request.auth, account))
     return Status(204, None)
 
 
@@ -153,8 +156,7 @@ def restore_account(request: HttpRequest, account_id: int):
     if not request.auth.sees_all_accounts:
         raise HttpError(404, "Not Found")
     account = get_object_or_404(Account.objects.deleted(), pk=account_id)
-    restore(account)
-    return account
+    return _write(lambda: services.restore_account(request.auth, account))
 
 
 @router.get("/{int:account_id}/persons", summary="People of an account, both sides")
@@ -173,15 +175,8 @@ def list_persons(request: HttpRequest, account_id: int, limit: int = 50, offset:
 @router.post("/{int:account_id}/persons", response={201: PersonOut}, summary="Add a person")
 def create_person(request: HttpRequest, account_id: int, payload: PersonIn):
     account = _visible_account(request, account_id)
-    if not can(request.auth, "change", account):
-        raise HttpError(403, "you may not add people to this account")
-    person = Person(account=account, **payload.dict())
-    try:
-        person.full_clean()
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
-    person.save()
-    return Status(201, person)
+    data = payload.dict()
+    return Status(201, _write(lambda: services.add_person(request.auth, account, data)))
 
 
 def _visible_person(request: HttpRequest, account_id: int, person_id: int) -> Person:
@@ -198,20 +193,13 @@ def get_person(request: HttpRequest, account_id: int, person_id: int):
 @router.patch("/{int:account_id}/persons/{int:person_id}", response=PersonOut)
 def update_person(request: HttpRequest, account_id: int, person_id: int, payload: PersonPatch):
     person = _visible_person(request, account_id, person_id)
-    if not can(request.auth, "change", person):
-        raise HttpError(403, "you may not change this person")
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    try:
-        return save_versioned(person, changes, version)
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
+    return _write(lambda: services.update_person(request.auth, person, changes, version))
 
 
 @router.delete("/{int:account_id}/persons/{int:person_id}", response={204: None})
 def delete_person(request: HttpRequest, account_id: int, person_id: int):
     person = _visible_person(request, account_id, person_id)
-    if not can(request.auth, "delete", person):
-        raise HttpError(403, "you may not remove this person")
-    soft_delete(person)
+    _write(lambda: services.remove_person(request.auth, person))
     return Status(204, None)

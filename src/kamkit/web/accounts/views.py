@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from kamkit.web.assessment.charts import phase_index_bubbles
 from kamkit.web.assessment.models import AssessmentSnapshot
 from kamkit.web.assessment.services import account_overview
-from kamkit.web.base import StaleVersion, save_versioned, soft_delete
+from kamkit.web.base import form_write
 from kamkit.web.portal.models import Invitation
 from kamkit.web.relationships.forms import InteractionForm, PulseForm
 from kamkit.web.relationships.models import (
@@ -29,6 +29,7 @@ from kamkit.web.relationships.timeline import PROCESSES
 from kamkit.web.relationships.views import timeline_context
 from kamkit.web.users.models import Role
 
+from . import services
 from .filters import AccountFilter
 from .forms import AccountForm, PersonForm
 from .models import PHASE_CHOICES, Account, Person, Side, can
@@ -193,15 +194,19 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = AccountForm(request.POST, instance=account, user=request.user)
     status = 200
     if form.is_valid():
-        try:
-            save_versioned(account, form.changes(), form.cleaned_data["version"])
+        stored = Account.objects.get(pk=account.pk)  # the form wrote onto ``account``
+        status = form_write(
+            form,
+            lambda: services.update_account(
+                request.user, stored, form.changes(), form.cleaned_data["version"]
+            ),
+        )
+        if not status:
             messages.success(request, "Saved.")
             if not request.htmx:
                 return redirect("accounts:detail", pk=account.pk)
-            form = AccountForm(instance=account, user=request.user)
-        except StaleVersion as exc:
-            form.add_error(None, str(exc))
-            status = 409
+            form = AccountForm(instance=stored, user=request.user)
+            status = 200
     else:
         status = 422
     return render(
@@ -221,11 +226,13 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
     data["version"] = "1"
     form = PersonForm(data)
     if form.is_valid():
-        person = form.save(commit=False)
-        person.account = account
-        person.save()
-        messages.success(request, f"Added {person.name}.")
-        return redirect("accounts:detail", pk=account.pk)
+        fields = {f: form.cleaned_data[f] for f in PersonForm.Meta.fields}
+        added: list[Person] = []
+        if not form_write(
+            form, lambda: added.append(services.add_person(request.user, account, fields))
+        ):
+            messages.success(request, f"Added {added[0].name}.")
+            return redirect("accounts:detail", pk=account.pk)
     return render(
         request,
         "accounts/partials/person_form.html",
@@ -249,13 +256,16 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = PersonForm(request.POST, instance=person)
         if form.is_valid():
-            try:
-                save_versioned(person, form.changes(), form.cleaned_data["version"])
-                messages.success(request, f"Saved {person.name}.")
+            stored = Person.objects.get(pk=person.pk)
+            status = form_write(
+                form,
+                lambda: services.update_person(
+                    request.user, stored, form.changes(), form.cleaned_data["version"]
+                ),
+            )
+            if not status:
+                messages.success(request, f"Saved {stored.name}.")
                 return redirect("accounts:detail", pk=person.account_id)
-            except StaleVersion as exc:
-                form.add_error(None, str(exc))
-                status = 409
         else:
             status = 422
     else:
@@ -268,8 +278,6 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
-    if not can(request.user, "delete", person):
-        raise PermissionDenied
-    soft_delete(person)
+    services.remove_person(request.user, person)
     messages.success(request, f"Removed {person.name}. An administrator can restore it.")
     return redirect("accounts:detail", pk=person.account_id)

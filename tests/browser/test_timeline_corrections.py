@@ -68,3 +68,20 @@ def test_start_an_initiative_and_correct_a_heard_pulse(page, live_server, live_f
     theirs = page.locator("#timeline-list li", has_text="Pulse by Chris Customer")
     assert theirs.get_by_role("link", name="Edit").count() == 0
     page.screenshot(path=str(SHOTS / "pulse-corrected.png"), full_page=False)
+
+
+def test_a_long_unbroken_summary_wraps_on_a_phone(page, live_server, live_firm):
+    """Issue 15: a summary is at most 2,000 characters, and even one unbroken word of
+    that length wraps instead of widening the account page."""
+    from kamkit.web.relationships import services
+
+    services.log_interaction(
+        live_firm.users["manager"],
+        live_firm.own,
+        {"channel": "email", "initiated_by": "supplier", "two_way": False, "summary": "x" * 2000},
+    )
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the account page scrolls sideways on a phone ({width} px)"

@@ -244,3 +244,16 @@ def test_every_format_says_which_kamkit_and_which_threshold_made_it():
     header, first = formats["csv"].splitlines()[:2]
     row = dict(zip(header.split(","), first.split(","), strict=False))
     assert (row["kamkit_version"], row["rating_threshold"]) == (__version__, "1.5")
+
+
+def test_spreadsheet_formats_hold_a_formula_like_unit_name_as_text():
+    text = TIE.replace("name: Legal,", 'name: "=HYPERLINK(1)",')
+    diagnosis = diagnose(make_case(text))
+    header, *rows = render(diagnosis, "csv").splitlines()
+    assert any("'=HYPERLINK(1)" in r for r in rows)
+    book = load_workbook(io.BytesIO(render(diagnosis, "xlsx")))
+    cells = [
+        c for ws in book.worksheets for r in ws.iter_rows() for c in r if c.value is not None
+    ]
+    assert not [c for c in cells if c.data_type == "f"]  # no formula anywhere
+    assert any(c.value == "'=HYPERLINK(1)" for c in cells)

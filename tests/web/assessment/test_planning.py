@@ -208,3 +208,22 @@ def test_kamkit_plan_prints_writes_and_refuses(firm, tmp_path):
     ):
         result = runner.invoke(app, ["plan", *args])
         assert result.exit_code == 2 and words in result.stderr, (args, result.stderr)
+
+
+def test_exports_hold_hostile_and_broken_names_as_text(firm):
+    """An account named like a formula stays text in the plan's CSV and XLSX, and a
+    control character in a name no longer breaks the XLSX (issue 16's export bugs)."""
+    import csv
+
+    from kamkit.web.assessment.planning import make_plan
+
+    Account.objects.filter(pk=firm.own.pk).update(name='=HYPERLINK("http://evil","x")')
+    Account.objects.filter(pk=firm.other.pk).update(name="Bell\x07 Energy")
+    assess_portfolio()
+    plan = make_plan(firm.users["director"], 40, minimum=2)
+    rows = list(csv.DictReader(io.StringIO(plan.csv())))
+    names = {r["account"] for r in rows}
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in names and "Bell Energy" in names
+    sheet = load_workbook(io.BytesIO(plan.xlsx()))["Plan"]
+    cells = [c for c in sheet["B"][1:] if c.value]
+    assert cells and all(c.data_type == "s" for c in cells)

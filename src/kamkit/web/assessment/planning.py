@@ -15,6 +15,7 @@ from django.db.models import OuterRef, Subquery
 
 from kamkit.core.allocation import Plan, PlanAccount, PlanError, explain, plan_allocation
 from kamkit.core.lifecycle.phases import PHASE_LABELS
+from kamkit.core.spreadsheet import row as safe_row
 from kamkit.web.accounts.models import Account
 from kamkit.web.users.models import Role, User
 
@@ -141,20 +142,22 @@ class PortfolioPlan:
         for row in self.rows():
             for item in row["items"] or [None]:
                 writer.writerow(
-                    [
-                        row["account"].pk,
-                        row["account"].name,
-                        row["phase"],
-                        row["manager"],
-                        item["process"] if item else "",
-                        f"{item['hours']:.2f}" if item else f"{row['hours']:.2f}",
-                        f"{item['before']:.1f}" if item else "",
-                        f"{item['after']:.1f}" if item else "",
-                        _fmt(row["index_before"]),
-                        _fmt(row["index_after"]),
-                        item["why"] if item else row["kept"],
-                        *made,
-                    ]
+                    safe_row(
+                        [
+                            row["account"].pk,
+                            row["account"].name,
+                            row["phase"],
+                            row["manager"],
+                            item["process"] if item else "",
+                            f"{item['hours']:.2f}" if item else f"{row['hours']:.2f}",
+                            f"{item['before']:.1f}" if item else "",
+                            f"{item['after']:.1f}" if item else "",
+                            _fmt(row["index_before"]),
+                            _fmt(row["index_after"]),
+                            item["why"] if item else row["kept"],
+                            *made,
+                        ]
+                    )
                 )
         return out.getvalue()
 

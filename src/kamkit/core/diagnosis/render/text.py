@@ -9,6 +9,9 @@ from typing import Any
 
 import orjson
 
+from kamkit.core.spreadsheet import cell
+from kamkit.core.spreadsheet import row as row_cells
+
 from ..compare import WaveComparison
 from ..results import Diagnosis
 from ..scales import DIMENSION_LABELS, DIMENSIONS, PRACTICES
@@ -288,7 +291,7 @@ def render_csv(diagnosis: Diagnosis) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(dyad_rows(diagnosis))
+    writer.writerows({k: cell(v) for k, v in r.items()} for r in dyad_rows(diagnosis))
     return buf.getvalue()
 
 
@@ -312,19 +315,21 @@ def render_comparison_csv(comparison: WaveComparison) -> str:
     )
     for c in comparison.changes:
         writer.writerow(
-            [
-                c.kam,
-                c.partner,
-                c.status,
-                c.differentiation[0] or "",
-                c.differentiation[1] or "",
-                c.alignment[0] or "",
-                c.alignment[1] or "",
-                "" if c.gap_size[0] is None else c.gap_size[0],
-                "" if c.gap_size[1] is None else c.gap_size[1],
-                " ".join(c.differs_added),
-                " ".join(c.differs_removed),
-            ]
+            row_cells(
+                [
+                    c.kam,
+                    c.partner,
+                    c.status,
+                    c.differentiation[0] or "",
+                    c.differentiation[1] or "",
+                    c.alignment[0] or "",
+                    c.alignment[1] or "",
+                    "" if c.gap_size[0] is None else c.gap_size[0],
+                    "" if c.gap_size[1] is None else c.gap_size[1],
+                    " ".join(c.differs_added),
+                    " ".join(c.differs_removed),
+                ]
+            )
         )
     return buf.getvalue()
 

@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from kamkit.core.spreadsheet import row as safe_row
+
 from ..results import Diagnosis
 from ..scales import DIMENSION_LABELS, DIMENSIONS
 from .common import (
@@ -52,21 +54,21 @@ def render_xlsx(diagnosis: Diagnosis) -> bytes:
     used: set[str] = set()
     ws = wb.active
     ws.title = _sheet_title("Dyads", used)
-    ws.append(CSV_COLUMNS)
+    _append(ws, CSV_COLUMNS)
     for cell in ws[1]:
         cell.font = _BOLD
     for row in dyad_rows(diagnosis):
-        ws.append([row[c] for c in CSV_COLUMNS])
+        _append(ws, [row[c] for c in CSV_COLUMNS])
     ws.freeze_panes = "E2"
     _widths(ws, maximum=28)
 
     for m in matrices(diagnosis):
         ws = wb.create_sheet(_sheet_title(m.kam_name, used))
-        ws.append([m.kam_name, *m.partner_names])
+        _append(ws, [m.kam_name, *m.partner_names])
         for cell in ws[1]:
             cell.font = _BOLD
         for label, cells in m.rows:
-            ws.append([label, *cells])
+            _append(ws, [label, *cells])
         last = ws.max_row
         for i, gap in enumerate(m.gaps, start=2):
             if gap:
@@ -74,24 +76,25 @@ def render_xlsx(diagnosis: Diagnosis) -> bytes:
         for row in ws.iter_rows(min_row=2, min_col=2):
             for cell in row:
                 cell.alignment = Alignment(horizontal="center")
-        ws.append([])
-        ws.append(["× = the units differ on the dimension; ? = not known"])
+        _append(ws, [])
+        _append(ws, ["× = the units differ on the dimension; ? = not known"])
         if any(cell.endswith(ANALYST_MARK) for _, cells in m.rows for cell in cells):
-            ws.append([ANALYST_LEGEND])
+            _append(ws, [ANALYST_LEGEND])
         _widths(ws, maximum=30)
 
     ws = wb.create_sheet(_sheet_title("Profiles", used))
-    ws.append(["Unit", "", *(DIMENSION_LABELS[d] for d in DIMENSIONS)])
+    _append(ws, ["Unit", "", *(DIMENSION_LABELS[d] for d in DIMENSIONS)])
     for cell in ws[1]:
         cell.font = _BOLD
     for p in profile_rows(diagnosis):
-        ws.append([p["name"], "Findings", *(p["findings"][d] for d in DIMENSIONS)])
+        _append(ws, [p["name"], "Findings", *(p["findings"][d] for d in DIMENSIONS)])
         if any(p["statements"][d] for d in DIMENSIONS):
-            ws.append(["", "Statements", *("\n".join(p["statements"][d]) for d in DIMENSIONS)])
+            _append(ws, ["", "Statements", *("\n".join(p["statements"][d]) for d in DIMENSIONS)])
     _widths(ws, maximum=45)
 
     ws = wb.create_sheet(_sheet_title("Network", used))
-    ws.append(
+    _append(
+        ws,
         [
             "KAM unit",
             "Partners",
@@ -100,13 +103,14 @@ def render_xlsx(diagnosis: Diagnosis) -> bytes:
             "Mutual",
             "Constraint",
             "Effective size",
-        ]
+        ],
     )
     for cell in ws[1]:
         cell.font = _BOLD
     names = diagnosis.case.unit_names()
     for n in diagnosis.networks:
-        ws.append(
+        _append(
+            ws,
             [
                 names[n.unit],
                 n.degree,
@@ -115,26 +119,31 @@ def render_xlsx(diagnosis: Diagnosis) -> bytes:
                 ", ".join(names[p] for p in n.mutual),
                 n.constraint,
                 n.effective_size,
-            ]
+            ],
         )
     _widths(ws)
 
     ws = wb.create_sheet(_sheet_title("Recommendations", used))
-    ws.append(["Priority", "KAM unit", "Partner", "Recommendation", "Actions"])
+    _append(ws, ["Priority", "KAM unit", "Partner", "Recommendation", "Actions"])
     for cell in ws[1]:
         cell.font = _BOLD
     for r in diagnosis.recommendations:
-        ws.append([r.priority, names[r.kam], names[r.partner], r.headline, "\n".join(r.actions)])
+        _append(ws, [r.priority, names[r.kam], names[r.partner], r.headline, "\n".join(r.actions)])
     _widths(ws, maximum=80)
 
     ws = wb.create_sheet(_sheet_title("About", used))
-    ws.append(["Case", diagnosis.case.title])
-    ws.append(["Source", diagnosis.case.source or ""])
-    ws.append(["kamkit version", kamkit_version()])
-    ws.append(["rating_threshold", diagnosis.case.settings.rating_threshold])
-    ws.append([made_by(diagnosis)])
+    _append(ws, ["Case", diagnosis.case.title])
+    _append(ws, ["Source", diagnosis.case.source or ""])
+    _append(ws, ["kamkit version", kamkit_version()])
+    _append(ws, ["rating_threshold", diagnosis.case.settings.rating_threshold])
+    _append(ws, [made_by(diagnosis)])
     _widths(ws, maximum=60)
 
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _append(ws, values) -> None:
+    """A row as a spreadsheet holds it as text (no formulas, no control characters)."""
+    ws.append(safe_row(values))

@@ -249,7 +249,7 @@ def test_every_format_says_which_kamkit_and_which_threshold_made_it():
 def test_spreadsheet_formats_hold_a_formula_like_unit_name_as_text():
     text = TIE.replace("name: Legal,", 'name: "=HYPERLINK(1)",')
     diagnosis = diagnose(make_case(text))
-    header, *rows = render(diagnosis, "csv").splitlines()
+    _header, *rows = render(diagnosis, "csv").splitlines()
     assert any("'=HYPERLINK(1)" in r for r in rows)
     book = load_workbook(io.BytesIO(render(diagnosis, "xlsx")))
     cells = [

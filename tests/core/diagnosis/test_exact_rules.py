@@ -252,8 +252,6 @@ def test_spreadsheet_formats_hold_a_formula_like_unit_name_as_text():
     _header, *rows = render(diagnosis, "csv").splitlines()
     assert any("'=HYPERLINK(1)" in r for r in rows)
     book = load_workbook(io.BytesIO(render(diagnosis, "xlsx")))
-    cells = [
-        c for ws in book.worksheets for r in ws.iter_rows() for c in r if c.value is not None
-    ]
+    cells = [c for ws in book.worksheets for r in ws.iter_rows() for c in r if c.value is not None]
     assert not [c for c in cells if c.data_type == "f"]  # no formula anywhere
     assert any(c.value == "'=HYPERLINK(1)" for c in cells)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 
@@ -18,8 +19,9 @@ from django.utils import timezone
 
 from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
 from kamkit.web.diagnosis.models import DiagnosisCase
+from kamkit.web.relationships import services as work
 from kamkit.web.relationships.models import PhaseRecord, PhaseSource
-from kamkit.web.relationships.services import rebuild_pairs, rebuild_weeks, refresh_phases
+from kamkit.web.relationships.services import refresh_phases
 from kamkit.web.users.models import Role, User
 
 DEMO_PASSWORD = "demo"
@@ -518,6 +520,11 @@ TOPICS = {
 PULSE_LEVEL = {"exploration": 4.5, "build_up": 5.5, "maturity": 5.0, "decline": 3.2}
 
 
+def _money(value: float) -> Decimal:
+    """An amount in cents, as a money field holds it."""
+    return Decimal(f"{value:.2f}")
+
+
 def _activity(
     accounts: list[Account], phases: list[str], rnd: random.Random, today: dt.date
 ) -> dict[str, int]:
@@ -532,7 +539,6 @@ def _activity(
         Interaction,
         JointInitiative,
         Problem,
-        ProblemStageChange,
         Pulse,
     )
 
@@ -579,20 +585,10 @@ def _activity(
                     )
                 )
                 links.append(who)
-    Interaction.objects.bulk_create(interactions, batch_size=1000)
-    through = Interaction.participants.through
-    through.objects.bulk_create(
-        [
-            through(interaction_id=i.pk, person_id=p.pk)
-            for i, who in zip(interactions, links, strict=True)
-            for p in who
-        ],
-        batch_size=2000,
-    )
-    rebuild_pairs([a.pk for a in accounts])
-    rebuild_weeks([a.pk for a in accounts])
+    # through the one write path for many records: checked, written, aggregates rebuilt
+    work.log_interactions_in_bulk(None, list(zip(interactions, links, strict=True)))
 
-    initiatives, problems, stage_rows, pulses, preferences = [], [], [], [], []
+    initiatives, problems, pulses, preferences = [], [], [], []
     stages = ["reported", "jointly_defined", "solution_designed", "deployed", "supported", "closed"]
     plan = {  # initiative statuses and how far problems got, per phase
         "exploration": (["proposed"], [1]),
@@ -626,9 +622,13 @@ def _activity(
                     supplier_effort_days=rnd.randint(5, 40),
                     customer_effort_days=rnd.randint(0, 30) if phase != "exploration" else None,
                     expected_value_customer=expected,
-                    expected_value_supplier=expected * 0.6,
-                    realized_value_customer=expected * rnd.uniform(0.6, 1.2) if realized else None,
-                    realized_value_supplier=expected * rnd.uniform(0.3, 0.9) if realized else None,
+                    expected_value_supplier=_money(expected * 0.6),
+                    realized_value_customer=_money(expected * rnd.uniform(0.6, 1.2))
+                    if realized
+                    else None,
+                    realized_value_supplier=_money(expected * rnd.uniform(0.3, 0.9))
+                    if realized
+                    else None,
                     due_date=today - dt.timedelta(days=rnd.randint(-90, 120)),
                     realized_on=today
                     - dt.timedelta(days=rnd.randint(20, 150 if phase == "build_up" else 400))
@@ -660,7 +660,6 @@ def _activity(
                         raised_on=raised,
                         supplier_framing="A process issue on our side",
                         customer_framing="It stops our line",
-                        stage=stages[depth - 1],
                         lessons="Agree the spec in writing first" if depth == 6 else "",
                         shared=True,
                     ),
@@ -702,36 +701,23 @@ def _activity(
                 ideal_max=rnd.choice([6, 8, 10]),
             )
         )
-    JointInitiative.objects.bulk_create(initiatives)
-    Problem.objects.bulk_create([p for p, _, _ in problems])
+    work.add_records_in_bulk(None, initiatives)
+    history = []
     for problem, depth, raised in problems:
-        for k in range(depth):
-            stage_rows.append(
-                ProblemStageChange(
-                    problem=problem,
-                    stage=stages[k],
-                    changed_on=min(today, raised + dt.timedelta(days=6 * k)),
-                )
-            )
-    ProblemStageChange.objects.bulk_create(stage_rows)
-    # who works on each problem: the raising side's person; both sides once jointly defined
-    on_it = Problem.participants.through
-    on_it.objects.bulk_create(
-        [
-            on_it(problem_id=problem.pk, person_id=person.pk)
-            for problem, depth, _ in problems
-            for person in (
-                [
-                    people[problem.account_id]["supplier"][1],
-                    people[problem.account_id]["customer"][1],
-                ]
-                if depth >= 2
-                else [people[problem.account_id][problem.raised_by][-1]]
-            )
-        ]
-    )
-    Pulse.objects.bulk_create(pulses)
-    CommunicationPreference.objects.bulk_create(preferences)
+        dates = [min(today, raised + dt.timedelta(days=6 * k)) for k in range(depth)]
+        if depth >= 2:  # jointly defined: both sides agreed that day (issue 15)
+            problem.supplier_agreed_on = problem.customer_agreed_on = dates[1]
+        # who works on it: the raising side's person; both sides once jointly defined
+        sides = people[problem.account_id]
+        on_it = (
+            [sides["supplier"][1], sides["customer"][1]]
+            if depth >= 2
+            else [sides[problem.raised_by][-1]]
+        )
+        history.append((problem, list(zip(stages[:depth], dates, strict=True)), on_it))
+    work.add_problems_in_bulk(None, history)
+    work.add_records_in_bulk(None, pulses)
+    work.add_records_in_bulk(None, preferences)
     return {
         "interactions": len(interactions),
         "initiatives": len(initiatives),

@@ -413,3 +413,54 @@ def test_preferences_from_either_side(firm):
     assert whole.person is None
     with pytest.raises(PermissionDenied):
         services.set_preferences(firm.users["other_customer"], firm.own, {"channels": []})
+
+
+def test_many_records_at_once_obey_the_same_rules_all_or_nothing(firm):
+    """The bulk write path of the demo loader (and, later, imports): every record is
+    checked like a single write; one bad record writes nothing."""
+    from kamkit.web.relationships.models import Interaction, PersonPair, Pulse
+
+    sam, chris = firm.own.persons.get(name="Sam Engineer"), firm.records["chris"]
+
+    def contact(**kw):
+        return Interaction(
+            account=firm.own, channel="video", initiated_by="supplier", two_way=True, **kw
+        )
+
+    before = Interaction.objects.count()
+    with pytest.raises(ValidationError) as one_bad:
+        services.log_interactions_in_bulk(None, [(contact(), [sam, chris]), (contact(), [sam])])
+    assert "record 2: two_way" in one_bad.value.message_dict
+    assert Interaction.objects.count() == before
+    assert services.log_interactions_in_bulk(None, [(contact(), [sam, chris])]) == 1
+    assert PersonPair.objects.filter(account=firm.own).count() == 1  # rebuilt once
+    with pytest.raises(PermissionDenied):
+        services.log_interactions_in_bulk(firm.users["customer"], [(contact(), [sam, chris])])
+    with pytest.raises(ValidationError) as scale:
+        services.add_records_in_bulk(None, [Pulse(account=firm.own, person=chris, trust=9)])
+    assert "record 1: trust" in scale.value.message_dict
+
+    raised = dt.date(2026, 10, 1)
+
+    def problem(**kw):
+        return Problem(account=firm.own, title="P", raised_by="customer", raised_on=raised, **kw)
+
+    skipped_agreement = [
+        (problem(), [("reported", raised), ("jointly_defined", dt.date(2026, 10, 5))], [])
+    ]
+    with pytest.raises(ValidationError) as joint:
+        services.add_problems_in_bulk(None, skipped_agreement)
+    assert "jointly defined needs" in " ".join(joint.value.message_dict["record 1: stage"])
+    early = [(problem(), [("reported", raised), ("solution_designed", dt.date(2026, 9, 1))], [])]
+    with pytest.raises(ValidationError):
+        services.add_problems_in_bulk(None, early)
+    agreed = problem(
+        supplier_framing="a",
+        customer_framing="b",
+        supplier_agreed_on=dt.date(2026, 10, 5),
+        customer_agreed_on=dt.date(2026, 10, 5),
+    )
+    history = [("reported", raised), ("jointly_defined", dt.date(2026, 10, 5))]
+    assert services.add_problems_in_bulk(None, [(agreed, history, [sam, chris])]) == 1
+    agreed.refresh_from_db()
+    assert agreed.stage == "jointly_defined" and agreed.participants.count() == 2

@@ -737,6 +737,117 @@ def restore_entry(user, record) -> None:
             refresh_phases([record.account_id])
 
 
+# -- many records at once: the demo loader and, later, imports (issue 15, issue 16) -------
+
+
+def _check_all(records) -> None:
+    """Every record valid (its model's clean: the core rules, dates, text limits), or a
+    ValidationError naming the first bad one's position and fields; nothing is written."""
+    for n, record in enumerate(records, start=1):
+        try:
+            record.full_clean(exclude=["account"] if record.account_id else None)
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"record {n}: {field}": msgs for field, msgs in exc.message_dict.items()}
+            ) from None
+
+
+def _may_write_all(user, account_ids) -> None:
+    if user is None:  # kamkit itself: the demo loader, a command line import
+        return
+    for account in Account.objects.filter(pk__in=set(account_ids)):
+        if acting_side(user, account) != "supplier":
+            raise PermissionDenied("bulk writes are the supplier's team's")
+
+
+def log_interactions_in_bulk(user, items: list[tuple[Interaction, list[Person]]]) -> int:
+    """Many contacts at once (unsaved ``Interaction``s with their participants): each
+    checked like ``log_interaction`` (the core rule, dates, texts, people of its
+    account), all written in one transaction, the kept aggregates rebuilt once."""
+    _may_write_all(user, [i.account_id for i, _ in items])
+    for n, (interaction, people) in enumerate(items, start=1):
+        wrong = [p for p in people if p.account_id != interaction.account_id]
+        errors = rules.check_interaction(
+            two_way=interaction.two_way, participant_sides=[p.side for p in people]
+        )
+        if wrong:
+            errors["participants"] = f"{wrong[0]} is not a person of this account"
+        if errors:
+            raise ValidationError({f"record {n}: {k}": v for k, v in errors.items()})
+        interaction.logged_by = interaction.logged_by or user
+    _check_all([i for i, _ in items])
+    through = Interaction.participants.through
+    with transaction.atomic():
+        Interaction.objects.bulk_create([i for i, _ in items], batch_size=1000)
+        through.objects.bulk_create(
+            [through(interaction_id=i.pk, person_id=p.pk) for i, people in items for p in people],
+            batch_size=2000,
+        )
+        accounts = sorted({i.account_id for i, _ in items})
+        rebuild_pairs(accounts)
+        rebuild_weeks(accounts)
+    return len(items)
+
+
+def add_records_in_bulk(user, records: list) -> int:
+    """Many initiatives, pulses or preferences at once (unsaved, one kind per call), each
+    checked by its model's rules; all or nothing."""
+    if not records:
+        return 0
+    _may_write_all(user, [r.account_id for r in records])
+    _check_all(records)
+    with transaction.atomic():
+        type(records[0]).objects.bulk_create(records, batch_size=1000)
+    return len(records)
+
+
+def add_problems_in_bulk(
+    user,
+    items: list[tuple[Problem, list[tuple[str, dt.date]], list[Person]]],
+) -> int:
+    """Many problems with their history at once: each problem (unsaved), the stages it
+    reached with their dates (from its first, the day it was raised), and who works on
+    it. The history obeys the same rules as a move: forward only, dated within the
+    problem's life, and jointly defined only with both framings and both agreements."""
+    _may_write_all(user, [p.account_id for p, _, _ in items])
+    today = timezone.localdate()
+    for n, (problem, stages, people) in enumerate(items, start=1):
+        where = f"record {n}"
+        current = "reported"
+        for k, (stage, on) in enumerate(stages):
+            if k == 0:
+                if stage != "reported" or on != problem.raised_on:
+                    raise ValidationError({f"{where}: stage": "it starts reported, when raised"})
+                continue
+            if message := rules.check_stage_move(current, stage):
+                raise ValidationError({f"{where}: stage": message})
+            if errors := rules.check_day("on", on, today, not_before=problem.raised_on):
+                raise ValidationError({f"{where}: {stage}": errors["on"]})
+            if stage == "jointly_defined" and (why := _definition_missing(problem)):
+                raise ValidationError({f"{where}: stage": why})
+            current = stage
+        problem.stage = current
+        if any(p.account_id != problem.account_id for p in people):
+            raise ValidationError({f"{where}: participants": "people of its account only"})
+    _check_all([p for p, _, _ in items])
+    with transaction.atomic():
+        Problem.objects.bulk_create([p for p, _, _ in items], batch_size=1000)
+        ProblemStageChange.objects.bulk_create(
+            [
+                ProblemStageChange(problem=p, stage=stage, changed_on=on, changed_by=user)
+                for p, stages, _ in items
+                for stage, on in stages
+            ],
+            batch_size=2000,
+        )
+        through = Problem.participants.through
+        through.objects.bulk_create(
+            [through(problem_id=p.pk, person_id=x.pk) for p, _, people in items for x in people],
+            batch_size=2000,
+        )
+    return len(items)
+
+
 def _rebuild(table: str, account_ids: Iterable[int] | None, insert: str) -> None:
     """Replace an aggregate table's rows of the given accounts (all when None): one DELETE
     and one ``INSERT … SELECT`` over the interactions ``x``, whose ``{accounts}`` marks

@@ -17,6 +17,7 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from kamkit.web.accounts import services as account_services
 from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
 from kamkit.web.diagnosis.models import DiagnosisCase
 from kamkit.web.relationships import services as work
@@ -198,7 +199,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
                 ),
             )
         )
-    Account.objects.bulk_create(accounts)
+    account_services.create_accounts_in_bulk(None, accounts)
     accounts = list(Account.objects.select_related("ka_manager").order_by("pk"))
 
     persons: list[Person] = []
@@ -270,9 +271,10 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
                     note="Set in the quarterly account review.",
                 )
             )
-    Person.objects.bulk_create(persons)
-    PhaseRecord.objects.bulk_create(records)
-    refresh_phases()
+    account_services.add_people_in_bulk(None, persons)
+    for record in records:  # the people have their ids now
+        record.person = record.person
+    work.add_records_in_bulk(None, records)  # the accounts' phases follow
     activity = _activity(accounts, [phases[i % 4] for i in range(len(accounts))], rnd, today)
 
     # the customer login belongs to the demo manager's first build-up account
@@ -286,13 +288,16 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
         password=DEMO_PASSWORD,
         account=customer_account,
     )
-    chris = Person.objects.create(
-        account=customer_account,
-        side=Side.CUSTOMER,
-        name=str(customer_user),
-        role="buyer",
-        email="chris@customer.example",
-        user=customer_user,
+    chris = account_services.add_person(
+        None,
+        customer_account,
+        {
+            "side": Side.CUSTOMER,
+            "name": str(customer_user),
+            "role": "buyer",
+            "email": "chris@customer.example",
+            "user": customer_user,
+        },
     )
     _customer_side(customer_account, chris, manager, today)
 
@@ -360,11 +365,8 @@ def _customer_side(account: Account, chris: Person, manager: User, today: dt.dat
     that Chris must never see."""
     from kamkit.web.portal.models import Notification
     from kamkit.web.relationships.models import (
-        CommunicationPreference,
         JointInitiative,
         Problem,
-        ProblemComment,
-        ProblemStageChange,
         Pulse,
     )
 
@@ -372,19 +374,16 @@ def _customer_side(account: Account, chris: Person, manager: User, today: dt.dat
     days = dt.timedelta
 
     def problem(title, raised_by, ago, stages, **fields):
-        item = Problem.objects.create(
-            account=account,
-            title=title,
-            raised_by=raised_by,
-            raised_on=today - days(ago),
-            **fields,
-        )  # reported, dated the day it was raised
-        item.participants.add(chris, ours)
-        for k, stage in enumerate(stages[1:], start=1):
-            ProblemStageChange.objects.create(
-                problem=item, stage=stage, changed_on=today - days(ago - 5 * k)
-            )
-        Problem.objects.filter(pk=item.pk).update(stage=stages[-1])
+        raised_on = today - days(ago)
+        item = Problem(
+            account=account, title=title, raised_by=raised_by, raised_on=raised_on, **fields
+        )
+        dates = [raised_on] + [today - days(ago - 5 * k) for k in range(1, len(stages))]
+        if "jointly_defined" in stages:  # both sides agreed on the definition that day
+            item.supplier_agreed_on = item.customer_agreed_on = dates[1]
+        work.add_problems_in_bulk(
+            None, [(item, list(zip(stages, dates, strict=True)), [chris, ours])]
+        )
         return item
 
     raised = problem(
@@ -395,17 +394,9 @@ def _customer_side(account: Account, chris: Person, manager: User, today: dt.dat
         customer_framing="About one pallet in ten reaches our goods-in without a label, "
         "so it waits in a corner until someone identifies it.",
     )
-    ProblemComment.objects.create(
-        problem=raised,
-        author=chris.user,
-        side=Side.CUSTOMER,
-        text="It happens mostly with the Tuesday deliveries.",
-    )
-    ProblemComment.objects.create(
-        problem=raised,
-        author=manager,
-        side=Side.SUPPLIER,
-        text="Thank you. We are checking the Tuesday shift's labelling station.",
+    work.comment_on_problem(chris.user, raised, "It happens mostly with the Tuesday deliveries.")
+    work.comment_on_problem(
+        manager, raised, "Thank you. We are checking the Tuesday shift's labelling station."
     )
     problem(
         "Certificates missing from the portal",
@@ -417,71 +408,75 @@ def _customer_side(account: Account, chris: Person, manager: User, today: dt.dat
         customer_framing="Our auditors ask for certificates we cannot find.",
         outcome="Both plants upload on shipment; a daily check flags gaps.",
     )
-    JointInitiative.objects.create(
-        account=account,
-        title="Returnable packaging",
-        goal="Replace one-way cartons with returnable crates on the main lanes.",
-        status="proposed",
-        customer_owner=chris,
-        customer_effort_days=8,
-        customer_know_how="Our warehouse layout and crate pool",
-        expected_value_customer=30000,
+    work.add_records_in_bulk(
+        None,
+        [
+            JointInitiative(
+                account=account,
+                title="Returnable packaging",
+                goal="Replace one-way cartons with returnable crates on the main lanes.",
+                status="proposed",
+                customer_owner=chris,
+                customer_effort_days=8,
+                customer_know_how="Our warehouse layout and crate pool",
+                expected_value_customer=30000,
+            ),
+            JointInitiative(
+                account=account,
+                title="Consignment stock trial",
+                goal="Keep two weeks of fast movers on our site, owned by the supplier.",
+                status="in_delivery",
+                supplier_owner=ours,
+                customer_owner=chris,
+                supplier_effort_days=15,
+                customer_effort_days=6,
+                supplier_know_how="Replenishment planning",
+                customer_know_how="Consumption data",
+                expected_value_customer=45000,
+                expected_value_supplier=20000,
+                due_date=today - days(5),
+            ),
+            # the supplier's own: never shown to Chris
+            JointInitiative(
+                account=account,
+                title="Price increase preparation",
+                goal="Internal: prepare the argument for next year's prices.",
+                status="agreed",
+                supplier_owner=ours,
+                shared=False,
+            ),
+        ],
     )
-    JointInitiative.objects.create(
-        account=account,
-        title="Consignment stock trial",
-        goal="Keep two weeks of fast movers on our site, owned by the supplier.",
-        status="in_delivery",
-        supplier_owner=ours,
-        customer_owner=chris,
-        supplier_effort_days=15,
-        customer_effort_days=6,
-        supplier_know_how="Replenishment planning",
-        customer_know_how="Consumption data",
-        expected_value_customer=45000,
-        expected_value_supplier=20000,
-        due_date=today - days(5),
-    )
-    # the supplier's own: never shown to Chris
-    JointInitiative.objects.create(
-        account=account,
-        title="Price increase preparation",
-        goal="Internal: prepare the argument for next year's prices.",
-        status="agreed",
-        supplier_owner=ours,
-        shared=False,
-    )
-    Problem.objects.create(
-        account=account,
-        title="Margin erosion on this account",
-        raised_by="supplier",
-        raised_on=today - days(20),
+    problem(
+        "Margin erosion on this account",
+        "supplier",
+        20,
+        ["reported"],
         supplier_framing="Internal only.",
         shared=False,
     )
-    for ago, level in ((150, 5), (60, 4), (10, 3)):
-        Pulse.objects.create(
-            account=account,
-            person=chris,
-            rated_on=today - days(ago),
-            communication=level,
-            co_creation=level + 1,
-            problem_solving=level - 1 if level > 1 else 1,
-            satisfaction=level,
-            trust=level + 1,
-        )
-    PhaseRecord.objects.create(
-        account=account,
-        phase="build_up",
-        source="customer_self",
-        person=chris,
-        recorded_on=today - days(30),
-        recorded_by=chris.user,
+    work.add_records_in_bulk(
+        None,
+        [
+            Pulse(
+                account=account,
+                person=chris,
+                rated_on=today - days(ago),
+                communication=level,
+                co_creation=level + 1,
+                problem_solving=level - 1 if level > 1 else 1,
+                satisfaction=level,
+                trust=level + 1,
+            )
+            for ago, level in ((150, 5), (60, 4), (10, 3))
+        ],
     )
-    CommunicationPreference.objects.create(
-        account=account, person=chris, channels=["video", "email"], ideal_min=2, ideal_max=6
+    work.record_phase_view(chris.user, account, "build_up", recorded_on=today - days(30))
+    work.set_preferences(
+        chris.user, account, {"channels": ["video", "email"], "ideal_min": 2, "ideal_max": 6}
     )
-    Account.objects.filter(pk=account.pk).update(perception_shared=True)
+    account.refresh_from_db()
+    account_services.update_account(manager, account, {"perception_shared": True}, account.version)
     Notification.objects.create(
         recipient=manager,
         account=account,

@@ -55,8 +55,9 @@ def restore_account(user, account: Account) -> Account:
 
 
 def add_person(user, account: Account, data: dict[str, Any]) -> Person:
-    """A person of either side on the account (the account's editors)."""
-    if not can(user, "change", account):
+    """A person of either side on the account (the account's editors; kamkit itself
+    when ``user`` is None: the demo and imports)."""
+    if user is not None and not can(user, "change", account):
         raise PermissionDenied("you may not add people to this account")
     with transaction.atomic():
         person = by(Person(account=account, **data), user)
@@ -76,3 +77,38 @@ def remove_person(user, person: Person) -> None:
     if not can(user, "delete", person):
         raise PermissionDenied("you may not remove this person")
     soft_delete(person, user)
+
+
+def _check_all(records) -> None:
+    from django.core.exceptions import ValidationError
+
+    for n, record in enumerate(records, start=1):
+        try:
+            record.full_clean()
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"record {n}: {field}": msgs for field, msgs in exc.message_dict.items()}
+            ) from None
+
+
+def create_accounts_in_bulk(user, accounts: list[Account]) -> int:
+    """Many accounts at once (the demo loader, later imports): each checked as by
+    ``create_account``; all or nothing."""
+    if user is not None and not user.sees_all_accounts:
+        raise PermissionDenied("only a KAM director or an administrator creates accounts")
+    _check_all(accounts)
+    with transaction.atomic():
+        Account.objects.bulk_create(accounts, batch_size=1000)
+    return len(accounts)
+
+
+def add_people_in_bulk(user, people: list[Person]) -> int:
+    """Many people at once, each of an account the user may change; all or nothing."""
+    if user is not None:
+        for account in Account.objects.filter(pk__in={p.account_id for p in people}):
+            if not can(user, "change", account):
+                raise PermissionDenied("you may not add people to this account")
+    _check_all(people)
+    with transaction.atomic():
+        Person.objects.bulk_create(people, batch_size=1000)
+    return len(people)

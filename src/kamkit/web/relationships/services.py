@@ -790,14 +790,16 @@ def log_interactions_in_bulk(user, items: list[tuple[Interaction, list[Person]]]
 
 
 def add_records_in_bulk(user, records: list) -> int:
-    """Many initiatives, pulses or preferences at once (unsaved, one kind per call), each
-    checked by its model's rules; all or nothing."""
+    """Many initiatives, pulses, preferences or phase statements at once (unsaved, one
+    kind per call), each checked by its model's rules; all or nothing."""
     if not records:
         return 0
     _may_write_all(user, [r.account_id for r in records])
     _check_all(records)
     with transaction.atomic():
         type(records[0]).objects.bulk_create(records, batch_size=1000)
+        if isinstance(records[0], PhaseRecord):  # the accounts' phases follow
+            refresh_phases({r.account_id for r in records})
     return len(records)
 
 

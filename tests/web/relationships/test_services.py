@@ -464,3 +464,20 @@ def test_many_records_at_once_obey_the_same_rules_all_or_nothing(firm):
     assert services.add_problems_in_bulk(None, [(agreed, history, [sam, chris])]) == 1
     agreed.refresh_from_db()
     assert agreed.stage == "jointly_defined" and agreed.participants.count() == 2
+
+
+def test_who_raised_a_problem_and_when_stay_consistent(firm):
+    problem, manager = firm.records["problems"], firm.users["manager"]
+    with pytest.raises(ValidationError) as who:
+        services.edit_problem(manager, problem, {"raised_by": "supplier"}, problem.version)
+    assert "raised_by" in who.value.message_dict  # the customer has a login
+    Problem.objects.filter(pk=problem.pk).update(raised_on=dt.date(2026, 10, 1))
+    problem.refresh_from_db()
+    services.move_problem_stage(problem, "solution_designed", dt.date(2026, 10, 10), manager)
+    with pytest.raises(ValidationError) as late:
+        services.edit_problem(
+            manager, problem, {"raised_on": dt.date(2026, 10, 20)}, problem.version
+        )
+    assert "it was raised before that" in late.value.message_dict["raised_on"][0]
+    services.edit_problem(manager, problem, {"raised_on": dt.date(2026, 9, 25)}, problem.version)
+    assert problem.stage_changes.get(stage="reported").changed_on == dt.date(2026, 9, 25)

@@ -199,6 +199,7 @@ class ProblemForm(VersionedForm):
             field = self.fields["customer_framing"]
             field.disabled = True
             field.help_text = "Written by the customer's people in kamkit; read-only here."
+            self.fields["raised_by"].disabled = True
 
     def changes(self) -> dict:
         out = {

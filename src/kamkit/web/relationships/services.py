@@ -454,6 +454,21 @@ def edit_problem(user, problem: Problem, changes: dict, version: int, participan
         raise ValidationError(
             {"customer_framing": "the customer's people write their own framing in kamkit"}
         )
+    if changes.get("raised_by", problem.raised_by) != problem.raised_by and customer_frames_itself(
+        account
+    ):
+        raise ValidationError(
+            {"raised_by": "who raised it is kept once the customer's people work in kamkit"}
+        )
+    new_raised = changes.get("raised_on", problem.raised_on)
+    later = problem.stage_changes.exclude(stage="reported").order_by("changed_on").first()
+    if new_raised != problem.raised_on and later and later.changed_on < new_raised:
+        raise ValidationError(
+            {
+                "raised_on": f"it moved to {later.get_stage_display().lower()} on "
+                f"{later.changed_on.isoformat()}: it was raised before that"
+            }
+        )
     people = _people(account, participants) if participants is not None else None
     reframed = any(
         changes.get(f, getattr(problem, f)) != getattr(problem, f)
@@ -468,6 +483,7 @@ def edit_problem(user, problem: Problem, changes: dict, version: int, participan
     )
     with transaction.atomic():
         save_versioned(problem, changes, version, user)
+        problem.stage_changes.filter(stage="reported").update(changed_on=problem.raised_on)
         if people is not None:
             problem.participants.set(people)
         if ours_changed:

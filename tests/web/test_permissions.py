@@ -478,6 +478,27 @@ API["api:comment_on_problem"] = (
     lambda f: {"text": "We see it too"},
     row(401, 201, 201, 201, 404, 404, 201),
 )
+# the customer's own steps through the API (issue 15): the supplier may not take them
+# (403); the firm's initiative is only proposed and its problem reported, so the
+# value and the solution cannot be confirmed yet (409)
+API["api:update_contribution"] = (
+    "post",
+    lambda f: {"account_id": f.own.pk, "record_id": f.records["initiatives"].pk},
+    lambda f: {"version": 1, "customer_effort_days": 3},
+    row(401, 403, 403, 403, 404, 404, 200),
+)
+API["api:confirm_value"] = (
+    "post",
+    lambda f: {"account_id": f.own.pk, "record_id": f.records["initiatives"].pk},
+    lambda f: {"realized_value_customer": 1000},
+    row(401, 403, 403, 403, 404, 404, 409),
+)
+API["api:confirm_solved"] = (
+    "post",
+    lambda f: {"account_id": f.own.pk, "record_id": f.records["problems"].pk},
+    lambda f: {},
+    row(401, 403, 403, 403, 404, 404, 409),
+)
 # agreeing on a definition: either side; the firm's problem is not framed yet, so a
 # permitted agreement answers 422 naming the framings
 API["api:agree_problem_definition"] = (

@@ -296,3 +296,23 @@ def test_inferred_phases_are_not_edited_through_the_api(client, firm, bearer):
     assert call(client, "delete", url, h).status_code == 403
     inferred.refresh_from_db()
     assert inferred.phase == "decline" and inferred.deleted_at is None
+
+
+def test_the_customer_takes_its_own_steps_through_the_api(client, firm, bearer):
+    from kamkit.web.relationships.models import JointInitiative
+
+    h = bearer("customer")
+    item = firm.records["initiatives"]
+    base = f"/api/v1/accounts/{firm.own.pk}/initiatives/{item.pk}"
+    mine = call(client, "post", f"{base}/contribution", h, {"version": 1, "customer_money": 500})
+    assert mine.status_code == 200 and mine.json()["customer_money"] == "500.00"
+    stale = call(client, "post", f"{base}/contribution", h, {"version": 1, "customer_money": 9})
+    assert stale.status_code == 409
+    early = call(client, "post", f"{base}/confirm-value", h, {"realized_value_customer": 100})
+    assert early.status_code == 409 and "in delivery or realized" in early.json()["detail"]
+    JointInitiative.objects.filter(pk=item.pk).update(status="in_delivery")
+    done = call(client, "post", f"{base}/confirm-value", h, {"realized_value_customer": 100})
+    assert done.status_code == 200 and done.json()["status"] == "realized"
+    assert "realized_value_supplier" not in done.json()  # never the supplier's value
+    negative = call(client, "post", f"{base}/confirm-value", h, {"realized_value_customer": -1})
+    assert negative.status_code == 422

@@ -844,3 +844,74 @@ def agree_problem_definition(
     except ModelValidationError as exc:
         raise _model_errors(exc) from None
     return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)
+
+
+def _initiative(request: HttpRequest, account_id: int, record_id: int) -> JointInitiative:
+    account = _visible_account(request, account_id)
+    return get_object_or_404(
+        JointInitiative.objects.visible_to(request.auth).filter(account=account), pk=record_id
+    )
+
+
+def _customer_write(request: HttpRequest, write) -> None:
+    """A customer's step through its service: 403 with the reason, 409 when the step is
+    not open now, 422 naming the fields (StaleVersion: the API's 409 handler)."""
+    try:
+        write()
+    except PermissionDenied as exc:
+        raise HttpError(403, str(exc)) from None
+    except services.StepRefused as exc:
+        raise HttpError(409, str(exc)) from None
+    except ModelValidationError as exc:
+        raise _model_errors(exc) from None
+
+
+@router.post(
+    "/{int:account_id}/initiatives/{int:record_id}/contribution",
+    url_name="update_contribution",
+    operation_id="update_contribution",
+    summary="The customer changes its own contribution to a shared initiative",
+)
+def update_contribution(
+    request: HttpRequest, account_id: int, record_id: int, payload: s.ContributionIn
+):
+    item = _initiative(request, account_id, record_id)
+    changes = payload.dict(exclude_unset=True)
+    version = changes.pop("version")
+    _customer_write(
+        request, lambda: services.update_contribution(request.auth, item, changes, version)
+    )
+    return _dump(INITIATIVES, JointInitiative.objects.get(pk=item.pk), request.auth)
+
+
+@router.post(
+    "/{int:account_id}/initiatives/{int:record_id}/confirm-value",
+    url_name="confirm_value",
+    operation_id="confirm_value",
+    summary="The customer confirms the value it realized (in delivery or realized)",
+)
+def confirm_value(request: HttpRequest, account_id: int, record_id: int, payload: s.ConfirmValueIn):
+    item = _initiative(request, account_id, record_id)
+    _customer_write(
+        request,
+        lambda: services.confirm_value(request.auth, item, payload.realized_value_customer),
+    )
+    return _dump(INITIATIVES, JointInitiative.objects.get(pk=item.pk), request.auth)
+
+
+@router.post(
+    "/{int:account_id}/problems/{int:record_id}/confirm-solved",
+    url_name="confirm_solved",
+    operation_id="confirm_solved",
+    response=s.ProblemOut,
+    summary="The customer confirms a deployed problem is solved (it closes)",
+)
+def confirm_solved(request: HttpRequest, account_id: int, record_id: int):
+    problem = _problem(request, account_id, record_id)
+    why: list[str] = []
+    _customer_write(
+        request, lambda: why.append(services.customer_step(request.auth, problem, "confirm") or "")
+    )
+    if why and why[0]:
+        raise HttpError(409, why[0])
+    return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)

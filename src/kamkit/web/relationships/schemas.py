@@ -284,3 +284,17 @@ class CommentPage(Schema):
 
 class UndoIn(Schema):
     reason: str = Field(..., min_length=1, max_length=rules.TEXT_LIMITS["note"])
+
+
+class ContributionIn(Schema):
+    """The customer's own contribution to a shared initiative (while it is open)."""
+
+    version: int = Field(..., ge=1)
+    customer_effort_days: Decimal | None = Field(None, ge=0)
+    customer_money: Decimal | None = Field(None, ge=0)
+    customer_know_how: str | None = Field(None, max_length=rules.TEXT_LIMITS["customer_know_how"])
+    expected_value_customer: Decimal | None = None
+
+
+class ConfirmValueIn(Schema):
+    realized_value_customer: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)

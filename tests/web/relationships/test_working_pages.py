@@ -379,3 +379,12 @@ def test_correct_a_pulse_and_a_phase_statement_we_recorded(as_role, firm):
     firm.own.refresh_from_db()
     assert (firm.own.phase, firm.own.phase_source) == ("maturity", "decision")
     assert c.get(f"/accounts/entries/interaction/{heard.pk}/").status_code == 404
+
+
+def test_the_phase_page_shows_a_pending_inferred_change(as_role, firm):
+    from kamkit.web.assessment.models import PendingPhaseChange
+
+    PendingPhaseChange.objects.create(account=firm.own, phase="decline", since=dt.date(2026, 11, 1))
+    page = soup(as_role("manager").get(f"/accounts/{firm.own.pk}/phase/"))
+    text = page.select_one("#pending-change").get_text()
+    assert "decline" in text and "2026-11-01" in text

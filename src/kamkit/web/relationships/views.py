@@ -702,11 +702,16 @@ def phases(request: HttpRequest, pk: int) -> HttpResponse:
         PhaseStatement(r.phase, r.source, r.recorded_on, tuple(r.reasons or ()))
         for r in sorted(records, key=lambda r: (r.recorded_on, r.pk))
     )
+    from kamkit.web.assessment.models import PendingPhaseChange
+    from kamkit.web.assessment.services import configuration
+
     return render(
         request,
         "relationships/phases.html",
         {
             "account": account,
+            "pending": PendingPhaseChange.objects.filter(account=account).first(),
+            "pending_wait": configuration().phase_change_min_days,
             "form": form,
             "records": records,
             "effective": effective,

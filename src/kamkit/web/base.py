@@ -38,6 +38,30 @@ class TrackedModel(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
+    def clean_fields(self, exclude: Any = None) -> None:
+        """Before Django's field checks: an explicit null for an optional text or JSON
+        field means empty (the database holds no null there: it was a 500), and a NUL
+        character is refused by name (PostgreSQL cannot store one)."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        for f in self._meta.concrete_fields:
+            value = getattr(self, f.attname)
+            if value is None and not f.null:
+                if isinstance(f, models.CharField | models.TextField) and f.blank:
+                    setattr(self, f.attname, "")
+                elif isinstance(f, models.JSONField) and f.has_default():
+                    setattr(self, f.attname, f.get_default())
+            elif isinstance(value, str) and "\x00" in value:
+                errors[f.name] = "contains a NUL character (\\x00), which kamkit cannot store"
+        try:
+            super().clean_fields(exclude)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, " ".join(messages))
+        if errors:
+            raise ValidationError(errors)
+
     objects = TrackedQuerySet.as_manager()
 
     class Meta:

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.urls import include, path
 
 from kamkit.web.accounts import views as account_views
@@ -24,3 +26,24 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """404: JSON under /api/ (an API client reads the error as the API's others), the
+    page otherwise."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    return render(request, "404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500: JSON under /api/, the page otherwise (it should never happen: SPEC §5)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"detail": "internal error; the server's log has the details"}, status=500
+        )
+    return render(request, "500.html", status=500)
+
+
+handler404 = not_found
+handler500 = server_error

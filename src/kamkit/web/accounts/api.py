@@ -26,6 +26,8 @@ from .schemas import (
 
 router = Router(tags=["accounts"])
 MAX_LIMIT = 500
+MAX_OFFSET = 2**31
+"""Far beyond any list (a larger offset overflowed the database's integer: a 500)."""
 
 
 class ListParams(Schema):
@@ -43,6 +45,8 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
         raise HttpError(422, f"limit must be between 1 and {MAX_LIMIT}")
     if offset < 0:
         raise HttpError(422, "offset must be 0 or more")
+    if offset > MAX_OFFSET:
+        raise HttpError(422, f"offset must be at most {MAX_OFFSET:,}")
     return limit, offset
 
 

@@ -35,9 +35,13 @@ def _scored_accounts(request: HttpRequest):
 
 
 def _day(on: dt.date | None) -> dt.date:
+    from kamkit.core.relationships import EARLIEST_DAY
+
     today = timezone.localdate()
     if on is not None and on > today:
         raise HttpError(422, f"on: {on} is in the future; assess today or an earlier day")
+    if on is not None and on < EARLIEST_DAY:
+        raise HttpError(422, f"on: {on} is too early; the earliest is {EARLIEST_DAY}")
     return on or today
 
 

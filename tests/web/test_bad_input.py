@@ -1,0 +1,74 @@
+"""Bad input that answered 500 (issue 17's list): an explicit null for an optional text
+or JSON field, a NUL character, a day before 1900, an offset beyond the database's
+integers, and unknown API paths answered in HTML. Each now answers with JSON naming what
+is wrong, and nothing is written."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import RequestFactory
+
+from kamkit.web.accounts.models import Account
+
+
+def send(client, method, url, headers, body=None):
+    if body is None:
+        return getattr(client, method)(url, **headers)
+    return getattr(client, method)(
+        url, data=json.dumps(body), content_type="application/json", **headers
+    )
+
+
+@pytest.mark.parametrize(
+    "field", ["industry", "country", "internal_notes", "selection_weights", "revenue_history"]
+)
+def test_an_explicit_null_for_an_optional_account_field_means_empty(client, firm, bearer, field):
+    client.raise_request_exception = False
+    r = send(
+        client,
+        "patch",
+        f"/api/v1/accounts/{firm.own.pk}",
+        bearer("director"),
+        {"version": 1, field: None},
+    )
+    assert r.status_code == 200, r.content[:200]
+    assert r.json()[field] in ("", {}, []) if field in r.json() else True
+    assert Account.objects.get(pk=firm.own.pk).version == 2
+
+
+def test_a_nul_character_is_refused_by_name_and_nothing_is_written(client, firm, bearer):
+    before = Account.objects.count()
+    r = send(client, "post", "/api/v1/accounts", bearer("director"), {"name": "A\x00B"})
+    assert r.status_code == 422
+    errors = {e["field"]: e["message"] for e in r.json()["errors"]}
+    assert "NUL character" in errors["name"]
+    assert Account.objects.count() == before
+
+
+@pytest.mark.parametrize(
+    ("url", "words"),
+    [
+        ("/api/v1/accounts/{own}/assessment?on=0001-01-01", "too early"),
+        ("/api/v1/portfolio/assessment?on=1899-12-31", "too early"),
+        ("/api/v1/accounts?offset=99999999999999999999", "offset must be at most"),
+        ("/api/v1/accounts/{own}/interactions?offset=9223372036854775808", "offset must be"),
+    ],
+)
+def test_out_of_range_queries_are_named(client, firm, bearer, url, words):
+    client.raise_request_exception = False
+    r = client.get(url.format(own=firm.own.pk), **bearer("director"))
+    assert r.status_code == 422 and words in r.json()["detail"]
+
+
+def test_unknown_api_paths_and_errors_answer_json(client, firm, bearer):
+    r = client.get("/api/v1/nothing/here", **bearer("director"))
+    assert r.status_code == 404 and r["Content-Type"].startswith("application/json")
+    assert r.json() == {"detail": "Not Found"}
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
+    from kamkit.web.urls import server_error
+
+    failed = server_error(RequestFactory().get("/api/v1/accounts"))
+    assert failed.status_code == 500 and json.loads(failed.content)["detail"].startswith("internal")

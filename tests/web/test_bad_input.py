@@ -72,3 +72,25 @@ def test_unknown_api_paths_and_errors_answer_json(client, firm, bearer):
 
     failed = server_error(RequestFactory().get("/api/v1/accounts"))
     assert failed.status_code == 500 and json.loads(failed.content)["detail"].startswith("internal")
+
+
+def test_huge_ids_and_oversized_bodies_answer_json(client, firm, bearer):
+    client.raise_request_exception = False
+    h = bearer("director")
+    r = send(
+        client,
+        "post",
+        f"/api/v1/accounts/{firm.own.pk}/interactions",
+        h,
+        {
+            "channel": "phone",
+            "initiated_by": "supplier",
+            "two_way": False,
+            "participants": [10**20],
+        },
+    )
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "participants"
+    big = client.post(
+        "/api/v1/accounts", data="x" * (3 * 1024 * 1024), content_type="application/json", **h
+    )
+    assert big.status_code == 400 and big["Content-Type"].startswith("application/json")

@@ -45,5 +45,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     return render(request, "500.html", status=500)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400 (e.g. a body over the size limit): JSON under /api/, the page otherwise."""
+    if request.path.startswith("/api/"):
+        why = str(exception) if exception else "bad request"
+        return JsonResponse({"detail": why or "bad request"}, status=400)
+    return HttpResponse("Bad request.", status=400, content_type="text/plain; charset=utf-8")
+
+
+handler400 = bad_request
 handler404 = not_found
 handler500 = server_error

@@ -276,6 +276,9 @@ def _resolve(fam: Family, account: Account, data: dict[str, Any]) -> tuple[dict,
     for name in fam.m2m_fields:
         if name in out:
             ids = out.pop(name) or []
+            too_big = [i for i in ids if not 0 < i < 2**63]  # no database holds such an id
+            if too_big:
+                raise _field_error(name, f"no person with id {too_big[0]} on this account")
             people = list(Person.objects.alive().filter(pk__in=ids, account=account))
             missing = sorted(set(ids) - {p.pk for p in people})
             if missing:

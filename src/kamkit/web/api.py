@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as RecordError
 from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from kamkit.web.base import StaleVersion
+from kamkit.web.base import Conflict, StaleVersion
 from kamkit.web.users.models import ApiToken
 
 
@@ -52,6 +54,27 @@ def stale_version(request: HttpRequest, exc: StaleVersion):
     return api.create_response(
         request, {"detail": str(exc), "current_version": exc.current}, status=409
     )
+
+
+# what the services raise, answered the same way by every endpoint (issue 15): endpoints
+# call a service and leave the translation to these handlers
+@api.exception_handler(PermissionDenied)
+def permission_denied(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": str(exc) or "forbidden"}, status=403)
+
+
+@api.exception_handler(RecordError)
+def record_error(request: HttpRequest, exc: RecordError):
+    errors = [
+        {"field": field, "message": " ".join(str(m) for m in messages)}
+        for field, messages in exc.message_dict.items()
+    ]
+    return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+
+
+@api.exception_handler(Conflict)
+def conflict(request: HttpRequest, exc: Conflict):
+    return api.create_response(request, {"detail": str(exc)}, status=409)
 
 
 @api.exception_handler(AuthenticationError)

@@ -105,6 +105,21 @@ def save_versioned(
     return obj
 
 
+def check_all(records, exclude: list[str] | None = None) -> None:
+    """Every record valid (its model's ``full_clean``: the core rules, dates, text
+    limits), or a ValidationError naming the first bad record's position and fields, so
+    a bulk write writes nothing (the bulk services of every app)."""
+    from django.core.exceptions import ValidationError
+
+    for n, record in enumerate(records, start=1):
+        try:
+            record.full_clean(exclude=exclude)
+        except ValidationError as exc:
+            raise ValidationError(
+                {f"record {n}: {field}": msgs for field, msgs in exc.message_dict.items()}
+            ) from None
+
+
 def soft_delete(obj: TrackedModel, user: Any = None) -> None:
     """Mark the record deleted; it stays restorable."""
     by(obj, user)

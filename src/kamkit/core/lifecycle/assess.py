@@ -11,7 +11,7 @@ from typing import Any
 from .config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
 from .index import Lever, effectiveness_index, principal_lever, roles_for
 from .inference import InferredPhase, PendingChange, PhaseFacts, infer_phase, stabilise
-from .phases import EffectivePhase, PhaseStatement, effective_phase, role_row
+from .phases import EffectivePhase, PhaseStatement, decision_needed, effective_phase, role_row
 from .scores import ProcessScore, Signals, process_scores
 
 
@@ -37,7 +37,7 @@ class Assessment:
     @property
     def decision_needed(self) -> bool:
         """A declining account without a decision (SPEC §2.3: flagged on the portfolio)."""
-        return self.phase.value == "decline" and self.decision is None
+        return decision_needed(self.phase.value, self.decision)
 
     def to_json(self) -> dict[str, Any]:
         """The SPEC §2.5.1 shape; numbers rounded to one decimal."""

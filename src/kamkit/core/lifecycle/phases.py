@@ -81,6 +81,11 @@ def role_row(phase: str | None, decision: str | None = None) -> str | None:
     return phase
 
 
+def decision_needed(phase: str | None, decision: str | None) -> bool:
+    """A declining account without a decision (SPEC §2.3): flagged "decision needed"."""
+    return phase == "decline" and not decision
+
+
 def check_decline_decision(
     *, choice: str, reason: str, phase: str | None, on: dt.date, today: dt.date
 ) -> dict[str, str]:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as ModelValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema, Status
@@ -59,28 +57,6 @@ def _visible_account(request: HttpRequest, account_id: int) -> Account:
     return get_object_or_404(Account.objects.visible_to(request.auth), pk=account_id)
 
 
-def _model_errors(exc: ModelValidationError) -> HttpError:
-    errors = [
-        {"field": field, "message": " ".join(str(m) for m in msgs)}
-        for field, msgs in exc.message_dict.items()
-    ]
-    err = HttpError(422, "invalid input")
-    err.errors = errors  # type: ignore[attr-defined]
-    return err
-
-
-def _write(write):
-    """Run a service and translate what it raises: PermissionDenied → 403 with the
-    reason, ValidationError → 422 naming each field (StaleVersion → 409 is the API's
-    own handler)."""
-    try:
-        return write()
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
-
-
 def _references(data: dict) -> dict:
     """Turn ``ka_manager`` / ``kam_unit`` ids into objects, naming a bad one."""
     out = dict(data)
@@ -127,7 +103,7 @@ def create_account(request: HttpRequest, payload: AccountIn):
     if not request.auth.sees_all_accounts:
         raise HttpError(403, "only a KAM director or an administrator creates accounts")
     data = _references(payload.dict())
-    return Status(201, _write(lambda: services.create_account(request.auth, data)))
+    return Status(201, services.create_account(request.auth, data))
 
 
 @router.get("/{int:account_id}", summary="One account")
@@ -145,13 +121,13 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
         raise HttpError(403, "only a KAM director reassigns accounts (ka_manager, kam_unit)")
     changes = _references(requested)
     version = changes.pop("version")
-    return _write(lambda: services.update_account(request.auth, account, changes, version))
+    return services.update_account(request.auth, account, changes, version)
 
 
 @router.delete("/{int:account_id}", response={204: None}, summary="Delete (restorable)")
 def delete_account(request: HttpRequest, account_id: int):
     account = _visible_account(request, account_id)
-    _write(lambda: services.delete_account(request.auth, account))
+    services.delete_account(request.auth, account)
     return Status(204, None)
 
 
@@ -160,7 +136,7 @@ def restore_account(request: HttpRequest, account_id: int):
     if not request.auth.sees_all_accounts:
         raise HttpError(404, "Not Found")
     account = get_object_or_404(Account.objects.deleted(), pk=account_id)
-    return _write(lambda: services.restore_account(request.auth, account))
+    return services.restore_account(request.auth, account)
 
 
 @router.get("/{int:account_id}/persons", summary="People of an account, both sides")
@@ -180,7 +156,7 @@ def list_persons(request: HttpRequest, account_id: int, limit: int = 50, offset:
 def create_person(request: HttpRequest, account_id: int, payload: PersonIn):
     account = _visible_account(request, account_id)
     data = payload.dict()
-    return Status(201, _write(lambda: services.add_person(request.auth, account, data)))
+    return Status(201, services.add_person(request.auth, account, data))
 
 
 def _visible_person(request: HttpRequest, account_id: int, person_id: int) -> Person:
@@ -199,11 +175,11 @@ def update_person(request: HttpRequest, account_id: int, person_id: int, payload
     person = _visible_person(request, account_id, person_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    return _write(lambda: services.update_person(request.auth, person, changes, version))
+    return services.update_person(request.auth, person, changes, version)
 
 
 @router.delete("/{int:account_id}/persons/{int:person_id}", response={204: None})
 def delete_person(request: HttpRequest, account_id: int, person_id: int):
     person = _visible_person(request, account_id, person_id)
-    _write(lambda: services.remove_person(request.auth, person))
+    services.remove_person(request.auth, person)
     return Status(204, None)

@@ -10,7 +10,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
-from kamkit.core.lifecycle.phases import PHASE_LABELS, PHASES, SOURCE_LABELS
+from kamkit.core.lifecycle.phases import PHASE_LABELS, PHASES, SOURCE_LABELS, decision_needed
 from kamkit.core.portfolio import DEFAULT_WEIGHTS, SELECTION_CRITERIA, selection_score
 from kamkit.web.base import TrackedModel, TrackedQuerySet
 from kamkit.web.users.models import Role, User
@@ -135,7 +135,7 @@ class Account(TrackedModel):
     @property
     def decision_needed(self) -> bool:
         """Declining without a decision (SPEC §2.3): flagged on the portfolio."""
-        return self.phase == "decline" and not self.decline_decision
+        return decision_needed(self.phase, self.decline_decision)
 
     @property
     def phase_source_label(self) -> str:

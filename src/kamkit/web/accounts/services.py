@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from kamkit.web.base import by, restore, save_versioned, soft_delete
+from kamkit.web.base import by, check_all, restore, save_versioned, soft_delete
 
 from .models import Account, Person, can
 
@@ -79,24 +79,12 @@ def remove_person(user, person: Person) -> None:
     soft_delete(person, user)
 
 
-def _check_all(records) -> None:
-    from django.core.exceptions import ValidationError
-
-    for n, record in enumerate(records, start=1):
-        try:
-            record.full_clean()
-        except ValidationError as exc:
-            raise ValidationError(
-                {f"record {n}: {field}": msgs for field, msgs in exc.message_dict.items()}
-            ) from None
-
-
 def create_accounts_in_bulk(user, accounts: list[Account]) -> int:
     """Many accounts at once (the demo loader, later imports): each checked as by
     ``create_account``; all or nothing."""
     if user is not None and not user.sees_all_accounts:
         raise PermissionDenied("only a KAM director or an administrator creates accounts")
-    _check_all(accounts)
+    check_all(accounts)
     with transaction.atomic():
         Account.objects.bulk_create(accounts, batch_size=1000)
     return len(accounts)
@@ -108,7 +96,7 @@ def add_people_in_bulk(user, people: list[Person]) -> int:
         for account in Account.objects.filter(pk__in={p.account_id for p in people}):
             if not can(user, "change", account):
                 raise PermissionDenied("you may not add people to this account")
-    _check_all(people)
+    check_all(people)
     with transaction.atomic():
         Person.objects.bulk_create(people, batch_size=1000)
     return len(people)

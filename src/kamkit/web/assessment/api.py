@@ -102,25 +102,14 @@ def list_decline_decisions(request: HttpRequest, account_id: int, limit: int = 5
 )
 def create_decline_decision(request: HttpRequest, account_id: int, payload: DeclineDecisionIn):
     """The KAM director or the account's KA manager; the account must be in decline."""
-    from django.core.exceptions import PermissionDenied
-
-    from kamkit.web.relationships.services import DecisionError, record_decline_decision
+    from kamkit.web.relationships.services import record_decline_decision
 
     account = _scored_accounts(request).filter(pk=account_id).first()
     if account is None:
         raise HttpError(404, "Not Found")
-    try:
-        record = record_decline_decision(
-            account, payload.decision, payload.reason, request.auth, payload.decided_on
-        )
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
-    except DecisionError as exc:
-        err = HttpError(422, "invalid input")
-        err.errors = [  # type: ignore[attr-defined]
-            {"field": field, "message": message} for field, message in exc.errors.items()
-        ]
-        raise err from None
+    record = record_decline_decision(
+        account, payload.decision, payload.reason, request.auth, payload.decided_on
+    )
     return Status(201, _decision_out(record))
 
 

@@ -64,7 +64,7 @@ def raise_problem(request: HttpRequest) -> HttpResponse:
                 framing=form.cleaned_data["framing"],
             )
         except ValidationError as exc:
-            _form_errors(form, exc, {"customer_framing": "framing"})
+            errors_on_form(form, exc, {"customer_framing": "framing"})
         else:
             messages.success(request, "Raised. Your supplier's team has been told.")
             return redirect("portal:problem", pk=problem.pk)
@@ -74,9 +74,6 @@ def raise_problem(request: HttpRequest) -> HttpResponse:
         {"form": form},
         status=422 if request.method == "POST" else 200,
     )
-
-
-_form_errors = errors_on_form
 
 
 @customer_only
@@ -111,7 +108,7 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
                 try:
                     work.comment_on_problem(user, item, comment.cleaned_data["text"])
                 except ValidationError as exc:
-                    _form_errors(comment, exc)
+                    errors_on_form(comment, exc)
                 else:
                     messages.success(request, "Comment added.")
                     return redirect("portal:problem", pk=item.pk)
@@ -160,7 +157,7 @@ def propose_initiative(request: HttpRequest) -> HttpResponse:
         try:
             initiative = work.create_initiative(request.user, request.user.account, data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_on_form(form, exc)
         else:
             messages.success(request, "Proposed. Your supplier's team has been told.")
             return redirect("portal:initiative", pk=initiative.pk)
@@ -251,7 +248,7 @@ def rate(request: HttpRequest) -> HttpResponse:
         try:
             work.record_pulse(user, account, data)
         except ValidationError as exc:
-            _form_errors(form, exc)
+            errors_on_form(form, exc)
         else:
             messages.success(request, "Thank you for your ratings.")
             return redirect("accounts:detail", pk=account.pk)

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, JsonResponse
@@ -27,7 +26,7 @@ from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
 
 from kamkit.core import relationships as rules
-from kamkit.web.accounts.api import _model_errors, _page, _visible_account
+from kamkit.web.accounts.api import _page, _visible_account
 from kamkit.web.accounts.models import Account, Person, can, customer_person
 from kamkit.web.base import save_versioned, soft_delete
 from kamkit.web.users.models import Role, User
@@ -348,12 +347,7 @@ def _create(fam: Family, request: HttpRequest, account_id: int, payload: Schema)
     data, m2m = _resolve(fam, account, payload.dict(exclude_unset=True))
     if user.role == Role.CUSTOMER and fam.customer_rules:
         data = fam.customer_rules(data, user)  # names a person not its own
-    try:
-        obj = fam.create(user, account, data, m2m)
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
+    obj = fam.create(user, account, data, m2m)
     obj = _visible(fam, request, account).get(pk=obj.pk)
     return JsonResponse(_dump(fam, obj, user), status=201, encoder=NinjaJSONEncoder)
 
@@ -381,19 +375,14 @@ def _update(fam: Family, request: HttpRequest, account_id: int, record_id: int, 
         if "participants" not in m2m and "participants" in fam.m2m_fields:
             current["participants"] = list(obj.participants.all())
         if errors := fam.check({**current, **data, **m2m}):
-            raise _model_errors(ModelValidationError(errors))
-    try:
-        if fam.update:
-            fam.update(request.auth, obj, data, version, m2m)
-        else:
-            with transaction.atomic():
-                save_versioned(obj, data, version, request.auth)
-                for name, people in m2m.items():
-                    getattr(obj, name).set(people)
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
+            raise ModelValidationError(errors)  # answered 422 by the API's handler
+    if fam.update:
+        fam.update(request.auth, obj, data, version, m2m)
+    else:
+        with transaction.atomic():
+            save_versioned(obj, data, version, request.auth)
+            for name, people in m2m.items():
+                getattr(obj, name).set(people)
     return _dump(fam, obj, request.auth)
 
 
@@ -404,10 +393,7 @@ def _delete(fam: Family, request: HttpRequest, account_id: int, record_id: int):
     if fam.frozen and (why := fam.frozen(obj)):
         raise HttpError(403, why)
     if fam.delete:
-        try:
-            fam.delete(request.auth, obj)
-        except PermissionDenied as exc:
-            raise HttpError(403, str(exc)) from None
+        fam.delete(request.auth, obj)
     else:
         soft_delete(obj, request.auth)
     return Status(204, None)
@@ -794,14 +780,9 @@ def list_problem_comments(
 )
 def comment_on_problem(request: HttpRequest, account_id: int, record_id: int, payload: s.CommentIn):
     problem = _problem(request, account_id, record_id)
-    try:
-        comment = services.comment_on_problem(
-            request.auth, problem, payload.text, internal=payload.internal
-        )
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
+    comment = services.comment_on_problem(
+        request.auth, problem, payload.text, internal=payload.internal
+    )
     return Status(201, comment)
 
 
@@ -814,12 +795,7 @@ def comment_on_problem(request: HttpRequest, account_id: int, record_id: int, pa
 )
 def undo_problem_stage(request: HttpRequest, account_id: int, record_id: int, payload: s.UndoIn):
     problem = _problem(request, account_id, record_id)
-    try:
-        services.undo_stage_move(request.auth, problem, payload.reason)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
+    services.undo_stage_move(request.auth, problem, payload.reason)
     return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)
 
 
@@ -840,12 +816,7 @@ def agree_problem_definition(
     request: HttpRequest, account_id: int, record_id: int, payload: AgreeIn
 ):
     problem = _problem(request, account_id, record_id)
-    try:
-        services.agree_definition(request.auth, problem, for_customer=payload.for_customer)
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
+    services.agree_definition(request.auth, problem, for_customer=payload.for_customer)
     return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)
 
 
@@ -854,19 +825,6 @@ def _initiative(request: HttpRequest, account_id: int, record_id: int) -> JointI
     return get_object_or_404(
         JointInitiative.objects.visible_to(request.auth).filter(account=account), pk=record_id
     )
-
-
-def _customer_write(request: HttpRequest, write) -> None:
-    """A customer's step through its service: 403 with the reason, 409 when the step is
-    not open now, 422 naming the fields (StaleVersion: the API's 409 handler)."""
-    try:
-        write()
-    except PermissionDenied as exc:
-        raise HttpError(403, str(exc)) from None
-    except services.StepRefused as exc:
-        raise HttpError(409, str(exc)) from None
-    except ModelValidationError as exc:
-        raise _model_errors(exc) from None
 
 
 @router.post(
@@ -881,9 +839,7 @@ def update_contribution(
     item = _initiative(request, account_id, record_id)
     changes = payload.dict(exclude_unset=True)
     version = changes.pop("version")
-    _customer_write(
-        request, lambda: services.update_contribution(request.auth, item, changes, version)
-    )
+    services.update_contribution(request.auth, item, changes, version)
     return _dump(INITIATIVES, JointInitiative.objects.get(pk=item.pk), request.auth)
 
 
@@ -895,10 +851,7 @@ def update_contribution(
 )
 def confirm_value(request: HttpRequest, account_id: int, record_id: int, payload: s.ConfirmValueIn):
     item = _initiative(request, account_id, record_id)
-    _customer_write(
-        request,
-        lambda: services.confirm_value(request.auth, item, payload.realized_value_customer),
-    )
+    services.confirm_value(request.auth, item, payload.realized_value_customer)
     return _dump(INITIATIVES, JointInitiative.objects.get(pk=item.pk), request.auth)
 
 
@@ -911,10 +864,6 @@ def confirm_value(request: HttpRequest, account_id: int, record_id: int, payload
 )
 def confirm_solved(request: HttpRequest, account_id: int, record_id: int):
     problem = _problem(request, account_id, record_id)
-    why: list[str] = []
-    _customer_write(
-        request, lambda: why.append(services.customer_step(request.auth, problem, "confirm") or "")
-    )
-    if why and why[0]:
-        raise HttpError(409, why[0])
+    if why := services.customer_step(request.auth, problem, "confirm"):
+        raise HttpError(409, why)
     return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)

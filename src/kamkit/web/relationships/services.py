@@ -14,7 +14,7 @@ from kamkit.core import relationships as rules
 from kamkit.core.lifecycle import PhaseStatement, effective_phase
 from kamkit.core.lifecycle.phases import check_decline_decision
 from kamkit.web.accounts.models import Account, Person, can
-from kamkit.web.base import Conflict, by, restore, save_versioned, soft_delete
+from kamkit.web.base import Conflict, by, check_all, restore, save_versioned, soft_delete
 
 from .models import (
     DeclineDecision,
@@ -64,21 +64,13 @@ def refresh_phases(account_ids: Iterable[int] | None = None) -> int:
     return sum(len(pks) for pks in changed.values())
 
 
-class DecisionError(ValueError):
-    """A decline decision that cannot be recorded; ``errors`` names each field."""
-
-    def __init__(self, errors: dict[str, str]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(f"{k}: {v}" for k, v in errors.items()))
-
-
 def record_decline_decision(
     account: Account, decision: str, reason: str, user, decided_on: dt.date | None = None
 ) -> DeclineDecision:
     """Record revive or wind down for a declining account (SPEC §2.3): the one write path
     for the page, the API and the demo. Only the KAM director (or an administrator) and
     the account's KA manager may; the account must be in decline. Raises
-    ``PermissionDenied`` or ``DecisionError`` (nothing is written then)."""
+    ``PermissionDenied`` or ``ValidationError`` naming each field (nothing is written then)."""
     if user is not None and not can(user, "change", account):
         raise PermissionDenied("only the KAM director and the account's KA manager decide")
     today = timezone.localdate()
@@ -89,7 +81,7 @@ def record_decline_decision(
             choice=decision, reason=reason, phase=locked.phase, on=decided_on, today=today
         )
         if errors:
-            raise DecisionError(errors)
+            raise ValidationError(errors)
         record = DeclineDecision.objects.create(
             account=locked,
             decision=decision,
@@ -698,15 +690,22 @@ ENTRY_KINDS = {"interaction": Interaction, "pulse": Pulse, "phase": PhaseRecord}
 """The timeline entries the supplier's team deletes and restores."""
 
 
+def not_ours(record) -> str | None:
+    """Why the supplier's team may not change this timeline entry, or None: inferred
+    phases are kamkit's, and what a customer person recorded in kamkit is theirs."""
+    if isinstance(record, PhaseRecord) and record.source == "inferred":
+        return "inferred phases are kamkit's; record a decision instead"
+    person = getattr(record, "person", None)
+    if person is not None and person.side == "customer" and person.user_id:
+        return "the customer's people change what they recorded themselves"
+    return None
+
+
 def _entry_allowed(user, record) -> None:
     if acting_side(user, record.account) != "supplier":
         raise PermissionDenied("the supplier's team deletes and restores timeline entries")
-    if isinstance(record, PhaseRecord) and record.source == "inferred":
-        raise PermissionDenied("inferred phases are kamkit's; record a decision instead")
-    person = getattr(record, "person", None)
-    if person is not None and person.side == "customer" and person.user_id:
-        # what a customer person said in kamkit is theirs (issue 15)
-        raise PermissionDenied("the customer's people change what they recorded themselves")
+    if why := not_ours(record):
+        raise PermissionDenied(why)
 
 
 def check_entry(user, record) -> None:
@@ -756,18 +755,6 @@ def restore_entry(user, record) -> None:
 # -- many records at once: the demo loader and, later, imports (issue 15, issue 16) -------
 
 
-def _check_all(records) -> None:
-    """Every record valid (its model's clean: the core rules, dates, text limits), or a
-    ValidationError naming the first bad one's position and fields; nothing is written."""
-    for n, record in enumerate(records, start=1):
-        try:
-            record.full_clean(exclude=["account"] if record.account_id else None)
-        except ValidationError as exc:
-            raise ValidationError(
-                {f"record {n}: {field}": msgs for field, msgs in exc.message_dict.items()}
-            ) from None
-
-
 def _may_write_all(user, account_ids) -> None:
     if user is None:  # kamkit itself: the demo loader, a command line import
         return
@@ -791,7 +778,7 @@ def log_interactions_in_bulk(user, items: list[tuple[Interaction, list[Person]]]
         if errors:
             raise ValidationError({f"record {n}: {k}": v for k, v in errors.items()})
         interaction.logged_by = interaction.logged_by or user
-    _check_all([i for i, _ in items])
+    check_all([i for i, _ in items], exclude=["account"])
     through = Interaction.participants.through
     with transaction.atomic():
         Interaction.objects.bulk_create([i for i, _ in items], batch_size=1000)
@@ -811,7 +798,7 @@ def add_records_in_bulk(user, records: list) -> int:
     if not records:
         return 0
     _may_write_all(user, [r.account_id for r in records])
-    _check_all(records)
+    check_all(records, exclude=["account"])
     with transaction.atomic():
         type(records[0]).objects.bulk_create(records, batch_size=1000)
         if isinstance(records[0], PhaseRecord):  # the accounts' phases follow
@@ -847,7 +834,7 @@ def add_problems_in_bulk(
         problem.stage = current
         if any(p.account_id != problem.account_id for p in people):
             raise ValidationError({f"{where}: participants": "people of its account only"})
-    _check_all([p for p, _, _ in items])
+    check_all([p for p, _, _ in items], exclude=["account"])
     with transaction.atomic():
         Problem.objects.bulk_create([p for p, _, _ in items], batch_size=1000)
         ProblemStageChange.objects.bulk_create(

@@ -45,12 +45,9 @@ class Entry:
     def deletable(self) -> bool:
         """Entries the supplier's team may delete: not kamkit's inferred phases, not what
         a customer person recorded in kamkit."""
-        if self.entry_kind is None:
-            return False
-        if getattr(self.record, "source", None) == "inferred":
-            return False
-        person = getattr(self.record, "person", None)
-        return not (person is not None and person.side == "customer" and person.user_id)
+        from .services import not_ours
+
+        return self.entry_kind is not None and not_ours(self.record) is None
 
 
 def _day(value) -> dt.date:

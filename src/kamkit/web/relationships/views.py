@@ -48,7 +48,7 @@ from .models import (
     Problem,
 )
 from .perception import perception_context
-from .services import DecisionError, move_problem_stage, record_decline_decision
+from .services import move_problem_stage, record_decline_decision
 from .timeline import PROCESSES, build_timeline
 
 
@@ -115,7 +115,7 @@ def log_interaction(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             work.log_interaction(request.user, account, data, form.cleaned_data["participants"])
         except ValidationError as exc:
-            _errors_on(form, exc)
+            errors_on_form(form, exc)
         else:
             messages.success(request, "Logged.")
             return _back_to_account(request, account)
@@ -177,9 +177,6 @@ def _save_form(
     return form_write(form, write)
 
 
-_errors_on = errors_on_form
-
-
 def new_problem(request: HttpRequest, pk: int) -> HttpResponse:
     """Raise a problem from the supplier's side (issue 15), through ``raise_problem``."""
     account = _changeable_account(request, pk)
@@ -197,7 +194,7 @@ def new_problem(request: HttpRequest, pk: int) -> HttpResponse:
                 participants=data["participants"],
             )
         except ValidationError as exc:
-            _errors_on(form, exc, {"supplier_framing": "framing"})
+            errors_on_form(form, exc, {"supplier_framing": "framing"})
         else:
             told = " The customer's people have been told." if problem.shared else ""
             messages.success(request, f"Raised “{problem.title}”.{told}")
@@ -220,7 +217,7 @@ def new_initiative(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             initiative = work.create_initiative(request.user, account, data)
         except ValidationError as exc:
-            _errors_on(form, exc)
+            errors_on_form(form, exc)
         else:
             messages.success(request, f"Started “{initiative.title}”.")
             return redirect("relationships:initiative_edit", pk=initiative.pk)
@@ -255,7 +252,7 @@ def comment_problem(request: HttpRequest, pk: int) -> HttpResponse:
                 internal=form.cleaned_data["internal"],
             )
         except ValidationError as exc:
-            _errors_on(form, exc)
+            errors_on_form(form, exc)
         else:
             messages.success(
                 request,
@@ -299,7 +296,7 @@ def undo_stage(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             undone = work.undo_stage_move(request.user, problem, form.cleaned_data["reason"])
         except ValidationError as exc:
-            _errors_on(form, exc)
+            errors_on_form(form, exc)
         else:
             messages.success(
                 request,
@@ -547,7 +544,7 @@ def record_pulse(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             work.record_pulse(request.user, account, form.cleaned_data)
         except ValidationError as exc:
-            _errors_on(form, exc)
+            errors_on_form(form, exc)
         else:
             messages.success(request, "Pulse recorded.")
             return _back_to_account(request, account)
@@ -572,7 +569,7 @@ def preferences(request: HttpRequest, pk: int) -> HttpResponse:
                     request.user, account, {f: form.cleaned_data[f] for f in fields}
                 )
             except ValidationError as exc:
-                _errors_on(form, exc)
+                errors_on_form(form, exc)
             else:
                 messages.success(request, "Preference saved.")
                 return redirect("relationships:preferences", pk=account.pk)
@@ -635,9 +632,8 @@ def decline_decision(request: HttpRequest, pk: int) -> HttpResponse:
                 request.user,
                 form.cleaned_data["decided_on"],
             )
-        except DecisionError as exc:
-            for field, message in exc.errors.items():
-                form.add_error(field if field in form.fields else None, message)
+        except ValidationError as exc:
+            errors_on_form(form, exc)
         else:
             messages.success(
                 request,
@@ -681,7 +677,7 @@ def phases(request: HttpRequest, pk: int) -> HttpResponse:
                     note=data["note"],
                 )
             except ValidationError as exc:
-                _errors_on(form, exc)
+                errors_on_form(form, exc)
             else:
                 account.refresh_from_db()
                 messages.success(

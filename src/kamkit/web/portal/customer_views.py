@@ -10,9 +10,8 @@ from functools import wraps
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 
 from kamkit.core import relationships as rules
 from kamkit.core.lifecycle.phases import PHASE_DESCRIPTIONS, PHASE_LABELS, PHASES
@@ -38,6 +37,7 @@ from .forms import (
     ProposeInitiativeForm,
     RaiseProblemForm,
 )
+from .services import mark_read
 
 
 def customer_only(view: Callable) -> Callable:
@@ -347,7 +347,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     Following one marks it read; "Mark all as read" does the rest."""
     mine = request.user.notifications
     if request.method == "POST":
-        mine.filter(read_at=None).update(read_at=timezone.now())
+        mark_read(request.user)
         messages.success(request, "All marked as read.")
         return redirect("portal:notifications")
     items = list(mine.select_related("account")[:100])
@@ -361,9 +361,11 @@ def notifications(request: HttpRequest) -> HttpResponse:
 def open_notification(request: HttpRequest, pk: int) -> HttpResponse:
     """Mark one of the user's own notifications read and go where it points (anyone
     else's: 404)."""
-    note = get_object_or_404(request.user.notifications, pk=pk)
-    if note.read_at is None:
-        note.read_at = timezone.now()
-        note.save(update_fields=["read_at"])
+    from .models import Notification
+
+    try:
+        note = mark_read(request.user, pk)
+    except Notification.DoesNotExist:
+        raise Http404 from None
     link = note.link if note.link.startswith("/") and not note.link.startswith("//") else ""
     return redirect(link or "portal:notifications")

@@ -156,3 +156,19 @@ def supplier_link(record) -> str:
 
     name = "problem_edit" if isinstance(record, Problem) else "initiative_edit"
     return reverse(f"relationships:{name}", kwargs={"pk": record.pk})
+
+
+def mark_read(user: User, notification_id: int | None = None):
+    """Mark one of the user's own notifications read (returned; ``DoesNotExist`` for
+    anyone else's), or all of them when no id is given."""
+    from .models import Notification
+
+    mine = Notification.objects.filter(recipient=user)
+    if notification_id is None:
+        mine.filter(read_at=None).update(read_at=timezone.now())
+        return None
+    note = mine.get(pk=notification_id)
+    if note.read_at is None:
+        note.read_at = timezone.now()
+        note.save(update_fields=["read_at"])
+    return note

@@ -139,3 +139,26 @@ def test_record_an_initiatives_realized_value_on_both_sides(as_role, firm):
         },
     )
     assert wrong_side.status_code == 422
+
+
+def test_the_timeline_does_not_query_per_entry(as_role, firm):
+    """Whether each entry may be changed (its person) is read with the entries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kamkit.web.relationships.models import PhaseRecord
+
+    c = as_role("manager")
+    url = f"/accounts/{firm.own.pk}/timeline/"
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert c.get(url).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for _ in range(10):
+        PhaseRecord.objects.create(
+            account=firm.own, phase="maturity", source="supplier_self", person=firm.own_person
+        )
+    assert queries() == few

@@ -136,7 +136,9 @@ def build_timeline(
                 )
             )
     if want("phase") and user.role != "customer" and side in (None, ""):
-        for ph in PhaseRecord.objects.visible_to(user).filter(account=account)[:limit]:
+        phases = PhaseRecord.objects.visible_to(user).filter(account=account)
+        # the person: whether the entry is ours to change (Entry.deletable), in one query
+        for ph in phases.select_related("person")[:limit]:
             entries.append(
                 Entry(
                     ph.recorded_on,

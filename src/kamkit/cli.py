@@ -244,6 +244,142 @@ def demo() -> None:
     _print_demo_logins()
 
 
+class ImportSource(StrEnum):
+    auto = "auto"
+    salesforce = "salesforce"
+    hubspot = "hubspot"
+    dynamics = "dynamics"
+    kamkit = "kamkit"
+
+
+@app.command(
+    "import",
+    help="Import CRM exports (Salesforce, HubSpot, Dynamics 365, kamkit CSV or XLSX), mail "
+    "(.mbox, .eml) and calendars (.ics). Exit status 0: all imported; 2: a file cannot be "
+    "read; 3: rows were rejected (listed, and written to the rejects file).",
+)
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="Files to import, in any order.")],
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
+    ] = False,
+    source: Annotated[
+        ImportSource, typer.Option(help="The CRM the files come from (auto: from the header).")
+    ] = ImportSource.auto,
+    mapping: Annotated[
+        Path | None, typer.Option(help="A YAML column map for files no profile recognises.")
+    ] = None,
+    skip_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--skip-invalid", help="Import the valid rows of a file that has invalid ones."
+        ),
+    ] = False,
+    keep_body: Annotated[
+        bool, typer.Option("--keep-body", help="Keep mail bodies with the subject.")
+    ] = False,
+    rejects: Annotated[
+        Path, typer.Option(help="Where the rejected rows are written as CSV.")
+    ] = Path("kamkit-import-rejects.csv"),
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+) -> None:
+    import json
+
+    if output_format not in ("table", "json"):
+        _err(f"unknown format '{output_format}'; use table or json")
+        raise typer.Exit(2)
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        _err(f"{missing[0]}: no such file")
+        raise typer.Exit(2)
+    from kamkit.core.imports.profiles import MappingError
+
+    _django()
+    _migrate()
+    from rich.progress import Progress
+
+    from kamkit.web.imports.services import import_files, write_rejects
+
+    with Progress(transient=True, console=Console(stderr=True)) as bar:
+        task = bar.add_task("Importing", total=None)
+
+        def progress(name: str, rows: int) -> None:
+            bar.update(task, description=f"{name}: {rows:,} rows", completed=rows)
+
+        try:
+            report = import_files(
+                None,
+                paths,
+                source=source.value,
+                mapping=mapping,
+                dry_run=dry_run,
+                skip_invalid=skip_invalid,
+                keep_body=keep_body,
+                progress=progress,
+            )
+        except MappingError as exc:
+            _err(f"--mapping: {exc}")
+            raise typer.Exit(2) from None
+    status = report.exit_status
+    if any(f.rejects for f in report.files):
+        try:
+            write_rejects(report, rejects)
+        except OSError as exc:
+            _err(f"{rejects}: cannot write ({exc.strerror or exc})")
+    if output_format == "json":
+        print(json.dumps(report.to_json(), ensure_ascii=False, indent=1))
+        raise typer.Exit(status)
+    _print_import(report, rejects)
+    raise typer.Exit(status)
+
+
+def _print_import(report, rejects: Path) -> None:
+    from rich.table import Table
+
+    table = Table(title="Dry run: nothing was written" if report.dry_run else "Import")
+    for column in (
+        "file",
+        "source",
+        "kind",
+        "created",
+        "updated",
+        "unchanged",
+        "rejected",
+        "skipped",
+    ):
+        table.add_column(
+            column, justify="left" if column in ("file", "source", "kind") else "right"
+        )
+    for f in report.files:
+        table.add_row(
+            f.file,
+            f.source or "-",
+            f.kind or "-",
+            *(
+                str(getattr(f, k))
+                for k in ("created", "updated", "unchanged", "rejected", "skipped")
+            ),
+        )
+    Console(soft_wrap=False).print(table)
+    for f in report.files:
+        if f.error:
+            _err(f.error)
+        for line, column, problem in f.rejects[:50]:
+            _err(
+                f"{f.file}:{line}: {column}: {problem}" if column else f"{f.file}:{line}: {problem}"
+            )
+        if len(f.rejects) > 50:
+            _err(f"{f.file}: … and {len(f.rejects) - 50} more rejected rows")
+        for reason, n in f.skipped_reasons.most_common():
+            print(f"{f.file}: skipped {n}: {reason}")
+        if f.rejected and not f.written and not report.dry_run:
+            _err(f"{f.file}: nothing was written (use --skip-invalid to import the valid rows)")
+    if any(f.rejects for f in report.files):
+        _err(f"Rejected rows written to {rejects}")
+    if report.assessed:
+        print(f"Assessed {report.assessed} accounts again.")
+
+
 @app.command(
     help="Recompute every account's phase, process scores, index and lever and store the "
     "day's snapshots (KAMKIT_ASSESSMENT_CONFIG overrides thresholds)."

@@ -105,19 +105,27 @@ def save_versioned(
     return obj
 
 
-def check_all(records, exclude: list[str] | None = None) -> None:
+def check_all(
+    records, exclude: list[str] | None = None, *, collect: bool = False
+) -> dict[int, dict[str, str]]:
     """Every record valid (its model's ``full_clean``: the core rules, dates, text
     limits), or a ValidationError naming the first bad record's position and fields, so
-    a bulk write writes nothing (the bulk services of every app)."""
+    a bulk write writes nothing (the bulk services of every app). With ``collect``, the
+    problems of every invalid record instead, by position (0-based): an import that
+    leaves out the invalid rows reports each one."""
     from django.core.exceptions import ValidationError
 
-    for n, record in enumerate(records, start=1):
+    problems: dict[int, dict[str, str]] = {}
+    for n, record in enumerate(records):
         try:
-            record.full_clean(exclude=exclude)
+            record.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as exc:
-            raise ValidationError(
-                {f"record {n}: {field}": msgs for field, msgs in exc.message_dict.items()}
-            ) from None
+            if not collect:
+                raise ValidationError(
+                    {f"record {n + 1}: {field}": msgs for field, msgs in exc.message_dict.items()}
+                ) from None
+            problems[n] = {field: " ".join(msgs) for field, msgs in exc.message_dict.items()}
+    return problems
 
 
 def soft_delete(obj: TrackedModel, user: Any = None) -> None:

@@ -61,7 +61,19 @@ INSTALLED_APPS = [
     "kamkit.web.portal",
     "axes",
     "kamkit.web.diagnosis",
+    "kamkit.web.imports",
+    "django_tasks",
+    "django_tasks_db",
 ]
+
+# Background work (imports now; reminders and mail later) runs in django-tasks with its
+# database backend: no extra server. ``kamkit serve`` starts a worker beside the web
+# processes; ``kamkit worker`` runs one alone. Tests run tasks at once (immediate).
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("KAMKIT_TASK_BACKEND", "django_tasks_db.backend.DatabaseBackend")
+    }
+}
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

@@ -64,7 +64,28 @@ class AccountQuerySet(TrackedQuerySet):
         )
 
 
-class Account(TrackedModel):
+class SourceFields(models.Model):
+    """Where an imported record came from (issue 16): the source (``salesforce``,
+    ``hubspot``, ``dynamics``, ``kamkit``, ``mail``, ``ics`` or a mapping's name) and
+    its id there, so a re-import finds it again. Empty for records made in kamkit."""
+
+    source = models.CharField(max_length=40, blank=True, editable=False)
+    source_id = models.CharField(max_length=255, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+def source_unique(name: str, *fields: str) -> models.UniqueConstraint:
+    """One record per source id (within ``fields``), for imported records only."""
+    return models.UniqueConstraint(
+        fields=[*fields, "source", "source_id"],
+        condition=~models.Q(source_id=""),
+        name=name,
+    )
+
+
+class Account(SourceFields, TrackedModel):
     """A customer firm, usually a key account."""
 
     name = models.CharField(max_length=200)
@@ -95,6 +116,14 @@ class Account(TrackedModel):
         on_delete=models.SET_NULL,
         related_name="accounts",
         verbose_name="KAM unit",
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="subsidiaries",
+        help_text="The account this one belongs to (a group's subsidiary).",
     )
     relationship_start = models.DateField(null=True, blank=True)
     revenue_history = models.JSONField(
@@ -128,6 +157,7 @@ class Account(TrackedModel):
             models.Index(fields=["phase"]),
             models.Index(fields=["kam_unit"]),
         ]
+        constraints = [source_unique("account_source_id")]
 
     def __str__(self) -> str:
         return self.name
@@ -223,7 +253,7 @@ class PersonQuerySet(AccountRecordQuerySet):
     """People of the accounts a user may see."""
 
 
-class Person(TrackedModel):
+class Person(SourceFields, TrackedModel):
     """Someone on either side of a key account relationship."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="persons")
@@ -234,6 +264,10 @@ class Person(TrackedModel):
     )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
+    department = models.CharField(max_length=120, blank=True)
+    reports_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="persons"
     )
@@ -243,6 +277,17 @@ class Person(TrackedModel):
     class Meta:
         ordering = ["side", "name"]
         indexes = [models.Index(fields=["account", "side"])]
+        constraints = [source_unique("person_source_id")]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.reports_to_id is not None:
+            if self.reports_to_id == self.pk:
+                raise ValidationError({"reports_to": "a person does not report to themselves"})
+            boss = Person.objects.filter(pk=self.reports_to_id).values("account_id").first()
+            if boss is None or boss["account_id"] != self.account_id:
+                raise ValidationError({"reports_to": "reports to a person of the same account"})

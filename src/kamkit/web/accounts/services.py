@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import models, transaction
 
 from kamkit.web.base import by, check_all, restore, save_versioned, soft_delete
 
@@ -32,10 +32,10 @@ def create_account(user, data: dict[str, Any]) -> Account:
 def update_account(user, account: Account, changes: dict[str, Any], version: int) -> Account:
     """Change an account, with the version the editor loaded. Its KA manager may change
     it, but only a director reassigns it (KA manager, KAM unit)."""
-    if not can(user, "change", account):
+    if user is not None and not can(user, "change", account):  # None: kamkit (imports)
         raise PermissionDenied("you may not change this account")
     moved = [f for f in REASSIGNING if f in changes and changes[f] != getattr(account, f)]
-    if moved and not user.sees_all_accounts:
+    if moved and user is not None and not user.sees_all_accounts:
         raise PermissionDenied("only a KAM director reassigns accounts (ka_manager, kam_unit)")
     return save_versioned(account, changes, version, user)
 
@@ -67,7 +67,9 @@ def add_person(user, account: Account, data: dict[str, Any]) -> Person:
 
 
 def update_person(user, person: Person, changes: dict[str, Any], version: int) -> Person:
-    if not can(user, "change", person):
+    """Change a person, with the version the editor loaded (kamkit itself when ``user``
+    is None: imports)."""
+    if user is not None and not can(user, "change", person):
         raise PermissionDenied("you may not change this person")
     return save_versioned(person, changes, version, user)
 
@@ -79,24 +81,63 @@ def remove_person(user, person: Person) -> None:
     soft_delete(person, user)
 
 
-def create_accounts_in_bulk(user, accounts: list[Account]) -> int:
-    """Many accounts at once (the demo loader, later imports): each checked as by
-    ``create_account``; all or nothing."""
+def create_accounts_in_bulk(
+    user, accounts: list[Account], *, skip_invalid: bool = False
+) -> dict[int, dict[str, str]]:
+    """Many accounts at once (the demo loader, imports): each checked as by
+    ``create_account``; all or nothing, or with ``skip_invalid`` the valid ones, the
+    problems of the others returned by position."""
     if user is not None and not user.sees_all_accounts:
         raise PermissionDenied("only a KAM director or an administrator creates accounts")
-    check_all(accounts)
+    problems = check_all(accounts, collect=skip_invalid)
     with transaction.atomic():
-        Account.objects.bulk_create(accounts, batch_size=1000)
-    return len(accounts)
+        Account.objects.bulk_create(
+            [a for n, a in enumerate(accounts) if n not in problems], batch_size=1000
+        )
+    return problems
 
 
-def add_people_in_bulk(user, people: list[Person]) -> int:
-    """Many people at once, each of an account the user may change; all or nothing."""
+def add_people_in_bulk(
+    user, people: list[Person], *, skip_invalid: bool = False
+) -> dict[int, dict[str, str]]:
+    """Many people at once, each of an account the user may change; all or nothing, or
+    with ``skip_invalid`` the valid ones (the others' problems returned by position)."""
     if user is not None:
         for account in Account.objects.filter(pk__in={p.account_id for p in people}):
             if not can(user, "change", account):
                 raise PermissionDenied("you may not add people to this account")
-    check_all(people)
+    problems = check_all(people, exclude=["account", "reports_to"], collect=skip_invalid)
     with transaction.atomic():
-        Person.objects.bulk_create(people, batch_size=1000)
-    return len(people)
+        Person.objects.bulk_create(
+            [p for n, p in enumerate(people) if n not in problems], batch_size=1000
+        )
+    return problems
+
+
+def set_managers_in_bulk(user, pairs: list[tuple[int, int | None]]) -> dict[int, str]:
+    """Whom each person reports to (``(person id, manager id)``; None for nobody), for
+    many people at once (imports): a person of the same account, never themselves, each
+    account one the user may change. Returns the problem of each pair left out, by
+    position; the rest is written in one transaction."""
+    ids = {p for pair in pairs for p in pair if p is not None}
+    accounts = dict(Person.objects.filter(pk__in=ids).values_list("pk", "account_id"))
+    if user is not None:
+        for account in Account.objects.filter(pk__in=set(accounts.values())):
+            if not can(user, "change", account):
+                raise PermissionDenied("you may not change the people of this account")
+    problems: dict[int, str] = {}
+    changes: dict[int | None, list[int]] = {}
+    for n, (person, manager) in enumerate(pairs):
+        if manager is not None and manager == person:
+            problems[n] = "a person does not report to themselves"
+        elif manager is not None and accounts.get(manager) != accounts.get(person):
+            problems[n] = "reports to a person of the same account"
+        else:
+            changes.setdefault(manager, []).append(person)
+    with transaction.atomic():
+        for manager, people in changes.items():
+            for start in range(0, len(people), 500):
+                Person.objects.filter(pk__in=people[start : start + 500]).update(
+                    reports_to=manager, version=models.F("version") + 1
+                )
+    return problems

@@ -13,7 +13,14 @@ from simple_history.models import HistoricalRecords
 
 from kamkit.core import relationships as rules
 from kamkit.core.lifecycle.phases import check_phase_statement
-from kamkit.web.accounts.models import PHASE_CHOICES, Account, AccountRecordQuerySet, Person
+from kamkit.web.accounts.models import (
+    PHASE_CHOICES,
+    Account,
+    AccountRecordQuerySet,
+    Person,
+    SourceFields,
+    source_unique,
+)
 from kamkit.web.base import TrackedModel
 from kamkit.web.users.models import Role, User
 
@@ -373,7 +380,7 @@ class UndoneStageMove(models.Model):
         ordering = ["-undone_at", "-pk"]
 
 
-class Interaction(TrackedModel):
+class Interaction(SourceFields, TrackedModel):
     """A communication event between the two sides."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="interactions")
@@ -421,6 +428,8 @@ class Interaction(TrackedModel):
                 name="interaction_assessment",
             )
         ]
+        # a message to people of two accounts is an interaction on each
+        constraints = [source_unique("interaction_source_id", "account")]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} on {self.occurred_at:%Y-%m-%d}"

@@ -763,12 +763,23 @@ def _may_write_all(user, account_ids) -> None:
             raise PermissionDenied("bulk writes are the supplier's team's")
 
 
-def log_interactions_in_bulk(user, items: list[tuple[Interaction, list[Person]]]) -> int:
+def log_interactions_in_bulk(
+    user,
+    items: list[tuple[Interaction, list[Person]]],
+    *,
+    skip_invalid: bool = False,
+    rebuild: bool = True,
+) -> dict[int, dict[str, str]]:
     """Many contacts at once (unsaved ``Interaction``s with their participants): each
     checked like ``log_interaction`` (the core rule, dates, texts, people of its
-    account), all written in one transaction, the kept aggregates rebuilt once."""
+    account), all written in one transaction, the kept aggregates rebuilt once.
+
+    All or nothing; with ``skip_invalid`` the valid ones, the problems of the others
+    returned by position (0-based). An import that writes in chunks passes
+    ``rebuild=False`` and calls ``rebuild_pairs``/``rebuild_weeks`` once at its end."""
     _may_write_all(user, [i.account_id for i, _ in items])
-    for n, (interaction, people) in enumerate(items, start=1):
+    problems: dict[int, dict[str, str]] = {}
+    for n, (interaction, people) in enumerate(items):
         wrong = [p for p in people if p.account_id != interaction.account_id]
         errors = rules.check_interaction(
             two_way=interaction.two_way, participant_sides=[p.side for p in people]
@@ -776,20 +787,27 @@ def log_interactions_in_bulk(user, items: list[tuple[Interaction, list[Person]]]
         if wrong:
             errors["participants"] = f"{wrong[0]} is not a person of this account"
         if errors:
-            raise ValidationError({f"record {n}: {k}": v for k, v in errors.items()})
+            if not skip_invalid:
+                raise ValidationError({f"record {n + 1}: {k}": v for k, v in errors.items()})
+            problems[n] = errors
         interaction.logged_by = interaction.logged_by or user
-    check_all([i for i, _ in items], exclude=["account"])
+    checked = [(n, i) for n, (i, _) in enumerate(items) if n not in problems]
+    found = check_all([i for _, i in checked], exclude=["account"], collect=skip_invalid)
+    for k, errors in found.items():
+        problems[checked[k][0]] = errors
+    valid = [item for n, item in enumerate(items) if n not in problems]
     through = Interaction.participants.through
     with transaction.atomic():
-        Interaction.objects.bulk_create([i for i, _ in items], batch_size=1000)
+        Interaction.objects.bulk_create([i for i, _ in valid], batch_size=1000)
         through.objects.bulk_create(
-            [through(interaction_id=i.pk, person_id=p.pk) for i, people in items for p in people],
+            [through(interaction_id=i.pk, person_id=p.pk) for i, people in valid for p in people],
             batch_size=2000,
         )
-        accounts = sorted({i.account_id for i, _ in items})
-        rebuild_pairs(accounts)
-        rebuild_weeks(accounts)
-    return len(items)
+        if rebuild:
+            accounts = sorted({i.account_id for i, _ in valid})
+            rebuild_pairs(accounts)
+            rebuild_weeks(accounts)
+    return problems
 
 
 def add_records_in_bulk(user, records: list) -> int:

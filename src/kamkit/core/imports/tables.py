@@ -82,7 +82,8 @@ def read_csv(path: Path) -> Table:
         raise UnreadableFile(f"{path}: {exc.strerror or exc}") from None
     if not sample.strip():
         raise UnreadableFile(f"{path.name}: the file is empty")
-    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    utf16 = sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not utf16 and sample.count(b"\x00") > len(sample) // 20:  # one NUL is a bad value
         raise UnreadableFile(f"{path.name}: not a text (CSV) file")
     encoding = detect_encoding(sample)
     text = sample.decode(encoding, errors="ignore")

@@ -43,6 +43,8 @@ def _test_settings() -> Iterator[None]:
     with override_settings(
         PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
         WHITENOISE_AUTOREFRESH=True,
+        # background tasks run at once, inside the request that starts them
+        TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
     ):
         yield
 

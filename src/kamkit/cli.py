@@ -194,6 +194,14 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.", min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes.", min=1, max=64)] = 2,
+    worker: Annotated[
+        bool,
+        typer.Option(
+            "--worker/--no-worker",
+            help="Run the background worker (imports) beside the web processes; "
+            "--no-worker when it runs elsewhere (kamkit worker).",
+        ),
+    ] = True,
 ) -> None:
     _django()
     from django.conf import settings
@@ -209,6 +217,8 @@ def serve(
             print(f"Loaded the demo firm: {counts.get('accounts', 0)} accounts.")
         _print_demo_logins()
     connections.close_all()  # never share a database connection across the fork
+    if worker:
+        _start_worker()
 
     from gunicorn.app.base import BaseApplication
 
@@ -228,6 +238,45 @@ def serve(
     print(f"kamkit is serving http://{shown}:{port}/  (data: {settings.DATA_DIR}; Ctrl-C stops)")
     sys.stdout.flush()
     _Server().run()
+
+
+def _start_worker() -> None:
+    """``kamkit worker`` as a child process, stopped when the server stops."""
+    import atexit
+    import os
+    import subprocess
+
+    child = subprocess.Popen(
+        [sys.executable, "-c", "from kamkit.cli import main; main()", "worker", "--quiet"]
+    )
+    owner = os.getpid()
+
+    def stop() -> None:
+        if os.getpid() == owner and child.poll() is None:  # not in a forked web worker
+            child.terminate()
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+    atexit.register(stop)
+
+
+@app.command(
+    help="Run the background worker: imports started on the import page (and later "
+    "reminders and mail). kamkit serve starts one itself."
+)
+def worker(
+    quiet: Annotated[bool, typer.Option("--quiet", help="Log only warnings.")] = False,
+    interval: Annotated[
+        float, typer.Option(help="Seconds between looks for new work.", min=0.1)
+    ] = 1.0,
+) -> None:
+    _django()
+    _migrate()
+    from django.core.management import call_command
+
+    call_command("db_worker", interval=interval, verbosity=0 if quiet else 1)
 
 
 @app.command(help="Load the demo firm (48 accounts, people, phases, the published case).")

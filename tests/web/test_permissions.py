@@ -45,6 +45,16 @@ def _deleted_call(f) -> dict:
     return {"kind": "interaction", "pk": f.records["interactions"].pk}
 
 
+def _previewed_import(f) -> dict:
+    """An import waiting for its confirmation (no files: confirming imports nothing)."""
+    from kamkit.web.imports.models import ImportRun
+
+    run = ImportRun.objects.create(
+        created_by=f.users["director"], files=[], status=ImportRun.Status.PREVIEWED
+    )
+    return {"pk": run.pk}
+
+
 # name: (method, kwargs from the firm, JSON body or form data, expected status per role)
 PAGES = {
     "home": ("get", lambda f: {}, None, row(302, 302, 302, 302, 302, 200, 302)),
@@ -304,6 +314,11 @@ PAGES = {
         None,
         row(302, 200, 200, 404, 200, 404, 404),
     ),
+    # imports: directors and administrators; a customer never learns they exist
+    "imports:list": ("get", lambda f: {}, None, row(302, 200, 200, 403, 403, 403, 404)),
+    "imports:detail": ("get", _previewed_import, None, row(302, 200, 200, 403, 403, 403, 404)),
+    "imports:confirm": ("post", _previewed_import, {}, row(302, 302, 302, 403, 403, 403, 404)),
+    "imports:cancel": ("post", _previewed_import, {}, row(302, 302, 302, 403, 403, 403, 404)),
 }
 
 API = {

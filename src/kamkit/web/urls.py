@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("kamkit.web.portal.people_urls")),
     path("portal/", include("kamkit.web.portal.urls")),
     path("diagnosis/", include("kamkit.web.diagnosis.urls")),
+    path("imports/", include("kamkit.web.imports.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -99,7 +99,9 @@ def test_a_file_with_an_invalid_row_writes_nothing_unless_told(crm, firm):
     director = firm.users["director"]
     contacts = crm / "salesforce" / "Contact.csv"
     contacts.write_text(contacts.read_text() + "0038d000003ZZZZ,001NOSUCH,Zed,Zulu,,,,,\n")
-    report = by_file(import_files(director, files(crm / "salesforce", "Account.csv", "Contact.csv")))
+    report = by_file(
+        import_files(director, files(crm / "salesforce", "Account.csv", "Contact.csv"))
+    )
     assert report["Contact.csv"].rejects == [(5, "AccountId", "unknown account '001NOSUCH'")]
     assert not report["Contact.csv"].written and report["Account.csv"].written
     assert not Person.objects.filter(source="salesforce").exists()
@@ -185,7 +187,9 @@ def test_an_unknown_header_asks_for_a_mapping(crm, firm, tmp_path):
     path = crm / "odd.csv"
     path.write_text("Customer No,Customer\n1,x\n")
     mapping = crm / "map.yaml"
-    mapping.write_text("kind: account\nsource: erp\ncolumns: {source_id: Customer No, name: Customer}\n")
+    mapping.write_text(
+        "kind: account\nsource: erp\ncolumns: {source_id: Customer No, name: Customer}\n"
+    )
     result = runner.invoke(app, ["import", str(path)])
     assert result.exit_code == 2 and "--mapping" in result.stderr
     result = runner.invoke(app, ["import", str(path), "--mapping", str(mapping)])

@@ -18,6 +18,8 @@ def navigation(request: HttpRequest) -> dict:
         items.append(
             ("Plan" if user.role == Role.KA_MANAGER else "Plan hours", "/assessment/plan/")
         )
+    if user.sees_all_accounts:
+        items.append(("Import", "/imports/"))
     if user.role == Role.CUSTOMER and user.account_id:
         items.append(("Our account", f"/accounts/{user.account_id}/"))
     if user.is_admin or user.role in (Role.KAM_DIRECTOR, Role.ANALYST):

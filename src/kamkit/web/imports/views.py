@@ -1,0 +1,102 @@
+"""The import page (issue 16): upload, preview, confirm, progress, result. KAM
+directors and administrators only; the work runs in the background (tasks.py)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from kamkit.web.users.models import Role
+
+from .forms import UploadForm, safe_name
+from .models import ImportRun
+from .tasks import folder, preview_import, progress_of, run_import
+
+
+def _allowed(request: HttpRequest) -> None:
+    user = request.user
+    if user.role == Role.CUSTOMER:
+        raise Http404
+    if not user.sees_all_accounts:
+        raise PermissionDenied("imports are for KAM directors and administrators")
+
+
+def imports(request: HttpRequest) -> HttpResponse:
+    """Upload files for a new import, and the earlier imports."""
+    _allowed(request)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            files = data["files"]
+            run = ImportRun.objects.create(
+                created_by=request.user,
+                files=[safe_name(f.name) for f in files],
+                source=data["source"],
+                skip_invalid=data["skip_invalid"],
+                keep_body=data["keep_body"],
+            )
+            where = folder(run)
+            where.mkdir(parents=True, exist_ok=True)
+            for f in files:
+                with (where / safe_name(f.name)).open("wb") as out:
+                    for chunk in f.chunks():
+                        out.write(chunk)
+            preview_import.enqueue(run.pk)
+            return redirect("imports:detail", pk=run.pk)
+        status = 422
+    page = Paginator(ImportRun.objects.select_related("created_by"), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "imports/list.html", {"form": form, "page": page}, status=status)
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One import: its progress while it works (htmx polls the partial), its preview
+    with each rejected row's reason, the confirm button, and the result."""
+    _allowed(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    context = {"run": run, "progress": progress_of(run) if run.working else {}}
+    if request.htmx and request.GET.get("part") == "progress":
+        if not run.working:  # done: the whole page shows the preview or result
+            response = HttpResponse(status=204)
+            response["HX-Refresh"] = "true"
+            return response
+        return render(request, "imports/partials/progress.html", context)
+    return render(request, "imports/detail.html", context)
+
+
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import what the preview showed (only a ready preview can be confirmed)."""
+    _allowed(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.IMPORTING
+    )
+    if not claimed:
+        messages.error(request, "This import is not waiting for a confirmation.")
+        return redirect("imports:detail", pk=run.pk)
+    run_import.enqueue(run.pk)
+    return redirect("imports:detail", pk=run.pk)
+
+
+@require_POST
+def cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Drop a previewed import: nothing was written; its files are deleted."""
+    import shutil
+
+    _allowed(request)
+    run = get_object_or_404(ImportRun, pk=pk)
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.CANCELLED
+    )
+    if claimed:
+        shutil.rmtree(folder(run), ignore_errors=True)
+        messages.success(request, "Cancelled: nothing was imported.")
+    return redirect("imports:list")

@@ -14,7 +14,15 @@ from kamkit.core import relationships as rules
 from kamkit.core.lifecycle import PhaseStatement, effective_phase
 from kamkit.core.lifecycle.phases import check_decline_decision
 from kamkit.web.accounts.models import Account, Person, can
-from kamkit.web.base import Conflict, by, check_all, restore, save_versioned, soft_delete
+from kamkit.web.base import (
+    Conflict,
+    by,
+    check_all,
+    insert_many,
+    restore,
+    save_versioned,
+    soft_delete,
+)
 
 from .models import (
     DeclineDecision,
@@ -796,13 +804,17 @@ def log_interactions_in_bulk(
     for k, errors in found.items():
         problems[checked[k][0]] = errors
     valid = [item for n, item in enumerate(items) if n not in problems]
-    through = Interaction.participants.through
+    through = Interaction.participants.through._meta.db_table
     with transaction.atomic():
-        Interaction.objects.bulk_create([i for i, _ in valid], batch_size=1000)
-        through.objects.bulk_create(
-            [through(interaction_id=i.pk, person_id=p.pk) for i, people in valid for p in people],
-            batch_size=2000,
-        )
+        insert_many([i for i, _ in valid])
+        links = [(i.pk, p.pk) for i, people in valid for p in people]
+        # the link rows are two ids each: one statement for many, without a model each
+        with connection.cursor() as cur:
+            for start in range(0, len(links), 5000):
+                cur.executemany(
+                    f"INSERT INTO {through} (interaction_id, person_id) VALUES (%s, %s)",
+                    links[start : start + 5000],
+                )
         if rebuild:
             accounts = sorted({i.account_id for i, _ in valid})
             rebuild_pairs(accounts)

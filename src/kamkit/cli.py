@@ -279,6 +279,55 @@ def worker(
     call_command("db_worker", interval=interval, verbosity=0 if quiet else 1)
 
 
+@app.command(
+    help="Write one archive of everything (records with their history, users, tokens, "
+    "diagnosis cases, imports, the secret key) as a consistent snapshot; the server may run."
+)
+def backup(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="The archive to write (default: kamkit-backup-<time>.zip)."),
+    ] = None,
+) -> None:
+    import datetime as dt
+
+    _django()
+    _migrate()
+    from kamkit.web.backup import backup as write_backup
+
+    target = file or Path(f"kamkit-backup-{dt.datetime.now():%Y%m%d-%H%M%S}.zip")
+    try:
+        counts = write_backup(target)
+    except OSError as exc:
+        _err(f"{target}: cannot write ({exc.strerror or exc})")
+        raise typer.Exit(1) from None
+    rows = sum(counts.values())
+    print(f"Wrote {target}: {rows:,} rows in {len(counts)} tables.")
+
+
+@app.command(
+    help="Restore an archive of kamkit backup into an empty data folder (SQLite) or an "
+    "empty PostgreSQL database (DATABASE_URL); --force replaces what the database holds."
+)
+def restore(
+    file: Annotated[Path, typer.Argument(help="The archive kamkit backup wrote.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the data the database holds.")
+    ] = False,
+) -> None:
+    _django()
+    _migrate()
+    from kamkit.web.backup import BackupError
+    from kamkit.web.backup import restore as read_backup
+
+    try:
+        counts = read_backup(file, force=force)
+    except BackupError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from None
+    print(f"Restored {sum(counts.values()):,} rows in {len(counts)} tables from {file}.")
+
+
 @app.command(help="Load the demo firm (48 accounts, people, phases, the published case).")
 def demo() -> None:
     _django()

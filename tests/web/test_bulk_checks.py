@@ -42,6 +42,18 @@ def test_quick_check_refuses_what_full_clean_refuses(firm, field):
     assert set(quick.value.message_dict) == set(full.value.message_dict) == {field}
 
 
+def test_quick_check_lets_an_optional_value_stay_empty_and_checks_emails(firm):
+    from kamkit.web.accounts.models import Person
+
+    people = [
+        Person(account=firm.own, side="customer", name="A", email=""),
+        Person(account=firm.own, side="customer", name="B", email="not an address"),
+    ]
+    assert _quick_plan(Person, ["account"]) is not None
+    problems = check_all(people, exclude=["account"], collect=True)
+    assert list(problems) == [1] and set(problems[1]) == {"email"}
+
+
 def test_quick_check_finds_a_missing_reference_in_one_query(firm, django_assert_max_num_queries):
     records = [interaction(firm.own, initiative_id=99_999), interaction(firm.own)]
     with django_assert_max_num_queries(2):

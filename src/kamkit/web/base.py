@@ -152,38 +152,36 @@ _PLANS: dict[tuple, list | None] = {}
 
 
 def _quick_plan(model: type[models.Model], exclude: list[str]) -> list | None:
-    """The fields ``_quick_clean`` checks for ``model``, or None when one of them needs
-    Django's own ``full_clean`` (a type or a validator it does not know)."""
+    """The fields ``_quick_clean`` checks for ``model``, or None when one of them is of a
+    type it does not know (then Django's own ``full_clean`` checks the records)."""
     from django.core import validators
 
     key = (model, tuple(sorted(exclude)))
     if key not in _PLANS:
         plan: list | None = []
-        known = (
-            validators.MaxLengthValidator,
-            validators.ProhibitNullCharactersValidator,
-            validators.MinValueValidator,
-            validators.MaxValueValidator,
-        )
         for f in model._meta.concrete_fields:
             if f.name in exclude or f.primary_key:
                 continue
-            own = f._validators if hasattr(f, "_validators") else []
-            if (
-                not isinstance(f, _SIMPLE)
-                or any(not isinstance(v, known) for v in own)
-                or (isinstance(f, models.IntegerField) and own)
-            ):
+            if not isinstance(f, _SIMPLE):
                 plan = None
                 break
-            plan.append(f)
+            # what the checks below do not already cover: email, number ranges…
+            extra = [
+                v
+                for v in f.validators
+                if not isinstance(
+                    v, validators.MaxLengthValidator | validators.ProhibitNullCharactersValidator
+                )
+            ]
+            choices = frozenset(c for c, _ in f.flatchoices) if f.choices else None
+            plan.append((f, extra, choices))
         _PLANS[key] = plan
     return _PLANS[key]
 
 
 def _check_references(records: list, plan: list, problems: dict) -> None:
     """Every foreign key given points at a record that exists: one query per field."""
-    for f in plan:
+    for f, _, _ in plan:
         if not isinstance(f, models.ForeignKey):
             continue
         ids = {getattr(r, f.attname) for r in records} - {None}
@@ -209,7 +207,7 @@ def _quick_clean(record: models.Model, plan: list) -> None:
 
     errors: dict[str, str] = {}
     values = record.__dict__
-    for f in plan:
+    for f, extra, choices in plan:
         value = values.get(f.attname)
         if value is None:
             if isinstance(f, models.CharField | models.TextField) and f.blank and not f.null:
@@ -217,6 +215,8 @@ def _quick_clean(record: models.Model, plan: list) -> None:
             elif not f.null and not f.blank:  # blank: Django skips it too (auto_now, …)
                 errors[f.name] = "This field cannot be null."
             continue
+        if f.blank and value in f.empty_values:
+            continue  # an optional value left empty: Django checks nothing more either
         if isinstance(f, models.CharField | models.TextField):
             if not isinstance(value, str):
                 errors[f.name] = "expected text"
@@ -229,7 +229,7 @@ def _quick_clean(record: models.Model, plan: list) -> None:
                     f"Ensure this value has at most {f.max_length} characters "
                     f"(it has {len(value)})."
                 )
-            elif f.choices and value and value not in {c for c, _ in f.flatchoices}:
+            elif choices is not None and value and value not in choices:
                 errors[f.name] = f"Value {value!r} is not a valid choice."
         elif isinstance(f, models.BooleanField):
             if not isinstance(value, bool):
@@ -246,6 +246,12 @@ def _quick_clean(record: models.Model, plan: list) -> None:
                 errors[f.name] = "expected a date"
         elif isinstance(f, models.IntegerField) and not isinstance(value, int):
             errors[f.name] = "expected a whole number"
+        if extra and f.name not in errors and not isinstance(f, models.ForeignKey):
+            try:
+                for validate in extra:
+                    validate(value)
+            except ValidationError as exc:
+                errors[f.name] = " ".join(exc.messages)
     if errors:
         raise ValidationError(errors)
     record.clean()

@@ -77,9 +77,11 @@ class SourceFields(models.Model):
 
 
 def source_unique(name: str, *fields: str) -> models.UniqueConstraint:
-    """One record per source id (within ``fields``), for imported records only."""
+    """One record per source id (within ``fields``), for imported records only. The
+    source id leads, so the index also finds a file's ids by themselves (an import
+    looks them up in chunks)."""
     return models.UniqueConstraint(
-        fields=[*fields, "source", "source_id"],
+        fields=["source", "source_id", *fields],
         condition=~models.Q(source_id=""),
         name=name,
     )

@@ -1,0 +1,172 @@
+"""kamkit backup and kamkit restore (issue 16): the demo firm round-trips on SQLite, into
+PostgreSQL and back, table by table; a restore never writes over data unasked."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kamkit.cli import app
+
+ROOT = Path(__file__).resolve().parents[2]
+PG = "postgresql://postgres@127.0.0.1"
+runner = CliRunner()
+
+
+def tables(path: Path) -> dict[str, list]:
+    """Every table of an archive as parsed rows (JSON objects compare by content:
+    PostgreSQL keeps a JSON object's keys in its own order)."""
+    with zipfile.ZipFile(path) as z:
+        return {
+            n: [json.loads(line) for line in z.read(n).decode().splitlines()]
+            for n in z.namelist()
+            if n.startswith("tables/")
+        }
+
+
+def kamkit(*args: str, data: Path, database: str | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, "KAMKIT_DATA_DIR": str(data)}
+    env.pop("DATABASE_URL", None)
+    if database:
+        env["DATABASE_URL"] = database
+    return subprocess.run(
+        [sys.executable, "-c", "from kamkit.cli import main; main()", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+
+
+def round_trip(archive: Path, out: Path, *, data: Path, database: str | None = None) -> None:
+    """Restore ``archive`` into a new database and back it up to ``out``, in one process."""
+    script = (
+        "import sys; from kamkit.cli import app; "
+        "app(['restore', sys.argv[1]], standalone_mode=False); "
+        "app(['backup', sys.argv[2]], standalone_mode=False)"
+    )
+    env = {**os.environ, "KAMKIT_DATA_DIR": str(data)}
+    env.pop("DATABASE_URL", None)
+    if database:
+        env["DATABASE_URL"] = database
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(archive), str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def postgres_database() -> str | None:
+    """A new, empty PostgreSQL database, or None when no server answers."""
+    name = f"kamkit_restore_{uuid.uuid4().hex[:8]}"
+    try:
+        import psycopg
+
+        with psycopg.connect(f"{PG}/postgres", autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f"CREATE DATABASE {name}")
+    except Exception:
+        return None
+    return f"{PG}/{name}"
+
+
+def drop(database: str) -> None:
+    import psycopg
+
+    with psycopg.connect(f"{PG}/postgres", autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {database.rsplit('/', 1)[1]} WITH (FORCE)")
+
+
+def test_the_demo_firm_round_trips_across_both_databases(db, tmp_path):
+    from kamkit.web.demo import load_demo
+
+    load_demo()
+    first = tmp_path / "first.zip"
+    result = runner.invoke(app, ["backup", str(first)])
+    assert result.exit_code == 0, result.output
+    original = tables(first)
+    assert len(original["tables/accounts.account.jsonl"]) > 40
+    assert original["tables/accounts.historicalaccount.jsonl"]  # history is kept
+    assert original["tables/users.apitoken.jsonl"] is not None
+
+    # into an empty SQLite data folder, and out again: every table identical
+    again = tmp_path / "again.zip"
+    round_trip(first, again, data=tmp_path / "sqlite")
+    assert tables(again) == original
+
+    database = postgres_database()
+    if database is None:
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is not reachable at 127.0.0.1:5432")
+        pytest.skip("PostgreSQL is not reachable here")
+    try:
+        pg = tmp_path / "pg"
+        from_pg = tmp_path / "from-pg.zip"
+        round_trip(first, from_pg, data=pg, database=database)
+        assert tables(from_pg) == original
+        # the ids go on after the restored ones (sequences moved): new records fit
+        sf = ROOT / "examples" / "imports" / "salesforce"
+        imported = kamkit("import", *map(str, sorted(sf.glob("*.csv"))), data=pg, database=database)
+        assert imported.returncode == 0, imported.stderr
+        # and back from PostgreSQL into SQLite: the same tables once more
+        final = tmp_path / "final.zip"
+        round_trip(from_pg, final, data=tmp_path / "back")
+        assert tables(final) == original
+    finally:
+        drop(database)
+
+
+def test_restore_refuses_a_database_with_data_unless_forced(firm, tmp_path):
+    from kamkit.web.accounts.models import Account
+
+    archive = tmp_path / "b.zip"
+    assert runner.invoke(app, ["backup", str(archive)]).exit_code == 0
+    Account.objects.filter(pk=firm.own.pk).update(name="Changed after the backup")
+    refused = runner.invoke(app, ["restore", str(archive)])
+    assert refused.exit_code == 2 and "--force" in refused.stderr
+    assert Account.objects.get(pk=firm.own.pk).name == "Changed after the backup"
+    forced = runner.invoke(app, ["restore", "--force", str(archive)])
+    assert forced.exit_code == 0, forced.output
+    assert Account.objects.get(pk=firm.own.pk).name == "Alpha Motors"
+    again = tmp_path / "again.zip"
+    runner.invoke(app, ["backup", str(again)])
+    assert tables(again) == tables(archive)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"not a zip", "not a kamkit backup"), (None, "no such file")],
+)
+def test_restore_of_something_else_says_what_is_wrong(db, tmp_path, content, message):
+    path = tmp_path / "x.zip"
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(app, ["restore", str(path)])
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_a_backup_from_other_migrations_is_refused(db, tmp_path):
+    path = tmp_path / "old.zip"
+    manifest = {
+        "format": "kamkit-backup",
+        "version": 1,
+        "kamkit_version": "0.0.1",
+        "migrations": {"accounts": ["0001_initial"]},
+        "tables": {},
+    }
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("manifest.json", json.dumps(manifest))
+    result = runner.invoke(app, ["restore", str(path)])
+    assert result.exit_code == 2 and "kamkit 0.0.1" in result.stderr

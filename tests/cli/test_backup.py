@@ -32,34 +32,28 @@ def tables(path: Path) -> dict[str, list]:
         }
 
 
-def kamkit(*args: str, data: Path, database: str | None = None) -> subprocess.CompletedProcess:
-    env = {**os.environ, "KAMKIT_DATA_DIR": str(data)}
-    env.pop("DATABASE_URL", None)
-    if database:
-        env["DATABASE_URL"] = database
-    return subprocess.run(
-        [sys.executable, "-c", "from kamkit.cli import main; main()", *args],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-    )
+ROUND_TRIP = """
+import sys
+from kamkit.cli import app
+for args in (["restore", sys.argv[1]], ["backup", sys.argv[2]]):
+    code = app(args, standalone_mode=False)
+    if code:
+        sys.exit(code)
+# new records after a restore get ids past the restored ones (sequences moved on)
+from kamkit.web.accounts.services import create_account
+create_account(None, {"name": "After the restore"})
+"""
 
 
 def round_trip(archive: Path, out: Path, *, data: Path, database: str | None = None) -> None:
-    """Restore ``archive`` into a new database and back it up to ``out``, in one process."""
-    script = (
-        "import sys; from kamkit.cli import app; "
-        "app(['restore', sys.argv[1]], standalone_mode=False); "
-        "app(['backup', sys.argv[2]], standalone_mode=False)"
-    )
+    """Restore ``archive`` into a new database, back it up to ``out`` and add an account,
+    in one process (each new database is migrated once: the slow part)."""
     env = {**os.environ, "KAMKIT_DATA_DIR": str(data)}
     env.pop("DATABASE_URL", None)
     if database:
         env["DATABASE_URL"] = database
     done = subprocess.run(
-        [sys.executable, "-c", script, str(archive), str(out)],
+        [sys.executable, "-c", ROUND_TRIP, str(archive), str(out)],
         env=env,
         capture_output=True,
         text=True,
@@ -101,11 +95,7 @@ def test_the_demo_firm_round_trips_across_both_databases(db, tmp_path):
     assert original["tables/accounts.historicalaccount.jsonl"]  # history is kept
     assert original["tables/users.apitoken.jsonl"] is not None
 
-    # into an empty SQLite data folder, and out again: every table identical
-    again = tmp_path / "again.zip"
-    round_trip(first, again, data=tmp_path / "sqlite")
-    assert tables(again) == original
-
+    # SQLite → PostgreSQL → SQLite: every table identical at each step
     database = postgres_database()
     if database is None:
         if os.environ.get("CI"):
@@ -116,10 +106,6 @@ def test_the_demo_firm_round_trips_across_both_databases(db, tmp_path):
         from_pg = tmp_path / "from-pg.zip"
         round_trip(first, from_pg, data=pg, database=database)
         assert tables(from_pg) == original
-        # the ids go on after the restored ones (sequences moved): new records fit
-        sf = ROOT / "examples" / "imports" / "salesforce"
-        imported = kamkit("import", *map(str, sorted(sf.glob("*.csv"))), data=pg, database=database)
-        assert imported.returncode == 0, imported.stderr
         # and back from PostgreSQL into SQLite: the same tables once more
         final = tmp_path / "final.zip"
         round_trip(from_pg, final, data=tmp_path / "back")

@@ -42,6 +42,12 @@ def test_the_director_previews_and_imports_a_crm_export(page, live_server, live_
     assert page.locator("h1").inner_text() == "Imported"
     page.goto(f"{live_server.url}/accounts/?q=Nordwerk")
     assert "Nordwerk Holding" in page.locator("#portfolio-table").inner_text()
+    # the list downloads as it is filtered, in the columns kamkit import reads back
+    with page.expect_download() as download:
+        page.locator("#portfolio-downloads").get_by_role("link", name="CSV").click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    names = [line.split(",")[1] for line in text.splitlines()[1:]]
+    assert sorted(names) == ["Nordwerk Holding", "Nordwerk Logistik GmbH"]
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/imports/")

@@ -45,7 +45,7 @@ MISSING = 999_999  # an id nothing has
 # found where it leaked (a token once held "ZZB" by chance)
 MARKERS = ("ZZ_B", "ZZA_INTERNAL", "987654")
 HIDDEN_KEYS = ("internal_notes", "expected_value_supplier", "realized_value_supplier")
-STR_VALUES = {"fmt": "csv", "secret": "x" * 43, "kind": "interaction"}
+STR_VALUES = {"fmt": "csv", "secret": "x" * 43, "kind": "interaction", "what": "interactions"}
 
 
 def _probe_records(firm) -> list[int]:

@@ -67,6 +67,12 @@ PAGES = {
         None,
         row(302, 200, 200, 200, 404, 404, 200),
     ),
+    "accounts:export": (
+        "get",
+        lambda f: {"pk": f.own.pk, "what": "interactions", "fmt": "csv"},
+        None,
+        row(302, 200, 200, 200, 404, 404, 200),
+    ),
     "accounts:edit": (
         "post",
         lambda f: {"pk": f.own.pk},

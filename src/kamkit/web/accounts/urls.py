@@ -10,4 +10,5 @@ urlpatterns = [
     path("<int:pk>/people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("people/<int:pk>/delete/", views.person_delete, name="person_delete"),
+    path("<int:pk>/export/<str:what>.<str:fmt>", views.account_export, name="export"),
 ]

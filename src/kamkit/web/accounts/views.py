@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, When
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
@@ -61,6 +61,12 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     qs = flt.qs if flt.is_bound and flt.is_valid() else scored
     if not request.GET.get("ordering"):
         qs = qs.order_by("name", "pk")
+    if fmt := request.GET.get("export"):  # every row the filters leave, as a file
+        from kamkit.web.exports import table_response
+
+        from . import exports
+
+        return table_response("portfolio", *exports.accounts(qs), fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -88,6 +94,39 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "accounts/partials/portfolio_table.html" if request.htmx else "accounts/portfolio.html"
     )
     return render(request, template, context)
+
+
+EXPORTS = ("people", "interactions", "problems", "initiatives")
+
+
+def account_export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpResponse:
+    """One of an account's lists as CSV or XLSX: what the user sees on the account's
+    pages (a customer: what is shared with it), the contacts filtered by side as on the
+    timeline (``?side=``)."""
+    from kamkit.web.exports import table_response
+    from kamkit.web.relationships.models import Interaction, JointInitiative, Problem
+
+    from . import exports
+
+    account = _account_for(request, pk)
+    if what not in EXPORTS:
+        raise Http404
+    user = request.user
+    if what == "people":
+        qs = Person.objects.visible_to(user).filter(account=account)
+    elif what == "interactions":
+        qs = Interaction.objects.visible_to(user).filter(account=account)
+        side = request.GET.get("side")
+        if side:
+            if side not in ("supplier", "customer"):
+                return HttpResponse("side must be supplier or customer.", status=400)
+            qs = qs.filter(initiated_by=side)
+    elif what == "problems":
+        qs = Problem.objects.visible_to(user).filter(account=account)
+    else:
+        qs = JointInitiative.objects.visible_to(user).filter(account=account)
+    header, rows = getattr(exports, what)(qs, user)
+    return table_response(f"{what}-{account.pk}", header, rows, fmt)
 
 
 def _phase_counts(qs) -> list[tuple[str, str, int]]:
@@ -150,6 +189,11 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "overview": account_overview(account) if internal else None,
         **timeline_context(account, user),
         "processes": PROCESSES,
+        "export_lists": [
+            ("interactions", "contact"),
+            ("problems", "problem"),
+            ("initiatives", "initiative"),
+        ],
         "log_form": InteractionForm(account=account) if may_change else None,
         "pulse_form": PulseForm(account=account) if may_change else None,
         "preferences": CommunicationPreference.objects.visible_to(user)
@@ -183,7 +227,14 @@ def _undo_offer(request: HttpRequest, account: Account) -> dict | None:
     if model is None or not pk.isdigit() or len(pk) > 18:
         return None
     record = model.objects.deleted().filter(pk=int(pk), account=account).first()
-    return {"kind": kind, "record": record} if record else None
+    return (
+        {
+            "kind": kind,
+            "record": record,
+        }
+        if record
+        else None
+    )
 
 
 @require_POST

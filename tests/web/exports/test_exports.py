@@ -33,6 +33,13 @@ def test_portfolio_export_applies_the_filters_and_neutralises_formulas(as_role, 
     everything = rows_of(client.get("/accounts/?export=csv"))
     names = {r[1] for r in everything[1:]}
     assert "'" + HOSTILE in names and "Tab\tandcontrol" in names
+    from kamkit.web.assessment.services import assess_portfolio
+
+    assess_portfolio()
+    everything = rows_of(client.get("/accounts/?export=csv"))
+    header = everything[0]
+    own = next(r for r in everything if r[0] == str(firm.own.pk))
+    assert own[header.index("assessed_on")] != "" and own[header.index("index")] != ""
     declining = rows_of(client.get("/accounts/?phase=decline&export=csv"))
     assert [r[1] for r in declining[1:]] == ["Beta Energy"]
     assert declining[0][:3] == ["id", "name", "industry"]
@@ -103,3 +110,28 @@ def test_an_export_reads_back_with_kamkit_import(as_role, firm, tmp_path):
     people = firm.own.persons.filter(deleted_at=None).count()
     contacts = firm.own.interactions.filter(deleted_at=None).count()
     assert by_kind == {"account": (2, 0), "person": (people, 0), "interaction": (contacts, 0)}
+
+
+def test_export_queries_do_not_grow_with_the_rows(as_role, firm):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = as_role("director")
+
+    def queries(url: str) -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+            b"".join(response.streaming_content)
+        return len(ctx.captured_queries)
+
+    url = f"/accounts/{firm.own.pk}/export/interactions.csv"
+    portfolio = queries("/accounts/?export=csv")
+    few = queries(url)
+    for n in range(20):
+        contact = Interaction.objects.create(
+            account=firm.own, channel="email", initiated_by="supplier"
+        )
+        contact.participants.set([firm.own_person])
+        Account.objects.create(name=f"More {n}")
+    assert queries(url) == few
+    assert queries("/accounts/?export=csv") == portfolio

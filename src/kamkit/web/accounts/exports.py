@@ -23,6 +23,10 @@ ACCOUNT_COLUMNS = [
     "phase",
     "phase_source",
     "decline_decision",
+    "assessed_on",
+    "communication",
+    "co_creation",
+    "problem_solving",
     "index",
     "lever",
     "selection_score",
@@ -33,10 +37,12 @@ ACCOUNT_COLUMNS = [
 
 
 def accounts(qs: QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
-    """The portfolio as filtered (``with_assessment`` annotated), every page of it."""
+    """The portfolio as filtered (``with_assessment`` annotated), every page of it, with
+    the latest assessment's process scores."""
 
     def rows() -> Iterator[list[Any]]:
-        for a in qs.select_related("ka_manager", "kam_unit").iterator(chunk_size=2000):
+        scored = qs.with_scores().select_related("ka_manager", "kam_unit")
+        for a in scored.iterator(chunk_size=2000):
             yield [
                 a.pk,
                 a.name,
@@ -48,6 +54,10 @@ def accounts(qs: QuerySet) -> tuple[list[str], Iterator[list[Any]]]:
                 a.phase,
                 a.phase_source,
                 a.decline_decision,
+                a.latest_on,
+                a.latest_communication,
+                a.latest_co_creation,
+                a.latest_problem_solving,
                 getattr(a, "latest_index", None),
                 getattr(a, "latest_lever", None),
                 a.selection_score,

@@ -63,6 +63,18 @@ class AccountQuerySet(TrackedQuerySet):
             latest_lever=models.Subquery(latest.values("lever")[:1]),
         )
 
+    def with_scores(self) -> AccountQuerySet:
+        """Also the latest assessment's day and three process scores (the exports)."""
+        from kamkit.web.assessment.models import AssessmentSnapshot
+
+        latest = AssessmentSnapshot.objects.filter(account=models.OuterRef("pk")).order_by("-on")
+        return self.annotate(
+            **{
+                f"latest_{name}": models.Subquery(latest.values(name)[:1])
+                for name in ("on", "communication", "co_creation", "problem_solving")
+            }
+        )
+
 
 class SourceFields(models.Model):
     """Where an imported record came from (issue 16): the source (``salesforce``,

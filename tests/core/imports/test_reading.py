@@ -122,6 +122,7 @@ def test_salesforce_tasks_calls_and_emails_are_contacts_to_dos_are_skipped():
         "account": "0018d000002AAAA",
         "owner": "0058d000001AAAA",
         "contacts": ["0038d000003AAAA"],
+        "contact_names": [],
         "participants": [],
     }
 

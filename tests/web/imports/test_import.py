@@ -195,3 +195,23 @@ def test_an_unknown_header_asks_for_a_mapping(crm, firm, tmp_path):
     result = runner.invoke(app, ["import", str(path), "--mapping", str(mapping)])
     assert result.exit_code == 0, result.output
     assert Account.objects.get(source="erp", source_id="1").name == "x"
+
+
+def test_dynamics_names_the_people_of_calls_and_appointments(crm, firm):
+    manager = firm.users["manager"]
+    manager.first_name, manager.last_name = "Max", "Manager"  # Dynamics names the owner
+    manager.save()
+    director = firm.users["director"]
+    first = import_files(director, files(crm / "dynamics"))
+    again = import_files(director, files(crm / "dynamics"))  # the owner is known by name now
+    assert first.exit_status == again.exit_status == 0
+    assert again.totals()["created"] == 0
+    qbr = Interaction.objects.get(source="dynamics", summary="QBR")
+    names = sorted(p.name for p in qbr.participants.all())
+    assert names == ["Anna Ozola", "Juris Kalns", "Max Manager"]
+    assert Account.objects.get(source="dynamics", name="Baltic Paper Mills").ka_manager == manager
+    assert qbr.two_way and qbr.channel == "video"
+    juris = Person.objects.get(source="dynamics", name="Juris Kalns")
+    assert juris.reports_to.name == "Anna Ozola"
+    mills = Account.objects.get(source="dynamics", name="Baltic Paper Mills")
+    assert Account.objects.get(name="Baltic Paper Packaging").parent == mills

@@ -361,6 +361,11 @@ def _interaction(row: Row, record: Record, tz: ZoneInfo, today: dt.date) -> None
         if value := row.get(ref):
             record.refs[ref] = value
     record.refs["contacts"] = split_ids(row.raw("contacts"))
+    # Dynamics names the people (``Required Attendees: Anna Ozola; Max Manager``)
+    record.refs["contact_names"] = [
+        n for n in re.split(r"[;\n]", row.get("contact_names")) if n.strip()
+    ]
+    record.refs["contact_names"] = [n.strip() for n in record.refs["contact_names"]]
     record.refs["participants"] = split_ids(row.raw("participants"))
     known = record.refs.get("account") or record.refs.get("account_name")
     if not known and not record.refs["contacts"]:

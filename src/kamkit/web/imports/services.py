@@ -261,6 +261,21 @@ class Importer:
         )
         return {sid: (pk, acc, side) for sid, pk, acc, side in _in(qs, "source_id", ids)}
 
+    def people_by_name(self, account_ids: set[int]) -> dict[tuple[int, str], _Someone]:
+        """The people of the accounts by (account, lower-case name): Dynamics names the
+        attendees of a call or an appointment instead of giving their ids."""
+        if not account_ids:
+            return {}
+        qs = (
+            Person.objects.alive()
+            .annotate(folded=Lower("name"))
+            .values_list("account_id", "folded", "pk", "side")
+        )
+        found: dict[tuple[int, str], _Someone] = {}
+        for account, name, pk, side in _in(qs, "account_id", account_ids):
+            found.setdefault((account, name), _Someone(pk, account, side))
+        return found
+
     def supplier_person(self, account_id: int, user: User) -> Person:
         """The user's person on the account's supplier side, added when missing (through
         ``add_person``), so who-met-whom counts them."""
@@ -623,6 +638,11 @@ class Importer:
             people = self.persons_by_id(
                 src, {p for r in chunk for p in r.refs["contacts"] + r.refs["participants"]}
             )
+            named = self.people_by_name(
+                {a for a in by_id.values()} | {a for a in by_name.values()}
+                if any(r.refs.get("contact_names") for r in chunk)
+                else set()
+            )
             items: list[tuple[Record, Interaction, list[Person]]] = []
             for r in chunk:
                 account_id = self._account_of(r, by_id, by_name)
@@ -657,9 +677,13 @@ class Importer:
                 participants = [
                     _Someone(pk, acc, side) for pk, acc, side in known if acc == account_id
                 ]
+                for name in r.refs.get("contact_names", ()):
+                    if found := named.get((account_id, name.casefold())):
+                        participants.append(found)
                 owner = self.owner(src, r.refs.get("owner"))
                 if owner is not None:
                     participants.append(self.supplier_person(account_id, owner))
+                participants = list({p.pk: p for p in participants}.values())  # once each
                 values = dict(r.values)
                 if values["two_way"] is None:
                     values["two_way"] = any(p.side == "customer" for p in participants)

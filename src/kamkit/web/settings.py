@@ -141,8 +141,7 @@ else:
                 # a 64 MB page cache (SQLite's default is 2 MB): an import of a million
                 # contacts inserts into indexes far larger than 2 MB (kamkit default)
                 "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA cache_size=-65536;"
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-65536;"
                 ),
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",

@@ -186,7 +186,8 @@ def split_ids(raw: Any) -> list[str]:
     return [p.strip() for p in re.split(r"[;,]", text(raw)) if p.strip()]
 
 
-def _cut(value: str, limit: int) -> str:
+def cut(value: str, limit: int) -> str:
+    """``value`` within ``limit`` characters, a cut marked with an ellipsis."""
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
@@ -347,7 +348,7 @@ def _interaction(row: Row, record: Record, tz: ZoneInfo, today: dt.date) -> None
         "channel": channel,
         "initiated_by": initiated_by,
         "two_way": two_way,
-        "summary": _cut(row.get("subject") or row.get("description"), SUMMARY_LIMIT),
+        "summary": cut(row.get("subject") or row.get("description"), SUMMARY_LIMIT),
     }
     for name, allowed in (("formality", FORMALITY), ("content", CONTENT)):
         if given := row.get(name):

@@ -32,7 +32,7 @@ from django.utils import timezone
 from kamkit.core.imports import calendar as ics
 from kamkit.core.imports import mail
 from kamkit.core.imports.profiles import Profile, detect, load_mapping
-from kamkit.core.imports.records import Record, to_record
+from kamkit.core.imports.records import Record, cut, to_record
 from kamkit.core.imports.tables import UnreadableFile, read_table
 from kamkit.core.relationships import EARLIEST_DAY, TEXT_LIMITS
 from kamkit.web.accounts import services as accounts
@@ -784,12 +784,8 @@ class Importer:
         messages = list(mail.read_messages(path, self.keep_body))
         addresses = {a for m in messages for a in [m.sender, *m.recipients] if a}
         known = self._people_by_email(addresses)
-        customers = {
-            a for a, rows in known.items() if any(side == "customer" for _, _, side in rows)
-        }
-        suppliers = {
-            a for a, rows in known.items() if any(side == "supplier" for _, _, side in rows)
-        }
+        customers = _side_of(known, "customer")
+        suppliers = _side_of(known, "supplier")
         suppliers |= {a for a in addresses if a in self.users()}
         sides: dict[str, set[str]] = {}
         for m in messages:
@@ -804,15 +800,7 @@ class Importer:
             if n % CHUNK == 0:
                 self.progress(report.file, n)
             everyone = [a for a in [m.sender, *m.recipients] if a]
-            accounts_of = sorted(
-                {
-                    acc
-                    for a in everyone
-                    if a in customers
-                    for _, acc, side in known[a]
-                    if side == "customer"
-                }
-            )
+            accounts_of = _customer_accounts(everyone, known)
             if not accounts_of:
                 report.skip("no known customer person in From, To or Cc")
                 continue
@@ -824,9 +812,7 @@ class Importer:
                     "dated in the future" if m.sent_at.date() > self.today else "dated before 1900"
                 )
                 continue
-            summary = m.subject if not m.body else f"{m.subject}\n\n{m.body}".strip()
-            if len(summary) > limit:
-                summary = summary[: limit - 1] + "…"
+            summary = cut(m.subject if not m.body else f"{m.subject}\n\n{m.body}".strip(), limit)
             for account_id in accounts_of:
                 people = self._contact(everyone, known, account_id)
                 interaction = Interaction(
@@ -850,21 +836,11 @@ class Importer:
         occurrences = list(ics.read_occurrences(path, tz=self.tz, until=now, since=EARLIEST_DAY))
         addresses = {a for o in occurrences for a in [o.organizer, *o.attendees] if a}
         known = self._people_by_email(addresses)
-        customers = {
-            a for a, rows in known.items() if any(side == "customer" for _, _, side in rows)
-        }
+        customers = _side_of(known, "customer")
         items = []
         for n, o in enumerate(occurrences, start=1):
             everyone = [a for a in [o.organizer, *o.attendees] if a]
-            accounts_of = sorted(
-                {
-                    acc
-                    for a in everyone
-                    if a in customers
-                    for _, acc, side in known[a]
-                    if side == "customer"
-                }
-            )
+            accounts_of = _customer_accounts(everyone, known)
             if not accounts_of:
                 report.skip("no known customer person among the attendees")
                 continue
@@ -877,7 +853,7 @@ class Importer:
                     channel="video" if o.video else "in_person",
                     initiated_by="customer" if o.organizer in customers else "supplier",
                     two_way=True,
-                    summary=o.summary[: TEXT_LIMITS["summary"]],
+                    summary=cut(o.summary, TEXT_LIMITS["summary"]),
                 )
                 items.append(
                     (
@@ -890,6 +866,19 @@ class Importer:
             self._write_interactions(
                 chunk, {"summary": "SUMMARY", "occurred_at": "DTSTART"}, report
             )
+
+
+def _side_of(known: dict[str, list[tuple[int, int, str]]], side: str) -> set[str]:
+    """The addresses of known people of one side."""
+    return {a for a, rows in known.items() if any(s == side for _, _, s in rows)}
+
+
+def _customer_accounts(addresses: list[str], known) -> list[int]:
+    """The accounts whose customer people are among the addresses (a message or a
+    meeting becomes an interaction on each)."""
+    return sorted(
+        {acc for a in addresses for _, acc, side in known.get(a, ()) if side == "customer"}
+    )
 
 
 def import_files(user: User | None, paths: Iterable[Path], **options: Any) -> ImportReport:

@@ -78,6 +78,7 @@ TASKS = {
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kamkit.web.middleware.AtomicWrites",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -152,7 +153,8 @@ else:
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# requests that may write run in one transaction each (kamkit.web.middleware.AtomicWrites);
+# reads run without one, so a long writer (an import, a restore) never blocks them
 
 AUTH_PASSWORD_VALIDATORS = [
     {

@@ -84,7 +84,7 @@ def test_contacts_export_filters_by_side_as_the_timeline(as_role, firm):
     assert client.get(f"/accounts/{firm.own.pk}/export/notes.csv").status_code == 404
 
 
-@pytest.mark.parametrize("what", ["people", "interactions", "problems", "initiatives"])
+@pytest.mark.parametrize("what", ["people", "interactions", "problems", "initiatives", "timeline"])
 def test_every_account_list_downloads_in_both_formats(as_role, firm, what):
     client = as_role("director")
     for fmt in ("csv", "xlsx"):
@@ -135,3 +135,18 @@ def test_export_queries_do_not_grow_with_the_rows(as_role, firm):
         Account.objects.create(name=f"More {n}")
     assert queries(url) == few
     assert queries("/accounts/?export=csv") == portfolio
+
+
+def test_the_timeline_export_holds_what_the_timeline_shows(as_role, firm):
+    internal = rows_of(as_role("manager").get(f"/accounts/{firm.own.pk}/export/timeline.csv"))
+    titles = " | ".join(r[3] for r in internal[1:])
+    assert "Late deliveries" in titles and "Joint pilot line" in titles
+    calls = rows_of(
+        as_role("manager").get(f"/accounts/{firm.own.pk}/export/timeline.csv?process=communication")
+    )
+    assert {r[5] for r in calls[1:]} == {"communication"}
+    customer = rows_of(as_role("customer").get(f"/accounts/{firm.own.pk}/export/timeline.csv"))
+    # the internal call is not shared: the customer's timeline and its file leave it out
+    assert str(firm.records["interactions"].pk) not in {
+        r[6] for r in customer[1:] if r[5] == "communication"
+    }

@@ -207,3 +207,21 @@ def initiatives(qs: QuerySet, user) -> tuple[list[str], Iterator[list[Any]]]:
             yield row
 
     return header, rows()
+
+
+def timeline(entries: list) -> tuple[list[str], Iterator[list[Any]]]:
+    """The timeline's entries as the page shows them (built for the user, so a customer
+    gets only what it sees)."""
+    header = ["on", "process", "side", "title", "detail", "kind", "id"]
+    return header, (
+        [
+            e.on,
+            e.kind_label,
+            e.side or "",
+            e.title,
+            e.detail,
+            e.process,
+            getattr(e.record, "pk", ""),
+        ]
+        for e in entries
+    )

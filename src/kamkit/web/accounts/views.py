@@ -96,7 +96,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-EXPORTS = ("people", "interactions", "problems", "initiatives")
+EXPORTS = ("people", "interactions", "problems", "initiatives", "timeline")
+TIMELINE_EXPORT_LIMIT = 100_000
+"""Entries of each kind in a timeline export (kamkit default: years of an account)."""
 
 
 def account_export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpResponse:
@@ -121,6 +123,17 @@ def account_export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpRe
             if side not in ("supplier", "customer"):
                 return HttpResponse("side must be supplier or customer.", status=400)
             qs = qs.filter(initiated_by=side)
+    elif what == "timeline":  # every entry the timeline shows, by its two filters
+        from kamkit.core.relationships import SIDES
+        from kamkit.web.relationships.timeline import build_timeline
+
+        process = request.GET.get("process") or None
+        side = request.GET.get("side") or None
+        if process not in (None, *PROCESSES) or side not in (None, *SIDES):
+            return HttpResponse("Unknown filter.", status=400)
+        entries = build_timeline(account, user, process, side, limit=TIMELINE_EXPORT_LIMIT)
+        header, rows = exports.timeline(entries)
+        return table_response(f"timeline-{account.pk}", header, rows, fmt)
     elif what == "problems":
         qs = Problem.objects.visible_to(user).filter(account=account)
     else:
@@ -190,6 +203,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         **timeline_context(account, user),
         "processes": PROCESSES,
         "export_lists": [
+            ("timeline", "timeline entry"),
             ("interactions", "contact"),
             ("problems", "problem"),
             ("initiatives", "initiative"),

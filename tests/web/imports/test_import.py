@@ -215,3 +215,25 @@ def test_dynamics_names_the_people_of_calls_and_appointments(crm, firm):
     assert juris.reports_to.name == "Anna Ozola"
     mills = Account.objects.get(source="dynamics", name="Baltic Paper Mills")
     assert Account.objects.get(name="Baltic Paper Packaging").parent == mills
+
+
+@pytest.mark.parametrize("model", [Account, Person, Interaction])
+def test_source_id_lookups_use_the_index(db, model):
+    """A re-import finds a chunk's ids through the unique index, never by scanning the
+    table (on SQLite the query must repeat the partial index's condition)."""
+    from django.db import connection
+
+    from kamkit.web.imports.services import _sourced
+
+    qs = _sourced(model.objects, "salesforce").filter(source_id__in=["a", "b"])
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cur:
+        if connection.vendor == "sqlite":
+            cur.execute("EXPLAIN QUERY PLAN " + sql, params)
+            plan = " ".join(str(row) for row in cur.fetchall())
+            assert "USING INDEX" in plan and "SCAN" not in plan, plan
+        else:
+            cur.execute("SET LOCAL enable_seqscan = off")
+            cur.execute("EXPLAIN " + sql, params)
+            plan = " ".join(row[0] for row in cur.fetchall())
+            assert "Index" in plan, plan

@@ -156,3 +156,33 @@ def test_a_backup_from_other_migrations_is_refused(db, tmp_path):
         z.writestr("manifest.json", json.dumps(manifest))
     result = runner.invoke(app, ["restore", str(path)])
     assert result.exit_code == 2 and "kamkit 0.0.1" in result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_backup_runs_beside_a_writer_and_holds_only_what_was_committed(tmp_path):
+    """The server keeps writing while a backup reads its snapshot (SQLite: a WAL reader
+    never waits for the write lock)."""
+    import sqlite3
+
+    from django.db import connection
+
+    from kamkit.web.accounts.models import Account
+    from tests.personas import build_firm
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL readers never wait for writers")
+    build_firm()
+    writer = sqlite3.connect(connection.settings_dict["NAME"], timeout=1)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE accounts_account SET name = 'not committed yet'")
+        archive = tmp_path / "live.zip"
+        result = runner.invoke(app, ["backup", str(archive)])
+        assert result.exit_code == 0, result.output
+    finally:
+        writer.rollback()
+        writer.close()
+    header, *rows = tables(archive)["tables/accounts.account.jsonl"]
+    names = {row[header.index("name")] for row in rows}
+    assert names == set(Account.objects.values_list("name", flat=True))
+    assert "not committed yet" not in names

@@ -203,6 +203,8 @@ class Row:
         column = self.columns.get(name)
         if column is None:
             return None
+        if not self.profile.values:  # no value translation: the common case, kept quick
+            return self.values.get(column)
         return value_of(self.profile, name, self.values.get(column))
 
     def get(self, name: str) -> str:

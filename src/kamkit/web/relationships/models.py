@@ -25,12 +25,17 @@ from kamkit.web.base import TrackedModel
 from kamkit.web.users.models import Role, User
 
 
+_TEXT_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def check_record(obj: models.Model, days: dict[str, object] | None = None) -> dict[str, str]:
     """The rules every relationship record shares (core): its texts within their limits,
     and the days it names neither before 1900 nor ahead of tomorrow."""
-    errors = rules.check_texts(
-        {f.name: getattr(obj, f.name) for f in obj._meta.fields if isinstance(f, models.TextField)}
-    )
+    names = _TEXT_FIELDS.get(type(obj))
+    if names is None:  # a model's text fields, found once (a bulk import checks millions)
+        names = tuple(f.name for f in obj._meta.fields if isinstance(f, models.TextField))
+        _TEXT_FIELDS[type(obj)] = names
+    errors = rules.check_texts({name: getattr(obj, name) for name in names})
     today = timezone.localdate()
     for name, day in (days or {}).items():
         if isinstance(day, dt.datetime):

@@ -24,7 +24,6 @@ from kamkit.web.accounts.models import (
 from kamkit.web.base import TrackedModel
 from kamkit.web.users.models import Role, User
 
-
 _TEXT_FIELDS: dict[type, tuple[str, ...]] = {}
 
 

@@ -60,8 +60,14 @@ def generate(folder: Path, scale: float, seed: int = 7) -> dict[str, int]:
         for a in range(counts["accounts"]):
             parent = sf_id("001", a - 1) if a % 10 == 9 else ""
             out.writerow(
-                [sf_id("001", a), f"Customer {a:05d} AG", rng.choice(INDUSTRIES),
-                 rng.choice(COUNTRIES), "005000000000001", parent]
+                [
+                    sf_id("001", a),
+                    f"Customer {a:05d} AG",
+                    rng.choice(INDUSTRIES),
+                    rng.choice(COUNTRIES),
+                    "005000000000001",
+                    parent,
+                ]
             )
     contacts_of: list[int] = []
     with (folder / "Contact.csv").open("w", newline="", encoding="utf-8") as f:
@@ -71,22 +77,48 @@ def generate(folder: Path, scale: float, seed: int = 7) -> dict[str, int]:
             account = c % counts["accounts"]
             contacts_of.append(account)
             out.writerow(
-                [sf_id("003", c), sf_id("001", account), f"First{c}", f"Last{c}",
-                 f"person{c}@customer{account}.example", "Buyer", "Procurement"]
+                [
+                    sf_id("003", c),
+                    sf_id("001", account),
+                    f"First{c}",
+                    f"Last{c}",
+                    f"person{c}@customer{account}.example",
+                    "Buyer",
+                    "Procurement",
+                ]
             )
     tasks = round(counts["activities"] * 0.6)
     with (folder / "Task.csv").open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
-        out.writerow(["Id", "WhoId", "AccountId", "Subject", "ActivityDate", "Status",
-                      "TaskSubtype", "CallType", "OwnerId"])
+        out.writerow(
+            [
+                "Id",
+                "WhoId",
+                "AccountId",
+                "Subject",
+                "ActivityDate",
+                "Status",
+                "TaskSubtype",
+                "CallType",
+                "OwnerId",
+            ]
+        )
         for t in range(tasks):
             contact = rng.randrange(counts["contacts"])
             day = today - dt.timedelta(days=rng.randrange(1, 730))
             subtype = "Call" if t % 3 else "Email"
             out.writerow(
-                [sf_id("00T", t), sf_id("003", contact), sf_id("001", contacts_of[contact]),
-                 f"{subtype} {t}", day.isoformat(), "Completed", subtype,
-                 "Inbound" if t % 5 == 0 else "Outbound", "005000000000001"]
+                [
+                    sf_id("00T", t),
+                    sf_id("003", contact),
+                    sf_id("001", contacts_of[contact]),
+                    f"{subtype} {t}",
+                    day.isoformat(),
+                    "Completed",
+                    subtype,
+                    "Inbound" if t % 5 == 0 else "Outbound",
+                    "005000000000001",
+                ]
             )
     with (folder / "Event.csv").open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
@@ -97,9 +129,14 @@ def generate(folder: Path, scale: float, seed: int = 7) -> dict[str, int]:
                 today - dt.timedelta(days=rng.randrange(1, 730)), dt.time(9 + e % 8)
             )
             out.writerow(
-                [sf_id("00U", e), sf_id("003", contact), sf_id("001", contacts_of[contact]),
-                 f"Meeting {e}", start.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
-                 "https://teams.microsoft.com/x" if e % 4 == 0 else "On site"]
+                [
+                    sf_id("00U", e),
+                    sf_id("003", contact),
+                    sf_id("001", contacts_of[contact]),
+                    f"Meeting {e}",
+                    start.strftime("%Y-%m-%dT%H:%M:%S.000+0000"),
+                    "https://teams.microsoft.com/x" if e % 4 == 0 else "On site",
+                ]
             )
     return counts
 

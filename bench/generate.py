@@ -40,9 +40,37 @@ CHANNELS = ["in_person", "video", "phone", "email", "messaging", "event"]
 START = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
 
 
+def _constant_defaults(table: str, columns: list[str]) -> dict[str, object]:
+    """The table's other required columns with their constant defaults (a text field
+    left blank is ''): a model that gains a field keeps this generator working."""
+    from django.apps import apps
+    from django.db import models
+
+    model = next(
+        (m for m in apps.get_models(include_auto_created=True) if m._meta.db_table == table),
+        None,
+    )
+    extra: dict[str, object] = {}
+    if model is None:  # the floor's own scratch table
+        return extra
+    for f in model._meta.concrete_fields:
+        if f.column in columns or f.primary_key or f.null:
+            continue
+        if f.has_default() and not callable(f.default):
+            extra[f.column] = f.get_default()
+        elif isinstance(f, models.CharField | models.TextField) and f.blank:
+            extra[f.column] = ""
+    return extra
+
+
 def write(table: str, columns: list[str], rows: Iterator[tuple], batch: int = 50_000) -> int:
     """Insert rows with the fastest bulk path of the database; returns the count."""
     n = 0
+    extra = _constant_defaults(table, columns)
+    if extra:
+        columns = [*columns, *extra]
+        constants = tuple(extra.values())
+        rows = (row + constants for row in rows)
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
             with cur.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:

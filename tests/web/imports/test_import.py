@@ -237,3 +237,21 @@ def test_source_id_lookups_use_the_index(db, model):
             cur.execute("EXPLAIN " + sql, params)
             plan = " ".join(row[0] for row in cur.fetchall())
             assert "Index" in plan, plan
+
+
+def test_postgresql_lookups_never_scan_a_table_and_the_setting_comes_back(db):
+    from django.db import connection
+
+    from kamkit.web.imports.services import _by_index
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite chooses the index itself (see the test above)")
+
+    def seqscan() -> str:
+        with connection.cursor() as cur:
+            cur.execute("SHOW enable_seqscan")
+            return cur.fetchone()[0]
+
+    with _by_index():
+        assert seqscan() == "off"
+    assert seqscan() == "on"

@@ -67,3 +67,14 @@ def test_not_a_calendar(tmp_path):
     path.write_text("BEGIN:NOTHING", encoding="utf-8")
     with pytest.raises(UnreadableFile):
         list(read_occurrences(path, tz=UTC, until=dt.datetime.now(UTC), since=dt.date(1900, 1, 1)))
+
+
+def test_a_thread_is_a_dialogue_when_both_sides_wrote_in_it():
+    from kamkit.core.imports.mail import two_way_threads
+
+    first, reply, newsletter = read_messages(EXAMPLES / "thread.mbox")
+    customers, suppliers = {"ingrid.nilsen@fjordline.example"}, {"manager@supplier.example"}
+    assert two_way_threads([first, reply, newsletter], customers, suppliers) == {
+        "<m1@fjordline.example>"
+    }
+    assert two_way_threads([first], customers, suppliers) == set()  # no answer yet

@@ -115,3 +115,15 @@ def read_messages(path: Path, keep_body: bool = False) -> Iterator[Message]:
             yield parse(box.get_bytes(key), keep_body)
     finally:
         box.close()
+
+
+def two_way_threads(messages: list[Message], customers: set[str], suppliers: set[str]) -> set[str]:
+    """The threads (by their first message) with messages sent from both sides: a
+    message of such a thread is part of a dialogue, so its interaction is two-way
+    (kamkit's rule for mail, docs/imports.md)."""
+    sides: dict[str, set[str]] = {}
+    for m in messages:
+        side = "customer" if m.sender in customers else "supplier" if m.sender in suppliers else ""
+        if side:
+            sides.setdefault(m.thread_root, set()).add(side)
+    return {root for root, seen in sides.items() if len(seen) == 2}

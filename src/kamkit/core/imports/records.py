@@ -99,6 +99,12 @@ class Record:
     skip: str = ""
 
 
+def two_way_with(given: bool | None, participant_sides: list[str]) -> bool:
+    """Whether a contact from a CRM is a dialogue: as the file says, else when a known
+    customer person took part (kamkit default; a logged email is one-way, set above)."""
+    return given if given is not None else "customer" in participant_sides
+
+
 def text(raw: Any) -> str:
     """A cell as trimmed text (dates from XLSX as ISO)."""
     if raw is None:

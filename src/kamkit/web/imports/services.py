@@ -33,7 +33,7 @@ from django.utils import timezone
 from kamkit.core.imports import calendar as ics
 from kamkit.core.imports import mail
 from kamkit.core.imports.profiles import Profile, detect, load_mapping
-from kamkit.core.imports.records import Record, cut, to_record
+from kamkit.core.imports.records import Record, cut, to_record, two_way_with
 from kamkit.core.imports.tables import UnreadableFile, read_table
 from kamkit.core.relationships import EARLIEST_DAY, TEXT_LIMITS
 from kamkit.web.accounts import services as accounts
@@ -715,8 +715,7 @@ class Importer:
                     participants.append(self.supplier_person(account_id, owner))
                 participants = list({p.pk: p for p in participants}.values())  # once each
                 values = dict(r.values)
-                if values["two_way"] is None:
-                    values["two_way"] = any(p.side == "customer" for p in participants)
+                values["two_way"] = two_way_with(values["two_way"], [p.side for p in participants])
                 items.append(
                     (
                         r,
@@ -817,13 +816,7 @@ class Importer:
         customers = _side_of(known, "customer")
         suppliers = _side_of(known, "supplier")
         suppliers |= {a for a in addresses if a in self.users()}
-        sides: dict[str, set[str]] = {}
-        for m in messages:
-            side = (
-                "customer" if m.sender in customers else "supplier" if m.sender in suppliers else ""
-            )
-            if side:
-                sides.setdefault(m.thread_root, set()).add(side)
+        dialogues = mail.two_way_threads(messages, customers, suppliers)
         items = []
         limit = TEXT_LIMITS["summary"]
         for n, m in enumerate(messages, start=1):
@@ -852,7 +845,7 @@ class Importer:
                     occurred_at=m.sent_at,
                     channel="email",
                     initiated_by="customer" if m.sender in customers else "supplier",
-                    two_way=len(sides.get(m.thread_root, ())) == 2,
+                    two_way=m.thread_root in dialogues,
                     summary=summary,
                 )
                 items.append((Record("mail", n, m.message_id), interaction, people))

@@ -221,8 +221,8 @@ class Importer:
         progress: Callable[[str, int], None] | None = None,
         names: dict[Path, str] | None = None,
     ) -> None:
-        if user is not None and not user.sees_all_accounts:
-            raise PermissionDenied("only a KAM director or an administrator imports")
+        if user is not None:  # None: kamkit itself (the command line)
+            _may_import(user)
         self.user = user
         self.source = source
         self.mapping = load_mapping(mapping) if mapping else None
@@ -925,3 +925,60 @@ def write_rejects(report: ImportReport, path: Path) -> int:
                 out.writerow(safe([file.file, line, column, problem]))
                 count += 1
     return count
+
+
+# -- the import page's runs: the one write path of ImportRun ---------------------------
+
+
+def _may_import(user: User) -> None:
+    if not user.sees_all_accounts:
+        raise PermissionDenied("only a KAM director or an administrator imports")
+
+
+def start_import(user: User, files: dict[str, Iterable[bytes]], **options: Any):
+    """A new run of the import page: its files stored in the data folder (name →
+    chunks), and its preview (a dry run) queued for the worker."""
+    from .models import ImportRun
+    from .tasks import folder, preview_import
+
+    _may_import(user)
+    run = ImportRun.objects.create(created_by=user, files=list(files), **options)
+    where = folder(run)
+    where.mkdir(parents=True, exist_ok=True)
+    for name, chunks in files.items():
+        with (where / name).open("wb") as out:
+            for chunk in chunks:
+                out.write(chunk)
+    preview_import.enqueue(run.pk)
+    return run
+
+
+def confirm_import(user: User, run) -> bool:
+    """Import what the preview showed; False when the run is not waiting for it."""
+    from .models import ImportRun
+    from .tasks import run_import
+
+    _may_import(user)
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.IMPORTING
+    )
+    if claimed:
+        run_import.enqueue(run.pk)
+    return bool(claimed)
+
+
+def cancel_import(user: User, run) -> bool:
+    """Drop a previewed run (nothing was written) and its files; False when it is not
+    waiting for a confirmation."""
+    import shutil
+
+    from .models import ImportRun
+    from .tasks import folder
+
+    _may_import(user)
+    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
+        status=ImportRun.Status.CANCELLED
+    )
+    if claimed:
+        shutil.rmtree(folder(run), ignore_errors=True)
+    return bool(claimed)

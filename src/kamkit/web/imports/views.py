@@ -14,7 +14,8 @@ from kamkit.web.users.models import Role
 
 from .forms import UploadForm, safe_name
 from .models import ImportRun
-from .tasks import folder, preview_import, progress_of, run_import
+from .services import cancel_import, confirm_import, start_import
+from .tasks import progress_of
 
 
 def _allowed(request: HttpRequest) -> None:
@@ -33,21 +34,13 @@ def imports(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
-            files = data["files"]
-            run = ImportRun.objects.create(
-                created_by=request.user,
-                files=[safe_name(f.name) for f in files],
+            run = start_import(
+                request.user,
+                {safe_name(f.name): f.chunks() for f in data["files"]},
                 source=data["source"],
                 skip_invalid=data["skip_invalid"],
                 keep_body=data["keep_body"],
             )
-            where = folder(run)
-            where.mkdir(parents=True, exist_ok=True)
-            for f in files:
-                with (where / safe_name(f.name)).open("wb") as out:
-                    for chunk in f.chunks():
-                        out.write(chunk)
-            preview_import.enqueue(run.pk)
             return redirect("imports:detail", pk=run.pk)
         status = 422
     page = Paginator(ImportRun.objects.select_related("created_by"), 20).get_page(
@@ -76,27 +69,16 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     """Import what the preview showed (only a ready preview can be confirmed)."""
     _allowed(request)
     run = get_object_or_404(ImportRun, pk=pk)
-    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
-        status=ImportRun.Status.IMPORTING
-    )
-    if not claimed:
+    if not confirm_import(request.user, run):
         messages.error(request, "This import is not waiting for a confirmation.")
-        return redirect("imports:detail", pk=run.pk)
-    run_import.enqueue(run.pk)
     return redirect("imports:detail", pk=run.pk)
 
 
 @require_POST
 def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     """Drop a previewed import: nothing was written; its files are deleted."""
-    import shutil
-
     _allowed(request)
     run = get_object_or_404(ImportRun, pk=pk)
-    claimed = ImportRun.objects.filter(pk=run.pk, status=ImportRun.Status.PREVIEWED).update(
-        status=ImportRun.Status.CANCELLED
-    )
-    if claimed:
-        shutil.rmtree(folder(run), ignore_errors=True)
+    if cancel_import(request.user, run):
         messages.success(request, "Cancelled: nothing was imported.")
     return redirect("imports:list")

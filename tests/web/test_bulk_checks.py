@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from kamkit.web.base import _quick_clean, _quick_plan, check_all, insert_many
+from kamkit.web.base import _quick_clean, _quick_plan, build, check_all, insert_many
 from kamkit.web.relationships.models import Interaction
 
 NOW = timezone.now()
@@ -72,3 +72,35 @@ def test_insert_many_stores_what_bulk_create_stores(firm):
     assert {k for k in a if a[k] != b[k]} - own == set()
     assert abs(a["created_at"] - b["created_at"]) < dt.timedelta(seconds=5)
     assert a["occurred_at"] == NOW and a["updated_at"] is not None
+
+
+def test_build_makes_the_record_the_constructor_makes(firm):
+    values = {"account_id": firm.own.pk, "channel": "email", "occurred_at": NOW, "summary": "s"}
+    ours, theirs = build(Interaction, values), Interaction(**values)
+    assert vars(ours).keys() - {"_state"} == vars(theirs).keys() - {"_state"}
+    for name in vars(theirs).keys() - {"_state"}:
+        mine, django = getattr(ours, name), getattr(theirs, name)
+        if isinstance(django, dt.datetime) and name != "occurred_at":  # default: now, called
+            assert abs(mine - django) < dt.timedelta(seconds=5), name
+        else:
+            assert mine == django, name
+    assert ours._state.adding and ours.pk is None and ours.account == firm.own
+    with pytest.raises(TypeError, match="account"):
+        build(Interaction, {"account": firm.own})  # by attribute name only
+
+
+def test_insert_many_stores_times_as_django_does_in_any_zone(firm):
+    from django.db import connection
+
+    zones = [dt.timezone(dt.timedelta(hours=h, minutes=m)) for h, m in ((5, 30), (-8, 0))]
+    times = [NOW.astimezone(z).replace(microsecond=0) for z in zones] + [NOW]
+    ours = [interaction(firm.own, occurred_at=t, two_way=False) for t in times]
+    theirs = [interaction(firm.own, occurred_at=t, two_way=False) for t in times]
+    insert_many(ours)
+    Interaction.objects.bulk_create(theirs)
+    with connection.cursor() as cur:  # as stored, not as read back
+        stored = {}
+        for obj in ours + theirs:
+            cur.execute("SELECT occurred_at FROM relationships_interaction WHERE id = %s", [obj.pk])
+            stored[obj.pk] = cur.fetchone()[0]
+    assert [stored[o.pk] for o in ours] == [stored[t.pk] for t in theirs]

@@ -107,6 +107,8 @@ def two_way_with(given: bool | None, participant_sides: list[str]) -> bool:
 
 def text(raw: Any) -> str:
     """A cell as trimmed text (dates from XLSX as ISO)."""
+    if type(raw) is str:  # the common case first: a CSV cell
+        return raw.strip()
     if raw is None:
         return ""
     if isinstance(raw, dt.datetime | dt.date):

@@ -10,7 +10,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 
-from kamkit.web.base import by, check_all, restore, save_versioned, soft_delete
+from kamkit.web.base import by, check_all, insert_many, restore, save_versioned, soft_delete
 
 from .models import Account, Person, can
 
@@ -108,9 +108,7 @@ def add_people_in_bulk(
                 raise PermissionDenied("you may not add people to this account")
     problems = check_all(people, exclude=["account", "reports_to"], collect=skip_invalid)
     with transaction.atomic():
-        Person.objects.bulk_create(
-            [p for n, p in enumerate(people) if n not in problems], batch_size=1000
-        )
+        insert_many([p for n, p in enumerate(people) if n not in problems])
     return problems
 
 

@@ -38,7 +38,7 @@ from kamkit.core.imports.tables import UnreadableFile, read_table
 from kamkit.core.relationships import EARLIEST_DAY, TEXT_LIMITS
 from kamkit.web.accounts import services as accounts
 from kamkit.web.accounts.models import Account, Person
-from kamkit.web.base import StaleVersion
+from kamkit.web.base import StaleVersion, build
 from kamkit.web.relationships import services as work
 from kamkit.web.relationships.models import Interaction
 from kamkit.web.users.models import Role, User
@@ -196,6 +196,24 @@ def _in(model_qs, name: str, values: Iterable[Any]):
         with _by_index():
             rows = list(model_qs.filter(**{f"{name}__in": values[start : start + 900]}))
         yield from rows
+
+
+class _Memo:
+    """A lookup by id remembered for one file of interactions, where a million rows name
+    the same contacts and accounts again and again: each id is asked once (found or not).
+    Safe because the file writes no accounts or customer persons, and is dropped with it."""
+
+    def __init__(self, lookup: Callable[[set[str]], dict[str, Any]]) -> None:
+        self.lookup = lookup
+        self.known: dict[str, Any] = {}
+
+    def __call__(self, ids: Iterable[str]) -> dict[str, Any]:
+        ids = set(ids)
+        if missing := ids - self.known.keys():
+            found = self.lookup(missing)
+            for i in missing:
+                self.known[i] = found.get(i)
+        return {i: self.known[i] for i in ids if self.known[i] is not None}
 
 
 @dataclass
@@ -581,8 +599,10 @@ class Importer:
                     continue
                 person = existing.get(r.source_id)
                 if person is None:
-                    person = Person(
-                        account_id=account_id, source=src, source_id=r.source_id, **r.values
+                    person = build(
+                        Person,
+                        {"account_id": account_id, "source": src, "source_id": r.source_id}
+                        | r.values,
                     )
                     new.append((r, person))
                 elif person.deleted_at is not None:
@@ -660,13 +680,14 @@ class Importer:
 
     def import_interactions(self, records, profile: Profile, columns, report: FileReport) -> None:
         src = profile.source
+        accounts_by_id = _Memo(lambda ids: self.accounts_by_id(src, ids))
+        persons_by_id = _Memo(lambda ids: self.persons_by_id(src, ids))
         for chunk in _chunks(records):
-            by_id = self.accounts_by_id(
-                src, {r.refs["account"] for r in chunk if "account" in r.refs}
-            )
+            now = timezone.now()
+            by_id = accounts_by_id(r.refs["account"] for r in chunk if "account" in r.refs)
             by_name = self.accounts_by_name(r.refs.get("account_name", "") for r in chunk)
-            people = self.persons_by_id(
-                src, {p for r in chunk for p in r.refs["contacts"] + r.refs["participants"]}
+            people = persons_by_id(
+                p for r in chunk for p in r.refs["contacts"] + r.refs["participants"]
             )
             named = self.people_by_name(
                 {a for a in by_id.values()} | {a for a in by_name.values()}
@@ -714,17 +735,15 @@ class Importer:
                 if owner is not None:
                     participants.append(self.supplier_person(account_id, owner))
                 participants = list({p.pk: p for p in participants}.values())  # once each
-                values = dict(r.values)
+                values = {
+                    "account_id": account_id,
+                    "source": src,
+                    "source_id": r.source_id,
+                    "created_at": now,  # one moment for the chunk (not a clock read a row)
+                }
+                values |= r.values
                 values["two_way"] = two_way_with(values["two_way"], [p.side for p in participants])
-                items.append(
-                    (
-                        r,
-                        Interaction(
-                            account_id=account_id, source=src, source_id=r.source_id, **values
-                        ),
-                        participants,
-                    )
-                )
+                items.append((r, build(Interaction, values), participants))
             self._write_interactions(items, columns, report)
 
     def _write_interactions(self, items, columns, report: FileReport) -> None:

@@ -38,7 +38,15 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A page; every journey also checks the Content-Security-Policy (issue 17): the test
+    fails if the browser refused anything of kamkit's own under it."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     pg = context.new_page()
+    refused: list[str] = []
+    pg.on(
+        "console",
+        lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None,
+    )
     yield pg
     context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.personas import PASSWORD
 
@@ -39,7 +40,7 @@ def test_director_login_portfolio_account(page, live_server, live_firm):
     page.screenshot(path=str(SHOTS / "portfolio.png"), full_page=True)
     # typing in the search box filters through htmx, without a page load
     page.fill("input[name=q]", "beta")
-    page.wait_for_function("document.querySelectorAll('table.list tbody tr').length === 1")
+    expect(page.locator("table.list tbody tr")).to_have_count(1)
     assert "q=beta" in page.url
     page.locator("table.list a", has_text="Beta Energy").click()
     page.wait_for_load_state()

@@ -3,6 +3,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.db import transaction
 
@@ -32,3 +35,102 @@ class AtomicWrites:
             return self.get_response(request)
         with transaction.atomic():
             return self.get_response(request)
+
+
+class TrustedProxy:
+    """``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed only from a proxy named
+    in ``KAMKIT_TRUSTED_PROXIES`` (addresses or networks; default the machine itself):
+    from anyone else they are removed, so a client can neither claim HTTPS nor another
+    address (the login limits count by address). From a trusted proxy, the client's
+    address is the right-most one in ``X-Forwarded-For`` that is not a trusted proxy."""
+
+    def __init__(self, get_response):
+        from django.conf import settings
+
+        self.get_response = get_response
+        self.proxies = [
+            ipaddress.ip_network(p, strict=False) for p in settings.KAMKIT_TRUSTED_PROXIES
+        ]
+
+    def trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address.strip())
+        except ValueError:
+            return False
+        return any(ip in net for net in self.proxies)
+
+    def __call__(self, request):
+        meta = request.META
+        if self.trusted(meta.get("REMOTE_ADDR", "")):
+            hops = [h.strip() for h in meta.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+            for hop in reversed(hops):
+                if not self.trusted(hop):
+                    with contextlib.suppress(ValueError):  # not an address: the proxy's own
+                        meta["REMOTE_ADDR"] = str(ipaddress.ip_address(hop))
+                    break
+        else:
+            meta.pop("HTTP_X_FORWARDED_PROTO", None)
+            meta.pop("HTTP_X_FORWARDED_FOR", None)
+        return self.get_response(request)
+
+
+class PrivateResponses:
+    """Every answer kamkit's views give is ``Cache-Control: no-store`` unless the view
+    said otherwise: pages and files hold a firm's accounts, and a shared computer's
+    browser cache or a proxy must not keep them (static files are answered before this,
+    by WhiteNoise, with their own long caching)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response
+
+
+def start_idle_clock(sender, request, user, **kwargs) -> None:
+    """At login the idle clock starts (``user_logged_in``): the first page then does not
+    write the session."""
+    import time
+
+    if request is not None and hasattr(request, "session"):
+        request.session["kamkit_seen"] = int(time.time())
+
+
+class IdleTimeout:
+    """A session ends after ``KAMKIT_IDLE_MINUTES`` without a request (customers:
+    ``KAMKIT_CUSTOMER_IDLE_MINUTES``): the next request is logged out and sent to the
+    login page with a message (the API answers 401). The last activity is written at
+    most once a minute, so reads do not write the session on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        import time
+
+        from django.conf import settings
+        from django.contrib import messages
+        from django.contrib.auth import logout
+
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            minutes = (
+                settings.KAMKIT_CUSTOMER_IDLE_MINUTES
+                if getattr(user, "role", "") == "customer"
+                else settings.KAMKIT_IDLE_MINUTES
+            )
+            seen = request.session.get("kamkit_seen")
+            if seen is not None and now - seen > minutes * 60:
+                logout(request)
+                messages.info(
+                    request,
+                    f"You were logged out after {minutes} minutes without activity. "
+                    "Log in again to go on.",
+                )
+            elif seen is None or now - seen >= 60:
+                request.session["kamkit_seen"] = now
+        return self.get_response(request)

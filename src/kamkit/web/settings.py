@@ -7,6 +7,13 @@
 - ``KAMKIT_SECRET_KEY``: the secret key (else generated once into the data folder).
 - ``KAMKIT_ALLOWED_HOSTS``: comma-separated (default ``127.0.0.1,localhost``).
 - ``KAMKIT_HTTPS=1``: secure cookies, HSTS and redirects, for serving behind TLS.
+- ``KAMKIT_TRUSTED_PROXIES``: the proxies whose ``X-Forwarded-For``/``-Proto`` are
+  believed (default ``127.0.0.1,::1``).
+- ``KAMKIT_IDLE_MINUTES`` (120), ``KAMKIT_CUSTOMER_IDLE_MINUTES`` (30): a session ends
+  after this long without a request.
+- ``KAMKIT_LOGIN_FAILURE_LIMIT`` (5, per user name and address),
+  ``KAMKIT_LOGIN_ADDRESS_FAILURE_LIMIT`` (20, per address), ``KAMKIT_LOGIN_LOCKOUT_MINUTES``
+  (15); ``KAMKIT_PASSWORD_RESET_HOURS`` (2): how long a reset link works.
 - ``KAMKIT_ASSESSMENT_CONFIG``: a YAML or JSON file overriding the assessment's
   thresholds and weights (docs/scores.md); the SPEC defaults otherwise.
 - ``KAMKIT_EMAIL_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``):
@@ -24,7 +31,25 @@ import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KAMKIT_DATA_DIR", "kamkit-data")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def _private(folder: Path) -> None:
+    """The data folder holds the database (password hashes, token digests) and the
+    secret key: only its owner may read it. The folder becomes 0700 and the files in it
+    0600, and what kamkit writes from now on is created so (umask 077)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if os.name != "posix":
+        return
+    os.umask(0o077)
+    if folder.stat().st_uid != os.getuid():
+        return  # someone else's folder (a shared mount): left as its owner set it
+    folder.chmod(0o700)
+    for path in folder.iterdir():
+        if path.is_file() and not path.is_symlink() and path.stat().st_uid == os.getuid():
+            path.chmod(0o600)
+
+
+_private(DATA_DIR)
 
 
 def _secret_key() -> str:
@@ -51,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",
     "ninja",  # serves its bundled Swagger UI; without it the docs page would use a CDN
     "django_filters",
     "simple_history",
@@ -76,8 +102,11 @@ TASKS = {
 }
 
 MIDDLEWARE = [
+    "kamkit.web.middleware.TrustedProxy",  # first: what a client may claim about itself
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "kamkit.web.middleware.PrivateResponses",
+    "csp.middleware.CSPMiddleware",
     "kamkit.web.middleware.AtomicWrites",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +115,7 @@ MIDDLEWARE = [
     # deny by default: every view needs a login unless marked @login_not_required
     "kamkit.web.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "kamkit.web.middleware.IdleTimeout",  # after messages: it says why you were logged out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -103,6 +133,13 @@ AXES_FAILURE_LIMIT = int(os.environ.get("KAMKIT_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("KAMKIT_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# and after 20 failures from one address over any user names (password spraying: a few
+# guesses at each of many users), that address for the same time (kamkit default: a
+# firm behind one address has room for its people's mistakes; users.lockout)
+KAMKIT_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("KAMKIT_LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+# a password reset link works once, for 2 hours (kamkit default; OWASP's Forgot Password
+# Cheat Sheet asks for a short expiry; Django's own default is 3 days)
+PASSWORD_RESET_TIMEOUT = 3600 * int(os.environ.get("KAMKIT_PASSWORD_RESET_HOURS", "2"))
 AXES_LOCKOUT_CALLABLE = "kamkit.web.users.lockout.locked_out"
 AXES_VERBOSE = False
 
@@ -182,14 +219,49 @@ SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
-if os.environ.get("KAMKIT_HTTPS") == "1":
+KAMKIT_HTTPS = os.environ.get("KAMKIT_HTTPS") == "1"
+if KAMKIT_HTTPS:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+    # believed only from a trusted proxy: kamkit.web.middleware.TrustedProxy drops it
+    # from anyone else
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# the proxies whose X-Forwarded-For and X-Forwarded-Proto are believed (addresses or
+# networks, comma-separated; default this machine: a proxy beside kamkit)
+KAMKIT_TRUSTED_PROXIES = [
+    p.strip()
+    for p in os.environ.get("KAMKIT_TRUSTED_PROXIES", "127.0.0.1,::1").split(",")
+    if p.strip()
+]
+
+# A session ends after 2 hours without a request for the firm's people, 30 minutes for
+# customers' (kamkit defaults: OWASP's Session Management Cheat Sheet names 15–30
+# minutes of idle time for low-risk applications; a KA manager's day runs between
+# meetings), and after 14 days in any case (Django's default).
+KAMKIT_IDLE_MINUTES = int(os.environ.get("KAMKIT_IDLE_MINUTES", "120"))
+KAMKIT_CUSTOMER_IDLE_MINUTES = int(os.environ.get("KAMKIT_CUSTOMER_IDLE_MINUTES", "30"))
+
+# Content-Security-Policy (django-csp): scripts and styles from kamkit only, no inline
+# scripts, no eval; inline style attributes only (a bar's width); nothing framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "base-uri": ["'none'"],
+        "object-src": ["'none'"],
+    }
+}
 
 # invitations and notifications: printed to the console unless SMTP is configured
 EMAIL_BACKEND = os.environ.get(

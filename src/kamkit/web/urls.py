@@ -6,17 +6,28 @@ from django.urls import include, path
 
 from kamkit.web.accounts import views as account_views
 from kamkit.web.api import api
+from kamkit.web.users import views as user_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
-    path(
-        "auth/login/",
-        auth_views.LoginView.as_view(
-            template_name="auth/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("auth/login/", user_views.Login.as_view(), name="login"),
     path("auth/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("auth/password/reset/", user_views.PasswordReset.as_view(), name="password_reset"),
+    path(
+        "auth/password/reset/sent/",
+        user_views.PasswordResetDone.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "auth/password/reset/<uidb64>/<token>/",
+        user_views.PasswordResetConfirm.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "auth/password/reset/done/",
+        user_views.PasswordResetComplete.as_view(),
+        name="password_reset_complete",
+    ),
     path("accounts/", include("kamkit.web.accounts.urls")),
     path("accounts/", include("kamkit.web.relationships.urls")),
     path("assessment/", include("kamkit.web.assessment.urls")),

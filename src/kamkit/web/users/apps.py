@@ -5,3 +5,10 @@ class UsersConfig(AppConfig):
     name = "kamkit.web.users"
     label = "users"
     verbose_name = "Users and roles"
+
+    def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
+
+        from kamkit.web.middleware import start_idle_clock
+
+        user_logged_in.connect(start_idle_clock, dispatch_uid="kamkit_idle_clock")

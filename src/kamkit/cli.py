@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from enum import StrEnum
 from pathlib import Path
@@ -769,18 +770,114 @@ app.add_typer(token_app, name="token")
 def token_create(
     name: Annotated[str, typer.Argument(help="The user the token acts as.")],
     label: Annotated[str, typer.Option(help="What the token is for.")] = "cli",
+    expires_days: Annotated[
+        int | None,
+        typer.Option("--expires-days", help="Days until it stops working (default: never)."),
+    ] = None,
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help="It may only read (GET), never change.")
+    ] = False,
 ) -> None:
     _django()
     _migrate()
-    from kamkit.web.users.models import ApiToken, User
+    from django.core.exceptions import ValidationError
+
+    from kamkit.web.users.models import User
+    from kamkit.web.users.services import issue_token
 
     user = User.objects.filter(username=name, is_active=True).first()
     if user is None:
         _err(f"NAME: no active user named {name!r}")
         raise typer.Exit(2)
-    _, secret = ApiToken.issue(user, label)
+    try:
+        token, secret = issue_token(
+            None, user, label, expires_in_days=expires_days, read_only=read_only
+        )
+    except ValidationError as exc:
+        options = {"name": "--label", "expires_in_days": "--expires-days"}
+        for field, messages in exc.message_dict.items():
+            _err(f"{options.get(field, field)}: {' '.join(messages)}")
+        raise typer.Exit(2) from None
     print(secret)
-    _err("Use it as: Authorization: Bearer <token>. It is shown only this once.")
+    until = f"until {token.expires_at:%Y-%m-%d %H:%M} UTC" if token.expires_at else "until revoked"
+    scope = "read-only" if token.read_only else "read and write"
+    _err(f"Token {token.pk} ({scope}, {until}). Use it as: Authorization: Bearer <token>.")
+    _err("It is shown only this once.")
+
+
+@token_app.command("list", help="List API tokens (never their secrets): all, or USER's.")
+def token_list(
+    user: Annotated[str | None, typer.Argument(help="Only this user's tokens.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+    all_tokens: Annotated[
+        bool, typer.Option("--all", help="Also revoked and expired tokens.")
+    ] = False,
+) -> None:
+    if output_format not in ("table", "json"):
+        _err(f"--format: {output_format!r} is not a format; expected table or json")
+        raise typer.Exit(2)
+    _django()
+    _migrate()
+    from kamkit.web.users.models import ApiToken
+
+    tokens = ApiToken.objects.select_related("user").order_by("user__username", "-created_at")
+    if user is not None:
+        tokens = tokens.filter(user__username=user)
+    rows = [
+        {
+            "id": t.pk,
+            "user": t.user.username,
+            "name": t.name,
+            "prefix": t.prefix,
+            "scope": "read" if t.read_only else "read-write",
+            "status": t.status,
+            "created": t.created_at.isoformat(timespec="seconds"),
+            "expires": t.expires_at.isoformat(timespec="seconds") if t.expires_at else "",
+            "last_used": t.last_used_at.isoformat(timespec="seconds") if t.last_used_at else "",
+        }
+        for t in tokens
+        if all_tokens or t.status == "active"
+    ]
+    if output_format == "json":
+        print(json.dumps(rows, indent=2))
+        return
+    if not rows:
+        print("No tokens." if all_tokens else "No active tokens (--all shows the others).")
+        return
+    columns = list(rows[0])
+    widths = {c: max(len(c), *(len(str(r[c])) for r in rows)) for c in columns}
+    print("  ".join(c.ljust(widths[c]) for c in columns).rstrip())
+    for r in rows:
+        print("  ".join(str(r[c]).ljust(widths[c]) for c in columns).rstrip())
+
+
+@token_app.command("revoke", help="Revoke a token at once, by its id or its prefix (kk_…).")
+def token_revoke(
+    token: Annotated[str, typer.Argument(help="The token's id or prefix, as token list shows.")],
+) -> None:
+    _django()
+    _migrate()
+    from kamkit.web.users.models import ApiToken
+    from kamkit.web.users.services import revoke_token
+
+    found = list(
+        ApiToken.objects.filter(pk=int(token))
+        if token.isdigit() and int(token) < 2**63
+        else ApiToken.objects.filter(prefix=token)
+    )
+    if not found:
+        _err(f"TOKEN: no token with id or prefix {token!r} (kamkit token list --all)")
+        raise typer.Exit(2)
+    if len(found) > 1:
+        _err(f"TOKEN: {len(found)} tokens start with {token!r}; give the id instead")
+        raise typer.Exit(2)
+    (target,) = found
+    was = target.status
+    revoke_token(None, target)
+    if was == "revoked":
+        print(f"Token {target.pk} ({target.name}, {target.user.username}) was revoked already.")
+    else:
+        print(f"Revoked token {target.pk} ({target.name}, {target.user.username}).")
 
 
 @app.command(

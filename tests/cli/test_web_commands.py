@@ -107,8 +107,10 @@ def test_demo_firm(db):
     wound = set(declining.filter(decline_decision="wind_down").values_list("pk", flat=True))
     hours = {s.account: s.hours for s in plan.plan.accounts}
     assert wound and all(hours[pk] == pytest.approx(2) for pk in wound)
-    for login in ("director", "manager", "analyst", "customer"):
+    for login in ("director", "manager", "analyst", "customer", "admin"):
         assert User.objects.get(username=login).check_password("demo")
+    admin = User.objects.get(username="admin")  # the demo's way into the admin (issue 17)
+    assert admin.is_staff and admin.is_superuser and admin.role == Role.ADMIN
     customer = User.objects.get(username="customer")
     assert customer.account.ka_manager.username == "manager"
     assert load_demo() == {}  # loading twice changes nothing

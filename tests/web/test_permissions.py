@@ -55,11 +55,26 @@ def _previewed_import(f) -> dict:
     return {"pk": run.pk}
 
 
+def _manager_token(f) -> int:
+    from kamkit.web.users.models import ApiToken
+
+    token, _ = ApiToken.issue(f.users["manager"], "probe")
+    return token.pk
+
+
 # name: (method, kwargs from the firm, JSON body or form data, expected status per role)
 PAGES = {
     "home": ("get", lambda f: {}, None, row(302, 302, 302, 302, 302, 200, 302)),
     "login": ("get", lambda f: {}, None, row(200, 302, 302, 302, 302, 302, 302)),
     "logout": ("post", lambda f: {}, {}, row(302, 302, 302, 302, 302, 302, 302)),
+    # everyone manages their own API tokens; another user's token is not found
+    "tokens": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
+    "revoke_token": (
+        "post",
+        lambda f: {"pk": _manager_token(f)},
+        {},
+        row(302, 404, 404, 302, 404, 404, 404),
+    ),
     # getting back in is open to everyone (a made-up link opens nothing: its page says so)
     "password_reset": ("get", lambda f: {}, None, row(200, 200, 200, 200, 200, 200, 200)),
     "password_reset_done": ("get", lambda f: {}, None, row(200, 200, 200, 200, 200, 200, 200)),

@@ -12,13 +12,23 @@ from ninja.security import APIKeyCookie, HttpBearer
 from kamkit.web.base import Conflict, StaleVersion
 from kamkit.web.users.models import ApiToken
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class BearerToken(HttpBearer):
+    """A token acts as its user; an expired or revoked one is unknown (401), a read-only
+    one refuses every method but reading (403, issue 17)."""
+
     def authenticate(self, request: HttpRequest, token: str):
-        user = ApiToken.authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = ApiToken.find(token)
+        if found is None:
+            return None
+        if found.read_only and request.method not in SAFE_METHODS:
+            raise PermissionDenied(
+                f"the token {found.prefix}… is read-only: it may only read (GET)"
+            )
+        request.user = found.user
+        return found.user
 
 
 class Session(APIKeyCookie):

@@ -31,6 +31,7 @@ DEMO_LOGINS = {
     "manager": (Role.KA_MANAGER, "Max Manager", "a KA manager: sees only own accounts"),
     "analyst": (Role.ANALYST, "Ana Analyst", "the diagnosis only, no accounts"),
     "customer": (Role.CUSTOMER, "Chris Customer", "a customer user of one account"),
+    "admin": (Role.ADMIN, "Ada Admin", "administers users, tokens and the admin"),
 }
 OTHER_MANAGERS = [
     ("kim.lee", "Kim Lee"),
@@ -150,6 +151,14 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
         "director", Role.KAM_DIRECTOR, DEMO_LOGINS["director"][1], password=DEMO_PASSWORD
     )
     _user("analyst", Role.ANALYST, DEMO_LOGINS["analyst"][1], password=DEMO_PASSWORD)
+    _user(
+        "admin",
+        Role.ADMIN,
+        DEMO_LOGINS["admin"][1],
+        password=DEMO_PASSWORD,
+        is_staff=True,
+        is_superuser=True,
+    )
     manager = _user("manager", Role.KA_MANAGER, DEMO_LOGINS["manager"][1], password=DEMO_PASSWORD)
     managers = [manager] + [_user(u, Role.KA_MANAGER, n, password=None) for u, n in OTHER_MANAGERS]
 

@@ -28,6 +28,8 @@ urlpatterns = [
         user_views.PasswordResetComplete.as_view(),
         name="password_reset_complete",
     ),
+    path("auth/tokens/", user_views.tokens, name="tokens"),
+    path("auth/tokens/<int:pk>/revoke/", user_views.revoke, name="revoke_token"),
     path("accounts/", include("kamkit.web.accounts.urls")),
     path("accounts/", include("kamkit.web.relationships.urls")),
     path("assessment/", include("kamkit.web.assessment.urls")),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -62,29 +63,67 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # issue 17: a token may end (None: until revoked) and may be limited to reading
+    expires_at = models.DateTimeField(null=True, blank=True)
+    read_only = models.BooleanField(
+        default=False, help_text="Only GET requests: it can read what its user reads."
+    )
 
     class Meta:
         ordering = ["-created_at"]
 
     @classmethod
-    def issue(cls, user: User, name: str = "token") -> tuple[ApiToken, str]:
-        """Create a token; returns it with the secret, which is shown once."""
+    def issue(
+        cls,
+        user: User,
+        name: str = "token",
+        *,
+        expires_at: dt.datetime | None = None,
+        read_only: bool = False,
+    ) -> tuple[ApiToken, str]:
+        """Create a token; returns it with the secret, which is shown once. Callers go
+        through ``users.services.issue_token``, which checks the input."""
         secret = "kk_" + secrets.token_urlsafe(32)
-        token = cls.objects.create(user=user, name=name, digest=_digest(secret), prefix=secret[:8])
+        token = cls.objects.create(
+            user=user,
+            name=name,
+            digest=_digest(secret),
+            prefix=secret[:8],
+            expires_at=expires_at,
+            read_only=read_only,
+        )
         return token, secret
 
     @classmethod
-    def authenticate(cls, secret: str) -> User | None:
-        """The active user owning this secret, or None."""
+    def find(cls, secret: str) -> ApiToken | None:
+        """The usable token with this secret (not revoked, not expired, its user active),
+        its last use noted; None otherwise."""
+        now = timezone.now()
         token = (
             cls.objects.select_related("user")
             .filter(digest=_digest(secret), revoked_at__isnull=True, user__is_active=True)
+            .filter(models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now))
             .first()
         )
         if token is None:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-        return token.user
+        cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token
+
+    @classmethod
+    def authenticate(cls, secret: str) -> User | None:
+        """The active user owning this usable secret, or None."""
+        token = cls.find(secret)
+        return token.user if token is not None else None
+
+    @property
+    def status(self) -> str:
+        """``active``, ``expired`` or ``revoked``."""
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

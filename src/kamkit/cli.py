@@ -187,6 +187,35 @@ def _print_demo_logins() -> None:
         print(f"  {username:<10} {what}")
 
 
+@app.command(help="Bring the database up to this version of kamkit (a deploy step).")
+def migrate(
+    check: Annotated[
+        bool,
+        typer.Option("--check", help="Change nothing; exit 1 if migrations are pending."),
+    ] = False,
+) -> None:
+    _django()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if check:
+        if pending:
+            print(f"{len(pending)} migration(s) pending: run kamkit migrate")
+            raise typer.Exit(1)
+        print("The database is up to date.")
+        return
+    if not pending:
+        print("The database is up to date; nothing to apply.")
+        return
+    call_command("migrate", interactive=False, verbosity=0)
+    print(f"Applied {len(pending)} migration(s):")
+    for migration, _ in pending:
+        print(f"  {migration.app_label}.{migration.name}")
+
+
 @app.command(help="Serve the web app (migrates first; --demo loads the demo firm if empty).")
 def serve(
     demo: Annotated[
@@ -203,12 +232,29 @@ def serve(
             "--no-worker when it runs elsewhere (kamkit worker).",
         ),
     ] = True,
+    migrate_first: Annotated[
+        bool,
+        typer.Option(
+            "--migrate/--no-migrate",
+            help="Apply pending migrations first (default); --no-migrate when the deploy "
+            "runs kamkit migrate as its own step (several web containers).",
+        ),
+    ] = True,
 ) -> None:
     _django()
     from django.conf import settings
     from django.db import connections
 
-    _migrate()
+    try:
+        from gunicorn.app.base import BaseApplication
+    except ImportError:  # gunicorn needs a POSIX system (fcntl)
+        _err(
+            "kamkit serve runs on Linux and macOS. On Windows, run it in WSL 2 or the "
+            "Docker image (docs/operations.md)."
+        )
+        raise typer.Exit(2) from None
+    if migrate_first:
+        _migrate()
     if demo:
         from kamkit.web.accounts.models import Account
         from kamkit.web.demo import load_demo
@@ -220,8 +266,6 @@ def serve(
     connections.close_all()  # never share a database connection across the fork
     if worker:
         _start_worker()
-
-    from gunicorn.app.base import BaseApplication
 
     class _Server(BaseApplication):
         def load_config(self) -> None:

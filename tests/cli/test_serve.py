@@ -35,13 +35,20 @@ def server(tmp_path_factory):
         k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
     }
     env["KAMKIT_DATA_DIR"] = str(data)
+    # the deploy path (issue 17): kamkit migrate as its own step, then serve --no-migrate
+    kamkit = [sys.executable, "-m", "kamkit.cli"]
+    check = subprocess.run([*kamkit, "migrate", "--check"], env=env, capture_output=True, text=True)
+    assert check.returncode == 1 and "pending" in check.stdout, check.stdout + check.stderr
+    done = subprocess.run([*kamkit, "migrate"], env=env, capture_output=True, text=True)
+    assert done.returncode == 0 and "Applied" in done.stdout, done.stdout + done.stderr
+    again = subprocess.run([*kamkit, "migrate", "--check"], env=env, capture_output=True, text=True)
+    assert again.returncode == 0 and "up to date" in again.stdout
     proc = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "kamkit.cli",
+            *kamkit,
             "serve",
             "--demo",
+            "--no-migrate",
             "--port",
             str(port),
             "--workers",
@@ -66,7 +73,7 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail("kamkit serve did not come up in 60 s")
-    yield base, proc
+    yield base, proc, data
     proc.send_signal(2)  # SIGINT, what Ctrl-C sends
     assert proc.wait(timeout=20) == 0
 
@@ -94,9 +101,10 @@ def test_kamkit_serve_demo_probed_from_outside(server):
     """One test, so that the demo server starts once: xdist hands the tests of a module to
     either worker, and each would start its own (xdist's grouping does not work with
     pytest 9). Each check below names itself when it fails."""
-    base, proc = server
+    base, proc, data = server
     demo_logins_see_exactly_their_share(base)
     static_files_and_no_debug(base)
+    healthy_and_private(base, data)
     assert proc.poll() is None, "the server stopped during the probes"
     # the fixture then sends Ctrl-C and expects exit status 0
 
@@ -146,3 +154,14 @@ def static_files_and_no_debug(base: str) -> None:
     body = missing.value.read()
     assert missing.value.code == 404
     assert b"Traceback" not in body and b"URLconf" not in body  # DEBUG is off
+
+
+def healthy_and_private(base: str, data: Path) -> None:
+    health = urllib.request.urlopen(base + "/healthz")
+    body = json.loads(health.read())
+    assert health.status == 200 and body["database"] == "ok" and body["migrations"] == "ok"
+    assert "no-store" in health.headers["Cache-Control"]
+    assert "script-src 'self'" in health.headers["Content-Security-Policy"]
+    # the data folder and the database in it are its owner's alone (issue 17)
+    assert data.stat().st_mode & 0o077 == 0
+    assert (data / "kamkit.sqlite3").stat().st_mode & 0o077 == 0

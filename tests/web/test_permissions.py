@@ -66,6 +66,7 @@ def _manager_token(f) -> int:
 PAGES = {
     "home": ("get", lambda f: {}, None, row(302, 302, 302, 302, 302, 200, 302)),
     "login": ("get", lambda f: {}, None, row(200, 302, 302, 302, 302, 302, 302)),
+    "healthz": ("get", lambda f: {}, None, row(200, 200, 200, 200, 200, 200, 200)),
     "logout": ("post", lambda f: {}, {}, row(302, 302, 302, 302, 302, 302, 302)),
     # everyone manages their own API tokens; another user's token is not found
     "tokens": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),

@@ -4,12 +4,14 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import include, path
 
+from kamkit.web import health
 from kamkit.web.accounts import views as account_views
 from kamkit.web.api import api
 from kamkit.web.users import views as user_views
 
 urlpatterns = [
     path("", account_views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("auth/login/", user_views.Login.as_view(), name="login"),
     path("auth/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("auth/password/reset/", user_views.PasswordReset.as_view(), name="password_reset"),

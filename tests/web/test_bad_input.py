@@ -52,14 +52,24 @@ def test_a_nul_character_is_refused_by_name_and_nothing_is_written(client, firm,
     [
         ("/api/v1/accounts/{own}/assessment?on=0001-01-01", "too early"),
         ("/api/v1/portfolio/assessment?on=1899-12-31", "too early"),
-        ("/api/v1/accounts?offset=99999999999999999999", "offset must be at most"),
-        ("/api/v1/accounts/{own}/interactions?offset=9223372036854775808", "offset must be"),
+        (
+            "/api/v1/accounts?offset=99999999999999999999",
+            "offset: Input should be less than or equal to 2147483648",
+        ),
+        (
+            "/api/v1/accounts/{own}/interactions?offset=9223372036854775808",
+            "offset: Input should be less than",
+        ),
     ],
 )
 def test_out_of_range_queries_are_named(client, firm, bearer, url, words):
     client.raise_request_exception = False
     r = client.get(url.format(own=firm.own.pk), **bearer("director"))
-    assert r.status_code == 422 and words in r.json()["detail"]
+    body = r.json()
+    said = body["detail"] + "".join(
+        f" {e['field']}: {e['message']}" for e in body.get("errors", [])
+    )
+    assert r.status_code == 422 and words in said, said
 
 
 def test_unknown_api_paths_and_errors_answer_json(client, firm, bearer):
@@ -93,4 +103,20 @@ def test_huge_ids_and_oversized_bodies_answer_json(client, firm, bearer):
     big = client.post(
         "/api/v1/accounts", data="x" * (3 * 1024 * 1024), content_type="application/json", **h
     )
-    assert big.status_code == 400 and big["Content-Type"].startswith("application/json")
+    assert big.status_code == 413 and big["Content-Type"].startswith("application/json")
+    assert "2.5 MB" in big.json()["detail"]
+    # ids beyond 64 bits in a path match no route: 404, never a 500 (SQLite cannot
+    # compare them; issue 17's schemathesis run found it on a person's routes)
+    huge = 2**64 + 5
+    for url in (
+        f"/api/v1/accounts/{firm.own.pk}/persons/{huge}",
+        f"/api/v1/accounts/{huge}/persons/{firm.own_person.pk}",
+        f"/api/v1/accounts/{huge}",
+    ):
+        r = client.get(url, **h)
+        assert r.status_code == 404 and r.json() == {"detail": "Not Found"}, url
+    # the pagination bounds answer 422 naming the parameter
+    r = client.get("/api/v1/accounts?limit=0", **h)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "limit"
+    r = client.get(f"/api/v1/accounts/{firm.own.pk}/interactions?offset=-1", **h)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "offset"

@@ -45,6 +45,8 @@ MISSING = 999_999  # an id nothing has
 # found where it leaked (a token once held "ZZB" by chance)
 MARKERS = ("ZZ_B", "ZZA_INTERNAL", "987654")
 HIDDEN_KEYS = ("internal_notes", "expected_value_supplier", "realized_value_supplier")
+# Django's int, and the API's id (digits up to 2^63 − 1, kamkit.web.api.IdConverter)
+ID_CONVERTERS = ("int", "id")
 STR_VALUES = {"fmt": "csv", "secret": "x" * 43, "kind": "interaction", "what": "interactions"}
 
 
@@ -251,7 +253,7 @@ def _probe_cases() -> list[tuple[str, str, list[str]]]:
     resolves a request by its path, so the same request would only be sent again."""
     cases: dict[tuple[str, str], list[str]] = {}
     for name, pattern, params in _routes():
-        if not any(conv == "int" for _, conv in params):
+        if not any(conv in ID_CONVERTERS for _, conv in params):
             continue
         for method in METHODS:
             if method in ("patch", "delete") and not pattern.startswith("/api/"):
@@ -268,8 +270,8 @@ def _probe_urls(pattern: str, own_account: int, value: int) -> list[str]:
     being the customer's own account (where the integer is an account id) or ``value``
     too; each distinct URL once."""
     params = re.findall(r"<(?:(\w+):)?(\w+)>", pattern)
-    ints = [name for conv, name in params if conv == "int"]
-    base = {name: STR_VALUES.get(name, "x") for conv, name in params if conv != "int"}
+    ints = [name for conv, name in params if conv in ID_CONVERTERS]
+    base = {name: STR_VALUES.get(name, "x") for conv, name in params if conv not in ID_CONVERTERS}
     urls: list[str] = []
     for target in ints:
         for others in ("own", "same"):

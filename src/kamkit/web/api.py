@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as RecordError
 from django.http import HttpRequest
+from django.urls import register_converter
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -13,6 +14,26 @@ from kamkit.web.base import Conflict, StaleVersion
 from kamkit.web.users.models import ApiToken
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+MAX_ID = 2**63 - 1  # the largest id any database here holds (64-bit signed)
+
+
+class IdConverter:
+    """A record id in an API path (``{id:account_id}``): digits up to 2^63 − 1. A
+    larger number matches no route (404): SQLite cannot even compare it (issue 17)."""
+
+    regex = "[0-9]{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number > MAX_ID:
+            raise ValueError(value)
+        return number
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(IdConverter, "id")
 
 
 class BearerToken(HttpBearer):
@@ -41,7 +62,58 @@ class Session(APIKeyCookie):
         return user if user is not None and user.is_authenticated and user.is_active else None
 
 
-api = NinjaAPI(
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string", "description": "What is wrong, in words."},
+        "errors": {
+            "type": "array",
+            "description": "For invalid input: each field and its problem.",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "required": ["field", "message"],
+            },
+        },
+        "current_version": {
+            "type": "integer",
+            "description": "On 409 for a stale edit: the record's version now.",
+        },
+    },
+    "required": ["detail"],
+}
+ERRORS = {
+    "400": "The request could not be read (e.g. malformed JSON).",
+    "401": "No valid session or token (an expired or revoked token included).",
+    "403": "Not allowed for this user or token (a read-only token writes nothing).",
+    "404": "No such record that this user may see.",
+    "405": "The method is not offered here.",
+    "409": "Changed meanwhile (version check) or in conflict with the record's state.",
+    "413": "The body is larger than the server accepts.",
+    "422": "Invalid input: the fields and their problems.",
+}
+
+
+class KamkitAPI(NinjaAPI):
+    """django-ninja with every operation's error answers documented (issue 17): they
+    all share one shape, ``{"detail": …, "errors": [{"field", "message"}]}``."""
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        schema["components"].setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in schema["paths"].values():
+            for method, operation in operations.items():
+                responses = operation.setdefault("responses", {})
+                for code, why in ERRORS.items():
+                    if code == "413" and method not in ("post", "put", "patch"):
+                        continue
+                    responses.setdefault(code, {"description": why, "content": ref})
+        return schema
+
+
+api = KamkitAPI(
     title="kamkit API",
     version="1",
     urls_namespace="api",

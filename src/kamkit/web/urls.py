@@ -63,6 +63,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """400 (e.g. a body over the size limit): JSON under /api/, the page otherwise."""
+    from django.conf import settings
+    from django.core.exceptions import RequestDataTooBig
+
+    if isinstance(exception, RequestDataTooBig):  # 413, as HTTP names it (issue 17)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024
+        why = f"the body is larger than the server accepts ({limit:g} MB)"
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": why}, status=413)
+        return HttpResponse(why.capitalize() + ".", status=413, content_type="text/plain")
     if request.path.startswith("/api/"):
         why = str(exception) if exception else "bad request"
         return JsonResponse({"detail": why or "bad request"}, status=400)

@@ -24,7 +24,7 @@ def test_list_shape_paging_and_filters(client, firm, bearer):
         == "Beta Energy"
     )
     bad = call(client, "get", "/api/v1/accounts?limit=0", h)
-    assert bad.status_code == 422 and "limit" in bad.json()["detail"]
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "limit"
     bad_phase = call(client, "get", "/api/v1/accounts?phase=teenage", h)
     assert bad_phase.status_code == 422 and "phase" in bad_phase.json()["detail"]
 

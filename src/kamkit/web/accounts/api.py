@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from kamkit.web.users.models import Role, User
@@ -28,9 +28,18 @@ MAX_OFFSET = 2**31
 """Far beyond any list (a larger offset overflowed the database's integer: a 500)."""
 
 
+def limit_param():
+    """``limit``, documented with its bounds in the OpenAPI schema (issue 17)."""
+    return Query(50, ge=1, le=MAX_LIMIT, description=f"Items per page, 1 to {MAX_LIMIT}.")
+
+
+def offset_param():
+    return Query(0, ge=0, le=MAX_OFFSET, description="Items to skip, 0 to 2^31.")
+
+
 class ListParams(Schema):
-    limit: int = 50
-    offset: int = 0
+    limit: int = Field(50, ge=1, le=MAX_LIMIT, description=f"Items per page, 1 to {MAX_LIMIT}.")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip, 0 to 2^31.")
     q: str | None = None
     phase: str | None = None
     ka_manager: int | None = None
@@ -106,12 +115,12 @@ def create_account(request: HttpRequest, payload: AccountIn):
     return Status(201, services.create_account(request.auth, data))
 
 
-@router.get("/{int:account_id}", summary="One account")
+@router.get("/{id:account_id}", summary="One account")
 def get_account(request: HttpRequest, account_id: int):
     return _serialize(request.auth, _visible_account(request, account_id))
 
 
-@router.patch("/{int:account_id}", response=AccountOut, summary="Change an account")
+@router.patch("/{id:account_id}", response=AccountOut, summary="Change an account")
 def update_account(request: HttpRequest, account_id: int, payload: AccountPatch):
     account = _visible_account(request, account_id)
     if not can(request.auth, "change", account):
@@ -124,14 +133,14 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
     return services.update_account(request.auth, account, changes, version)
 
 
-@router.delete("/{int:account_id}", response={204: None}, summary="Delete (restorable)")
+@router.delete("/{id:account_id}", response={204: None}, summary="Delete (restorable)")
 def delete_account(request: HttpRequest, account_id: int):
     account = _visible_account(request, account_id)
     services.delete_account(request.auth, account)
     return Status(204, None)
 
 
-@router.post("/{int:account_id}/restore", response=AccountOut, summary="Restore a deleted account")
+@router.post("/{id:account_id}/restore", response=AccountOut, summary="Restore a deleted account")
 def restore_account(request: HttpRequest, account_id: int):
     if not request.auth.sees_all_accounts:
         raise HttpError(404, "Not Found")
@@ -139,8 +148,10 @@ def restore_account(request: HttpRequest, account_id: int):
     return services.restore_account(request.auth, account)
 
 
-@router.get("/{int:account_id}/persons", summary="People of an account, both sides")
-def list_persons(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+@router.get("/{id:account_id}/persons", summary="People of an account, both sides")
+def list_persons(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
     limit, offset = _page(limit, offset)
     account = _visible_account(request, account_id)
     qs = (
@@ -152,7 +163,7 @@ def list_persons(request: HttpRequest, account_id: int, limit: int = 50, offset:
     return {"items": items, "count": qs.count(), "limit": limit, "offset": offset}
 
 
-@router.post("/{int:account_id}/persons", response={201: PersonOut}, summary="Add a person")
+@router.post("/{id:account_id}/persons", response={201: PersonOut}, summary="Add a person")
 def create_person(request: HttpRequest, account_id: int, payload: PersonIn):
     account = _visible_account(request, account_id)
     data = payload.dict()
@@ -165,12 +176,12 @@ def _visible_person(request: HttpRequest, account_id: int, person_id: int) -> Pe
     )
 
 
-@router.get("/{int:account_id}/persons/{int:person_id}", response=PersonOut)
+@router.get("/{id:account_id}/persons/{id:person_id}", response=PersonOut)
 def get_person(request: HttpRequest, account_id: int, person_id: int):
     return _visible_person(request, account_id, person_id)
 
 
-@router.patch("/{int:account_id}/persons/{int:person_id}", response=PersonOut)
+@router.patch("/{id:account_id}/persons/{id:person_id}", response=PersonOut)
 def update_person(request: HttpRequest, account_id: int, person_id: int, payload: PersonPatch):
     person = _visible_person(request, account_id, person_id)
     changes = payload.dict(exclude_unset=True)
@@ -178,7 +189,7 @@ def update_person(request: HttpRequest, account_id: int, person_id: int, payload
     return services.update_person(request.auth, person, changes, version)
 
 
-@router.delete("/{int:account_id}/persons/{int:person_id}", response={204: None})
+@router.delete("/{id:account_id}/persons/{id:person_id}", response={204: None})
 def delete_person(request: HttpRequest, account_id: int, person_id: int):
     person = _visible_person(request, account_id, person_id)
     services.remove_person(request.auth, person)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from ninja import Router, Status
 from ninja.errors import HttpError
 
-from kamkit.web.accounts.api import _page
+from kamkit.web.accounts.api import _page, limit_param, offset_param
 from kamkit.web.accounts.models import Account
 from kamkit.web.users.models import Role
 
@@ -46,7 +46,7 @@ def _day(on: dt.date | None) -> dt.date:
 
 
 @accounts_router.get(
-    "/{int:account_id}/assessment",
+    "/{id:account_id}/assessment",
     response=AssessmentOut,
     url_name="account_assessment",
     summary="Phase, process scores, index and lever of one account",
@@ -70,13 +70,15 @@ def _decision_out(d) -> dict:
 
 
 @accounts_router.get(
-    "/{int:account_id}/decline-decisions",
+    "/{id:account_id}/decline-decisions",
     response=DeclineDecisionPage,
     url_name="decline_decisions",
     operation_id="decline_decisions",
     summary="Every revive / wind-down decision of a declining account, newest first",
 )
-def list_decline_decisions(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+def list_decline_decisions(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
     from kamkit.web.relationships.models import DeclineDecision
 
     limit, offset = _page(limit, offset)
@@ -94,7 +96,7 @@ def list_decline_decisions(request: HttpRequest, account_id: int, limit: int = 5
 
 
 @accounts_router.post(
-    "/{int:account_id}/decline-decisions",
+    "/{id:account_id}/decline-decisions",
     response={201: DeclineDecisionOut},
     url_name="decline_decisions_create",
     operation_id="decline_decisions_create",
@@ -120,7 +122,10 @@ def create_decline_decision(request: HttpRequest, account_id: int, payload: Decl
     summary="The assessment of every account the user may see (paged)",
 )
 def portfolio_assessment(
-    request: HttpRequest, limit: int = 50, offset: int = 0, on: dt.date | None = None
+    request: HttpRequest,
+    limit: int = limit_param(),
+    offset: int = offset_param(),
+    on: dt.date | None = None,
 ):
     limit, offset = _page(limit, offset)
     day = _day(on)

@@ -26,7 +26,7 @@ from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
 
 from kamkit.core import relationships as rules
-from kamkit.web.accounts.api import _page, _visible_account
+from kamkit.web.accounts.api import _page, _visible_account, limit_param, offset_param
 from kamkit.web.accounts.models import Account, Person, can, customer_person
 from kamkit.web.base import save_versioned, soft_delete
 from kamkit.web.users.models import Role, User
@@ -403,17 +403,19 @@ def _delete(fam: Family, request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.get(
-    "/{int:account_id}/interactions",
+    "/{id:account_id}/interactions",
     url_name="list_interactions",
     operation_id="list_interactions",
     summary="List logged interactions (a customer: those shared with it)",
 )
-def list_interactions(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+def list_interactions(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
     return _list(INTERACTIONS, request, account_id, limit, offset)
 
 
 @router.post(
-    "/{int:account_id}/interactions",
+    "/{id:account_id}/interactions",
     url_name="create_interactions",
     operation_id="create_interactions",
     response={201: s.InteractionOut},
@@ -424,7 +426,7 @@ def create_interaction(request: HttpRequest, account_id: int, payload: s.Interac
 
 
 @router.get(
-    "/{int:account_id}/interactions/{int:record_id}",
+    "/{id:account_id}/interactions/{id:record_id}",
     url_name="get_interactions",
     operation_id="get_interactions",
     summary="One interaction",
@@ -434,7 +436,7 @@ def get_interaction(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.patch(
-    "/{int:account_id}/interactions/{int:record_id}",
+    "/{id:account_id}/interactions/{id:record_id}",
     url_name="update_interactions",
     operation_id="update_interactions",
     summary="Correct an interaction (with version)",
@@ -446,7 +448,7 @@ def update_interaction(
 
 
 @router.delete(
-    "/{int:account_id}/interactions/{int:record_id}",
+    "/{id:account_id}/interactions/{id:record_id}",
     url_name="delete_interactions",
     operation_id="delete_interactions",
     response={204: None},
@@ -457,17 +459,19 @@ def delete_interaction(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.get(
-    "/{int:account_id}/initiatives",
+    "/{id:account_id}/initiatives",
     url_name="list_initiatives",
     operation_id="list_initiatives",
     summary="List joint initiatives (a customer: shared ones, never our value)",
 )
-def list_initiatives(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+def list_initiatives(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
     return _list(INITIATIVES, request, account_id, limit, offset)
 
 
 @router.post(
-    "/{int:account_id}/initiatives",
+    "/{id:account_id}/initiatives",
     url_name="create_initiatives",
     operation_id="create_initiatives",
     response={201: s.InitiativeOut},
@@ -478,7 +482,7 @@ def create_initiative(request: HttpRequest, account_id: int, payload: s.Initiati
 
 
 @router.get(
-    "/{int:account_id}/initiatives/{int:record_id}",
+    "/{id:account_id}/initiatives/{id:record_id}",
     url_name="get_initiatives",
     operation_id="get_initiatives",
     summary="One initiative",
@@ -488,7 +492,7 @@ def get_initiative(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.patch(
-    "/{int:account_id}/initiatives/{int:record_id}",
+    "/{id:account_id}/initiatives/{id:record_id}",
     url_name="update_initiatives",
     operation_id="update_initiatives",
     summary="Change an initiative (with version)",
@@ -500,7 +504,7 @@ def update_initiative(
 
 
 @router.delete(
-    "/{int:account_id}/initiatives/{int:record_id}",
+    "/{id:account_id}/initiatives/{id:record_id}",
     url_name="delete_initiatives",
     operation_id="delete_initiatives",
     response={204: None},
@@ -511,17 +515,19 @@ def delete_initiative(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.get(
-    "/{int:account_id}/problems",
+    "/{id:account_id}/problems",
     url_name="list_problems",
     operation_id="list_problems",
     summary="List problems (a customer: shared ones)",
 )
-def list_problems(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+def list_problems(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
     return _list(PROBLEMS, request, account_id, limit, offset)
 
 
 @router.post(
-    "/{int:account_id}/problems",
+    "/{id:account_id}/problems",
     url_name="create_problems",
     operation_id="create_problems",
     response={201: s.ProblemOut},
@@ -532,7 +538,7 @@ def create_problem(request: HttpRequest, account_id: int, payload: s.ProblemIn):
 
 
 @router.get(
-    "/{int:account_id}/problems/{int:record_id}",
+    "/{id:account_id}/problems/{id:record_id}",
     url_name="get_problems",
     operation_id="get_problems",
     summary="One problem",
@@ -542,7 +548,7 @@ def get_problem(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.patch(
-    "/{int:account_id}/problems/{int:record_id}",
+    "/{id:account_id}/problems/{id:record_id}",
     url_name="update_problems",
     operation_id="update_problems",
     summary="Change a problem (with version; each side frames its own side)",
@@ -552,7 +558,7 @@ def update_problem(request: HttpRequest, account_id: int, record_id: int, payloa
 
 
 @router.delete(
-    "/{int:account_id}/problems/{int:record_id}",
+    "/{id:account_id}/problems/{id:record_id}",
     url_name="delete_problems",
     operation_id="delete_problems",
     response={204: None},
@@ -563,17 +569,19 @@ def delete_problem(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.get(
-    "/{int:account_id}/pulses",
+    "/{id:account_id}/pulses",
     url_name="list_pulses",
     operation_id="list_pulses",
     summary="List pulses (a customer: its own)",
 )
-def list_pulses(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+def list_pulses(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
     return _list(PULSES, request, account_id, limit, offset)
 
 
 @router.post(
-    "/{int:account_id}/pulses",
+    "/{id:account_id}/pulses",
     url_name="create_pulses",
     operation_id="create_pulses",
     response={201: s.PulseOut},
@@ -584,7 +592,7 @@ def create_pulse(request: HttpRequest, account_id: int, payload: s.PulseIn):
 
 
 @router.get(
-    "/{int:account_id}/pulses/{int:record_id}",
+    "/{id:account_id}/pulses/{id:record_id}",
     url_name="get_pulses",
     operation_id="get_pulses",
     summary="One pulse",
@@ -594,7 +602,7 @@ def get_pulse(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.patch(
-    "/{int:account_id}/pulses/{int:record_id}",
+    "/{id:account_id}/pulses/{id:record_id}",
     url_name="update_pulses",
     operation_id="update_pulses",
     summary="Change a pulse (with version)",
@@ -604,7 +612,7 @@ def update_pulse(request: HttpRequest, account_id: int, record_id: int, payload:
 
 
 @router.delete(
-    "/{int:account_id}/pulses/{int:record_id}",
+    "/{id:account_id}/pulses/{id:record_id}",
     url_name="delete_pulses",
     operation_id="delete_pulses",
     response={204: None},
@@ -615,17 +623,19 @@ def delete_pulse(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.get(
-    "/{int:account_id}/preferences",
+    "/{id:account_id}/preferences",
     url_name="list_preferences",
     operation_id="list_preferences",
     summary="List communication preferences (a customer: its own)",
 )
-def list_preferences(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+def list_preferences(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
     return _list(PREFERENCES, request, account_id, limit, offset)
 
 
 @router.post(
-    "/{int:account_id}/preferences",
+    "/{id:account_id}/preferences",
     url_name="create_preferences",
     operation_id="create_preferences",
     response={201: s.PreferenceOut},
@@ -636,7 +646,7 @@ def create_preference(request: HttpRequest, account_id: int, payload: s.Preferen
 
 
 @router.get(
-    "/{int:account_id}/preferences/{int:record_id}",
+    "/{id:account_id}/preferences/{id:record_id}",
     url_name="get_preferences",
     operation_id="get_preferences",
     summary="One preference",
@@ -646,7 +656,7 @@ def get_preference(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.patch(
-    "/{int:account_id}/preferences/{int:record_id}",
+    "/{id:account_id}/preferences/{id:record_id}",
     url_name="update_preferences",
     operation_id="update_preferences",
     summary="Change a preference (with version)",
@@ -658,7 +668,7 @@ def update_preference(
 
 
 @router.delete(
-    "/{int:account_id}/preferences/{int:record_id}",
+    "/{id:account_id}/preferences/{id:record_id}",
     url_name="delete_preferences",
     operation_id="delete_preferences",
     response={204: None},
@@ -669,17 +679,19 @@ def delete_preference(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.get(
-    "/{int:account_id}/phases",
+    "/{id:account_id}/phases",
     url_name="list_phases",
     operation_id="list_phases",
     summary="List phase statements (a customer: its own side's)",
 )
-def list_phases(request: HttpRequest, account_id: int, limit: int = 50, offset: int = 0):
+def list_phases(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
     return _list(PHASES, request, account_id, limit, offset)
 
 
 @router.post(
-    "/{int:account_id}/phases",
+    "/{id:account_id}/phases",
     url_name="create_phases",
     operation_id="create_phases",
     response={201: s.PhaseOut},
@@ -690,7 +702,7 @@ def create_phase(request: HttpRequest, account_id: int, payload: s.PhaseIn):
 
 
 @router.get(
-    "/{int:account_id}/phases/{int:record_id}",
+    "/{id:account_id}/phases/{id:record_id}",
     url_name="get_phases",
     operation_id="get_phases",
     summary="One phase statement",
@@ -700,7 +712,7 @@ def get_phase(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.patch(
-    "/{int:account_id}/phases/{int:record_id}",
+    "/{id:account_id}/phases/{id:record_id}",
     url_name="update_phases",
     operation_id="update_phases",
     summary="Change a phase statement (with version)",
@@ -710,7 +722,7 @@ def update_phase(request: HttpRequest, account_id: int, record_id: int, payload:
 
 
 @router.delete(
-    "/{int:account_id}/phases/{int:record_id}",
+    "/{id:account_id}/phases/{id:record_id}",
     url_name="delete_phases",
     operation_id="delete_phases",
     response={204: None},
@@ -721,7 +733,7 @@ def delete_phase(request: HttpRequest, account_id: int, record_id: int):
 
 
 @router.post(
-    "/{int:account_id}/problems/{int:record_id}/stage",
+    "/{id:account_id}/problems/{id:record_id}/stage",
     url_name="move_problem_stage",
     operation_id="move_problem_stage",
     response=s.ProblemOut,
@@ -749,14 +761,18 @@ def _problem(request: HttpRequest, account_id: int, record_id: int) -> Problem:
 
 
 @router.get(
-    "/{int:account_id}/problems/{int:record_id}/comments",
+    "/{id:account_id}/problems/{id:record_id}/comments",
     url_name="list_problem_comments",
     operation_id="list_problem_comments",
     response=s.CommentPage,
     summary="A problem's conversation (a customer: the shared thread only)",
 )
 def list_problem_comments(
-    request: HttpRequest, account_id: int, record_id: int, limit: int = 50, offset: int = 0
+    request: HttpRequest,
+    account_id: int,
+    record_id: int,
+    limit: int = limit_param(),
+    offset: int = offset_param(),
 ):
     from .models import ProblemComment
 
@@ -772,7 +788,7 @@ def list_problem_comments(
 
 
 @router.post(
-    "/{int:account_id}/problems/{int:record_id}/comments",
+    "/{id:account_id}/problems/{id:record_id}/comments",
     url_name="comment_on_problem",
     operation_id="comment_on_problem",
     response={201: s.CommentOut},
@@ -787,7 +803,7 @@ def comment_on_problem(request: HttpRequest, account_id: int, record_id: int, pa
 
 
 @router.post(
-    "/{int:account_id}/problems/{int:record_id}/stage/undo",
+    "/{id:account_id}/problems/{id:record_id}/stage/undo",
     url_name="undo_problem_stage",
     operation_id="undo_problem_stage",
     response=s.ProblemOut,
@@ -806,7 +822,7 @@ class AgreeIn(Schema):
 
 
 @router.post(
-    "/{int:account_id}/problems/{int:record_id}/definition/agree",
+    "/{id:account_id}/problems/{id:record_id}/definition/agree",
     url_name="agree_problem_definition",
     operation_id="agree_problem_definition",
     response=s.ProblemOut,
@@ -828,7 +844,7 @@ def _initiative(request: HttpRequest, account_id: int, record_id: int) -> JointI
 
 
 @router.post(
-    "/{int:account_id}/initiatives/{int:record_id}/contribution",
+    "/{id:account_id}/initiatives/{id:record_id}/contribution",
     url_name="update_contribution",
     operation_id="update_contribution",
     summary="The customer changes its own contribution to a shared initiative",
@@ -844,7 +860,7 @@ def update_contribution(
 
 
 @router.post(
-    "/{int:account_id}/initiatives/{int:record_id}/confirm-value",
+    "/{id:account_id}/initiatives/{id:record_id}/confirm-value",
     url_name="confirm_value",
     operation_id="confirm_value",
     summary="The customer confirms the value it realized (in delivery or realized)",
@@ -856,7 +872,7 @@ def confirm_value(request: HttpRequest, account_id: int, record_id: int, payload
 
 
 @router.post(
-    "/{int:account_id}/problems/{int:record_id}/confirm-solved",
+    "/{id:account_id}/problems/{id:record_id}/confirm-solved",
     url_name="confirm_solved",
     operation_id="confirm_solved",
     response=s.ProblemOut,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Any
 
 from ninja import Field, Schema
+from pydantic import Field as PydanticField
+from pydantic import WithJsonSchema
 
 from kamkit.core import relationships as rules
 from kamkit.core.lifecycle.phases import PHASES, STATED_SOURCES
@@ -13,6 +16,30 @@ from kamkit.core.lifecycle.phases import PHASES, STATED_SOURCES
 CHANNEL = "^(" + "|".join(rules.CHANNELS) + ")$"
 SIDE = "^(supplier|customer)$"
 RATING = Field(None, ge=1, le=7)
+
+
+def _amount(max_digits: int, places: int, *, non_negative: bool) -> Any:
+    """A decimal input as the model stores it (``max_digits``, ``places``), checked
+    here (422 naming the field) and documented as a bounded JSON number (issue 17)."""
+    top = Decimal(10) ** (max_digits - places) - Decimal(10) ** -places
+    low = Decimal(0) if non_negative else -top
+    return Annotated[
+        Decimal,
+        PydanticField(ge=low, le=top, max_digits=max_digits, decimal_places=places),
+        WithJsonSchema(
+            {
+                "type": "number",
+                "minimum": float(low),
+                "maximum": float(top),
+                "description": f"At most {places} decimal place{'s' if places > 1 else ''}.",
+            }
+        ),
+    ]
+
+
+EFFORT = _amount(8, 1, non_negative=True)  # days (the model's DecimalField)
+MONEY = _amount(14, 2, non_negative=True)
+VALUE = _amount(14, 2, non_negative=False)
 
 
 class InteractionOut(Schema):
@@ -94,16 +121,16 @@ class InitiativeIn(Schema):
     status: str = Field("proposed", pattern="^(" + "|".join(rules.INITIATIVE_STATUSES) + ")$")
     supplier_owner: int | None = None
     customer_owner: int | None = None
-    supplier_effort_days: Decimal | None = Field(None, ge=0)
-    customer_effort_days: Decimal | None = Field(None, ge=0)
-    supplier_money: Decimal | None = Field(None, ge=0)
-    customer_money: Decimal | None = Field(None, ge=0)
+    supplier_effort_days: EFFORT | None = None
+    customer_effort_days: EFFORT | None = None
+    supplier_money: MONEY | None = None
+    customer_money: MONEY | None = None
     supplier_know_how: str = ""
     customer_know_how: str = ""
-    expected_value_customer: Decimal | None = None
-    expected_value_supplier: Decimal | None = None
-    realized_value_customer: Decimal | None = None
-    realized_value_supplier: Decimal | None = None
+    expected_value_customer: VALUE | None = None
+    expected_value_supplier: VALUE | None = None
+    realized_value_customer: VALUE | None = None
+    realized_value_supplier: VALUE | None = None
     value_note: str = ""
     due_date: dt.date | None = None
     realized_on: dt.date | None = None
@@ -290,11 +317,11 @@ class ContributionIn(Schema):
     """The customer's own contribution to a shared initiative (while it is open)."""
 
     version: int = Field(..., ge=1)
-    customer_effort_days: Decimal | None = Field(None, ge=0)
-    customer_money: Decimal | None = Field(None, ge=0)
+    customer_effort_days: EFFORT | None = None
+    customer_money: MONEY | None = None
     customer_know_how: str | None = Field(None, max_length=rules.TEXT_LIMITS["customer_know_how"])
-    expected_value_customer: Decimal | None = None
+    expected_value_customer: VALUE | None = None
 
 
 class ConfirmValueIn(Schema):
-    realized_value_customer: Decimal = Field(..., ge=0, max_digits=14, decimal_places=2)
+    realized_value_customer: MONEY

@@ -120,3 +120,33 @@ def test_huge_ids_and_oversized_bodies_answer_json(client, firm, bearer):
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "limit"
     r = client.get(f"/api/v1/accounts/{firm.own.pk}/interactions?offset=-1", **h)
     assert r.status_code == 422 and r.json()["errors"][0]["field"] == "offset"
+
+
+def test_other_control_characters_are_refused_by_name_everywhere(client, firm, bearer):
+    """Through the API (a customer's problem) and the pages (a person): 422 naming the
+    field, nothing written (issue 17)."""
+    from kamkit.web.accounts.models import Person
+    from kamkit.web.relationships.models import Problem
+
+    problems = Problem.objects.count()
+    r = send(
+        client,
+        "post",
+        f"/api/v1/accounts/{firm.own.pk}/problems",
+        bearer("customer"),
+        {"title": "Late\x1b[8m hidden", "raised_by": "customer", "customer_framing": "x"},
+    )
+    assert r.status_code == 422, r.content
+    errors = {e["field"]: e["message"] for e in r.json()["errors"]}
+    assert "control character (\\x1b)" in errors["title"]
+    assert Problem.objects.count() == problems
+    people = Person.objects.count()
+    r = send(
+        client,
+        "post",
+        f"/api/v1/accounts/{firm.own.pk}/persons",
+        bearer("director"),
+        {"name": "Eve\x0bil", "side": "customer"},
+    )
+    assert r.status_code == 422 and "name" in {e["field"] for e in r.json()["errors"]}
+    assert Person.objects.count() == people

@@ -104,3 +104,16 @@ def test_insert_many_stores_times_as_django_does_in_any_zone(firm):
             cur.execute("SELECT occurred_at FROM relationships_interaction WHERE id = %s", [obj.pk])
             stored[obj.pk] = cur.fetchone()[0]
     assert [stored[o.pk] for o in ours] == [stored[t.pk] for t in theirs]
+
+
+def test_both_checks_refuse_control_characters_by_name(firm):
+    plan = _quick_plan(Interaction, ["account"])
+    for text in ("a\x0bb", "\x1b[2J", "x\x7f"):
+        with pytest.raises(ValidationError) as quick:
+            _quick_clean(interaction(firm.own, summary=text), plan)
+        with pytest.raises(ValidationError) as full:
+            interaction(firm.own, summary=text).full_clean(exclude=["account"])
+        assert "control character" in quick.value.message_dict["summary"][0]
+        assert quick.value.message_dict == full.value.message_dict
+    # tabs and line breaks are text
+    _quick_clean(interaction(firm.own, summary="one\ttwo\r\nthree"), plan)

@@ -9,6 +9,8 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from kamkit.core.texts import control_problem
+
 
 class StaleVersion(Exception):
     """The record changed since the editor loaded it (answered with 409 in the API)."""
@@ -40,8 +42,9 @@ class TrackedModel(models.Model):
 
     def clean_fields(self, exclude: Any = None) -> None:
         """Before Django's field checks: an explicit null for an optional text or JSON
-        field means empty (the database holds no null there: it was a 500), and a NUL
-        character is refused by name (PostgreSQL cannot store one)."""
+        field means empty (the database holds no null there: it was a 500), and control
+        characters (a NUL, which PostgreSQL cannot store, and the other invisible ones)
+        are refused by field name (core.texts)."""
         from django.core.exceptions import ValidationError
 
         errors = {}
@@ -52,8 +55,8 @@ class TrackedModel(models.Model):
                     setattr(self, f.attname, "")
                 elif isinstance(f, models.JSONField) and f.has_default():
                     setattr(self, f.attname, f.get_default())
-            elif isinstance(value, str) and "\x00" in value:
-                errors[f.name] = "contains a NUL character (\\x00), which kamkit cannot store"
+            elif isinstance(value, str) and (problem := control_problem(value)):
+                errors[f.name] = problem
         try:
             super().clean_fields(exclude)
         except ValidationError as exc:
@@ -201,7 +204,7 @@ def _check_references(records: list, plan: list, problems: dict) -> None:
 def _quick_clean(record: models.Model, plan: list) -> None:
     """What ``full_clean`` checks for models of simple fields, without its per-field
     machinery (a fifth of a large import's time): required values, types, text lengths
-    and choices, NUL characters, then the model's own ``clean`` (the core rules).
+    and choices, control characters, then the model's own ``clean`` (the core rules).
     Optional text given as None becomes empty, as in ``TrackedModel.clean_fields``."""
     from django.core.exceptions import ValidationError
 
@@ -220,8 +223,8 @@ def _quick_clean(record: models.Model, plan: list) -> None:
         if isinstance(f, models.CharField | models.TextField):
             if not isinstance(value, str):
                 errors[f.name] = "expected text"
-            elif "\x00" in value:
-                errors[f.name] = "contains a NUL character (\\x00), which kamkit cannot store"
+            elif problem := control_problem(value):
+                errors[f.name] = problem
             elif not value and not f.blank:
                 errors[f.name] = "This field cannot be blank."
             elif f.max_length and isinstance(f, models.CharField) and len(value) > f.max_length:

@@ -8,6 +8,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from kamkit.core.texts import control_problem
 from kamkit.web.users.models import ApiToken, Role, User
 
 NAME_LIMIT = 100  # the model's field
@@ -35,8 +36,8 @@ def issue_token(
         errors["name"] = "is empty; say what the token is for"
     elif len(name) > NAME_LIMIT:
         errors["name"] = f"at most {NAME_LIMIT} characters (this one has {len(name)})"
-    elif "\x00" in name:
-        errors["name"] = "contains a NUL character (\\x00)"
+    elif problem := control_problem(name):
+        errors["name"] = problem
     if expires_in_days is not None and not 1 <= expires_in_days <= MAX_DAYS:
         errors["expires_in_days"] = f"between 1 and {MAX_DAYS} days, or none (until revoked)"
     if errors:

@@ -279,6 +279,34 @@ def test_an_inferred_change_is_stored_only_when_it_has_held_30_days(firm, scenar
     assert (scenario.phase, scenario.phase_source) == ("build_up", "inferred")
 
 
+def test_reassessing_a_past_day_adds_no_record_however_often(firm, scenario):
+    """Issue 17: re-assessing a past day after a later day was stored compared with the
+    latest inferred record, not the one in effect on that day, and added a duplicate on
+    every run (10,000 → 16,152 → 22,304 records at the SPEC size)."""
+    PhaseRecord.objects.create(
+        account=scenario, phase="maturity", source="inferred", recorded_on=ON
+    )  # a later day says maturity
+    earlier = ON - dt.timedelta(days=200)  # the rules say build-up then
+    first = assess_portfolio(earlier, [scenario.pk])
+    records = list(
+        PhaseRecord.objects.filter(account=scenario, source="inferred").values_list(
+            "recorded_on", "phase"
+        )
+    )
+    for _ in range(3):
+        assert assess_portfolio(earlier, [scenario.pk]).inferred_changes == 0
+        assert assess_portfolio(ON, [scenario.pk]).inferred_changes == 0
+    assert (
+        list(
+            PhaseRecord.objects.filter(account=scenario, source="inferred").values_list(
+                "recorded_on", "phase"
+            )
+        )
+        == records
+    )
+    assert first.inferred_changes <= 1
+
+
 def test_person_pairs_follow_every_change_of_interactions_and_people(firm, scenario):
     from kamkit.web.base import soft_delete
     from kamkit.web.relationships.models import PersonPair

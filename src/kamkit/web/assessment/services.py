@@ -627,26 +627,51 @@ def store(assessments: Iterable[Assessment]) -> int:
         inferred = PhaseRecord.objects.alive().filter(source=PhaseSource.INFERRED)
         if len(items) <= 1000:  # a long IN list costs more than reading every inferred record
             inferred = inferred.filter(account_id__in=[a.account for a in items])
-        latest_inferred = dict(
-            inferred.order_by("recorded_on", "pk").values_list("account_id", "phase")
-        )
-        changed = [
-            PhaseRecord(
-                account_id=a.account,
-                phase=a.inferred.phase,
-                source=PhaseSource.INFERRED,
-                recorded_on=a.on,
-                reasons=list(a.inferred.reasons),
+        last_day = max((a.on for a in items), default=None)
+        history: dict[int, list[tuple[dt.date, int, str]]] = {}
+        for account, day, pk, phase in (
+            (inferred.filter(recorded_on__lte=last_day) if last_day else inferred.none())
+            .order_by("recorded_on", "pk")
+            .values_list("account_id", "recorded_on", "pk", "phase")
+        ):
+            history.setdefault(account, []).append((day, pk, phase))
+        changed: list[PhaseRecord] = []
+        corrected: list[tuple[int, str, list[str]]] = []
+        for a in items:
+            if not a.inferred.phase:
+                continue
+            # the inference in effect on the assessed day, not the latest one: re-assessing
+            # a past day once a later day was stored added a record on every run (issue 17)
+            before = [r for r in history.get(a.account, ()) if r[0] <= a.on]
+            if before and before[-1][2] == a.inferred.phase:
+                continue
+            if before and before[-1][0] == a.on:  # that day's own inference changed
+                corrected.append((before[-1][1], a.inferred.phase, list(a.inferred.reasons)))
+                continue
+            changed.append(
+                PhaseRecord(
+                    account_id=a.account,
+                    phase=a.inferred.phase,
+                    source=PhaseSource.INFERRED,
+                    recorded_on=a.on,
+                    reasons=list(a.inferred.reasons),
+                )
             )
-            for a in items
-            if a.inferred.phase and latest_inferred.get(a.account) != a.inferred.phase
-        ]
         _write_snapshots(items)
         _write_pending(items)
         PhaseRecord.objects.bulk_create(changed, batch_size=1000)
-        if changed:
-            refresh_phases([r.account_id for r in changed])
-        return len(changed)
+        for pk, phase, reasons in corrected:
+            PhaseRecord.objects.filter(pk=pk).update(phase=phase, reasons=reasons)
+        if changed or corrected:
+            refresh_phases(
+                [r.account_id for r in changed]
+                + list(
+                    PhaseRecord.objects.filter(pk__in=[c[0] for c in corrected]).values_list(
+                        "account_id", flat=True
+                    )
+                )
+            )
+        return len(changed) + len(corrected)
 
 
 def assess_portfolio(

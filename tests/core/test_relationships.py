@@ -137,3 +137,18 @@ def test_the_supplier_value_is_never_given_to_a_customer():
     data = {"id": 1, "realized_value_supplier": 5, "expected_value_supplier": 6, "title": "x"}
     assert for_customer("initiative", data) == {"id": 1, "title": "x"}
     assert for_customer("problem", {"id": 1}) == {"id": 1}
+
+
+def test_a_due_date_may_lie_ahead_but_not_centuries():
+    import datetime as dt
+
+    from kamkit.core.relationships import DUE_YEARS_AHEAD, check_due_day
+
+    today = dt.date(2026, 11, 28)
+    assert check_due_day("due_date", dt.date(2031, 6, 30), today) == {}
+    assert check_due_day("due_date", None, today) == {}
+    far = check_due_day("due_date", dt.date(9999, 12, 31), today)
+    assert "too far ahead" in far["due_date"] and str(2026 + DUE_YEARS_AHEAD) in far["due_date"]
+    assert "too early" in check_due_day("due_date", dt.date(1, 1, 1), today)["due_date"]
+    leap = check_due_day("due_date", dt.date(2044, 2, 28), dt.date(2024, 2, 29))
+    assert leap == {}  # 29 February plus 20 years is the 28th

@@ -150,3 +150,20 @@ def test_other_control_characters_are_refused_by_name_everywhere(client, firm, b
     )
     assert r.status_code == 422 and "name" in {e["field"] for e in r.json()["errors"]}
     assert Person.objects.count() == people
+
+
+def test_an_initiative_due_in_the_year_9999_is_refused_by_name(client, firm, bearer):
+    from kamkit.web.relationships.models import JointInitiative
+
+    before = JointInitiative.objects.count()
+    r = send(
+        client,
+        "post",
+        f"/api/v1/accounts/{firm.own.pk}/initiatives",
+        bearer("manager"),
+        {"title": "Pilot", "due_date": "9999-12-31"},
+    )
+    assert r.status_code == 422, r.content
+    errors = {e["field"]: e["message"] for e in r.json()["errors"]}
+    assert "too far ahead" in errors["due_date"]
+    assert JointInitiative.objects.count() == before

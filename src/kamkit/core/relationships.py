@@ -85,6 +85,25 @@ def check_day(
     return {}
 
 
+DUE_YEARS_AHEAD = 20  # kamkit default: a joint initiative is planned for years, not centuries
+
+
+def check_due_day(name: str, day: dt.date | None, today: dt.date) -> dict[str, str]:
+    """A day something is due: not before 1900 and at most ``DUE_YEARS_AHEAD`` years
+    ahead of ``today`` (a due date may lie ahead, but 9999-12-31 is a typing error)."""
+    if day is None:
+        return {}
+    try:
+        latest = today.replace(year=today.year + DUE_YEARS_AHEAD)
+    except ValueError:  # 29 February
+        latest = today.replace(year=today.year + DUE_YEARS_AHEAD, day=28)
+    if day > latest:
+        return {name: f"{day.isoformat()} is too far ahead; the latest is {latest.isoformat()}"}
+    if day < EARLIEST_DAY:
+        return {name: f"{day.isoformat()} is too early; the earliest is {EARLIEST_DAY}"}
+    return {}
+
+
 def check_texts(values: Mapping[str, str | None]) -> dict[str, str]:
     """Each text within its field's limit (``TEXT_LIMITS``); the message names the limit."""
     errors = {}

@@ -32,6 +32,10 @@ class PersonAdmin(TrackedAdmin):
     list_display = ("name", "side", "role", "account", "deleted_at")
     list_filter = ("side",)
     search_fields = ("name", "email")
+    list_select_related = ("account",)
+    raw_id_fields = ("account", "reports_to", "user")  # 200,000 people: no option lists
+    ordering = ("-id",)
+    show_full_result_count = False
 
 
 @admin.register(KAMUnit)

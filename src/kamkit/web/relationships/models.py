@@ -264,6 +264,10 @@ class JointInitiative(TrackedModel):
         )
         for key, message in check_record(self, {"realized_on": self.realized_on}).items():
             errors.setdefault(key, message)
+        for key, message in rules.check_due_day(
+            "due_date", self.due_date, timezone.localdate()
+        ).items():
+            errors.setdefault(key, message)
         if self.realized_on and self.status != "realized":
             errors.setdefault(
                 "realized_on",

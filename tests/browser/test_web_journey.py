@@ -73,6 +73,8 @@ def test_customer_lands_on_its_account(page, live_server, live_firm):
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 400
+    # the navigation is one row of its own, not a column pushing the page down
+    assert page.locator("header.topbar").bounding_box()["height"] < 100
     page.screenshot(path=str(SHOTS / "customer-phone.png"), full_page=True)
 
 

@@ -68,6 +68,10 @@ PAGES = {
     "login": ("get", lambda f: {}, None, row(200, 302, 302, 302, 302, 302, 302)),
     "healthz": ("get", lambda f: {}, None, row(200, 200, 200, 200, 200, 200, 200)),
     "logout": ("post", lambda f: {}, {}, row(302, 302, 302, 302, 302, 302, 302)),
+    # the second login step needs a password step first (else back to the login page);
+    # two-factor is for the firm's people, never a customer's
+    "two_factor_login": ("get", lambda f: {}, None, row(302, 302, 302, 302, 302, 302, 302)),
+    "two_factor_setup": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 403)),
     # everyone manages their own API tokens; another user's token is not found
     "tokens": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
     "revoke_token": (

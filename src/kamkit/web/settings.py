@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "csp",
+    "django_otp",  # optional TOTP two-factor for the firm's people (issue 17)
+    "django_otp.plugins.otp_totp",
     "ninja",  # serves its bundled Swagger UI; without it the docs page would use a CDN
     "django_filters",
     "simple_history",
@@ -112,6 +114,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     # deny by default: every view needs a login unless marked @login_not_required
     "kamkit.web.middleware.LoginRequired",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -249,6 +252,11 @@ KAMKIT_TRUSTED_PROXIES = [
 # meetings), and after 14 days in any case (Django's default).
 KAMKIT_IDLE_MINUTES = int(os.environ.get("KAMKIT_IDLE_MINUTES", "120"))
 KAMKIT_CUSTOMER_IDLE_MINUTES = int(os.environ.get("KAMKIT_CUSTOMER_IDLE_MINUTES", "30"))
+
+# two-factor (django-otp): the issuer shown in authenticator apps; a code is asked for at
+# most 5 minutes after the password (kamkit default)
+OTP_TOTP_ISSUER = "kamkit"
+KAMKIT_TWO_FACTOR_MINUTES = 5
 
 # Content-Security-Policy (django-csp): scripts and styles from kamkit only, no inline
 # scripts, no eval; inline style attributes only (a bar's width); nothing framed.

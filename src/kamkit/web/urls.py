@@ -30,6 +30,8 @@ urlpatterns = [
         user_views.PasswordResetComplete.as_view(),
         name="password_reset_complete",
     ),
+    path("auth/two-factor/", user_views.two_factor_login, name="two_factor_login"),
+    path("auth/two-factor/setup/", user_views.two_factor_setup, name="two_factor_setup"),
     path("auth/tokens/", user_views.tokens, name="tokens"),
     path("auth/tokens/<int:pk>/revoke/", user_views.revoke, name="revoke_token"),
     path("accounts/", include("kamkit.web.accounts.urls")),

@@ -4,17 +4,24 @@ email (Django's own views with kamkit's pages), and each user's API tokens."""
 
 from __future__ import annotations
 
+import time
+
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from kamkit.web.users import two_factor
 from kamkit.web.users.lockout import address_locked, locked_out
-from kamkit.web.users.models import ApiToken
+from kamkit.web.users.models import ApiToken, User
 from kamkit.web.users.services import issue_token, revoke_token
 
 
@@ -26,6 +33,88 @@ class Login(auth_views.LoginView):
         if address_locked(request):
             return locked_out(request, by_address=True)
         return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        """With two-factor on, the password only opens the second step."""
+        user = form.get_user()
+        if two_factor.device_of(user) is None:
+            return super().form_valid(form)
+        self.request.session[PENDING] = {
+            "user": user.pk,
+            "backend": user.backend,
+            "at": int(time.time()),
+            "next": self.get_success_url(),
+        }
+        return redirect("two_factor_login")
+
+
+PENDING = "kamkit_two_factor"
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def two_factor_login(request: HttpRequest) -> HttpResponse:
+    """The second step of a login: the code of the user's authenticator app, within
+    ``KAMKIT_TWO_FACTOR_MINUTES`` of the password."""
+    pending = request.session.get(PENDING)
+    fresh = pending and time.time() - pending["at"] <= settings.KAMKIT_TWO_FACTOR_MINUTES * 60
+    if not fresh:
+        request.session.pop(PENDING, None)
+        messages.info(request, "Log in with your password first.")
+        return redirect("login")
+    if request.method == "GET":
+        return render(request, "auth/two_factor_login.html", {})
+    user = User.objects.get(pk=pending["user"])
+    try:
+        device = two_factor.verify(user, request.POST.get("code", ""))
+    except ValidationError as exc:
+        return render(
+            request,
+            "auth/two_factor_login.html",
+            {"error": " ".join(exc.message_dict["code"])},
+            status=422,
+        )
+    request.session.pop(PENDING, None)
+    auth_login(request, user, backend=pending["backend"])
+    otp_login(request, device)
+    return redirect(pending.get("next") or "/")
+
+
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Turn two-factor login on (scan, confirm with a code) or off (with a code)."""
+    user = request.user
+    if not two_factor.may_use(user):
+        raise PermissionDenied("two-factor login is for the firm's own people")
+    context: dict = {"device": two_factor.device_of(user), "errors": {}}
+    status = 200
+    action = request.POST.get("action", "")
+    try:
+        if action == "start":
+            new = two_factor.start(user)
+            context.update(
+                new_device=new, qr=two_factor.qr_svg(new), secret=two_factor.secret_text(new)
+            )
+        elif action == "confirm":
+            two_factor.confirm(user, request.POST.get("code", ""))
+            messages.success(request, "Two-factor login is on: from now on kamkit asks for a code.")
+            return redirect("two_factor_setup")
+        elif action == "off":
+            two_factor.turn_off(user, request.POST.get("code", ""))
+            messages.success(request, "Two-factor login is off.")
+            return redirect("two_factor_setup")
+    except ValidationError as exc:
+        context["errors"] = {f: " ".join(m) for f, m in exc.message_dict.items()}
+        status = 422
+        if action == "confirm":
+            pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+            if pending is not None:
+                context.update(
+                    new_device=pending,
+                    qr=two_factor.qr_svg(pending),
+                    secret=two_factor.secret_text(pending),
+                )
+    return render(request, "auth/two_factor_setup.html", context, status=status)
 
 
 class PasswordReset(auth_views.PasswordResetView):

@@ -50,3 +50,14 @@ def page(browser):
     yield pg
     context.close()
     assert not refused, f"the Content-Security-Policy refused: {refused}"
+
+
+def log_in(page, base: str, username: str, password: str | None = None) -> None:
+    """Log in on the login page as ``username`` (the personas' password by default)."""
+    from tests.personas import PASSWORD
+
+    page.goto(base + "/auth/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password or PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.personas import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser]
 SHOTS = Path(__file__).resolve().parents[2] / "kamkit-data" / "screenshots"
@@ -29,11 +29,7 @@ def api_status(base: str, secret: str) -> int:
 
 def test_a_manager_makes_uses_and_revokes_a_token(page, live_server, live_firm):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.goto(live_server.url + "/auth/login/")
-    page.fill("input[name=username]", "manager")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, live_server.url, "manager")
     page.click("text=API tokens")
     assert page.locator("h1").inner_text() == "My API tokens"
     assert "No tokens yet" in page.locator("#token-list").inner_text()

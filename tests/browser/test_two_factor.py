@@ -10,6 +10,7 @@ import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from tests.browser.conftest import log_in
 from tests.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -26,11 +27,7 @@ def code(later: int = 0) -> str:
 def test_a_manager_turns_two_factor_on_and_logs_in_with_a_code(page, live_server, live_firm):
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(live_server.url + "/auth/login/")
-    page.fill("input[name=username]", "manager")
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state()
+    log_in(page, live_server.url, "manager")
     page.click("text=Two-factor")
     page.click("text=Set up two-factor login")
     assert page.locator("img.qr").is_visible()

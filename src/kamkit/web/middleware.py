@@ -5,7 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import ipaddress
+import time
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.db import transaction
 
@@ -45,8 +49,6 @@ class TrustedProxy:
     address is the right-most one in ``X-Forwarded-For`` that is not a trusted proxy."""
 
     def __init__(self, get_response):
-        from django.conf import settings
-
         self.get_response = get_response
         self.proxies = [
             ipaddress.ip_network(p, strict=False) for p in settings.KAMKIT_TRUSTED_PROXIES
@@ -93,8 +95,6 @@ class PrivateResponses:
 def start_idle_clock(sender, request, user, **kwargs) -> None:
     """At login the idle clock starts (``user_logged_in``): the first page then does not
     write the session."""
-    import time
-
     if request is not None and hasattr(request, "session"):
         request.session["kamkit_seen"] = int(time.time())
 
@@ -109,12 +109,6 @@ class IdleTimeout:
         self.get_response = get_response
 
     def __call__(self, request):
-        import time
-
-        from django.conf import settings
-        from django.contrib import messages
-        from django.contrib.auth import logout
-
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             now = int(time.time())

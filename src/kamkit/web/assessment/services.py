@@ -636,7 +636,7 @@ def store(assessments: Iterable[Assessment]) -> int:
         ):
             history.setdefault(account, []).append((day, pk, phase))
         changed: list[PhaseRecord] = []
-        corrected: list[tuple[int, str, list[str]]] = []
+        corrected: list[tuple[int, int, str, list[str]]] = []  # (record, account, …)
         for a in items:
             if not a.inferred.phase:
                 continue
@@ -646,7 +646,9 @@ def store(assessments: Iterable[Assessment]) -> int:
             if before and before[-1][2] == a.inferred.phase:
                 continue
             if before and before[-1][0] == a.on:  # that day's own inference changed
-                corrected.append((before[-1][1], a.inferred.phase, list(a.inferred.reasons)))
+                corrected.append(
+                    (before[-1][1], a.account, a.inferred.phase, list(a.inferred.reasons))
+                )
                 continue
             changed.append(
                 PhaseRecord(
@@ -660,17 +662,10 @@ def store(assessments: Iterable[Assessment]) -> int:
         _write_snapshots(items)
         _write_pending(items)
         PhaseRecord.objects.bulk_create(changed, batch_size=1000)
-        for pk, phase, reasons in corrected:
+        for pk, _, phase, reasons in corrected:
             PhaseRecord.objects.filter(pk=pk).update(phase=phase, reasons=reasons)
         if changed or corrected:
-            refresh_phases(
-                [r.account_id for r in changed]
-                + list(
-                    PhaseRecord.objects.filter(pk__in=[c[0] for c in corrected]).values_list(
-                        "account_id", flat=True
-                    )
-                )
-            )
+            refresh_phases([r.account_id for r in changed] + [c[1] for c in corrected])
         return len(changed) + len(corrected)
 
 

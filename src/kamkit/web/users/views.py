@@ -80,6 +80,15 @@ def two_factor_login(request: HttpRequest) -> HttpResponse:
     return redirect(pending.get("next") or "/")
 
 
+def _set_up(device: TOTPDevice) -> dict:
+    """What the set-up step shows of a new authenticator: its QR code and its key."""
+    return {
+        "new_device": device,
+        "qr": two_factor.qr_svg(device),
+        "secret": two_factor.secret_text(device),
+    }
+
+
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Turn two-factor login on (scan, confirm with a code) or off (with a code)."""
@@ -91,10 +100,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     action = request.POST.get("action", "")
     try:
         if action == "start":
-            new = two_factor.start(user)
-            context.update(
-                new_device=new, qr=two_factor.qr_svg(new), secret=two_factor.secret_text(new)
-            )
+            context.update(_set_up(two_factor.start(user)))
         elif action == "confirm":
             two_factor.confirm(user, request.POST.get("code", ""))
             messages.success(request, "Two-factor login is on: from now on kamkit asks for a code.")
@@ -106,14 +112,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         context["errors"] = {f: " ".join(m) for f, m in exc.message_dict.items()}
         status = 422
-        if action == "confirm":
+        if action == "confirm":  # the same QR code again, with the message
             pending = TOTPDevice.objects.filter(user=user, confirmed=False).first()
             if pending is not None:
-                context.update(
-                    new_device=pending,
-                    qr=two_factor.qr_svg(pending),
-                    secret=two_factor.secret_text(pending),
-                )
+                context.update(_set_up(pending))
     return render(request, "auth/two_factor_setup.html", context, status=status)
 
 
@@ -147,6 +149,8 @@ class PasswordResetComplete(auth_views.PasswordResetCompleteView):
     template_name = "auth/password_reset_complete.html"
 
 
+# a token's lifetimes to choose from, 90 days preselected (kamkit defaults: a short
+# life limits a leaked token; "never" for a server's own integration, revocable)
 EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "never")]
 
 

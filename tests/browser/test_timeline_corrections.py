@@ -85,3 +85,41 @@ def test_a_long_unbroken_summary_wraps_on_a_phone(page, live_server, live_firm):
     page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the account page scrolls sideways on a phone ({width} px)"
+
+
+def test_show_more_continues_the_timeline_and_the_assessment_says_how_fresh(
+    page, live_server, live_firm
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kamkit.web.relationships.models import Interaction
+
+    base = timezone.now() - dt.timedelta(days=2)
+    Interaction.objects.bulk_create(
+        Interaction(
+            account=live_firm.own,
+            channel="email",
+            initiated_by="supplier",
+            two_way=False,
+            occurred_at=base - dt.timedelta(hours=n),
+            summary=f"Mail number {n}",
+        )
+        for n in range(40)
+    )
+    login(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    freshness = page.locator("#assessment-freshness").inner_text()
+    assert "up to date with every record" in freshness or "computed just now" in freshness
+    entries = page.locator("#timeline ol.timeline li")
+    assert entries.count() == 25
+    page.get_by_role("button", name="Show more").click()
+    entries.nth(25).wait_for()  # the next page, below the first
+    page.locator("#timeline .pager").wait_for(state="detached")
+    texts = entries.all_inner_texts()
+    mails = [t for t in texts if "Mail number" in t]
+    assert len(mails) == 40 and len(set(texts)) == len(texts)  # each once
+    assert page.get_by_role("button", name="Show more").count() == 0  # the end
+    assert "Mail number 39" in mails[-1]
+    page.screenshot(path=str(SHOTS / "timeline-more.png"), full_page=True)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bs4 import BeautifulSoup
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kamkit.web.relationships.models import (
@@ -182,6 +184,8 @@ def test_the_phase_page_records_views_and_decisions_with_the_descriptions(as_rol
 
 
 def test_the_timeline_shows_more_a_page_at_a_time(as_role, firm):
+    # 70 mails, some on the same day and some at the same moment: each page continues
+    # exactly where the last one ended, so every entry shows once, in order
     base = timezone.now() - dt.timedelta(days=1)
     Interaction.objects.bulk_create(
         Interaction(
@@ -189,21 +193,48 @@ def test_the_timeline_shows_more_a_page_at_a_time(as_role, firm):
             channel="email",
             initiated_by="supplier",
             two_way=False,
-            occurred_at=base - dt.timedelta(hours=n),
+            occurred_at=base - dt.timedelta(hours=n // 2),
             summary=f"Mail {n}",
         )
         for n in range(70)
     )
     c = as_role("manager")
-    first = soup(c.get(f"/accounts/{firm.own.pk}/timeline/?process=communication"))
-    assert len(first.select("ol.timeline li")) == 60
-    more = first.select_one(".pager button")
-    assert "page=2" in more["hx-get"] and "process=communication" in more["hx-get"]
-    second = soup(c.get(f"/accounts/{firm.own.pk}/timeline/?process=communication&page=2"))
-    assert len(second.select("ol.timeline li")) == 71  # the fixture's call too
-    assert second.select_one(".pager button") is None
-    assert c.get(f"/accounts/{firm.own.pk}/timeline/?page=two").status_code == 400
-    assert c.get(f"/accounts/{firm.own.pk}/timeline/?page=0").status_code == 400
+    url = f"/accounts/{firm.own.pk}/timeline/"
+    page = soup(c.get(url + "?process=communication"))
+    seen = [li.select_one(".muted").text for li in page.select("ol.timeline li")]
+    assert len(seen) == 25
+    queries = []
+    while button := page.select_one(".pager button"):
+        assert "process=communication" in button["hx-get"]
+        with CaptureQueriesContext(connection) as ctx:
+            page = soup(c.get(button["hx-get"]))
+        queries.append(len(ctx.captured_queries))
+        assert page.select_one("#timeline-list") is None  # only the next page
+        seen += [li.select_one(".muted").text for li in page.select("ol.timeline li")]
+    details = Interaction.objects.filter(account=firm.own).count()
+    assert len(seen) == details == 71  # the fixture's call too
+    mails = [int(text.split()[1]) for text in seen if text.startswith("Mail ")]
+    # newest first; two mails at one moment: the later recorded first
+    assert mails == sorted(range(70), key=lambda n: (n // 2, -n))
+    assert len(set(queries)) == 1  # every further page costs the same
+    assert c.get(url + "?after=yesterday").status_code == 400
+    assert c.get(url + "?after=2026-01-01.9.0.1").status_code == 400
+
+
+def test_the_timeline_pages_cover_every_kind_in_one_order(as_role, firm):
+    from kamkit.web.relationships.timeline import build_timeline
+
+    manager = firm.users["manager"]
+    whole = build_timeline(firm.own, manager, limit=10_000)
+    assert {e.process for e in whole} >= {"communication", "problem_solving"}
+    paged, after = [], None
+    while True:
+        chunk = build_timeline(firm.own, manager, limit=2, after=after)
+        if not chunk:
+            break
+        paged += chunk
+        after = chunk[-1].cursor
+    assert [(e.process, e.record.pk) for e in paged] == [(e.process, e.record.pk) for e in whole]
 
 
 def test_another_managers_account_pages_are_not_found(as_role, firm):

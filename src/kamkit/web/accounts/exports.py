@@ -4,7 +4,7 @@ what the customer's page shows (shared records, no internal notes or supplier va
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import QuerySet
@@ -209,7 +209,7 @@ def initiatives(qs: QuerySet, user) -> tuple[list[str], Iterator[list[Any]]]:
     return header, rows()
 
 
-def timeline(entries: list) -> tuple[list[str], Iterator[list[Any]]]:
+def timeline(entries: Iterable) -> tuple[list[str], Iterator[list[Any]]]:
     """The timeline's entries as the page shows them (built for the user, so a customer
     gets only what it sees)."""
     header = ["on", "process", "side", "title", "detail", "kind", "id"]

@@ -42,7 +42,9 @@ class AccountFilter(django_filters.FilterSet):
         label="KA manager",
     )
     kam_unit = django_filters.ModelChoiceFilter(
-        queryset=KAMUnit.objects.alive(), empty_label="All units", label="KAM unit"
+        queryset=KAMUnit.objects.alive().select_related("parent"),
+        empty_label="All units",
+        label="KAM unit",
     )
     ordering = _Ordering(
         fields=(

@@ -50,6 +50,9 @@ class AccountForm(VersionedForm):
         if user is not None and not user.sees_all_accounts:
             for name in self.ASSIGNMENT:
                 self.fields.pop(name)
+        if "kam_unit" in self.fields:  # a unit's label names its parent: one query for all
+            field = self.fields["kam_unit"]
+            field.queryset = field.queryset.select_related("parent")
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields if name != "version"}

@@ -97,8 +97,6 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
 
 EXPORTS = ("people", "interactions", "problems", "initiatives", "timeline")
-TIMELINE_EXPORT_LIMIT = 100_000
-"""Entries of each kind in a timeline export (kamkit default: years of an account)."""
 
 
 def account_export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpResponse:
@@ -125,13 +123,13 @@ def account_export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpRe
             qs = qs.filter(initiated_by=side)
     elif what == "timeline":  # every entry the timeline shows, by its two filters
         from kamkit.core.relationships import SIDES
-        from kamkit.web.relationships.timeline import build_timeline
+        from kamkit.web.relationships.timeline import iter_timeline
 
         process = request.GET.get("process") or None
         side = request.GET.get("side") or None
         if process not in (None, *PROCESSES) or side not in (None, *SIDES):
             return HttpResponse("Unknown filter.", status=400)
-        entries = build_timeline(account, user, process, side, limit=TIMELINE_EXPORT_LIMIT)
+        entries = iter_timeline(account, user, process, side)
         header, rows = exports.timeline(entries)
         return table_response(f"timeline-{account.pk}", header, rows, fmt)
     elif what == "problems":

@@ -5,3 +5,6 @@ class AssessmentConfig(AppConfig):
     name = "kamkit.web.assessment"
     label = "assessment"
     verbose_name = "Assessment"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (connects the receivers)

@@ -57,6 +57,12 @@ class AssessmentSnapshot(models.Model):
     lever = models.CharField(max_length=20, blank=True)
     payload = JSONText(default=dict)
     computed_at = models.DateTimeField(auto_now=True)
+    """When the computation began reading the records (the account page compares it
+    with ``RecordsChanged.at`` to know whether the snapshot is still current)."""
+    settings_digest = models.CharField(max_length=16, blank=True)
+    """A digest of kamkit's version and the settings used: a snapshot computed under
+    other settings is not current (the settings themselves are in ``kamkit assess``'s
+    output and the API's ``provenance``)."""
     objects = SnapshotQuerySet.as_manager()
 
     class Meta:
@@ -84,3 +90,18 @@ class PendingPhaseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}: {self.phase} pending since {self.since}"
+
+
+class RecordsChanged(models.Model):
+    """When an account's assessed records last changed (issue 17): the account page shows
+    the day's stored snapshot only if it was computed after this, and computes the
+    assessment live otherwise while the task runner stores a new one. Written by
+    ``assessment.services.records_changed``, on every write of those records."""
+
+    # the account's id without a foreign key: a change noted while the account itself is
+    # being deleted (its records go first) must not block that deletion
+    account_id = models.BigIntegerField(primary_key=True)
+    at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: changed {self.at}"

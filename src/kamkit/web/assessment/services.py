@@ -8,8 +8,12 @@ accounts (tested). The one place that knows both the tables and the core's input
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import gc
+import hashlib
+import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -21,6 +25,7 @@ from typing import Any
 
 import orjson
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -50,7 +55,9 @@ from kamkit.web.relationships.models import (
 )
 from kamkit.web.relationships.services import count_if, refresh_phases, week_of
 
-from .models import AssessmentSnapshot, PendingPhaseChange
+from .models import AssessmentSnapshot, PendingPhaseChange, RecordsChanged
+
+log = logging.getLogger(__name__)
 
 OPEN_STAGES = ("reported", "jointly_defined", "solution_designed")
 SOLVED_STAGES = ("deployed", "supported", "closed")
@@ -261,6 +268,26 @@ def _first_interactions(
     }
 
 
+def preferred_bands(ids: Sequence[int] | QuerySet | None) -> dict[int, tuple[float, float]]:
+    """The customer's ideal contact band per account (contacts per 30 days): the account's
+    own preference, else the mean of its people's (SPEC §2.4, frequency fit)."""
+    bands: dict[int, tuple[float, float]] = {}
+    person_bands: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    for account_id, person_id, lo, hi in _in(
+        CommunicationPreference.objects.alive(), "account_id", ids
+    ).values_list("account_id", "person_id", "ideal_min", "ideal_max"):
+        if person_id is None:
+            bands[account_id] = (lo, hi)
+        else:
+            person_bands[account_id].append((lo, hi))
+    for account_id, items in person_bands.items():
+        bands.setdefault(
+            account_id,
+            (sum(lo for lo, _ in items) / len(items), sum(hi for _, hi in items) / len(items)),
+        )
+    return bands
+
+
 def collect(
     account_ids: Sequence[int] | None, today: dt.date, config: AssessmentConfig
 ) -> dict[int, _Inputs]:
@@ -395,20 +422,7 @@ def collect(
             if value is not None:
                 ratings[account_id][process].setdefault(side, value)
 
-    bands: dict[int, tuple[float, float]] = {}
-    person_bands: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for account_id, person_id, lo, hi in _in(
-        CommunicationPreference.objects.alive(), "account_id", ids_q
-    ).values_list("account_id", "person_id", "ideal_min", "ideal_max"):
-        if person_id is None:
-            bands[account_id] = (lo, hi)
-        else:
-            person_bands[account_id].append((lo, hi))
-    for account_id, items in person_bands.items():
-        bands.setdefault(
-            account_id,
-            (sum(lo for lo, _ in items) / len(items), sum(hi for _, hi in items) / len(items)),
-        )
+    bands = preferred_bands(ids_q)
 
     statements: dict[int, list[PhaseStatement]] = defaultdict(list)
     for account_id, phase, source, on, reasons in (
@@ -534,17 +548,29 @@ SNAPSHOT_COLUMNS = (
     "lever",
     "payload",
     "computed_at",
+    "settings_digest",
 )
 
 
-def _write_snapshots(items: Sequence[Assessment]) -> None:
+def settings_digest(config: AssessmentConfig | None = None) -> str:
+    """16 hex digits naming kamkit's version and the settings an assessment used: a
+    stored snapshot is current only under the same ones."""
+    from kamkit import __version__
+
+    data = {"kamkit": __version__, "settings": (config or configuration()).to_json()}
+    return hashlib.sha256(orjson.dumps(data, option=orjson.OPT_SORT_KEYS)).hexdigest()[:16]
+
+
+def _write_snapshots(
+    items: Sequence[Assessment], began: dt.datetime | None = None, digest: str = ""
+) -> None:
     """Write one row per account and day, replacing that day's row. At 10,000 accounts,
     building model instances and compiling Django's bulk insert took half of the storing
     time; SQLite takes the rows with ``executemany`` and an upsert; PostgreSQL deletes the
     day's rows of these accounts and takes the new ones by ``COPY`` (its client-side
     parameter binding cost 0.3 ms a row; an upsert from a temporary table twice this)."""
     ops, q = connection.ops, connection.ops.quote_name
-    now = ops.adapt_datetimefield_value(timezone.now())
+    now = ops.adapt_datetimefield_value(began or timezone.now())
     table = q(AssessmentSnapshot._meta.db_table)
     columns = ", ".join(q(c) for c in SNAPSHOT_COLUMNS)
     rows = [
@@ -561,6 +587,7 @@ def _write_snapshots(items: Sequence[Assessment]) -> None:
             a.lever.process or "",
             orjson.dumps(a.to_json()).decode(),  # a tenth of json.dumps' time
             now,
+            digest,
         )
         # one row per account and day: a statement may not touch a row twice
         for a in {(a.account, a.on): a for a in items}.values()
@@ -618,12 +645,17 @@ def _write_pending(items: Sequence[Assessment]) -> None:
     )
 
 
-def store(assessments: Iterable[Assessment]) -> int:
+def store(
+    assessments: Iterable[Assessment],
+    began: dt.datetime | None = None,
+    config: AssessmentConfig | None = None,
+) -> int:
     """Write the day's snapshots (replacing that day's earlier ones) and record an
     ``inferred`` phase statement where the inference changed, so the phase history shows
-    each transition; the accounts' stored phase follows."""
+    each transition; the accounts' stored phase follows. ``began``: when the records
+    were read (the snapshots' ``computed_at``; now when not given)."""
     items = list(assessments)
-    with _bulk_work():
+    with _bulk_work(), assessing():
         inferred = PhaseRecord.objects.alive().filter(source=PhaseSource.INFERRED)
         if len(items) <= 1000:  # a long IN list costs more than reading every inferred record
             inferred = inferred.filter(account_id__in=[a.account for a in items])
@@ -659,7 +691,7 @@ def store(assessments: Iterable[Assessment]) -> int:
                     reasons=list(a.inferred.reasons),
                 )
             )
-        _write_snapshots(items)
+        _write_snapshots(items, began, settings_digest(config))
         _write_pending(items)
         PhaseRecord.objects.bulk_create(changed, batch_size=1000)
         for pk, _, phase, reasons in corrected:
@@ -676,27 +708,161 @@ def assess_portfolio(
 ) -> RunSummary:
     """Recompute and store the assessment of every account (or the given ones)."""
     started = time.perf_counter()
+    began = timezone.now()
     today = today or timezone.localdate()
+    config = config or configuration()
     with _bulk_work():  # what is stored is what was read
         assessments = assess_accounts(account_ids, today, config)
-        changes = store(assessments)
+        changes = store(assessments, began, config)
     return RunSummary(len(assessments), time.perf_counter() - started, today, changes)
 
 
+_quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("kamkit_assessing", default=False)
+
+
+@contextmanager
+def assessing() -> Iterator[None]:
+    """Around the assessment's own writes (inferred phases, the accounts' phase): they
+    are its result, not a change of its inputs, so ``records_changed`` ignores them."""
+    token = _quiet.set(True)
+    try:
+        yield
+    finally:
+        _quiet.reset(token)
+
+
+def records_changed(account_ids: Iterable[int | None]) -> None:
+    """Note that records the assessment reads changed for these accounts: their stored
+    snapshot of today is no longer current, and once the change is committed the task
+    runner assesses them again (``tasks.reassess``: one task per transaction, however
+    many records it wrote). Every write path calls it, through the models' signals or,
+    for bulk writes, directly."""
+    ids = {pk for pk in account_ids if pk is not None}
+    if not ids or _quiet.get():
+        return
+    now = timezone.now()
+    RecordsChanged.objects.bulk_create(
+        [RecordsChanged(account_id=pk, at=now) for pk in sorted(ids)],
+        update_conflicts=True,
+        unique_fields=["account_id"],
+        update_fields=["at"],
+        batch_size=500,
+    )
+    if not connection.in_atomic_block:
+        _queue(ids)
+        return
+    pending = getattr(connection, "_kamkit_reassess", None)
+    # a rolled-back transaction drops its callbacks: start a new batch then
+    if pending is None or not any(item[1] == pending.flush for item in connection.run_on_commit):
+        pending = _Pending()
+        connection._kamkit_reassess = pending
+        transaction.on_commit(pending.flush)
+    pending.ids |= ids
+
+
+class _Pending:
+    def __init__(self) -> None:
+        self.ids: set[int] = set()
+
+    def flush(self) -> None:
+        ids, self.ids = self.ids, set()
+        if getattr(connection, "_kamkit_reassess", None) is self:
+            connection._kamkit_reassess = None
+        _queue(ids)
+
+
+def _queue(ids: set[int], *, from_a_read: bool = False) -> bool:
+    """Ask the task runner to assess these accounts; False if it could not be asked. From
+    a page view (``from_a_read``) it waits at most 0.2 s for SQLite's write lock: a read
+    never waits for a long writer (issue 17); the page computed live anyway."""
+    from .tasks import reassess
+
+    try:
+        with _short_wait() if from_a_read else contextlib.nullcontext():
+            reassess.enqueue(sorted(ids))
+    except Exception:  # the page computes live until a run stores a new snapshot
+        log.warning("could not queue the reassessment of %s account(s)", len(ids), exc_info=True)
+        return False
+    return True
+
+
+@contextmanager
+def _short_wait() -> Iterator[None]:
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA busy_timeout")
+        before = cur.fetchone()[0]
+        cur.execute("PRAGMA busy_timeout = 200")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA busy_timeout = {int(before)}")
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """Where the account page's assessment comes from: the day's stored snapshot
+    (``stored``), or a live computation because none is current. ``changed_at``: the
+    records' last change; ``outdated``: when the stored snapshot that change made
+    outdated was computed; ``queued``: a new snapshot was asked of the task runner."""
+
+    stored: bool
+    computed_at: dt.datetime
+    changed_at: dt.datetime | None = None
+    outdated: dt.datetime | None = None
+    queued: bool = False
+
+
+def _stored_today(account: Account, today: dt.date, config: AssessmentConfig) -> tuple:
+    """The day's snapshot if it is current: computed after the last change of the
+    account's records, under these settings. ``(payload, computed_at, changed_at)``."""
+    row = (
+        AssessmentSnapshot.objects.filter(account=account, on=today)
+        .values_list("payload", "computed_at", "settings_digest")
+        .first()
+    )
+    changed = (
+        RecordsChanged.objects.filter(account_id=account.pk).values_list("at", flat=True).first()
+    )
+    if row is None:
+        return None, None, changed
+    payload, computed_at, digest = row
+    if digest != settings_digest(config) or (changed is not None and changed > computed_at):
+        return None, computed_at, changed
+    return payload, computed_at, changed
+
+
 def account_overview(account: Account, today: dt.date | None = None) -> dict:
-    """Everything the account page shows about the assessment: the live assessment, the
-    lever's next actions, and the charts' data (stored snapshots, the last year's contact
-    frequency against the ideal band, the last window's channel mix)."""
+    """Everything the account page shows about the assessment: the day's assessment (the
+    stored snapshot when it is current, else computed live and a new one queued), how
+    fresh it is, the lever's next actions, and the charts' data (stored snapshots, the
+    last year's contact frequency against the ideal band, the last window's channel
+    mix)."""
     from kamkit.core.lifecycle.actions import next_actions
 
     from . import charts
 
     today = today or timezone.localdate()
     config = configuration()
-    inputs = collect([account.pk], today, config)[account.pk]
-    a = inputs.assess(account.pk, today, config)
-    lever = a.lever.process
-    actions = next_actions(a.processes[lever].subscores) if lever else []
+    payload, stored_at, changed_at = _stored_today(account, today, config)
+    if payload is not None:
+        freshness = Freshness(True, stored_at, changed_at)
+        customer_band = preferred_bands([account.pk]).get(account.pk)
+    else:
+        inputs = collect([account.pk], today, config)[account.pk]
+        payload = inputs.assess(account.pk, today, config).to_json()
+        customer_band = inputs.signals.band
+        # one request to store it per account and day every few minutes, not one a view
+        queued = today == timezone.localdate() and cache.add(
+            f"kamkit:reassess:{account.pk}:{today}", 1, timeout=300
+        )
+        queued = queued and _queue({account.pk}, from_a_read=True)
+        freshness = Freshness(False, timezone.now(), changed_at, stored_at, bool(queued))
+    lever = payload["lever"]["process"]
+    actions = next_actions(payload["processes"][lever]["subscores"]) if lever else []
 
     snaps = list(
         AssessmentSnapshot.objects.filter(account=account)
@@ -731,8 +897,8 @@ def account_overview(account: Account, today: dt.date | None = None) -> dict:
     months = [
         ((since + dt.timedelta(days=30 * k + 29)).strftime("%b"), n) for k, n in enumerate(counts)
     ]
-    band = inputs.signals.band or config.phase_bands.get(
-        a.phase.value or "", config.phase_bands["maturity"]
+    band = customer_band or config.phase_bands.get(
+        payload["phase"]["value"] or "", config.phase_bands["maturity"]
     )
     mix = list(
         Interaction.objects.alive()
@@ -746,11 +912,11 @@ def account_overview(account: Account, today: dt.date | None = None) -> dict:
         .order_by("-n", "channel")
     )
     return {
-        "assessment": a,
-        "json": a.to_json(),
+        "json": payload,
+        "freshness": freshness,
         "actions": actions,
         "band": band,
-        "band_from_customer": inputs.signals.band is not None,
+        "band_from_customer": customer_band is not None,
         "charts": {
             "phases": charts.phase_history([(s[0], s[1]) for s in snaps]),
             "scores": charts.lines_over_time(series, labels),

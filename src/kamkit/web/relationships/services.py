@@ -819,6 +819,7 @@ def log_interactions_in_bulk(
             accounts = sorted({i.account_id for i, _ in valid})
             rebuild_pairs(accounts)
             rebuild_weeks(accounts)
+        _assessed_records_changed({i.account_id for i, _ in valid})
     return problems
 
 
@@ -833,6 +834,7 @@ def add_records_in_bulk(user, records: list) -> int:
         type(records[0]).objects.bulk_create(records, batch_size=1000)
         if isinstance(records[0], PhaseRecord):  # the accounts' phases follow
             refresh_phases({r.account_id for r in records})
+        _assessed_records_changed({r.account_id for r in records})
     return len(records)
 
 
@@ -880,7 +882,16 @@ def add_problems_in_bulk(
             [through(problem_id=p.pk, person_id=x.pk) for p, _, people in items for x in people],
             batch_size=2000,
         )
+        _assessed_records_changed({p.account_id for p, _, _ in items})
     return len(items)
+
+
+def _assessed_records_changed(account_ids: set[int]) -> None:
+    """Bulk writes send no signals: they say themselves that the accounts' stored
+    assessments are outdated (``assessment.services.records_changed``)."""
+    from kamkit.web.assessment.services import records_changed
+
+    records_changed(account_ids)
 
 
 def _rebuild(table: str, account_ids: Iterable[int] | None, insert: str) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from kamkit.web.accounts.models import Account
@@ -21,6 +23,42 @@ PROCESSES = {
 }
 
 
+RANK = {"communication": 4, "co_creation": 3, "problem_solving": 2, "pulse": 1, "phase": 0}
+"""Within one day, the order of the kinds (newest first: contacts, then initiatives, …)."""
+
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICRO = dt.timedelta(microseconds=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Cursor:
+    """Where a page of the timeline ended: the last shown entry's place in the order
+    (day, kind, time within the day, id), newest first. ``str()`` gives the URL form;
+    ``parse`` reads it back and answers None for anything else."""
+
+    on: dt.date
+    rank: int
+    micros: int  # the record's timestamp (contacts, initiatives); 0 for dated records
+    pk: int
+
+    def __str__(self) -> str:
+        return f"{self.on.isoformat()}.{self.rank}.{self.micros}.{self.pk}"
+
+    @classmethod
+    def parse(cls, text: str) -> Cursor | None:
+        parts = text.split(".")
+        if len(parts) != 4 or not all(p.isdigit() and len(p) <= 19 for p in parts[1:]):
+            return None
+        try:
+            on = dt.date.fromisoformat(parts[0])
+        except ValueError:
+            return None
+        rank, micros, pk = (int(p) for p in parts[1:])
+        if rank > max(RANK.values()) or pk > 2**63 - 1:
+            return None
+        return cls(on, rank, micros, pk)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     on: dt.date
@@ -29,6 +67,11 @@ class Entry:
     title: str
     detail: str
     record: object
+    micros: int = 0
+
+    @property
+    def cursor(self) -> Cursor:
+        return Cursor(self.on, RANK[self.process], self.micros, self.record.pk)
 
     @property
     def kind_label(self) -> str:
@@ -54,30 +97,70 @@ def _day(value) -> dt.date:
     return timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
 
 
+def _micros(value: dt.datetime) -> int:
+    return (value - _EPOCH) // _MICRO
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _older(qs, process: str, field: str, timed: bool, cursor: Cursor | None):
+    """The kind's records after ``cursor`` in the timeline's order, newest first. Every
+    page is one indexed range per kind, whatever its depth (issue 17: "show more" asked
+    for all earlier pages again)."""
+    qs = qs.order_by(f"-{field}", "-pk")
+    if cursor is None:
+        return qs
+    rank = RANK[process]
+    if timed:  # a timestamp: its local day orders it, then the time within the day
+        if rank < cursor.rank:
+            return qs.filter(**{f"{field}__lt": _midnight(cursor.on + dt.timedelta(days=1))})
+        if rank > cursor.rank:
+            return qs.filter(**{f"{field}__lt": _midnight(cursor.on)})
+        at = _EPOCH + dt.timedelta(microseconds=cursor.micros)
+        return qs.filter(Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": cursor.pk}))
+    if rank < cursor.rank:
+        return qs.filter(**{f"{field}__lte": cursor.on})
+    if rank > cursor.rank:
+        return qs.filter(**{f"{field}__lt": cursor.on})
+    same_day = Q(**{field: cursor.on, "pk__lt": cursor.pk})
+    return qs.filter(Q(**{f"{field}__lt": cursor.on}) | same_day)
+
+
 def build_timeline(
     account: Account,
     user: User,
     process: str | None = None,
     side: str | None = None,
     limit: int = 60,
+    after: Cursor | None = None,
 ) -> list[Entry]:
-    """Up to ``limit`` newest entries the user may see, optionally of one process or side.
-    One query per record kind, each limited, then merged."""
+    """Up to ``limit`` newest entries the user may see (after ``after``, when given),
+    optionally of one process or side. One query per record kind, each limited, then
+    merged in the timeline's order (day, kind, time, id; newest first)."""
     entries: list[Entry] = []
 
     def want(kind: str) -> bool:
         return process in (None, "", kind)
 
     if want("communication"):
-        qs = (
-            Interaction.objects.visible_to(user)
-            .filter(account=account)
-            .prefetch_related("participants")
-        )
+        qs = Interaction.objects.visible_to(user).filter(account=account)
         if side:
             qs = qs.filter(initiated_by=side)
-        for i in qs[:limit]:
-            people = ", ".join(p.name for p in i.participants.all())
+        contacts = list(_older(qs, "communication", "occurred_at", True, after)[:limit])
+        # the participants' names in one query (a prefetch built a manager per contact)
+        names: dict[int, list[str]] = {}
+        for pk, name in (
+            Interaction.participants.through.objects.filter(
+                interaction_id__in=[i.pk for i in contacts]
+            )
+            .order_by("person__side", "person__name", "person_id")
+            .values_list("interaction_id", "person__name")
+        ):
+            names.setdefault(pk, []).append(name)
+        for i in contacts:
+            people = ", ".join(names.get(i.pk, ()))
             entries.append(
                 Entry(
                     _day(i.occurred_at),
@@ -87,10 +170,12 @@ def build_timeline(
                     + ("" if i.two_way else " · one-way"),
                     (i.summary + (f" — {people}" if people else "")).strip(" —"),
                     i,
+                    _micros(i.occurred_at),
                 )
             )
     if want("co_creation") and side in (None, ""):
-        for ini in JointInitiative.objects.visible_to(user).filter(account=account)[:limit]:
+        qs = JointInitiative.objects.visible_to(user).filter(account=account)
+        for ini in _older(qs, "co_creation", "created_at", True, after)[:limit]:
             entries.append(
                 Entry(
                     _day(ini.created_at),
@@ -99,17 +184,14 @@ def build_timeline(
                     f"Initiative: {ini.title}",
                     ini.get_status_display(),
                     ini,
+                    _micros(ini.created_at),
                 )
             )
     if want("problem_solving"):
-        qs = (
-            Problem.objects.visible_to(user)
-            .filter(account=account)
-            .prefetch_related("stage_changes")
-        )
+        qs = Problem.objects.visible_to(user).filter(account=account)
         if side:
             qs = qs.filter(raised_by=side)
-        for pr in qs[:limit]:
+        for pr in _older(qs, "problem_solving", "raised_on", False, after)[:limit]:
             entries.append(
                 Entry(
                     pr.raised_on,
@@ -124,7 +206,7 @@ def build_timeline(
         qs = Pulse.objects.visible_to(user).filter(account=account).select_related("person")
         if side:
             qs = qs.filter(person__side=side)
-        for pu in qs[:limit]:
+        for pu in _older(qs, "pulse", "rated_on", False, after)[:limit]:
             scores = ", ".join(
                 f"{k.replace('_', ' ')} {getattr(pu, k)}"
                 for k in ("communication", "co_creation", "problem_solving", "trust")
@@ -138,7 +220,9 @@ def build_timeline(
     if want("phase") and user.role != "customer" and side in (None, ""):
         phases = PhaseRecord.objects.visible_to(user).filter(account=account)
         # the person: whether the entry is ours to change (Entry.deletable), in one query
-        for ph in phases.select_related("person")[:limit]:
+        for ph in _older(phases.select_related("person"), "phase", "recorded_on", False, after)[
+            :limit
+        ]:
             entries.append(
                 Entry(
                     ph.recorded_on,
@@ -149,5 +233,23 @@ def build_timeline(
                     ph,
                 )
             )
-    entries.sort(key=lambda e: e.on, reverse=True)
+    entries.sort(key=lambda e: (e.on, RANK[e.process], e.micros, e.record.pk), reverse=True)
     return entries[:limit]
+
+
+def iter_timeline(
+    account: Account,
+    user: User,
+    process: str | None = None,
+    side: str | None = None,
+    page: int = 1000,
+) -> Iterator[Entry]:
+    """Every entry the user may see, newest first, read ``page`` at a time by cursor:
+    an export of the whole history streams without holding it in memory."""
+    after = None
+    while True:
+        chunk = build_timeline(account, user, process, side, limit=page, after=after)
+        yield from chunk
+        if len(chunk) < page:
+            return
+        after = chunk[-1].cursor

@@ -49,7 +49,7 @@ from .models import (
 )
 from .perception import perception_context
 from .services import move_problem_stage, record_decline_decision
-from .timeline import PROCESSES, build_timeline
+from .timeline import PROCESSES, Cursor, build_timeline
 
 
 def _back_to_account(request: HttpRequest, account: Account) -> HttpResponse:
@@ -63,42 +63,51 @@ def _account(request: HttpRequest, pk: int) -> Account:
     return get_object_or_404(Account.objects.visible_to(request.user), pk=pk)
 
 
-PAGE = 60
-MAX_PAGES = 50
+PAGE = 25
+"""Timeline entries per page (kamkit assumption: a screen or two on a phone; each "show
+more" asks for the next 25 after the last one shown)."""
 
 
 def timeline_context(
-    account: Account, user, process: str | None = None, side: str | None = None, page: int = 1
+    account: Account,
+    user,
+    process: str | None = None,
+    side: str | None = None,
+    after: Cursor | None = None,
 ) -> dict:
-    """The newest ``PAGE × page`` timeline entries and whether there are more."""
-    shown = PAGE * page
-    entries = build_timeline(account, user, process, side, limit=shown + 1)
+    """The ``PAGE`` timeline entries after ``after`` (the newest when None) and the
+    cursor of the next page, if there is one."""
+    entries = build_timeline(account, user, process, side, limit=PAGE + 1, after=after)
     return {
-        "entries": entries[:shown],
-        "more_page": page + 1 if len(entries) > shown and page < MAX_PAGES else None,
+        "entries": entries[:PAGE],
+        "more_after": str(entries[PAGE - 1].cursor) if len(entries) > PAGE else None,
         "filters": {"process": process or "", "side": side or ""},
     }
 
 
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    """The timeline partial (htmx), filtered by process and side, one more page at a time."""
+    """The timeline partial (htmx), filtered by process and side; with ``after``, only
+    the next page after that cursor, which replaces the "show more" button."""
     account = _account(request, pk)
     process = request.GET.get("process") or None
     side = request.GET.get("side") or None
     if process not in (None, *PROCESSES) or side not in (None, *rules.SIDES):
         return HttpResponse("Unknown filter.", status=400)
-    try:
-        page = int(request.GET.get("page") or 1)
-    except ValueError:
-        return HttpResponse("The page must be a whole number.", status=400)
-    if not 1 <= page <= MAX_PAGES:
-        return HttpResponse(f"The page must be between 1 and {MAX_PAGES}.", status=400)
+    after = None
+    if raw := request.GET.get("after"):
+        after = Cursor.parse(raw)
+        if after is None:
+            return HttpResponse(
+                "after must be a timeline position (from the Show more button).", status=400
+            )
     return render(
         request,
-        "relationships/partials/timeline.html",
+        "relationships/partials/timeline_page.html"
+        if after
+        else "relationships/partials/timeline.html",
         {
             "account": account,
-            **timeline_context(account, request.user, process, side, page),
+            **timeline_context(account, request.user, process, side, after),
             "can_change": can(request.user, "change", account),
         },
     )

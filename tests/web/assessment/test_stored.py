@@ -1,0 +1,178 @@
+"""The account page reads the day's stored assessment while it is current (issue 17):
+every write of an assessed record marks the account's snapshot outdated and queues a
+new one through the task runner; until it is stored the page computes live and says
+so."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from bs4 import BeautifulSoup
+from django.db import transaction
+from django.utils import timezone
+
+from kamkit.web.assessment import services, tasks
+from kamkit.web.assessment.models import AssessmentSnapshot, RecordsChanged
+from kamkit.web.relationships import services as work
+from kamkit.web.relationships.models import Interaction, Problem, Pulse
+
+REASSESS = tasks.reassess
+
+
+def queue_to_list(monkeypatch) -> list:
+    """What would be queued for the task runner, kept in a list instead."""
+    queued: list = []
+
+    class Recorder:
+        @staticmethod
+        def enqueue(ids) -> None:
+            queued.append(list(ids))
+
+    monkeypatch.setattr(tasks, "reassess", Recorder)
+    return queued
+
+
+def freshness(client, account) -> str:
+    page = BeautifulSoup(client.get(f"/accounts/{account.pk}/").content, "html.parser")
+    return " ".join(page.select_one("#assessment-freshness").text.split())
+
+
+def index_shown(client, account) -> str:
+    page = BeautifulSoup(client.get(f"/accounts/{account.pk}/").content, "html.parser")
+    node = page.select_one(".index-big")
+    return node.text if node else ""
+
+
+def no_live_assessment(monkeypatch) -> list:
+    """Count the live computations (``collect``) the page makes."""
+    calls: list = []
+    real = services.collect
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(services, "collect", counting)
+    return calls
+
+
+def test_a_current_snapshot_is_shown_without_computing(as_role, firm, monkeypatch):
+    services.assess_portfolio(account_ids=[firm.own.pk])
+    calls = no_live_assessment(monkeypatch)
+    c = as_role("manager")
+    text = freshness(c, firm.own)
+    assert "up to date with every record" in text
+    assert calls == []  # read, not computed
+
+
+def test_a_change_makes_the_page_compute_live_and_queue_a_new_snapshot(
+    client, live_firm, monkeypatch
+):
+    firm = live_firm  # committed: the change's own commit queues the task
+    services.assess_portfolio(account_ids=[firm.own.pk])
+    stored = AssessmentSnapshot.objects.get(account=firm.own, on=timezone.localdate())
+    before = stored.payload
+    manager = firm.users["manager"]
+    queued = queue_to_list(monkeypatch)
+    # the service commits its own transaction, which queues the task
+    work.log_interaction(
+        manager,
+        firm.own,
+        {
+            "occurred_at": timezone.now() - dt.timedelta(hours=1),
+            "channel": "video",
+            "initiated_by": "supplier",
+            "two_way": False,
+            "content": "strategic",
+            "formality": "informal",
+            "summary": "Roadmap",
+        },
+        [],
+    )
+    assert queued == [[firm.own.pk]]  # one task, after the commit
+    assert RecordsChanged.objects.filter(account_id=firm.own.pk).exists()
+    calls = no_live_assessment(monkeypatch)
+    c = client
+    c.force_login(manager)
+    text = freshness(c, firm.own)
+    assert "computed just now: records changed" in text and "after the stored one" in text
+    assert len(calls) == 1  # computed live, since the stored one is outdated
+    # the task runner's run stores a current snapshot: the page reads it again
+    assert REASSESS.call([firm.own.pk]) == 1
+    stored = AssessmentSnapshot.objects.get(account=firm.own, on=timezone.localdate())
+    live = services.assess_accounts([firm.own.pk])[0].to_json()
+    assert stored.payload == live != before  # the new contact counted
+    assert stored.computed_at >= RecordsChanged.objects.get(account_id=firm.own.pk).at
+    calls.clear()
+    assert "up to date with every record" in freshness(c, firm.own)
+    assert calls == []
+    # a second run finds it current and does nothing
+    assert REASSESS.call([firm.own.pk]) == 0
+
+
+def test_without_a_snapshot_of_today_the_page_queues_one_once(as_role, firm, monkeypatch):
+    queued = queue_to_list(monkeypatch)
+    from django.core.cache import cache
+
+    cache.clear()
+    c = as_role("manager")
+    assert "none stored yet today; a new one is being stored" in freshness(c, firm.own)
+    assert "a new one is being stored" not in freshness(c, firm.own)  # not again at once
+    assert queued == [[firm.own.pk]]
+
+
+def test_a_snapshot_made_under_other_settings_is_not_current(as_role, firm, monkeypatch):
+    services.assess_portfolio(account_ids=[firm.own.pk])
+    AssessmentSnapshot.objects.filter(account=firm.own).update(settings_digest="0" * 16)
+    queue_to_list(monkeypatch)
+    calls = no_live_assessment(monkeypatch)
+    c = as_role("manager")
+    assert "computed just now" in freshness(c, firm.own)
+    assert len(calls) == 1
+
+
+def test_the_page_shows_the_same_assessment_stored_or_live(as_role, firm):
+    c = as_role("manager")
+    live = index_shown(c, firm.own)
+    services.assess_portfolio(account_ids=[firm.own.pk])
+    assert "up to date" in freshness(c, firm.own)
+    assert index_shown(c, firm.own) == live
+
+
+def test_one_transaction_queues_one_task_for_all_its_accounts(live_firm, monkeypatch):
+    firm = live_firm
+    queued = queue_to_list(monkeypatch)
+    with transaction.atomic():
+        for account in (firm.own, firm.other, firm.own):
+            Pulse.objects.create(account=account, person=account.persons.first(), trust=5)
+    assert queued == [sorted([firm.own.pk, firm.other.pk])]
+
+
+@pytest.mark.parametrize("kind", ["problem", "pulse", "interaction", "decision", "participants"])
+def test_every_kind_of_assessed_record_marks_its_account(firm, kind):
+    RecordsChanged.objects.all().delete()
+    own = firm.own
+    if kind == "problem":
+        Problem.objects.create(account=own, title="Leak", raised_by="customer")
+    elif kind == "pulse":
+        Pulse.objects.filter(account=own).first().delete()
+    elif kind == "interaction":
+        Interaction.objects.filter(account=own).update(summary="x")  # no signal: no mark
+        assert not RecordsChanged.objects.exists()
+        interaction = Interaction.objects.filter(account=own).first()
+        interaction.summary = "changed"
+        interaction.save()
+    elif kind == "decision":  # the other account is the declining one
+        own = firm.other
+        work.record_decline_decision(own, "revive", "A new buyer", firm.users["director"])
+    else:
+        interaction = Interaction.objects.filter(account=own).first()
+        interaction.participants.clear()
+    assert list(RecordsChanged.objects.values_list("account_id", flat=True)) == [own.pk]
+
+
+def test_the_assessments_own_writes_mark_nothing(firm):
+    RecordsChanged.objects.all().delete()
+    services.assess_portfolio(account_ids=[firm.own.pk, firm.other.pk])
+    assert not RecordsChanged.objects.exists()

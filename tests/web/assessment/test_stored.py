@@ -150,7 +150,8 @@ def test_one_transaction_queues_one_task_for_all_its_accounts(live_firm, monkeyp
 
 
 @pytest.mark.parametrize("kind", ["problem", "pulse", "interaction", "decision", "participants"])
-def test_every_kind_of_assessed_record_marks_its_account(firm, kind):
+def test_every_kind_of_assessed_record_marks_its_account(live_firm, kind):
+    firm = live_firm  # each write commits: its own transaction notes the change
     RecordsChanged.objects.all().delete()
     own = firm.own
     if kind == "problem":
@@ -172,7 +173,25 @@ def test_every_kind_of_assessed_record_marks_its_account(firm, kind):
     assert list(RecordsChanged.objects.values_list("account_id", flat=True)) == [own.pk]
 
 
-def test_the_assessments_own_writes_mark_nothing(firm):
+def test_the_assessments_own_writes_mark_nothing(live_firm):
+    firm = live_firm
     RecordsChanged.objects.all().delete()
     services.assess_portfolio(account_ids=[firm.own.pk, firm.other.pk])
     assert not RecordsChanged.objects.exists()
+
+
+def test_a_snapshot_computed_before_the_commit_is_outdated_after_it(live_firm, monkeypatch):
+    """The change's time is written again after the commit: a snapshot computed while
+    the writing transaction was open (elsewhere, without its changes) is not current."""
+    firm = live_firm
+    queue_to_list(monkeypatch)
+    with transaction.atomic():
+        Pulse.objects.create(account=firm.own, person=firm.own.persons.first(), trust=2)
+        noted = RecordsChanged.objects.get(account_id=firm.own.pk).at
+        services.assess_portfolio(account_ids=[firm.own.pk])  # as if by another process
+        computed = AssessmentSnapshot.objects.get(account=firm.own, on=timezone.localdate())
+        assert computed.computed_at > noted
+    after = RecordsChanged.objects.get(account_id=firm.own.pk).at
+    assert after > computed.computed_at
+    payload, _, _ = services._stored_today(firm.own, timezone.localdate(), services.configuration())
+    assert payload is None  # outdated: the page computes live

@@ -736,10 +736,31 @@ def records_changed(account_ids: Iterable[int | None]) -> None:
     snapshot of today is no longer current, and once the change is committed the task
     runner assesses them again (``tasks.reassess``: one task per transaction, however
     many records it wrote). Every write path calls it, through the models' signals or,
-    for bulk writes, directly."""
+    for bulk writes, directly.
+
+    The time of the change is written at once (the same transaction: a crash cannot
+    lose it) and again after the commit: a snapshot computed while the transaction was
+    still open, without its changes, is then older than the change, not current."""
     ids = {pk for pk in account_ids if pk is not None}
     if not ids or _quiet.get():
         return
+    if not connection.in_atomic_block:
+        _stamp(ids)
+        _queue(ids)
+        return
+    pending = getattr(connection, "_kamkit_reassess", None)
+    # a rolled-back transaction drops its callbacks: start a new batch then
+    if pending is None or not pending.active():
+        pending = _Pending()
+        connection._kamkit_reassess = pending
+        transaction.on_commit(pending.flush)
+    new = ids - pending.ids
+    if new:  # once per account and transaction (a contact, then its participants)
+        _stamp(new)
+        pending.ids |= new
+
+
+def _stamp(ids: set[int]) -> None:
     now = timezone.now()
     RecordsChanged.objects.bulk_create(
         [RecordsChanged(account_id=pk, at=now) for pk in sorted(ids)],
@@ -748,27 +769,25 @@ def records_changed(account_ids: Iterable[int | None]) -> None:
         update_fields=["at"],
         batch_size=500,
     )
-    if not connection.in_atomic_block:
-        _queue(ids)
-        return
-    pending = getattr(connection, "_kamkit_reassess", None)
-    # a rolled-back transaction drops its callbacks: start a new batch then
-    if pending is None or not any(item[1] == pending.flush for item in connection.run_on_commit):
-        pending = _Pending()
-        connection._kamkit_reassess = pending
-        transaction.on_commit(pending.flush)
-    pending.ids |= ids
 
 
 class _Pending:
+    """The accounts noted in the current transaction, queued in one task at its commit."""
+
     def __init__(self) -> None:
         self.ids: set[int] = set()
+
+    def active(self) -> bool:
+        """Still waiting for its transaction's commit (not run, not rolled back)."""
+        return any(item[1] == self.flush for item in connection.run_on_commit)
 
     def flush(self) -> None:
         ids, self.ids = self.ids, set()
         if getattr(connection, "_kamkit_reassess", None) is self:
             connection._kamkit_reassess = None
-        _queue(ids)
+        if ids:
+            _stamp(ids)  # after the commit: see records_changed
+            _queue(ids)
 
 
 def _queue(ids: set[int], *, from_a_read: bool = False) -> bool:

@@ -894,26 +894,48 @@ def _assessed_records_changed(account_ids: set[int]) -> None:
     records_changed(account_ids)
 
 
-def _rebuild(table: str, account_ids: Iterable[int] | None, insert: str) -> None:
+def _rebuild(
+    table: str,
+    account_ids: Iterable[int] | None,
+    insert: str,
+    part: tuple[str, list, str, list] | None = None,
+    part_first: bool = False,
+) -> None:
     """Replace an aggregate table's rows of the given accounts (all when None): one DELETE
     and one ``INSERT … SELECT`` over the interactions ``x``, whose ``{accounts}`` marks
-    where the filter on the accounts goes."""
+    where the filter on the accounts goes. ``part``: only some rows of those accounts,
+    as ``(condition on the table's rows, its parameters, condition on x, its
+    parameters)``; ``part_first``: the part is the narrower filter, so the account's
+    (``+x.account_id``: no index) does not lead SQLite's plan."""
     ids = None if account_ids is None else sorted(set(account_ids))
     if ids == []:
         return
     marks = "" if ids is None else ", ".join(["%s"] * len(ids))
-    with transaction.atomic(), connection.cursor() as cur:
+    rows, row_params, source, source_params = part or ("", [], "", [])
+    # one transaction for the two statements; inside a caller's, no savepoint of its own
+    with transaction.atomic(savepoint=False), connection.cursor() as cur:
         if ids is None:
             cur.execute(f"DELETE FROM {table}")
             cur.execute(insert.format(accounts=""))
         else:
-            cur.execute(f"DELETE FROM {table} WHERE account_id IN ({marks})", ids)
-            cur.execute(insert.format(accounts=f"AND x.account_id IN ({marks})"), ids)
+            cur.execute(
+                f"DELETE FROM {table} WHERE account_id IN ({marks}) {rows}", ids + row_params
+            )
+            cur.execute(
+                insert.format(
+                    accounts=f"AND {'+' if part_first else ''}x.account_id IN ({marks}) {source}"
+                ),
+                ids + source_params,
+            )
 
 
-def rebuild_pairs(account_ids: Iterable[int] | None = None) -> None:
+def rebuild_pairs(
+    account_ids: Iterable[int] | None = None, people: Iterable[int] | None = None
+) -> None:
     """Recompute the supplier–customer person pairs of the given accounts (all when None)
-    from their living interactions."""
+    from their living interactions; with ``people``, only the pairs of two of them (the
+    participants of one contact that changed: its cost is their history's, not the
+    account's, issue 17)."""
     x = Interaction._meta.db_table
     link = Interaction.participants.through._meta.db_table
     person = Person._meta.db_table
@@ -932,6 +954,64 @@ def rebuild_pairs(account_ids: Iterable[int] | None = None) -> None:
         WHERE x.deleted_at IS NULL {{accounts}}
         GROUP BY x.account_id, sl.person_id, cl.person_id
         """,
+        _pairs_of(people),
+        part_first=True,
+    )
+
+
+def extend_pairs(interaction: Interaction, added: Iterable[int]) -> None:
+    """People were added to a living contact: each supplier–customer pair it now links
+    that involves one of them starts no later and ends no earlier than the contact. An
+    upsert of those rows, exact because adding never shrinks a pair, and as cheap on an
+    account of 50,000 contacts as on a new one (issue 17); removals, moves and deletions
+    recompute the pairs (``rebuild_pairs`` with ``people``)."""
+    added = set(added)
+    if interaction.deleted_at is not None or not added:
+        return
+    link = Interaction.participants.through
+    sides = dict(
+        Person.objects.filter(
+            pk__in=link.objects.filter(interaction_id=interaction.pk).values("person_id")
+        ).values_list("pk", "side")
+    )
+    suppliers = [pk for pk, side in sides.items() if side == "supplier"]
+    customers = [pk for pk, side in sides.items() if side == "customer"]
+    at = connection.ops.adapt_datetimefield_value(interaction.occurred_at)
+    rows = [
+        (interaction.account_id, s, c, at, at)
+        for s in suppliers
+        for c in customers
+        if s in added or c in added
+    ]
+    if not rows:
+        return
+    t = PersonPair._meta.db_table
+    with connection.cursor() as cur:
+        cur.executemany(
+            f"""
+            INSERT INTO {t} (account_id, supplier_id, customer_id, first_at, last_at)
+            VALUES (%s, %s, %s, %s, %s)
+            ON CONFLICT (account_id, supplier_id, customer_id) DO UPDATE SET
+                first_at = CASE WHEN excluded.first_at < {t}.first_at
+                           THEN excluded.first_at ELSE {t}.first_at END,
+                last_at = CASE WHEN excluded.last_at > {t}.last_at
+                          THEN excluded.last_at ELSE {t}.last_at END
+            """,
+            rows,
+        )
+
+
+def _pairs_of(people: Iterable[int] | None) -> tuple[str, list, str, list] | None:
+    if people is None:
+        return None
+    ids = sorted(set(people)) or [0]  # nobody: no pair (ids start at 1)
+    marks = ", ".join(["%s"] * len(ids))
+    both = "{s} IN ({m}) AND {c} IN ({m})"
+    return (
+        "AND " + both.format(s="supplier_id", c="customer_id", m=marks),
+        ids + ids,
+        "AND " + both.format(s="sl.person_id", c="cl.person_id", m=marks),
+        ids + ids,
     )
 
 
@@ -947,12 +1027,21 @@ def week_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def rebuild_weeks(account_ids: Iterable[int] | None = None) -> None:
+def utc_week(moment: dt.datetime) -> dt.date:
+    """The key of ``InteractionWeek`` for a moment: the Monday of its UTC date."""
+    return week_of(moment.astimezone(dt.UTC).date())
+
+
+def rebuild_weeks(
+    account_ids: Iterable[int] | None = None, weeks: Iterable[dt.date] | None = None
+) -> None:
     """Recompute the weekly interaction counts of the given accounts (all when None) from
-    their living interactions. The week is the Monday of the interaction's UTC date,
-    whatever the firm's time zone."""
+    their living interactions; with ``weeks`` (Mondays), only those weeks (a contact
+    logged or moved changes one or two: its cost is theirs, not the account's, issue 17).
+    The week is the Monday of the interaction's UTC date, whatever the firm's time
+    zone."""
     x = Interaction._meta.db_table
-    weeks = InteractionWeek._meta.db_table
+    table = InteractionWeek._meta.db_table
     if connection.vendor == "postgresql":
         week = "(date_trunc('week', x.occurred_at AT TIME ZONE 'UTC'))::date"
     else:  # SQLite keeps UTC text; back six days, then forward to the next Monday
@@ -967,14 +1056,35 @@ def rebuild_weeks(account_ids: Iterable[int] | None = None) -> None:
         )
     )
     _rebuild(
-        weeks,
+        table,
         account_ids,
         f"""
-        INSERT INTO {weeks}
+        INSERT INTO {table}
             (account_id, week, interactions, by_customer, two_way, strategic, formal)
         SELECT x.account_id, {week}, COUNT(*), {counts}
         FROM {x} x
         WHERE x.deleted_at IS NULL {{accounts}}
         GROUP BY x.account_id, {week}
         """,
+        _weeks_of(weeks),
     )
+
+
+def _weeks_of(weeks: Iterable[dt.date] | None) -> tuple[str, list, str, list] | None:
+    if weeks is None:
+        return None
+    mondays = sorted(set(weeks))
+    if not mondays:
+        return ("AND 1 = 0", [], "AND 1 = 0", [])
+    ops = connection.ops
+    keys = [ops.adapt_datefield_value(m) for m in mondays]
+    ranges: list = []
+    for m in mondays:
+        start = dt.datetime.combine(m, dt.time.min, tzinfo=dt.UTC)
+        ranges += [
+            ops.adapt_datetimefield_value(start),
+            ops.adapt_datetimefield_value(start + dt.timedelta(days=7)),
+        ]
+    within = " OR ".join(["(x.occurred_at >= %s AND x.occurred_at < %s)"] * len(mondays))
+    marks = ", ".join(["%s"] * len(mondays))
+    return (f"AND week IN ({marks})", keys, f"AND ({within})", ranges)

@@ -594,7 +594,7 @@ def assess(
 
     config = configuration()
     if output_format == "json":
-        items = [s.payload for s in snaps.order_by("account_id")]
+        items = [a.to_json() for a in sorted(run.assessments, key=lambda a: a.account)]
         document = {
             "on": run.on.isoformat(),
             "count": len(items),

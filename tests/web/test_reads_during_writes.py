@@ -23,9 +23,9 @@ def test_a_page_reads_while_another_connection_writes(client, django_user_model)
     # not wait for the writer either (issue 17)
     from django.core.cache import cache
 
-    from kamkit.web.assessment.models import AssessmentSnapshot
+    from kamkit.web.assessment.models import LatestAssessment
 
-    AssessmentSnapshot.objects.all().delete()
+    LatestAssessment.objects.all().delete()
     cache.clear()
     writer = sqlite3.connect(connection.settings_dict["NAME"], timeout=1)
     try:

@@ -12,7 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from kamkit.web.accounts.models import Account, Person
-from kamkit.web.assessment.models import AssessmentSnapshot, PendingPhaseChange
+from kamkit.web.assessment.models import (
+    AssessmentSnapshot,
+    LatestAssessment,
+    PendingPhaseChange,
+)
 from kamkit.web.assessment.services import (
     account_overview,
     assess_accounts,
@@ -32,6 +36,13 @@ from kamkit.web.relationships.models import (
 from tests.personas import call
 
 ON = dt.date(2026, 11, 20)  # the window is 2026-08-23 … 2026-11-20
+
+
+def payload_of(account, on: dt.date) -> dict:
+    """The whole assessment stored for the account's latest day, which must be ``on``."""
+    latest = LatestAssessment.objects.get(account=account)
+    assert latest.on == on
+    return latest.payload
 
 
 def at(day: str) -> dt.datetime:
@@ -218,7 +229,7 @@ def test_stored_snapshots_and_inferred_phase_transitions(firm, scenario):
     assert (run.accounts, run.inferred_changes) == (1, 1)
     snap = AssessmentSnapshot.objects.get(account=scenario, on=ON)
     assert (snap.phase, snap.lever) == ("build_up", "co_creation")
-    assert snap.payload["processes"]["co_creation"]["score"] == 55.0
+    assert payload_of(scenario, ON)["processes"]["co_creation"]["score"] == 55.0
     inferred = PhaseRecord.objects.get(account=scenario, source="inferred")
     assert inferred.phase == "build_up" and any("activity" in r for r in inferred.reasons)
     scenario.refresh_from_db()
@@ -234,7 +245,7 @@ def test_stored_snapshots_and_inferred_phase_transitions(firm, scenario):
     snaps = AssessmentSnapshot.objects.filter(on=ON, account__in=[scenario.pk, firm.own.pk])
     assert snaps.count() == 2
     for snap in snaps:
-        p = snap.payload
+        p = payload_of(snap.account_id, ON)
         assert p["account"] == snap.account_id and p["on"] == ON.isoformat()
         assert (snap.phase or None, snap.lever or None) == (
             p["phase"]["value"],
@@ -261,7 +272,7 @@ def test_an_inferred_change_is_stored_only_when_it_has_held_30_days(firm, scenar
     first = assess_portfolio(ON, [scenario.pk])
     assert first.inferred_changes == 0
     assert PendingPhaseChange.objects.get(account=scenario).since == ON
-    payload = AssessmentSnapshot.objects.get(account=scenario, on=ON).payload["phase"]
+    payload = payload_of(scenario, ON)["phase"]
     assert (payload["value"], payload["inferred"]) == ("maturity", "maturity")
     assert payload["inferred_pending"] == {"phase": "build_up", "since": ON.isoformat()}
     assert any("pending since 2026-11-20" in r for r in payload["reasons"])
@@ -369,11 +380,14 @@ def test_a_snapshot_payload_reads_back_as_it_was_written(firm):
     """The payload is kept as JSON text: what the ORM writes and what the bulk upsert
     writes both read back as the same Python value, accents and nulls included."""
     value = {"lever": {"why": "Coopération – +10 points"}, "index": None, "n": [1, 2.5]}
-    made = AssessmentSnapshot.objects.create(account=firm.own, on=ON, payload=value)
-    assert AssessmentSnapshot.objects.get(pk=made.pk).payload == value
+    made = LatestAssessment.objects.create(
+        account=firm.own, on=ON, payload=value, computed_at=timezone.now()
+    )
+    assert LatestAssessment.objects.get(pk=made.pk).payload == value
     with connection.cursor() as cur:
         cur.execute(
-            f"SELECT payload FROM {AssessmentSnapshot._meta.db_table} WHERE id = %s", [made.pk]
+            f"SELECT payload FROM {LatestAssessment._meta.db_table} WHERE account_id = %s",
+            [made.pk],
         )
         assert '"Coopération' in cur.fetchone()[0]  # stored as readable text
 

@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kamkit.web.assessment import services, tasks
-from kamkit.web.assessment.models import AssessmentSnapshot, RecordsChanged
+from kamkit.web.assessment.models import AssessmentSnapshot, LatestAssessment, RecordsChanged
 from kamkit.web.relationships import services as work
 from kamkit.web.relationships.models import Interaction, Problem, Pulse
 
@@ -71,7 +71,7 @@ def test_a_change_makes_the_page_compute_live_and_queue_a_new_snapshot(
 ):
     firm = live_firm  # committed: the change's own commit queues the task
     services.assess_portfolio(account_ids=[firm.own.pk])
-    stored = AssessmentSnapshot.objects.get(account=firm.own, on=timezone.localdate())
+    stored = LatestAssessment.objects.get(account=firm.own, on=timezone.localdate())
     before = stored.payload
     manager = firm.users["manager"]
     queued = queue_to_list(monkeypatch)
@@ -100,7 +100,7 @@ def test_a_change_makes_the_page_compute_live_and_queue_a_new_snapshot(
     assert len(calls) == 1  # computed live, since the stored one is outdated
     # the task runner's run stores a current snapshot: the page reads it again
     assert REASSESS.call([firm.own.pk]) == 1
-    stored = AssessmentSnapshot.objects.get(account=firm.own, on=timezone.localdate())
+    stored = LatestAssessment.objects.get(account=firm.own, on=timezone.localdate())
     live = services.assess_accounts([firm.own.pk])[0].to_json()
     assert stored.payload == live != before  # the new contact counted
     assert stored.computed_at >= RecordsChanged.objects.get(account_id=firm.own.pk).at
@@ -124,7 +124,7 @@ def test_without_a_snapshot_of_today_the_page_queues_one_once(as_role, firm, mon
 
 def test_a_snapshot_made_under_other_settings_is_not_current(as_role, firm, monkeypatch):
     services.assess_portfolio(account_ids=[firm.own.pk])
-    AssessmentSnapshot.objects.filter(account=firm.own).update(settings_digest="0" * 16)
+    LatestAssessment.objects.filter(account=firm.own).update(settings_digest="0" * 16)
     queue_to_list(monkeypatch)
     calls = no_live_assessment(monkeypatch)
     c = as_role("manager")
@@ -189,9 +189,24 @@ def test_a_snapshot_computed_before_the_commit_is_outdated_after_it(live_firm, m
         Pulse.objects.create(account=firm.own, person=firm.own.persons.first(), trust=2)
         noted = RecordsChanged.objects.get(account_id=firm.own.pk).at
         services.assess_portfolio(account_ids=[firm.own.pk])  # as if by another process
-        computed = AssessmentSnapshot.objects.get(account=firm.own, on=timezone.localdate())
+        computed = LatestAssessment.objects.get(account=firm.own, on=timezone.localdate())
         assert computed.computed_at > noted
     after = RecordsChanged.objects.get(account_id=firm.own.pk).at
     assert after > computed.computed_at
     payload, _, _ = services._stored_today(firm.own, timezone.localdate(), services.configuration())
     assert payload is None  # outdated: the page computes live
+
+
+def test_only_the_latest_day_keeps_the_whole_assessment(firm):
+    today = timezone.localdate()
+    days = [today - dt.timedelta(days=k) for k in (2, 1, 0)]
+    for day in days:
+        services.assess_portfolio(day, [firm.own.pk, firm.other.pk])
+    # assessing a past day again leaves the latest day's whole assessment alone
+    services.assess_portfolio(days[0], [firm.own.pk])
+    for account in (firm.own, firm.other):
+        latest = LatestAssessment.objects.get(account=account)
+        assert latest.on == today and latest.payload["on"] == today.isoformat()
+        assert latest.payload["account"] == account.pk and latest.settings_digest
+    # the trends keep every day's figures
+    assert AssessmentSnapshot.objects.filter(account=firm.own, index__isnull=False).count() == 3

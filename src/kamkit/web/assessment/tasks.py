@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django_tasks import task
 
-from .models import AssessmentSnapshot, RecordsChanged
+from .models import LatestAssessment, RecordsChanged
 
 
 @task()
@@ -24,7 +24,7 @@ def reassess(account_ids: list[int]) -> int:
     )
     current = {
         pk
-        for pk, computed_at, used in AssessmentSnapshot.objects.filter(
+        for pk, computed_at, used in LatestAssessment.objects.filter(
             account_id__in=account_ids, on=today
         ).values_list("account_id", "computed_at", "settings_digest")
         if used == digest and (pk not in changed or changed[pk] <= computed_at)

@@ -8,7 +8,7 @@ import csv
 import datetime as dt
 import io
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
@@ -52,17 +52,16 @@ class PortfolioPlan:
 
         return {**self.plan.to_json(), "kamkit_version": __version__, "settings": self.settings()}
 
-    def rows(self) -> list[dict]:
+    def rows(self, part: slice | None = None) -> list[dict]:
         """One row per account with hours, in descending hours: processes, index change,
-        and why."""
+        and why; ``part``: only those rows (a page: the explanations are written for
+        them alone)."""
         config = configuration()
         by_account: dict[int, list] = defaultdict(list)
         for item in self.plan.items:
             by_account[item.account].append(item)
         out = []
-        for summary in sorted(self.plan.accounts, key=lambda s: (-s.hours, s.account)):
-            if summary.hours <= 0:
-                continue
+        for summary in self._planned()[part or slice(None)]:
             account, given = self.accounts[summary.account], self.inputs[summary.account]
             items = sorted(by_account.get(summary.account, []), key=lambda i: -i.hours)
             phase = PHASE_LABELS.get(account.phase or "", "—")
@@ -97,6 +96,17 @@ class PortfolioPlan:
             )
         return out
 
+    def _planned(self) -> list:
+        if not hasattr(self, "_planned_cache"):
+            self._planned_cache = sorted(
+                (s for s in self.plan.accounts if s.hours > 0), key=lambda s: (-s.hours, s.account)
+            )
+        return self._planned_cache
+
+    def row_count(self) -> int:
+        """How many accounts get hours (the rows of ``rows``)."""
+        return len(self._planned())
+
     def unplanned(self) -> list[dict]:
         """The accounts that get no hours, each with the reason, in name order."""
         planned_by_manager: dict[int | None, float] = defaultdict(float)
@@ -128,8 +138,19 @@ class PortfolioPlan:
         return [(PHASE_LABELS.get(p, "No phase"), totals[p]) for p in order if totals.get(p)]
 
     def csv(self) -> str:
+        return "".join(self.csv_lines())
+
+    def csv_lines(self) -> Iterator[str]:
+        """The plan as CSV, a line at a time (the page streams it)."""
         out = io.StringIO()
         writer = csv.writer(out)
+
+        def taken() -> str:
+            line = out.getvalue()
+            out.seek(0)
+            out.truncate()
+            return line
+
         from kamkit import __version__
         from kamkit.core.allocation import TAU
 
@@ -139,7 +160,13 @@ class PortfolioPlan:
              "score_before", "score_after", "index_before", "index_after", "why",
              "kamkit_version", "tau_hours", "baseline"]
         )  # fmt: skip
-        for row in self.rows():
+        yield taken()
+        for start in range(0, self.row_count(), 500):  # explained 500 accounts at a time
+            yield from self._csv_rows(writer, self.rows(slice(start, start + 500)), made, taken)
+
+    @staticmethod
+    def _csv_rows(writer, rows: list[dict], made: list[str], taken) -> Iterator[str]:
+        for row in rows:
             for item in row["items"] or [None]:
                 writer.writerow(
                     safe_row(
@@ -159,7 +186,7 @@ class PortfolioPlan:
                         ]
                     )
                 )
-        return out.getvalue()
+                yield taken()
 
     def xlsx(self) -> bytes:
         from openpyxl import Workbook

@@ -21,16 +21,14 @@ the small one's.
 from __future__ import annotations
 
 import argparse
-import atexit
 import datetime as dt
 import json
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
+
+from _fresh import fresh_database
 
 TARGET_MS = 30.0
 TARGET_RATIO = 1.5
@@ -47,17 +45,8 @@ def main() -> int:
         "--queries", action="store_true", help="print the slowest queries of one logging"
     )
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        folder = tempfile.mkdtemp(prefix="kamkit-log-")
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        os.environ["KAMKIT_DATA_DIR"] = folder
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamkit.web.settings")
-    # the task runner is not what is measured: queued reassessments wait in the database
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    fresh_database("kamkit-log-")
+    from django.db import connection
     from django.test import Client
     from django.utils import timezone
 
@@ -66,10 +55,6 @@ def main() -> int:
     from kamkit.web.relationships.services import log_interactions_in_bulk
     from kamkit.web.users.models import Role, User
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    if Account.objects.exists():
-        raise SystemExit("the database is not empty: use a new one")
     director = User.objects.create_user("bench", role=Role.KAM_DIRECTOR, password="x")
     rng = random.Random(17)
     now = timezone.now()
@@ -138,7 +123,6 @@ def main() -> int:
     for _ in range(3):  # warm both paths up
         log(*large), log(*small), floor()
     if args.queries:
-        from django.db import connection
         from django.test.utils import CaptureQueriesContext
 
         with CaptureQueriesContext(connection) as ctx:
@@ -168,7 +152,7 @@ def main() -> int:
     ratio = large_ms / statistics.median(times["small account"])
     print(
         f"large/small: {ratio:.2f}× (target ≤ {TARGET_RATIO}); large: {large_ms:.1f} ms "
-        f"(target < {TARGET_MS:.0f} ms); database: {django.db.connection.vendor}"
+        f"(target < {TARGET_MS:.0f} ms); database: {connection.vendor}"
     )
     met = large_ms < TARGET_MS and ratio <= TARGET_RATIO
     print("targets met" if met else "TARGETS NOT MET")

@@ -15,14 +15,12 @@ page must run. Target: the page under 1 s.
 from __future__ import annotations
 
 import argparse
-import atexit
-import os
 import random
-import shutil
 import statistics
 import sys
-import tempfile
 import time
+
+from _fresh import fresh_database
 
 TARGET_S = 1.0
 TARGETS_NOT_MET = 3
@@ -35,16 +33,7 @@ def main() -> int:
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        folder = tempfile.mkdtemp(prefix="kamkit-plan-")
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        os.environ["KAMKIT_DATA_DIR"] = folder
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamkit.web.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    fresh_database("kamkit-plan-")
     from django.test import Client
     from django.utils import timezone
 
@@ -53,10 +42,6 @@ def main() -> int:
     from kamkit.web.assessment.models import AssessmentSnapshot
     from kamkit.web.users.models import Role, User
 
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
-    if Account.objects.exists():
-        raise SystemExit("the database is not empty: use a new one")
     rng = random.Random(7)
     director = User.objects.create_user("bench", role=Role.KAM_DIRECTOR, password="x")
     managers = [

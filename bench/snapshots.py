@@ -24,16 +24,14 @@ writing time.
 from __future__ import annotations
 
 import argparse
-import atexit
 import dataclasses
 import datetime as dt
-import os
-import shutil
 import sys
-import tempfile
 import time
 
 import orjson
+
+from _fresh import fresh_database
 
 TARGET_MB = 200.0
 TARGETS_NOT_MET = 3
@@ -46,16 +44,8 @@ def main() -> int:
     parser.add_argument("--accounts", type=int, default=10_000)
     parser.add_argument("--days", type=int, default=90)
     args = parser.parse_args()
-    if not os.environ.get("DATABASE_URL"):
-        folder = tempfile.mkdtemp(prefix="kamkit-snap-")
-        atexit.register(shutil.rmtree, folder, ignore_errors=True)
-        os.environ["KAMKIT_DATA_DIR"] = folder
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamkit.web.settings")
-    os.environ["KAMKIT_TASK_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    # the task runner is not what is measured: nothing queued is run
+    fresh_database("kamkit-snap-", KAMKIT_TASK_BACKEND="django_tasks.backends.dummy.DummyBackend")
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -64,9 +54,6 @@ def main() -> int:
     from kamkit.web.assessment.models import AssessmentSnapshot, LatestAssessment
     from kamkit.web.demo import load_demo
 
-    call_command("migrate", verbosity=0)
-    if Account.objects.exists():
-        raise SystemExit("the database is not empty: use a new one")
     load_demo()
     today = timezone.localdate()
     config = services.configuration()
@@ -185,8 +172,11 @@ def main() -> int:
         ("whole on the latest day only (now)", now_mb, now_s),
     ):
         print(f"{name:<40}{mb:>9.1f}{mb * 1e6 / rows:>11.0f}{s:>11.1f}")
-    met = now_mb < TARGET_MB * args.days * args.accounts / (90 * 10_000)
-    print("target met" if met else f"TARGET NOT MET (under {TARGET_MB:.0f} MB at 90 × 10,000)")
+    if (args.days, args.accounts) != (90, 10_000):
+        print(f"(the target, under {TARGET_MB:.0f} MB, is for 90 days × 10,000 accounts)")
+        return 0
+    met = now_mb < TARGET_MB
+    print("target met" if met else f"TARGET NOT MET (under {TARGET_MB:.0f} MB)")
     return 0 if met else TARGETS_NOT_MET
 
 

@@ -587,14 +587,7 @@ def _write_snapshots(items: Sequence[Assessment]) -> None:
     ]
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor != "postgresql":
-            values = ", ".join(["%s"] * len(SNAPSHOT_COLUMNS))
-            updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in SNAPSHOT_COLUMNS[2:])
-            sql = (
-                f"INSERT INTO {table} ({columns}) VALUES ({values}) "
-                f"ON CONFLICT ({q('account_id')}, {q('on')}) DO UPDATE SET {updates}"
-            )
-            for start in range(0, len(rows), 2000):
-                cur.executemany(sql, rows[start : start + 2000])
+            _sqlite_upsert(cur, table, SNAPSHOT_COLUMNS, 2, rows)
             return
         # the day's rows of these accounts are replaced: delete, then COPY straight in
         cur.execute(
@@ -605,6 +598,23 @@ def _write_snapshots(items: Sequence[Assessment]) -> None:
         with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+
+def _sqlite_upsert(
+    cur, table: str, columns: Sequence[str], key: int, rows: list, where: str = ""
+) -> None:
+    """``rows`` into ``table`` (quoted), replacing the rows with the same first ``key``
+    columns (only where ``where`` holds, when given), 2,000 rows a statement."""
+    q = connection.ops.quote_name
+    updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in columns[key:])
+    sql = (
+        f"INSERT INTO {table} ({', '.join(q(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(q(c) for c in columns[:key])}) DO UPDATE SET {updates}"
+        + (f" WHERE {where}" if where else "")
+    )
+    for start in range(0, len(rows), 2000):
+        cur.executemany(sql, rows[start : start + 2000])
 
 
 def _write_latest(
@@ -634,16 +644,9 @@ def _write_latest(
 
     with transaction.atomic(), connection.cursor() as cur:
         if connection.vendor != "postgresql":
-            values = ", ".join(["%s"] * len(LATEST_COLUMNS))
-            updates = ", ".join(f"{q(c)} = excluded.{q(c)}" for c in LATEST_COLUMNS[1:])
-            sql = (
-                f"INSERT INTO {table} ({columns}) VALUES ({values}) "
-                f"ON CONFLICT ({q('account_id')}) DO UPDATE SET {updates} "
-                f"WHERE excluded.{q('on')} >= {table}.{q('on')}"
-            )
             rows = [row(a) for a in newest.values()]
-            for start in range(0, len(rows), 2000):
-                cur.executemany(sql, rows[start : start + 2000])
+            later_kept = f"excluded.{q('on')} >= {table}.{q('on')}"
+            _sqlite_upsert(cur, table, LATEST_COLUMNS, 1, rows, later_kept)
             return
         # PostgreSQL: the rows of the same or an earlier day go, the new ones come by COPY
         # where no later day's row stays

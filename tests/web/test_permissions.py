@@ -699,3 +699,29 @@ def test_admin_change_pages_pick_people_by_id(as_role, firm):
         selects = {s["name"] for s in page.select("select")}
         assert not selects & {"participants", "account", "reports_to", "user", "logged_by"}, url
         assert page.select_one("input[name=account].vForeignKeyRawIdAdminField"), url
+
+
+def test_no_admin_form_lists_a_large_table_as_options():
+    """Issue 17 at the SPEC's size: a problem's admin page listed 200,000 people (9.7 s),
+    an account's 10,000 parent accounts. Every admin form picks records of the tables
+    that grow with the firm (accounts, people, contacts, problems, initiatives, users)
+    by id."""
+    from django.contrib import admin
+
+    from kamkit.web.accounts.models import Account, Person
+    from kamkit.web.relationships.models import Interaction, JointInitiative, Problem
+    from kamkit.web.users.models import User
+
+    large = (Account, Person, Interaction, Problem, JointInitiative, User)
+    listed = []
+    for model, model_admin in admin.site._registry.items():
+        by_id = set(model_admin.raw_id_fields) | set(model_admin.autocomplete_fields)
+        shown = set(model_admin.readonly_fields) | set(model_admin.exclude or ())
+        for field in model._meta.get_fields():
+            if not (field.many_to_one or field.many_to_many) or field.auto_created:
+                continue
+            if not field.editable or field.name in by_id | shown:
+                continue
+            if field.related_model in large:
+                listed.append(f"{model._meta.label}.{field.name}")
+    assert listed == []

@@ -25,6 +25,8 @@ class AccountAdmin(TrackedAdmin):
     list_display = ("name", "phase", "ka_manager", "kam_unit", "country", "deleted_at")
     list_filter = ("phase", "kam_unit", "is_key_account")
     search_fields = ("name", "industry", "country")
+    raw_id_fields = ("parent", "ka_manager")  # 10,000 accounts: no option lists
+    list_select_related = ("ka_manager", "kam_unit")
 
 
 @admin.register(Person)

@@ -9,3 +9,5 @@ class InvitationAdmin(admin.ModelAdmin):
     list_filter = ("accepted_at", "revoked_at")
     search_fields = ("email", "person__name")
     readonly_fields = ("digest",)
+    raw_id_fields = ("person", "created_by")
+    list_select_related = ("person", "created_by")

@@ -10,6 +10,9 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active")
     fieldsets = (*BaseUserAdmin.fieldsets, ("kamkit", {"fields": ("role", "account")}))
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("kamkit", {"fields": ("role", "account")}))
+    # at the SPEC's size (10,000 accounts) records are picked by id, not from option lists
+    raw_id_fields = ("account",)
+    list_select_related = ("account",)
 
 
 @admin.register(ApiToken)
@@ -26,3 +29,5 @@ class ApiTokenAdmin(admin.ModelAdmin):
     )
     list_filter = ("read_only",)
     readonly_fields = ("digest", "prefix", "created_at", "last_used_at")
+    raw_id_fields = ("user",)
+    list_select_related = ("user",)

@@ -75,10 +75,30 @@ def main() -> int:
         print("no accounts: run bench/generate.py first")
         return 1
     print(f"database: {connection.vendor}; {accounts:,} accounts, {interactions:,} interactions")
-    floors, runs = [], []
+
+    def records() -> tuple[int, int, int]:
+        """Phase records, daily snapshots and latest whole assessments: the same day
+        assessed again must add none of them (issue 17)."""
+        from kamkit.web.assessment.models import AssessmentSnapshot, LatestAssessment
+        from kamkit.web.relationships.models import PhaseRecord
+
+        return (
+            PhaseRecord.objects.count(),
+            AssessmentSnapshot.objects.count(),
+            LatestAssessment.objects.count(),
+        )
+
+    floors, runs, counts = [], [], []
     for _ in range(max(1, args.repeat)):  # alternate, so both see the same machine
         floors.append(floor_seconds())
         runs.append(recompute(day))
+        counts.append(records())
+    totals = [c + s for c, s, _ in runs]
+    print(
+        f"{len(runs)} runs: whole recomputation {min(totals):.2f}–{max(totals):.2f} s; "
+        f"phase records, snapshots, latest assessments after each: "
+        f"{'the same' if len(set(counts)) == 1 else 'CHANGED'} {counts[0]} → {counts[-1]}"
+    )
     floor = min(floors)
     computed, stored, assessments = min(runs, key=lambda r: r[0] + r[1])
     total = computed + stored

@@ -349,6 +349,14 @@ PAGES = {
         None,
         row(302, 200, 200, 404, 200, 404, 404),
     ),
+    # adding a case: those who see the diagnosis; the others never learn the page exists
+    "diagnosis:new": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
+    "diagnosis:source": (
+        "get",
+        lambda f: {"pk": f.case.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
     "diagnosis:download": (
         "get",
         lambda f: {"pk": f.case.pk, "fmt": "csv"},

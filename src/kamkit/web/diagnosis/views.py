@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from kamkit.core.diagnosis import CaseFileError, collector_paused, diagnose, parse_case
 from kamkit.core.diagnosis.render import render as render_report
+from kamkit.web.base import errors_on_form
 
+from .forms import CaseForm
 from .models import DiagnosisCase
+from .services import may_store, store_case
 
 DOWNLOADS = {
     "html": ("text/html; charset=utf-8", "html"),
@@ -18,6 +28,16 @@ DOWNLOADS = {
     "markdown": ("text/markdown; charset=utf-8", "md"),
     "latex": ("application/x-tex; charset=utf-8", "tex"),
 }
+
+
+def style_hashes(html: str) -> list[str]:
+    """CSP sources for the ``<style>`` elements of a page: the report is one file with its
+    styles inline (so it works saved and mailed); in the app the policy allows exactly
+    these (the page was unstyled under it, issue 18), never any other inline style."""
+    return [
+        "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode() + "'"
+        for css in re.findall(r"<style>(.*?)</style>", html, flags=re.S)
+    ]
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -31,7 +51,42 @@ def case_list(request: HttpRequest) -> HttpResponse:
             rows.append((case, len(result.dyads), len(result.gaps()), None))
         except CaseFileError as exc:
             rows.append((case, None, None, str(exc)))
-    return render(request, "diagnosis/list.html", {"rows": rows, "formats": DOWNLOADS})
+    return render(
+        request,
+        "diagnosis/list.html",
+        {"rows": rows, "formats": DOWNLOADS, "may_add": may_store(request.user)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_new(request: HttpRequest) -> HttpResponse:
+    """Add a case: upload its case file or paste its text; it is stored once the core
+    accepts it, and the page lists every located problem otherwise."""
+    if not may_store(request.user):
+        if DiagnosisCase.objects.visible_to(request.user).query.is_empty():
+            raise Http404
+        raise PermissionDenied
+    form = CaseForm(request.POST, request.FILES) if request.method == "POST" else CaseForm()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = store_case(request.user, data["source"], data["title"], data["name"])
+        except ValidationError as exc:
+            pasted = data["name"] == "pasted text"  # its problems go under the text
+            errors_on_form(form, exc, {"file": "text"} if pasted else None)
+        else:
+            messages.success(request, f"Stored “{case.title}”.")
+            return redirect("diagnosis:report", pk=case.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "diagnosis/new.html", {"form": form}, status=status)
+
+
+def case_source(request: HttpRequest, pk: int) -> HttpResponse:
+    """The stored case file itself, to edit and run again (``kamkit diagnose``)."""
+    case = get_object_or_404(DiagnosisCase.objects.visible_to(request.user), pk=pk)
+    response = HttpResponse(case.source_yaml, content_type="application/yaml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.yaml"'
+    return response
 
 
 def case_report(request: HttpRequest, pk: int, fmt: str = "html") -> HttpResponse:
@@ -45,6 +100,8 @@ def case_report(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespons
         return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
     content_type, ext = DOWNLOADS[fmt]
     response = HttpResponse(content, content_type=content_type)
+    if fmt == "html":  # the self-contained report's own style sheet, allowed by its hash
+        response._csp_update = {"style-src": style_hashes(content)}
     if fmt != "html" or "download" in request.GET:
         response["Content-Disposition"] = f'attachment; filename="diagnosis-{case.pk}.{ext}"'
     return response

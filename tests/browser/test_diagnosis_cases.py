@@ -32,10 +32,24 @@ def test_an_analyst_adds_a_case_and_reads_its_report(page, live_server, live_fir
     )
     page.get_by_role("button", name="Check and store").click()
     page.wait_for_load_state()
-    assert page.title().startswith("Integration-gap diagnosis: Nordlicht Components")
-    # the report's own styles apply (allowed by their hash, not by 'unsafe-inline')
-    background = page.locator("section").first.evaluate("e => getComputedStyle(e).backgroundColor")
-    assert background == "rgb(255, 255, 255)"
+    # the report in the app's shell: navigation, breadcrumbs, downloads, then the report
+    assert page.locator("nav a", has_text="Diagnosis").count() >= 1
+    crumbs = page.locator(".crumbs").inner_text()
+    assert crumbs.startswith("Diagnosis ›") and "Nordlicht Components" in crumbs
+    assert "Stored" in page.locator(".messages").inner_text()
+    heading = page.locator("#report h1").inner_text()
+    assert heading == "Integration-gap diagnosis: Nordlicht Components (invented)"
+    # the report's own styles apply (allowed by their hash, not by 'unsafe-inline'),
+    # its colours too (its :root became the shadow root's :host), and the app's stay
+    section = page.locator("#report section").first
+    assert section.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(255, 255, 255)"
+    gap = page.locator("#report svg line.gap").first
+    assert gap.evaluate("e => getComputedStyle(e).stroke") == "rgb(192, 57, 43)"
+    assert page.locator("#report table.matrix td.gap-yes").count() > 0
     page.screenshot(path=str(SHOTS / "diagnosis-report-in-app.png"), full_page=False)
+    # the standalone report downloads as the command line writes it
+    with page.expect_download() as download:
+        page.locator("#report-downloads").get_by_role("link", name="html").click()
+    assert download.value.suggested_filename.endswith(".html")
     page.goto(f"{live_server.url}/diagnosis/")
     assert page.locator("tbody tr", has_text="Nordlicht Components").count() == 1

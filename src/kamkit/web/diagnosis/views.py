@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
 from kamkit.core.diagnosis import CaseFileError, collector_paused, diagnose, parse_case
@@ -38,6 +39,27 @@ def style_hashes(html: str) -> list[str]:
         "'sha256-" + base64.b64encode(hashlib.sha256(css.encode("utf-8")).digest()).decode() + "'"
         for css in re.findall(r"<style>(.*?)</style>", html, flags=re.S)
     ]
+
+
+def _in_app(request: HttpRequest, case: DiagnosisCase, report: str) -> HttpResponse:
+    """The report inside the app's shell (navigation, breadcrumbs, downloads): the very
+    report the command line writes, in a shadow root of its own, so its styles and the
+    app's leave each other alone (its ``:root`` colours become the shadow root's
+    ``:host``)."""
+    css = "".join(re.findall(r"<style>(.*?)</style>", report, flags=re.S))
+    body = re.search(r"<main>(.*)</main>", report, flags=re.S)
+    response = render(
+        request,
+        "diagnosis/report.html",
+        {
+            "case": case,
+            "css": mark_safe(css.replace(":root", ":host")),  # the core's own CSS
+            "body": mark_safe(body.group(1) if body else ""),  # escaped by the core (Jinja)
+            "formats": DOWNLOADS,
+        },
+    )
+    response._csp_update = {"style-src": style_hashes(response.content.decode())}
+    return response
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
@@ -99,6 +121,8 @@ def case_report(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespons
     except CaseFileError as exc:
         return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
     content_type, ext = DOWNLOADS[fmt]
+    if fmt == "html" and "download" not in request.GET and "standalone" not in request.GET:
+        return _in_app(request, case, content)
     response = HttpResponse(content, content_type=content_type)
     if fmt == "html":  # the self-contained report's own style sheet, allowed by its hash
         response._csp_update = {"style-src": style_hashes(content)}

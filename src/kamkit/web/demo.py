@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from kamkit.web.accounts import services as account_services
 from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
-from kamkit.web.diagnosis.models import DiagnosisCase
+from kamkit.web.diagnosis.services import store_case
 from kamkit.web.relationships import services as work
 from kamkit.web.relationships.models import PhaseRecord, PhaseSource
 from kamkit.web.relationships.services import refresh_phases
@@ -310,9 +310,7 @@ def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
     )
     _customer_side(customer_account, chris, manager, today)
 
-    DiagnosisCase.objects.create(
-        title="Published case (seed 004)", source_yaml=_published_case_text(), created_by=director
-    )
+    store_case(director, _published_case_text(), "Published case (seed 004)", "published-case")
     # a year of monthly assessments, back-computed from today's records, so trends show
     from kamkit.web.assessment.services import assess_portfolio
 

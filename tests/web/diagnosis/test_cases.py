@@ -113,3 +113,19 @@ def test_the_report_page_allows_its_own_styles_by_hash_only(as_role, firm):
     style_src = next(p for p in policy.split(";") if p.strip().startswith("style-src "))
     assert f"'sha256-{digest}'" in style_src and "unsafe-inline" not in style_src
     assert "script-src 'self'" in policy  # everything else as strict as before
+
+
+def test_the_list_reads_the_figures_kept_when_a_case_was_stored(as_role, firm, monkeypatch):
+    from kamkit.web.diagnosis import views
+
+    stored = store_case(firm.users["analyst"], NORDLICHT)
+    result = diagnose(parse_case(NORDLICHT))
+    assert (stored.pairs, stored.gaps) == (len(result.dyads), len(result.gaps()))
+    calls: list = []
+    real = views.diagnose
+    monkeypatch.setattr(views, "diagnose", lambda case: calls.append(case) or real(case))
+    listing = soup(as_role("analyst").get("/diagnosis/"))
+    row = next(tr for tr in listing.select("tbody tr") if stored.title in tr.get_text())
+    assert [td.get_text() for td in row.select("td.num")] == [str(stored.pairs), str(stored.gaps)]
+    # only the fixture's case, stored without figures (as before they were kept), is diagnosed
+    assert len(calls) == DiagnosisCase.objects.filter(pairs=None).count() == 1

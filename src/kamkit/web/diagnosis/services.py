@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from kamkit.core.diagnosis import CaseFileError, parse_case
+from kamkit.core.diagnosis import CaseFileError, diagnose, parse_case
 from kamkit.core.texts import control_problem
 from kamkit.web.users.models import User
 
@@ -24,13 +24,15 @@ def may_store(user: User) -> bool:
     return DiagnosisCase.objects.visible_to(user).query.is_empty() is False
 
 
-def store_case(user: User, text: str, title: str = "", name: str = "case file") -> DiagnosisCase:
+def store_case(
+    user: User | None, text: str, title: str = "", name: str = "case file"
+) -> DiagnosisCase:
     """Store a case file once the core accepts it, so every stored case can be diagnosed.
     ``title``: the list's name for it (the case's own title when empty); ``name``: how
     messages name the file. Raises ``PermissionDenied``, or ``ValidationError`` naming
     ``file`` (every located problem, the first ``MAX_ISSUES_SHOWN``) or ``title``;
-    nothing is written then."""
-    if not may_store(user):
+    nothing is written then. ``user`` None: kamkit itself (the demo)."""
+    if user is not None and not may_store(user):
         raise PermissionDenied("analysts, KAM directors and administrators store cases")
     title = (title or "").strip()
     errors: dict[str, str] = {}
@@ -44,6 +46,7 @@ def store_case(user: User, text: str, title: str = "", name: str = "case file") 
         errors["title"] = problem
     try:
         case = parse_case(text, source=name)
+        result = diagnose(case)
     except CaseFileError as exc:
         shown = exc.issues[:MAX_ISSUES_SHOWN]
         lines = [f"line {i.line}: {i.field}: {i.problem}" for i in shown]
@@ -55,5 +58,9 @@ def store_case(user: User, text: str, title: str = "", name: str = "case file") 
     if errors:
         raise ValidationError(errors)
     return DiagnosisCase.objects.create(
-        title=title or case.title[:200], source_yaml=text, created_by=user
+        title=title or case.title[:200],
+        source_yaml=text,
+        created_by=user,
+        pairs=len(result.dyads),
+        gaps=len(result.gaps()),
     )

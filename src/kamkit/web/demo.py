@@ -142,9 +142,17 @@ def _revenue(phase: str, rnd: random.Random, today: dt.date) -> list[dict]:
 @transaction.atomic
 def load_demo(seed: int = 2026, today: dt.date | None = None) -> dict[str, int]:
     """Create the demo firm as of ``today`` (default: the real today, so its year of
-    activity is always recent); returns counts. Does nothing if the demo logins exist."""
+    activity is always recent); returns counts. Does nothing if the demo logins exist.
+    It assesses every account itself at the end, so its writes queue no reassessment."""
     if demo_loaded():
         return {}
+    from kamkit.web.assessment.services import assessing
+
+    with assessing():
+        return _load_demo(seed, today)
+
+
+def _load_demo(seed: int, today: dt.date | None) -> dict[str, int]:
     today = today or timezone.localdate()
     rnd = random.Random(seed)
     director = _user(

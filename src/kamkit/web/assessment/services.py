@@ -778,8 +778,10 @@ _quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("kamkit_assessing"
 
 @contextmanager
 def assessing() -> Iterator[None]:
-    """Around the assessment's own writes (inferred phases, the accounts' phase): they
-    are its result, not a change of its inputs, so ``records_changed`` ignores them."""
+    """Around writes that ``records_changed`` must not note: the assessment's own
+    (inferred phases, the accounts' phase: its result, not a change of its inputs), and
+    a loader that assesses what it wrote itself before it ends (the demo: otherwise the
+    worker would assess again every account the demo has just assessed)."""
     token = _quiet.set(True)
     try:
         yield

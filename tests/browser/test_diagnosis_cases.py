@@ -53,3 +53,12 @@ def test_an_analyst_adds_a_case_and_reads_its_report(page, live_server, live_fir
     assert download.value.suggested_filename.endswith(".html")
     page.goto(f"{live_server.url}/diagnosis/")
     assert page.locator("tbody tr", has_text="Nordlicht Components").count() == 1
+    # and deleted again, after the question
+    page.locator("tbody tr", has_text="Nordlicht Components").get_by_role(
+        "link", name="Open the report"
+    ).click()
+    page.get_by_role("link", name="Delete…").click()
+    page.get_by_role("button", name="Delete the case").click()
+    page.wait_for_load_state()
+    assert "Deleted" in page.locator(".messages").inner_text()
+    assert page.locator("tbody tr", has_text="Nordlicht Components").count() == 0

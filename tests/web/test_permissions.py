@@ -357,6 +357,12 @@ PAGES = {
         None,
         row(302, 200, 200, 404, 200, 404, 404),
     ),
+    "diagnosis:delete": (
+        "get",
+        lambda f: {"pk": f.case.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
     "diagnosis:download": (
         "get",
         lambda f: {"pk": f.case.pk, "fmt": "csv"},

@@ -129,3 +129,22 @@ def test_the_list_reads_the_figures_kept_when_a_case_was_stored(as_role, firm, m
     assert [td.get_text() for td in row.select("td.num")] == [str(stored.pairs), str(stored.gaps)]
     # only the fixture's case, stored without figures (as before they were kept), is diagnosed
     assert len(calls) == DiagnosisCase.objects.filter(pairs=None).count() == 1
+
+
+def test_a_case_is_deleted_after_the_question(as_role, firm):
+    c = as_role("director")
+    stored = store_case(firm.users["director"], NORDLICHT)
+    question = soup(c.get(f"/diagnosis/{stored.pk}/delete/"))
+    assert "deleted for good" in question.get_text()
+    assert question.find("a", href=f"/diagnosis/{stored.pk}/case.yaml")  # keep a copy first
+    assert DiagnosisCase.objects.filter(pk=stored.pk).exists()  # asking deletes nothing
+    answer = c.post(f"/diagnosis/{stored.pk}/delete/", follow=True)
+    assert not DiagnosisCase.objects.filter(pk=stored.pk).exists()
+    assert "Deleted" in soup(answer).select_one(".messages").get_text()
+
+
+@pytest.mark.parametrize("role", ["manager", "partner", "customer", "anonymous"])
+def test_other_roles_cannot_delete_a_case(as_role, firm, role):
+    answer = as_role(role).post(f"/diagnosis/{firm.case.pk}/delete/")
+    assert answer.status_code in (302, 404)  # the login page, or nothing to see
+    assert DiagnosisCase.objects.filter(pk=firm.case.pk).exists()

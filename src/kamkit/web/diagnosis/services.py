@@ -64,3 +64,11 @@ def store_case(
         pairs=len(result.dyads),
         gaps=len(result.gaps()),
     )
+
+
+def delete_case(user: User, case: DiagnosisCase) -> None:
+    """Delete a stored case for good (its case file can be downloaded first); those who
+    store cases may delete them."""
+    if not may_store(user):
+        raise PermissionDenied("analysts, KAM directors and administrators delete cases")
+    case.delete()

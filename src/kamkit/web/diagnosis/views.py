@@ -19,7 +19,7 @@ from kamkit.web.base import errors_on_form
 
 from .forms import CaseForm
 from .models import DiagnosisCase
-from .services import may_store, store_case
+from .services import delete_case, may_store, store_case
 
 DOWNLOADS = {
     "html": ("text/html; charset=utf-8", "html"),
@@ -132,3 +132,14 @@ def case_report(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespons
     if fmt != "html" or "download" in request.GET:
         response["Content-Disposition"] = f'attachment; filename="diagnosis-{case.pk}.{ext}"'
     return response
+
+
+@require_http_methods(["GET", "POST"])
+def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask, then delete a case for good (GET: the question; POST: the deletion)."""
+    case = get_object_or_404(DiagnosisCase.objects.visible_to(request.user), pk=pk)
+    if request.method == "POST":
+        delete_case(request.user, case)
+        messages.success(request, f"Deleted “{case.title}”.")
+        return redirect("diagnosis:list")
+    return render(request, "diagnosis/delete.html", {"case": case})

@@ -167,3 +167,59 @@ def test_an_initiative_due_in_the_year_9999_is_refused_by_name(client, firm, bea
     errors = {e["field"]: e["message"] for e in r.json()["errors"]}
     assert "too far ahead" in errors["due_date"]
     assert JointInitiative.objects.count() == before
+
+
+def _date_writes(f) -> list[tuple[str, str, dict, str]]:
+    """Every API write that takes a date: (path, body without the date, the date's field,
+    'date' or 'datetime')."""
+    own = f.own.pk
+    chris = f.records["chris"].pk
+    problem = f.records["problems"].pk
+    return [
+        ("/api/v1/accounts", {"name": "Dated"}, "relationship_start", "date"),
+        (
+            f"/api/v1/accounts/{own}/interactions",
+            {"channel": "email", "initiated_by": "supplier", "two_way": False},
+            "occurred_at",
+            "datetime",
+        ),
+        (f"/api/v1/accounts/{own}/initiatives", {"title": "Dated"}, "due_date", "date"),
+        (
+            f"/api/v1/accounts/{own}/problems",
+            {"title": "Dated", "raised_by": "supplier"},
+            "raised_on",
+            "date",
+        ),
+        (f"/api/v1/accounts/{own}/pulses", {"person": chris, "trust": 5}, "rated_on", "date"),
+        (
+            f"/api/v1/accounts/{own}/phases",
+            {"phase": "maturity", "source": "supplier_self"},
+            "recorded_on",
+            "date",
+        ),
+        (
+            f"/api/v1/accounts/{own}/problems/{problem}/stage",
+            {"stage": "solution_designed"},
+            "on",
+            "date",
+        ),
+    ]
+
+
+@pytest.mark.parametrize("extreme", ["0001-01-01", "9999-12-31"])
+def test_every_api_date_refuses_the_ends_of_the_calendar_by_name(client, firm, bearer, extreme):
+    """Issue 17: any date was accepted (a problem raised in the year 1, a contact in 9999
+    moved the backlog and speed signals). Each date field of each write answers 422 naming
+    the field, and nothing is written."""
+    from django.apps import apps
+
+    counts = {m: m.objects.count() for m in apps.get_app_config("relationships").get_models()}
+    accounts = Account.objects.count()
+    for path, body, field, kind in _date_writes(firm):
+        value = extreme if kind == "date" else f"{extreme}T12:00:00Z"
+        r = send(client, "post", path, bearer("director"), {**body, field: value})
+        assert r.status_code == 422, (path, field, r.status_code, r.content[:200])
+        named = {e["field"] for e in r.json().get("errors", [])} or {r.json().get("field")}
+        assert field in named or any(field in str(n) for n in named), (path, r.json())
+    assert Account.objects.count() == accounts
+    assert counts == {m: m.objects.count() for m in counts}

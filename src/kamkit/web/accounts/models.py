@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from kamkit.core import relationships as rules
 from kamkit.core.lifecycle.phases import PHASE_LABELS, PHASES, SOURCE_LABELS, decision_needed
 from kamkit.core.portfolio import DEFAULT_WEIGHTS, SELECTION_CRITERIA, selection_score
 from kamkit.web.base import TrackedModel, TrackedQuerySet
@@ -210,6 +212,10 @@ class Account(SourceFields, TrackedModel):
             for r in history
         ):
             errors["revenue_history"] = 'expected a list of {"year": YYYY, "revenue": number}'
+        # the relationship's start happened: from 1900 to tomorrow (core.relationships)
+        errors.update(
+            rules.check_day("relationship_start", self.relationship_start, timezone.localdate())
+        )
         if errors:
             raise ValidationError(errors)
 

@@ -10,7 +10,7 @@ import pytest
 
 from tests.browser.test_web_journey import SHOTS, login
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.usefixtures("immediate_tasks")]
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "imports" / "salesforce"
 

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from bs4 import BeautifulSoup
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from kamkit.web.accounts.models import Account
 from kamkit.web.imports.models import ImportRun
 from kamkit.web.imports.tasks import folder
+
+# the preview and the import run in the task runner: here at once
+pytestmark = pytest.mark.usefixtures("immediate_tasks")
 
 EXAMPLES = Path(__file__).resolve().parents[3] / "examples" / "imports"
 

@@ -553,7 +553,7 @@ LATEST_COLUMNS = ("account_id", "on", "payload", "computed_at", "settings_digest
 
 def settings_digest(config: AssessmentConfig | None = None) -> str:
     """16 hex digits naming kamkit's version and the settings an assessment used: a
-    stored snapshot is current only under the same ones."""
+    stored assessment is current only under the same ones."""
     from kamkit import __version__
 
     data = {"kamkit": __version__, "settings": (config or configuration()).to_json()}
@@ -705,8 +705,9 @@ def store(
 ) -> int:
     """Write the day's snapshots (replacing that day's earlier ones) and record an
     ``inferred`` phase statement where the inference changed, so the phase history shows
-    each transition; the accounts' stored phase follows. ``began``: when the records
-    were read (the snapshots' ``computed_at``; now when not given)."""
+    each transition; the accounts' stored phase follows; each account's whole assessment
+    of its latest day is kept (``LatestAssessment``). ``began``: when the records were
+    read (its ``computed_at``; now when not given)."""
     items = list(assessments)
     with _bulk_work(), assessing():
         inferred = PhaseRecord.objects.alive().filter(source=PhaseSource.INFERRED)

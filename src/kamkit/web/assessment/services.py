@@ -894,6 +894,14 @@ class Freshness:
     queued: bool = False
 
 
+def is_current(
+    computed_at: dt.datetime, used: str, changed_at: dt.datetime | None, digest: str
+) -> bool:
+    """A stored assessment is current when it was computed under these settings (their
+    ``digest``) and after the last change of the account's records (``changed_at``)."""
+    return used == digest and (changed_at is None or changed_at <= computed_at)
+
+
 def _stored_today(account: Account, today: dt.date, config: AssessmentConfig) -> tuple:
     """The day's snapshot if it is current: computed after the last change of the
     account's records, under these settings. ``(payload, computed_at, changed_at)``."""
@@ -908,7 +916,7 @@ def _stored_today(account: Account, today: dt.date, config: AssessmentConfig) ->
     if row is None:
         return None, None, changed
     payload, computed_at, digest = row
-    if digest != settings_digest(config) or (changed is not None and changed > computed_at):
+    if not is_current(computed_at, digest, changed, settings_digest(config)):
         return None, computed_at, changed
     return payload, computed_at, changed
 

@@ -15,7 +15,7 @@ def reassess(account_ids: list[int]) -> int:
     """Assess and store today's snapshot of the given accounts, skipping those whose
     snapshot is already current (a burst of changes queues several runs; the first one
     does the work). Answers how many accounts were assessed."""
-    from .services import assess_portfolio, configuration, settings_digest
+    from .services import assess_portfolio, configuration, is_current, settings_digest
 
     today = timezone.localdate()
     digest = settings_digest(configuration())
@@ -27,7 +27,7 @@ def reassess(account_ids: list[int]) -> int:
         for pk, computed_at, used in LatestAssessment.objects.filter(
             account_id__in=account_ids, on=today
         ).values_list("account_id", "computed_at", "settings_digest")
-        if used == digest and (pk not in changed or changed[pk] <= computed_at)
+        if is_current(computed_at, used, changed.get(pk), digest)
     }
     due = [pk for pk in account_ids if pk not in current]
     if not due:

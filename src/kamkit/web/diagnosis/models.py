@@ -8,17 +8,19 @@ from django.utils import timezone
 from kamkit.web.users.models import Role, User
 
 
+def sees_diagnosis(user: User) -> bool:
+    """Analysts, KAM directors and admins work with the diagnosis; nobody else (SPEC §2.7:
+    never a customer)."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_admin or user.role in (Role.KAM_DIRECTOR, Role.ANALYST))
+    )
+
+
 class CaseQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> CaseQuerySet:
-        """Analysts, KAM directors and admins see the diagnosis; nobody else (SPEC §2.7:
-        never a customer)."""
-        if (
-            user.is_authenticated
-            and user.is_active
-            and (user.is_admin or user.role in (Role.KAM_DIRECTOR, Role.ANALYST))
-        ):
-            return self.all()
-        return self.none()
+        return self.all() if sees_diagnosis(user) else self.none()
 
 
 class DiagnosisCase(models.Model):

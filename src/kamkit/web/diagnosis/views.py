@@ -7,7 +7,7 @@ import hashlib
 import re
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
@@ -87,10 +87,8 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def case_new(request: HttpRequest) -> HttpResponse:
     """Add a case: upload its case file or paste its text; it is stored once the core
     accepts it, and the page lists every located problem otherwise."""
-    if not may_store(request.user):
-        if DiagnosisCase.objects.visible_to(request.user).query.is_empty():
-            raise Http404
-        raise PermissionDenied
+    if not may_store(request.user):  # the others never learn the page exists
+        raise Http404
     form = CaseForm(request.POST, request.FILES) if request.method == "POST" else CaseForm()
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
-from kamkit.web.diagnosis.models import DiagnosisCase
+from kamkit.web.diagnosis.models import DiagnosisCase, DiagnosisProject, GapAction
 from kamkit.web.relationships.models import PhaseRecord
 from kamkit.web.relationships.services import refresh_phases
 from kamkit.web.users.models import Role, User
@@ -27,6 +27,9 @@ class Firm:
     other_person: Person
     case: DiagnosisCase
     records: dict  # one record of each relational kind on the own account
+    project: DiagnosisProject | None = None  # of the manager's KAM unit, one wave
+    wave: DiagnosisCase | None = None
+    action: GapAction | None = None  # on the wave's gap kam1–legal
 
 
 def make_user(username: str, role: str, **extra) -> User:
@@ -118,8 +121,17 @@ def build_firm() -> Firm:
         ),
         "chris": chris,
     }
+    project = DiagnosisProject.objects.create(name="Published case project", kam_unit=unit)
+    wave = DiagnosisCase.objects.create(
+        title="Wave 2014", source_yaml=text, project=project, wave_on="2014-09-01"
+    )
+    action = GapAction.objects.create(
+        project=project, wave=wave, kam="kam1", partner="legal", measure="liaison"
+    )
     own = Account.objects.get(pk=own.pk)
-    return Firm(users, own, other, deleted, own_person, other_person, case, records)
+    return Firm(
+        users, own, other, deleted, own_person, other_person, case, records, project, wave, action
+    )
 
 
 ROLES = ["anonymous", "admin", "director", "manager", "analyst", "partner", "customer"]

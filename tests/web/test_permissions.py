@@ -342,7 +342,39 @@ PAGES = {
         None,
         row(302, 404, 404, 302, 404, 404, 404),
     ),
-    "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
+    # KA managers read the projects of their own KAM units (issue 18), not single cases
+    "diagnosis:list": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 404, 404)),
+    "diagnosis:project": (
+        "get",
+        lambda f: {"pk": f.project.pk},
+        None,
+        row(302, 200, 200, 200, 200, 404, 404),
+    ),
+    "diagnosis:project_new": ("get", lambda f: {}, None, row(302, 200, 200, 404, 200, 404, 404)),
+    "diagnosis:project_edit": (
+        "get",
+        lambda f: {"pk": f.project.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
+    "diagnosis:wave_new": (
+        "get",
+        lambda f: {"pk": f.project.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
+    "diagnosis:pair": (
+        "get",
+        lambda f: {"pk": f.wave.pk, "kam": "kam1", "partner": "legal"},
+        None,
+        row(302, 200, 200, 200, 200, 404, 404),
+    ),
+    "diagnosis:action": (
+        "get",
+        lambda f: {"pk": f.action.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
     "diagnosis:report": (
         "get",
         lambda f: {"pk": f.case.pk},

@@ -17,9 +17,10 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
+from kamkit.core.diagnosis import compare_waves, diagnose, parse_case
 from kamkit.web.accounts import services as account_services
 from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
-from kamkit.web.diagnosis.services import store_case
+from kamkit.web.diagnosis.services import save_action, save_project, store_case
 from kamkit.web.relationships import services as work
 from kamkit.web.relationships.models import PhaseRecord, PhaseSource
 from kamkit.web.relationships.services import refresh_phases
@@ -96,12 +97,63 @@ PHASE_AGE_MONTHS = {
 }
 
 
-def _published_case_text() -> str:
-    packaged = files("kamkit").joinpath("examples/published-case.yaml")
+def _example_text(name: str = "published-case.yaml") -> str:
+    """A case file of ``examples/``: from the package when installed from a wheel, else
+    from the checkout."""
+    packaged = files("kamkit").joinpath(f"examples/{name}")
     if packaged.is_file():
         return packaged.read_text(encoding="utf-8")
-    checkout = Path(__file__).resolve().parents[3] / "examples" / "published-case.yaml"
+    checkout = Path(__file__).resolve().parents[3] / "examples" / name
     return checkout.read_text(encoding="utf-8")
+
+
+def _diagnosis_projects(director: User) -> None:
+    """The published case as a project with one wave, and the invented two-wave firm of
+    ``examples/`` as a second, with an action planned on a gap of its first wave."""
+    published = save_project(
+        director,
+        {
+            "name": "Published case (seed 004)",
+            "firm": "Large European industrial company (German branch)",
+            "description": "The case of the diagnosis paper, one wave (2013-11 to 2014-09).",
+        },
+    )
+    store_case(director, _example_text(), "Wave 2014", "published-case", project=published)
+    nordlicht = save_project(
+        director,
+        {
+            "name": "Nordlicht Components (invented)",
+            "firm": "Nordlicht Components GmbH, a made-up maker of drive components",
+            "description": "An invented firm diagnosed twice, to show waves and follow-up.",
+        },
+    )
+    first = store_case(
+        director,
+        _example_text("invented-nordlicht-2024.yaml"),
+        name="invented-nordlicht-2024",
+        project=nordlicht,
+    )
+    second = store_case(
+        director,
+        _example_text("invented-nordlicht-2025.yaml"),
+        name="invented-nordlicht-2025",
+        project=nordlicht,
+    )
+    waves = [diagnose(parse_case(w.source_yaml)) for w in (first, second)]
+    gap = next(c for c in compare_waves(*waves).changes if c.status == "closed")
+    save_action(
+        director,
+        {
+            "wave": first,
+            "kam": gap.kam,
+            "partner": gap.partner,
+            "measure": "task_force",
+            "description": "A joint task force on the hand-over of key-account orders.",
+            "owner": director,
+            "due": first.wave_on + dt.timedelta(days=180),
+            "status": "done",
+        },
+    )
 
 
 def demo_loaded() -> bool:
@@ -318,7 +370,8 @@ def _load_demo(seed: int, today: dt.date | None) -> dict[str, int]:
     )
     _customer_side(customer_account, chris, manager, today)
 
-    store_case(director, _published_case_text(), "Published case (seed 004)", "published-case")
+    store_case(director, _example_text(), "Published case (seed 004)", "published-case")
+    _diagnosis_projects(director)
     # a year of monthly assessments, back-computed from today's records, so trends show
     from kamkit.web.assessment.services import assess_portfolio
 

@@ -161,7 +161,7 @@ def test_add_and_remove_a_person(as_role, firm):
 def test_diagnosis_report_in_the_web_app(as_role, firm):
     c = as_role("analyst")
     listing = soup(c.get("/diagnosis/"))
-    row = listing.select_one("table.list tbody tr").get_text(" ", strip=True)
+    row = listing.select_one("#single-cases table.list tbody tr").get_text(" ", strip=True)
     assert "Published case" in row and " 13 " in f" {row} " and " 7 " in f" {row} "
     report = c.get(f"/diagnosis/{firm.case.pk}/")
     assert b"KAM unit 1" in report.content and report["Content-Type"].startswith("text/html")

@@ -107,3 +107,18 @@ def compare_waves(old: Diagnosis, new: Diagnosis) -> WaveComparison:
             )
         )
     return WaveComparison(old=old, new=new, changes=tuple(changes))
+
+
+FOLLOW_UP: dict[str, str] = {
+    "closed": "the gap closed",
+    "persists": "the gap persists",
+    "opened": "no gap before, one now",
+    "none": "no gap in either wave",
+    "removed": "the pair is not in the next wave",
+    "added": "the pair is new in the next wave",
+    "first_assessed": "first assessed in the next wave",
+    "no_longer_assessed": "alignment not recorded in the next wave",
+    "unknown": "alignment recorded in neither wave",
+}
+"""What the next wave says about an action's gap, by ``DyadChange.status`` (issue 18:
+an action is checked at the next wave)."""

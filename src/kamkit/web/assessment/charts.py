@@ -300,3 +300,52 @@ def bars(parts: Sequence[tuple[str, float]], title: str, unit: str = "") -> Safe
         )
         body.append(_text(x1 + 6, y + 15, f"{value:,.1f}{unit}", "label"))
     return _svg(w, 8 + row * len(parts), body, title)
+
+
+def levels_over_waves(
+    waves: Sequence[str],
+    series: Sequence[tuple[str, str, Sequence[int | None]]],
+    scale: Sequence[str],
+) -> SafeString:
+    """Ordinal levels over a study's waves: one line per series (``(name, colour,
+    ranks)``, None where a wave has no value), the scale's labels on the left (rank 0 at
+    the bottom). The diagnosis draws a pair's differentiation and alignment with it."""
+    w, h, left, right, top, step = 600, 60 + 24 * len(scale), 96, 130, 12, 24
+    dx = (w - left - right) / max(1, len(waves) - 1)
+    body: list[str] = []
+    for rank, label in enumerate(scale):
+        y = top + (len(scale) - 1 - rank) * step
+        body.append(_line(left, w - right, y, y))
+        body.append(_text(left - 6, y + 4, label, anchor="end"))
+    base = top + (len(scale) - 1) * step + 20
+    for n, wave in enumerate(waves):
+        body.append(_text(left + n * dx, base, wave, anchor="middle"))
+    for k, (name, colour, ranks) in enumerate(series):
+        pts = [
+            (left + n * dx, top + (len(scale) - 1 - r) * step)
+            for n, r in enumerate(ranks)
+            if r is not None
+        ]
+        if len(pts) > 1:
+            points = " ".join(f"{x:.1f},{y:.1f}" for x, y in pts)
+            body.append(
+                f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            )
+        for x, y in pts:
+            body.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{colour}"/>')
+        ly = top + 10 + k * 18
+        body.append(
+            _line(
+                w - right + 12,
+                w - right + 30,
+                ly - 4,
+                ly - 4,
+                f'stroke="{colour}" stroke-width="3"',
+            )
+        )
+        body.append(_text(w - right + 36, ly, name, cls="label"))
+    label = "; ".join(
+        f"{name}: " + ", ".join("—" if r is None else scale[r] for r in ranks)
+        for name, _, ranks in series
+    )
+    return _svg(w, h, body, label)

@@ -44,3 +44,60 @@ class CaseForm(forms.Form):
         else:
             self.add_error("file", "choose a case file, or paste its text")
         return data
+
+
+class WaveForm(CaseForm):
+    """A wave of a project: its case file and the day its data were collected."""
+
+    wave_on = forms.DateField(
+        required=False,
+        label="Wave date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty: the end of the case's period, else today.",
+    )
+
+
+class ProjectForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    firm = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    kam_unit = forms.ModelChoiceField(
+        queryset=None,
+        required=False,
+        label="kamkit's KAM unit",
+        empty_label="— none: a firm outside kamkit —",
+        help_text="Its KA managers may read the project.",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        from kamkit.web.accounts.models import KAMUnit
+
+        super().__init__(*args, **kwargs)
+        self.fields["kam_unit"].queryset = KAMUnit.objects.alive().select_related("parent")
+
+
+class ActionForm(forms.Form):
+    measure = forms.ChoiceField(choices=())
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
+    )
+    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="— nobody yet —")
+    due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    status = forms.ChoiceField(choices=())
+
+    def __init__(self, *args, **kwargs) -> None:
+        from kamkit.core.diagnosis.countermeasures import CATALOGUE
+        from kamkit.web.users.models import Role, User
+
+        from .models import ActionStatus
+
+        super().__init__(*args, **kwargs)
+        self.fields["measure"].choices = [(m.key, m.title) for m in CATALOGUE] + [
+            ("other", "Other (described below)")
+        ]
+        self.fields["status"].choices = ActionStatus.choices
+        self.fields["owner"].queryset = User.objects.filter(is_active=True).exclude(
+            role=Role.CUSTOMER
+        )

@@ -1,13 +1,19 @@
 from django.urls import path
 
-from . import views
+from . import project_views, views
 
 app_name = "diagnosis"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_new, name="new"),
+    path("projects/new/", project_views.project_new, name="project_new"),
+    path("projects/<int:pk>/", project_views.project_detail, name="project"),
+    path("projects/<int:pk>/edit/", project_views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/waves/new/", project_views.wave_new, name="wave_new"),
+    path("actions/<int:pk>/", project_views.action_edit, name="action"),
     path("<int:pk>/case.yaml", views.case_source, name="source"),
     path("<int:pk>/delete/", views.case_delete, name="delete"),
+    path("<int:pk>/pairs/<str:kam>/<str:partner>/", project_views.pair_detail, name="pair"),
     path("<int:pk>/", views.case_report, name="report"),
     path("<int:pk>/<str:fmt>/", views.case_report, name="download"),
 ]

@@ -8,17 +8,19 @@ import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_http_methods
 
-from kamkit.core.diagnosis import CaseFileError, collector_paused, diagnose, parse_case
+from kamkit.core.diagnosis import CaseFileError, Diagnosis, collector_paused
 from kamkit.core.diagnosis.render import render as render_report
 from kamkit.web.base import errors_on_form
 
 from .forms import CaseForm
-from .models import DiagnosisCase
+from .models import DiagnosisCase, DiagnosisProject, GapAction, reads_diagnosis
+from .project_views import diagnosed
 from .services import delete_case, may_store, store_case
 
 DOWNLOADS = {
@@ -41,12 +43,33 @@ def style_hashes(html: str) -> list[str]:
     ]
 
 
-def _in_app(request: HttpRequest, case: DiagnosisCase, report: str) -> HttpResponse:
+MAX_GAPS_LISTED = 200
+"""Gaps listed above the report with a link each (kamkit assumption: the report itself
+lists every one; a study of 10,000 pairs has thousands)."""
+
+
+def _action_counts(case: DiagnosisCase) -> dict[tuple[str, str], int]:
+    if case.project_id is None:
+        return {}
+    counts = (
+        GapAction.objects.filter(project_id=case.project_id)
+        .values_list("kam", "partner")
+        .annotate(n=Count("pk"))
+    )
+    return {(k, p): n for k, p, n in counts}
+
+
+def _in_app(
+    request: HttpRequest, case: DiagnosisCase, report: str, result: Diagnosis
+) -> HttpResponse:
     """The report inside the app's shell (navigation, breadcrumbs, downloads): the very
     report the command line writes, in a shadow root of its own, so its styles and the
     app's leave each other alone (its ``:root`` colours become the shadow root's
     ``:host``)."""
     css = "".join(re.findall(r"<style>(.*?)</style>", report, flags=re.S))
+    gaps = [d for d in result.dyads if d.gap or d.gap_possible]
+    listed = gaps[:MAX_GAPS_LISTED]
+    counts = _action_counts(case)
     body = re.search(r"<main>(.*)</main>", report, flags=re.S)
     response = render(
         request,
@@ -56,6 +79,9 @@ def _in_app(request: HttpRequest, case: DiagnosisCase, report: str) -> HttpRespo
             "css": mark_safe(css.replace(":root", ":host")),  # the core's own CSS
             "body": mark_safe(body.group(1) if body else ""),  # escaped by the core (Jinja)
             "formats": DOWNLOADS,
+            "to_act_on": [(d, counts.get((d.kam, d.partner), 0)) for d in listed],
+            "gap_count": len(gaps),
+            "may_add": may_store(request.user),
         },
     )
     response._csp_update = {"style-src": style_hashes(response.content.decode())}
@@ -63,23 +89,38 @@ def _in_app(request: HttpRequest, case: DiagnosisCase, report: str) -> HttpRespo
 
 
 def case_list(request: HttpRequest) -> HttpResponse:
-    cases = DiagnosisCase.objects.visible_to(request.user)
-    if cases.query.is_empty():  # roles without the diagnosis: nothing to hint at
+    if not reads_diagnosis(request.user):  # roles without the diagnosis: nothing to hint at
         raise Http404
+    latest = DiagnosisCase.objects.filter(project=OuterRef("pk")).order_by("-wave_on", "-pk")
+    projects = (
+        DiagnosisProject.objects.visible_to(request.user)
+        .select_related("kam_unit")
+        .annotate(
+            wave_count=Count("waves"),
+            latest_on=Subquery(latest.values("wave_on")[:1]),
+            latest_gaps=Subquery(latest.values("gaps")[:1]),
+        )
+    )
     rows = []
-    for case in cases.defer("source_yaml"):
+    singles = DiagnosisCase.objects.visible_to(request.user).filter(project=None)
+    for case in singles.defer("source_yaml"):
         if case.pairs is not None:  # figures kept when it was stored
             rows.append((case, case.pairs, case.gaps, None))
             continue
         try:  # stored before they were kept, or by the admin: diagnosed here
-            result = diagnose(parse_case(case.source_yaml, source=case.title))
+            result = diagnosed(DiagnosisCase.objects.get(pk=case.pk))
             rows.append((case, len(result.dyads), len(result.gaps()), None))
         except CaseFileError as exc:
             rows.append((case, None, None, str(exc)))
     return render(
         request,
         "diagnosis/list.html",
-        {"rows": rows, "formats": DOWNLOADS, "may_add": may_store(request.user)},
+        {
+            "projects": projects,
+            "rows": rows,
+            "formats": DOWNLOADS,
+            "may_add": may_store(request.user),
+        },
     )
 
 
@@ -117,13 +158,14 @@ def case_report(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespons
     if fmt not in DOWNLOADS:
         raise Http404
     try:
-        with collector_paused():
-            content = render_report(diagnose(parse_case(case.source_yaml, source=case.title)), fmt)
+        result = diagnosed(case)
     except CaseFileError as exc:
         return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
+    with collector_paused():
+        content = render_report(result, fmt)
     content_type, ext = DOWNLOADS[fmt]
     if fmt == "html" and "download" not in request.GET and "standalone" not in request.GET:
-        return _in_app(request, case, content)
+        return _in_app(request, case, content, result)
     response = HttpResponse(content, content_type=content_type)
     if fmt == "html":  # the self-contained report's own style sheet, allowed by its hash
         response._csp_update = {"style-src": style_hashes(content)}
@@ -136,8 +178,12 @@ def case_report(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespons
 def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask, then delete a case for good (GET: the question; POST: the deletion)."""
     case = get_object_or_404(DiagnosisCase.objects.visible_to(request.user), pk=pk)
+    if not may_store(request.user):
+        raise Http404
     if request.method == "POST":
         delete_case(request.user, case)
         messages.success(request, f"Deleted “{case.title}”.")
+        if case.project_id:
+            return redirect("diagnosis:project", pk=case.project_id)
         return redirect("diagnosis:list")
     return render(request, "diagnosis/delete.html", {"case": case})

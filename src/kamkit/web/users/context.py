@@ -24,6 +24,11 @@ def navigation(request: HttpRequest) -> dict:
         items.append(("Our account", f"/accounts/{user.account_id}/"))
     if user.is_admin or user.role in (Role.KAM_DIRECTOR, Role.ANALYST):
         items.append(("Diagnosis", "/diagnosis/"))
+    elif user.role == Role.KA_MANAGER:  # the projects of their own KAM units, if any
+        from kamkit.web.diagnosis.models import DiagnosisProject
+
+        if DiagnosisProject.objects.visible_to(user).exists():
+            items.append(("Diagnosis", "/diagnosis/"))
     unread = user.notifications.filter(read_at=None).count()
     items.append(
         (f"Notifications ({unread})" if unread else "Notifications", "/portal/notifications/")

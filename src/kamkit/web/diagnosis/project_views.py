@@ -1,0 +1,407 @@
+"""Diagnosis projects: a firm followed across waves, its gaps and what is done about them
+(issue 18). Every page reads the waves' stored case files through the core."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import SafeString
+from django.views.decorators.http import require_http_methods
+
+from kamkit.core.diagnosis import (
+    CaseFileError,
+    Diagnosis,
+    Dyad,
+    collector_paused,
+    compare_waves,
+    diagnose,
+    parse_case,
+)
+from kamkit.core.diagnosis.advice import recommend
+from kamkit.core.diagnosis.compare import FOLLOW_UP
+from kamkit.core.diagnosis.countermeasures import BY_KEY, RULES_SOURCE, countermeasures
+from kamkit.core.diagnosis.scales import DIMENSION_LABELS, LEVELS, PRACTICES, rank
+from kamkit.web.assessment.charts import levels_over_waves
+from kamkit.web.base import errors_on_form
+
+from .forms import ActionForm, ProjectForm, WaveForm
+from .models import DiagnosisCase, DiagnosisProject, GapAction, reads_diagnosis
+from .services import (
+    delete_action,
+    delete_project,
+    may_store,
+    save_action,
+    save_project,
+    store_case,
+)
+
+_CACHE: OrderedDict[str, Diagnosis | CaseFileError] = OrderedDict()
+_CACHE_SIZE = 16
+"""Diagnoses kept per process, by a digest of the case's title and file: the same file
+gives the same diagnosis (kamkit assumption: the pages of one project read the same few
+waves again and again; a changed file is a new key)."""
+
+
+def diagnosed(case: DiagnosisCase) -> Diagnosis:
+    """The wave's diagnosis (raises ``CaseFileError`` for a file the core refuses, e.g.
+    one stored through the admin)."""
+    digest = hashlib.sha256(case.source_yaml.encode("utf-8"))
+    digest.update(b"\0" + case.title.encode("utf-8"))
+    key = digest.hexdigest()
+    found = _CACHE.get(key)
+    if found is None:
+        try:
+            with collector_paused():
+                found = diagnose(parse_case(case.source_yaml, source=case.title))
+        except CaseFileError as exc:
+            found = exc
+        _CACHE[key] = found
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    else:
+        _CACHE.move_to_end(key)
+    if isinstance(found, CaseFileError):
+        raise found
+    return found
+
+
+def _project(request: HttpRequest, pk: int) -> DiagnosisProject:
+    return get_object_or_404(DiagnosisProject.objects.visible_to(request.user), pk=pk)
+
+
+def _waves(project: DiagnosisProject) -> list[DiagnosisCase]:
+    return list(project.waves.order_by("wave_on", "pk"))
+
+
+@dataclass(frozen=True)
+class WaveRow:
+    wave: DiagnosisCase
+    opened: int | None
+    closed: int | None
+    persisting: int | None
+    error: str | None = None
+    changes: tuple = ()
+    """The pairs whose gap opened, closed or persisted since the wave before."""
+
+
+def _wave_rows(waves: list[DiagnosisCase]) -> list[WaveRow]:
+    rows, previous = [], None
+    for wave in waves:
+        try:
+            result = diagnosed(wave)
+        except CaseFileError as exc:
+            rows.append(WaveRow(wave, None, None, None, str(exc)))
+            previous = None
+            continue
+        if previous is None:
+            rows.append(WaveRow(wave, None, None, None))
+        else:
+            cmp = compare_waves(previous, result)
+            rows.append(
+                WaveRow(
+                    wave,
+                    len(cmp.with_status("opened")),
+                    len(cmp.with_status("closed")),
+                    len(cmp.with_status("persists")),
+                    changes=tuple(
+                        c for c in cmp.changes if c.status in ("opened", "closed", "persists")
+                    ),
+                )
+            )
+        previous = result
+    return rows
+
+
+def follow_ups(waves: list[DiagnosisCase], actions: list[GapAction]) -> list[GapAction]:
+    """The actions, each with ``follow_up``: what the wave after the one it was planned in
+    says about its gap; and ``measure_title``."""
+    order = {w.pk: n for n, w in enumerate(waves)}
+    compared: dict[int, dict[tuple[str, str], str] | None] = {}
+    names: dict[int, dict[str, str]] = {}
+    for action in actions:
+        if action.wave_id not in names:
+            try:
+                names[action.wave_id] = diagnosed(action.wave).case.unit_names()
+            except CaseFileError:
+                names[action.wave_id] = {}
+        unit = names[action.wave_id]
+        action.pair_name = (
+            f"{unit.get(action.kam, action.kam)} – {unit.get(action.partner, action.partner)}"
+        )
+        measure = BY_KEY.get(action.measure)
+        action.measure_title = measure.title if measure else action.description[:80]
+        n = order.get(action.wave_id)
+        if n is None or n + 1 >= len(waves):
+            action.follow_up = "checked at the next wave"
+            continue
+        later = waves[n + 1]
+        if n not in compared:
+            try:
+                cmp = compare_waves(diagnosed(waves[n]), diagnosed(later))
+                compared[n] = {(c.kam, c.partner): c.status for c in cmp.changes}
+            except CaseFileError:
+                compared[n] = None
+        statuses = compared[n]
+        if statuses is None:
+            action.follow_up = f"{later.title}: its case file cannot be read"
+        else:
+            status = statuses.get((action.kam, action.partner), "unknown")
+            action.follow_up = f"{later.title}: {FOLLOW_UP[status]}"
+            action.closed = status == "closed"
+    return actions
+
+
+@require_http_methods(["GET", "POST"])
+def project_new(request: HttpRequest) -> HttpResponse:
+    if not may_store(request.user):
+        raise Http404
+    form = ProjectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = save_project(request.user, form.cleaned_data)
+        except ValidationError as exc:
+            errors_on_form(form, exc)
+        else:
+            messages.success(request, f"Created the project “{project.name}”.")
+            return redirect("diagnosis:project", pk=project.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(request, "diagnosis/project_form.html", {"form": form}, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    if not may_store(request.user):
+        raise Http404
+    initial = {
+        "name": project.name,
+        "firm": project.firm,
+        "description": project.description,
+        "kam_unit": project.kam_unit_id,
+    }
+    form = ProjectForm(request.POST or None, initial=initial)
+    if request.method == "POST" and "delete" in request.POST:
+        delete_project(request.user, project)
+        messages.success(request, f"Deleted the project “{project.name}” and its waves.")
+        return redirect("diagnosis:list")
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_project(request.user, form.cleaned_data, project)
+        except ValidationError as exc:
+            errors_on_form(form, exc)
+        else:
+            messages.success(request, "Saved.")
+            return redirect("diagnosis:project", pk=project.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "diagnosis/project_form.html", {"form": form, "project": project}, status=status
+    )
+
+
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    waves = _waves(project)
+    actions = list(project.actions.select_related("owner", "wave"))
+    return render(
+        request,
+        "diagnosis/project.html",
+        {
+            "project": project,
+            "rows": _wave_rows(waves),
+            "actions": follow_ups(waves, actions),
+            "may_edit": may_store(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def wave_new(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _project(request, pk)
+    if not may_store(request.user):
+        raise Http404
+    form = WaveForm(request.POST, request.FILES) if request.method == "POST" else WaveForm()
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            wave = store_case(
+                request.user,
+                data["source"],
+                data["title"],
+                data["name"],
+                project=project,
+                wave_on=data["wave_on"],
+            )
+        except ValidationError as exc:
+            pasted = data["name"] == "pasted text"
+            errors_on_form(form, exc, {"file": "text"} if pasted else None)
+        else:
+            messages.success(request, f"Stored “{wave.title}” in {project.name}.")
+            return redirect("diagnosis:project", pk=project.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "diagnosis/wave_new.html", {"form": form, "project": project}, status=status
+    )
+
+
+def _dyad(result: Diagnosis, kam: str, partner: str) -> Dyad:
+    for d in result.dyads_of(kam):
+        if d.partner == partner:
+            return d
+    raise Http404
+
+
+@dataclass(frozen=True)
+class HistoryPoint:
+    wave: DiagnosisCase
+    differentiation: str | None
+    alignment: str | None
+    gap_size: int | None
+
+
+def _history(waves: list[DiagnosisCase], kam: str, partner: str) -> list[HistoryPoint]:
+    points = []
+    for wave in waves:
+        try:
+            result = diagnosed(wave)
+        except CaseFileError:
+            continue
+        found = next((d for d in result.dyads_of(kam) if d.partner == partner), None)
+        points.append(
+            HistoryPoint(
+                wave,
+                found.differentiation.level if found else None,
+                found.alignment.level if found else None,
+                found.gap_size if found else None,
+            )
+        )
+    return points
+
+
+def history_chart(points: list[HistoryPoint]) -> SafeString | None:
+    """A pair's differentiation and alignment over the waves, on the common ordinal scale
+    (none 0 … very high 6); None before there are two waves."""
+    if len(points) < 2:
+        return None
+
+    def ranks(attr: str) -> list[int | None]:
+        return [None if (v := getattr(p, attr)) is None else rank(v) for p in points]
+
+    return levels_over_waves(
+        [p.wave.title for p in points],
+        [
+            ("differentiation", "#c53030", ranks("differentiation")),
+            ("alignment", "#2b6cb0", ranks("alignment")),
+        ],
+        LEVELS,
+    )
+
+
+REQUISITE = {
+    "kam_depends": "the KAM unit depends on the partner's resources",
+    "partner_depends": "the partner depends on the KAM unit",
+    "mutual": "they depend on each other",
+}
+
+
+def pair_detail(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpResponse:
+    """One KAM unit–partner pair of a wave: why it has (or has not) a gap, what to do,
+    what is being done, and how it moved across the project's waves."""
+    if not reads_diagnosis(request.user):
+        raise Http404
+    case = get_object_or_404(DiagnosisCase.objects.visible_to(request.user), pk=pk)
+    try:
+        result = diagnosed(case)
+    except CaseFileError as exc:
+        return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
+    dyad = _dyad(result, kam, partner)
+    headline, advice = recommend(dyad) if (dyad.gap or dyad.gap_possible) else ("", ())
+    may_edit = may_store(request.user) and case.project_id is not None
+    context = {
+        "case": case,
+        "project": case.project,
+        "dyad": dyad,
+        "requisite": REQUISITE.get(dyad.requisite_integration or ""),
+        "judgements": [(DIMENSION_LABELS[j.dimension], j) for j in dyad.differentiation.judgements],
+        "practices": PRACTICES,
+        "headline": headline,
+        "advice": advice,
+        "suggestions": countermeasures(dyad),
+        "rules_source": RULES_SOURCE,
+        "may_edit": may_edit,
+        "actions": [],
+        "history": [],
+        "chart": None,
+    }
+    status = 200
+    if case.project_id is not None:
+        waves = _waves(case.project)
+        actions = list(
+            case.project.actions.filter(kam=kam, partner=partner).select_related("owner", "wave")
+        )
+        history = _history(waves, kam, partner)
+        context |= {
+            "actions": follow_ups(waves, actions),
+            "history": history,
+            "chart": history_chart(history),
+        }
+        form = ActionForm(request.POST or None, initial={"status": "planned"})
+        if request.method == "POST":
+            if not may_edit:
+                raise Http404
+            if form.is_valid():
+                values = form.cleaned_data | {"wave": case, "kam": kam, "partner": partner}
+                try:
+                    save_action(request.user, values)
+                except ValidationError as exc:
+                    errors_on_form(form, exc)
+                else:
+                    messages.success(request, "Action added.")
+                    return redirect(request.path + "#actions")
+            status = 422
+        context["form"] = form
+    elif request.method == "POST":
+        raise Http404
+    return render(request, "diagnosis/pair.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    if not may_store(request.user):
+        raise Http404
+    action = get_object_or_404(
+        GapAction.objects.filter(
+            project__in=DiagnosisProject.objects.visible_to(request.user)
+        ).select_related("wave", "project"),
+        pk=pk,
+    )
+    back = redirect("diagnosis:pair", pk=action.wave_id, kam=action.kam, partner=action.partner)
+    if request.method == "POST" and "delete" in request.POST:
+        delete_action(request.user, action)
+        messages.success(request, "Action deleted.")
+        return back
+    initial = {
+        "measure": action.measure,
+        "description": action.description,
+        "owner": action.owner_id,
+        "due": action.due,
+        "status": action.status,
+    }
+    form = ActionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            save_action(request.user, form.cleaned_data, action)
+        except ValidationError as exc:
+            errors_on_form(form, exc)
+        else:
+            messages.success(request, "Action saved.")
+            return back
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "diagnosis/action_form.html", {"form": form, "action": action}, status=status
+    )

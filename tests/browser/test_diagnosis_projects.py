@@ -1,0 +1,62 @@
+"""A diagnosis project in Chromium (issue 18): a director starts a project, adds two
+waves from their case files, sees which gaps closed, opens one, plans an action and
+finds it checked against the second wave; a KA manager of the unit reads it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import log_in
+from tests.browser.test_web_journey import SHOTS
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = [pytest.mark.browser]
+
+
+def test_a_director_follows_a_firm_across_two_waves(page, live_server, live_firm):
+    log_in(page, live_server.url, "director")
+    page.goto(f"{live_server.url}/diagnosis/")
+    page.get_by_role("link", name="New project").click()
+    page.fill("input[name=name]", "Nordlicht follow-up")
+    page.fill("input[name=firm]", "Nordlicht Components GmbH")
+    page.select_option("select[name=kam_unit]", label="Automotive KAM")
+    page.get_by_role("button", name="Create the project").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Nordlicht follow-up"
+    assert "No waves yet" in page.locator("#waves").inner_text()
+    for year in ("2024", "2025"):
+        page.get_by_role("link", name="Add a wave").click()
+        page.set_input_files(
+            "input[name=file]", str(ROOT / "examples" / f"invented-nordlicht-{year}.yaml")
+        )
+        page.get_by_role("button", name="Check and store").click()
+        page.wait_for_load_state()
+        assert f"Stored “Wave {year}”" in page.locator(".messages").inner_text()
+    assert page.locator("#waves tbody tr").count() == 2
+    page.screenshot(path=str(SHOTS / "diagnosis-project.png"), full_page=True)
+    closed = page.locator("#latest-changes li", has_text="gap closed").first
+    pair = closed.locator("a").inner_text()
+    # the pair as the first wave saw it: plan an action there
+    page.locator("#waves").get_by_role("link", name="Wave 2024").click()
+    page.locator("#gaps-to-act-on").get_by_role("link", name=pair).click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == pair
+    assert page.locator("#countermeasures tbody tr").count() > 0
+    page.select_option("select[name=measure]", "integrator")
+    page.fill("textarea[name=description]", "An integrator between the two units")
+    page.fill("input[name=due]", "2024-12-31")
+    page.get_by_role("button", name="Add the action").click()
+    page.wait_for_load_state()
+    actions = page.locator("#actions table").inner_text()
+    assert "Integrator role or unit" in actions and "Wave 2025: the gap closed" in actions
+    assert page.locator("#history svg").count() == 1
+    page.screenshot(path=str(SHOTS / "diagnosis-pair.png"), full_page=True)
+    # the KA manager of the unit reads it, without the forms
+    page.context.clear_cookies()
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/diagnosis/")
+    page.get_by_role("link", name="Nordlicht follow-up").click()
+    assert "Integrator role or unit" in page.locator("#actions").inner_text()
+    assert page.get_by_role("link", name="Add a wave").count() == 0

@@ -1,0 +1,274 @@
+"""Diagnosis projects in the web app (issue 18): a firm followed across waves, each wave a
+case file; the gaps opened and closed between waves; per pair the countermeasures with
+their sources, actions with owner, due date and status, checked at the next wave; KA
+managers read the projects of their own KAM units, never write, and nobody else sees
+any."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from kamkit.core.diagnosis import compare_waves, diagnose, parse_case
+from kamkit.web.accounts.models import KAMUnit
+from kamkit.web.diagnosis.models import DiagnosisCase, DiagnosisProject, GapAction
+from kamkit.web.diagnosis.services import save_action, save_project, store_case
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+WAVE_1 = (EXAMPLES / "invented-nordlicht-2024.yaml").read_text(encoding="utf-8")
+WAVE_2 = (EXAMPLES / "invented-nordlicht-2025.yaml").read_text(encoding="utf-8")
+
+
+def soup(response) -> BeautifulSoup:
+    return BeautifulSoup(response.content, "html.parser")
+
+
+@pytest.fixture
+def nordlicht(firm) -> tuple[DiagnosisProject, DiagnosisCase, DiagnosisCase]:
+    director = firm.users["director"]
+    project = save_project(director, {"name": "Nordlicht", "kam_unit": firm.own.kam_unit})
+    first = store_case(director, WAVE_1, project=project)
+    second = store_case(director, WAVE_2, project=project)
+    return project, first, second
+
+
+def _closed_pair() -> tuple[str, str]:
+    change = next(
+        c
+        for c in compare_waves(diagnose(parse_case(WAVE_1)), diagnose(parse_case(WAVE_2))).changes
+        if c.status == "closed"
+    )
+    return change.kam, change.partner
+
+
+def test_a_director_starts_a_project_and_adds_two_waves(as_role, firm):
+    c = as_role("director")
+    answer = c.post("/diagnosis/projects/new/", {"name": "Nordlicht", "firm": "Nordlicht GmbH"})
+    project = DiagnosisProject.objects.get(name="Nordlicht")
+    assert answer.status_code == 302 and answer["Location"] == f"/diagnosis/projects/{project.pk}/"
+    assert project.created_by == firm.users["director"]
+    for text in (WAVE_1, WAVE_2):
+        upload = SimpleUploadedFile("wave.yaml", text.encode("utf-8"))
+        answer = c.post(f"/diagnosis/projects/{project.pk}/waves/new/", {"file": upload})
+        assert answer.status_code == 302
+    waves = list(project.waves.order_by("wave_on"))
+    # dated by the end of each case's period; titled by its wave
+    assert [(w.wave_on, w.title) for w in waves] == [
+        (dt.date(2024, 3, 1), "Wave 2024"),
+        (dt.date(2025, 3, 1), "Wave 2025"),
+    ]
+    cmp = compare_waves(diagnose(parse_case(WAVE_1)), diagnose(parse_case(WAVE_2)))
+    page = soup(c.get(f"/diagnosis/projects/{project.pk}/"))
+    second_row = page.select("#waves tbody tr")[1]
+    cells = [td.get_text(strip=True) for td in second_row.select("td.num")]
+    assert cells == [
+        str(waves[1].pairs),
+        str(waves[1].gaps),
+        str(len(cmp.with_status("opened"))),
+        str(len(cmp.with_status("closed"))),
+        str(len(cmp.with_status("persists"))),
+    ]
+    changes = page.select_one("#latest-changes").get_text()
+    for change in cmp.with_status("opened") + cmp.with_status("closed"):
+        assert f"{change.kam_name} – {change.partner_name}" in changes
+    # the list shows the project with its latest wave
+    listing = soup(c.get("/diagnosis/")).select_one("#projects").get_text()
+    assert "Nordlicht" in listing and "Nordlicht GmbH" in listing
+
+
+def test_a_project_needs_a_name_and_clean_text(as_role, firm):
+    c = as_role("analyst")
+    answer = c.post("/diagnosis/projects/new/", {"name": "  ", "firm": "x"})
+    assert answer.status_code == 422
+    assert soup(answer).select_one("#name-errors")
+    with pytest.raises(ValidationError) as exc:
+        save_project(firm.users["analyst"], {"name": "A\x07B"})
+    assert "control character" in exc.value.message_dict["name"][0]
+    assert not DiagnosisProject.objects.exclude(pk=firm.project.pk).exists()
+
+
+def test_a_wave_dated_outside_the_calendar_is_refused_and_nothing_is_stored(firm):
+    project = firm.project
+    count = DiagnosisCase.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        store_case(firm.users["director"], WAVE_1, project=project, wave_on=dt.date(1800, 1, 1))
+    assert "wave_on" in exc.value.message_dict
+    with pytest.raises(ValidationError):
+        store_case(firm.users["director"], WAVE_1, project=project, wave_on=dt.date(9999, 1, 1))
+    assert DiagnosisCase.objects.count() == count
+
+
+def test_a_pair_shows_its_countermeasures_with_their_sources(as_role, nordlicht):
+    _, first, _ = nordlicht
+    kam, partner = _closed_pair()
+    page = soup(as_role("director").get(f"/diagnosis/{first.pk}/pairs/{kam}/{partner}/"))
+    assert "Integration gap" in page.select_one("#pair-verdict").get_text()
+    rows = page.select("#countermeasures tbody tr")
+    assert rows and all(r.select("td")[3].get_text(strip=True) for r in rows)  # a source each
+    assert "§4.2" in page.select_one("#countermeasures").get_text()
+    # the pair across both waves: a table and a chart
+    history = page.select_one("#history")
+    assert history.select_one("svg") is not None
+    assert len(history.select("tbody tr")) == 2
+
+
+def test_an_action_is_planned_and_checked_at_the_next_wave(as_role, firm, nordlicht):
+    project, first, second = nordlicht
+    kam, partner = _closed_pair()
+    c = as_role("analyst")
+    url = f"/diagnosis/{first.pk}/pairs/{kam}/{partner}/"
+    answer = c.post(
+        url,
+        {
+            "measure": "task_force",
+            "description": "Joint task force on order hand-over",
+            "owner": firm.users["director"].pk,
+            "due": "2024-09-30",
+            "status": "in_progress",
+        },
+    )
+    assert answer.status_code == 302
+    action = GapAction.objects.get(project=project)
+    assert (action.wave, action.kam, action.partner) == (first, kam, partner)
+    assert action.created_by == firm.users["analyst"]
+    page = soup(c.get(url)).select_one("#actions").get_text()
+    assert "Task force" in page and "the gap closed" in page  # the second wave says so
+    listed = soup(c.get(f"/diagnosis/projects/{project.pk}/")).select_one("#actions")
+    assert "Wave 2025: the gap closed" in listed.get_text()
+    # planned on the latest wave: nothing to check yet
+    later = save_action(
+        firm.users["director"],
+        {"wave": second, "kam": kam, "partner": partner, "measure": "liaison"},
+    )
+    page = soup(c.get(f"/diagnosis/{second.pk}/pairs/{kam}/{partner}/")).select_one("#actions")
+    assert "checked at the next wave" in page.get_text()
+    # its status changes on its own page
+    answer = c.post(f"/diagnosis/actions/{later.pk}/", {"measure": "liaison", "status": "done"})
+    assert answer.status_code == 302
+    later.refresh_from_db()
+    assert later.status == "done"
+    c.post(f"/diagnosis/actions/{later.pk}/", {"delete": "1"})
+    assert not GapAction.objects.filter(pk=later.pk).exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"measure": "standardisation"}, "measure"),
+        ({"measure": "other", "description": ""}, "description"),
+        ({"measure": "liaison", "status": "forgotten"}, "status"),
+        ({"measure": "liaison", "due": dt.date(1700, 1, 1)}, "due"),
+        ({"measure": "liaison", "due": dt.date(9999, 12, 31)}, "due"),
+        ({"measure": "liaison", "description": "x" * 4001}, "description"),
+        ({"measure": "liaison", "partner": "nobody"}, "partner"),
+    ],
+)
+def test_a_bad_action_is_refused_by_name_and_nothing_is_written(firm, values, field):
+    base = {"wave": firm.wave, "kam": "kam1", "partner": "legal", "status": "planned"}
+    count = GapAction.objects.count()
+    with pytest.raises(ValidationError) as exc:
+        save_action(firm.users["director"], base | values)
+    assert field in exc.value.message_dict
+    assert GapAction.objects.count() == count
+
+
+def test_a_customer_cannot_own_an_action(firm):
+    with pytest.raises(ValidationError) as exc:
+        save_action(
+            firm.users["director"],
+            {
+                "wave": firm.wave,
+                "kam": "kam1",
+                "partner": "legal",
+                "measure": "liaison",
+                "owner": firm.users["customer"],
+            },
+        )
+    assert "owner" in exc.value.message_dict
+
+
+def test_the_page_names_a_bad_action_field(as_role, firm):
+    c = as_role("director")
+    url = f"/diagnosis/{firm.wave.pk}/pairs/kam1/legal/"
+    answer = c.post(url, {"measure": "other", "description": "", "status": "planned"})
+    assert answer.status_code == 422
+    assert soup(answer).select_one("#description-errors")
+
+
+def test_a_ka_manager_reads_the_projects_of_their_own_unit_only(as_role, firm):
+    mine = firm.project  # linked to the manager's KAM unit
+    other_unit = KAMUnit.objects.create(name="Energy KAM")
+    theirs = save_project(firm.users["director"], {"name": "Energy", "kam_unit": other_unit})
+    wave = store_case(firm.users["director"], WAVE_1, project=theirs)
+    c = as_role("manager")
+    listing = soup(c.get("/diagnosis/"))
+    assert mine.name in listing.get_text() and "Energy" not in listing.get_text()
+    assert not listing.select_one("#add-project")  # reading only
+    assert c.get(f"/diagnosis/projects/{mine.pk}/").status_code == 200
+    assert c.get(f"/diagnosis/{firm.wave.pk}/").status_code == 200
+    assert c.get(f"/diagnosis/projects/{theirs.pk}/").status_code == 404
+    assert c.get(f"/diagnosis/{wave.pk}/").status_code == 404
+    assert c.get(f"/diagnosis/{wave.pk}/case.yaml").status_code == 404
+    assert c.get(f"/diagnosis/{firm.case.pk}/").status_code == 404  # a single case
+    # no writes: planning, editing, deleting are not there for them
+    count = GapAction.objects.count()
+    answer = c.post(
+        f"/diagnosis/{firm.wave.pk}/pairs/kam1/legal/", {"measure": "liaison", "status": "planned"}
+    )
+    assert answer.status_code == 404 and GapAction.objects.count() == count
+    assert c.post(f"/diagnosis/{firm.wave.pk}/delete/").status_code == 404
+    assert c.post(f"/diagnosis/projects/{mine.pk}/edit/", {"delete": "1"}).status_code == 404
+    assert DiagnosisProject.objects.filter(pk=mine.pk).exists()
+    # the menu shows the diagnosis to them because they have a project to read
+    assert any(a.get_text() == "Diagnosis" for a in soup(c.get("/diagnosis/")).select("nav a"))
+
+
+def test_a_team_manager_reads_the_projects_of_the_parent_unit(as_role, firm):
+    # the other manager's account sits in a team of the firm's KAM unit
+    firm.users["other_manager"] = firm.other.ka_manager
+    assert firm.other.kam_unit.parent_id == firm.project.kam_unit_id
+    c = as_role("other_manager")
+    assert c.get(f"/diagnosis/projects/{firm.project.pk}/").status_code == 200
+
+
+def test_customers_and_partners_never_see_a_project(as_role, firm):
+    for role in ("customer", "partner"):
+        c = as_role(role)
+        for url in (
+            "/diagnosis/",
+            f"/diagnosis/projects/{firm.project.pk}/",
+            f"/diagnosis/{firm.wave.pk}/pairs/kam1/legal/",
+            f"/diagnosis/actions/{firm.action.pk}/",
+        ):
+            assert c.get(url).status_code == 404, (role, url)
+
+
+def test_deleting_a_project_deletes_its_waves_and_actions(as_role, firm):
+    project, wave, action = firm.project, firm.wave, firm.action
+    answer = as_role("director").post(f"/diagnosis/projects/{project.pk}/edit/", {"delete": "1"})
+    assert answer.status_code == 302
+    assert not DiagnosisProject.objects.filter(pk=project.pk).exists()
+    assert not DiagnosisCase.objects.filter(pk=wave.pk).exists()
+    assert not GapAction.objects.filter(pk=action.pk).exists()
+    assert DiagnosisCase.objects.filter(pk=firm.case.pk).exists()  # a single case stays
+
+
+def test_a_pair_not_in_the_wave_is_not_found(as_role, firm):
+    assert (
+        as_role("director").get(f"/diagnosis/{firm.wave.pk}/pairs/kam1/nobody/").status_code == 404
+    )
+
+
+def test_the_wave_report_lists_its_gaps_with_their_actions(as_role, firm):
+    page = soup(as_role("director").get(f"/diagnosis/{firm.wave.pk}/"))
+    gaps = page.select_one("#gaps-to-act-on")
+    link = gaps.find("a", href=f"/diagnosis/{firm.wave.pk}/pairs/kam1/legal/")
+    assert link is not None
+    assert "1 action" in link.parent.get_text()
+    crumbs = page.select_one(".crumbs").get_text()
+    assert firm.project.name in crumbs

@@ -62,6 +62,37 @@ def _manager_token(f) -> int:
     return token.pk
 
 
+def _project(f) -> dict:
+    return {"project_id": f.project.pk}
+
+
+def _wave(f) -> dict:
+    return {"project_id": f.project.pk, "wave_id": f.wave.pk}
+
+
+def _second_wave(f) -> dict:
+    """A second wave of the firm's project (the changes need one before them)."""
+    from kamkit.web.diagnosis.models import DiagnosisCase
+
+    later = DiagnosisCase.objects.create(
+        title="Wave 2015",
+        source_yaml=f.wave.source_yaml,
+        project=f.project,
+        wave_on="2015-09-01",
+    )
+    return {"project_id": f.project.pk, "wave_id": later.pk}
+
+
+def _action(f) -> dict:
+    return {"project_id": f.project.pk, "action_id": f.action.pk}
+
+
+# diagnosis projects (issue 18): the diagnosis people read and write, KA managers of the
+# project's KAM unit read (writes 403), nobody else learns a project exists
+DIAGNOSIS_READ = (401, 200, 200, 200, 200, 404, 404)
+DIAGNOSIS_WRITE = (401, 200, 200, 403, 200, 404, 404)
+
+
 # name: (method, kwargs from the firm, JSON body or form data, expected status per role)
 PAGES = {
     "home": ("get", lambda f: {}, None, row(302, 302, 302, 302, 302, 200, 302)),
@@ -409,6 +440,39 @@ PAGES = {
 }
 
 API = {
+    "api:list_projects": ("get", lambda f: {}, None, row(401, 200, 200, 200, 200, 200, 200)),
+    "api:create_project": (
+        "post",
+        lambda f: {},
+        lambda f: {"name": "New study"},
+        row(401, 201, 201, 403, 201, 403, 403),
+    ),
+    "api:get_project": ("get", _project, None, row(*DIAGNOSIS_READ)),
+    "api:update_project": ("patch", _project, lambda f: {"firm": "F"}, row(*DIAGNOSIS_WRITE)),
+    "api:remove_project": ("delete", _project, None, row(401, 204, 204, 403, 204, 404, 404)),
+    "api:list_waves": ("get", _project, None, row(*DIAGNOSIS_READ)),
+    "api:create_wave": (
+        "post",
+        _project,
+        lambda f: {"case": f.wave.source_yaml},
+        row(401, 201, 201, 403, 201, 404, 404),
+    ),
+    "api:get_wave": ("get", _wave, None, row(*DIAGNOSIS_READ)),
+    "api:remove_wave": ("delete", _wave, None, row(401, 204, 204, 403, 204, 404, 404)),
+    "api:get_wave_case": ("get", _wave, None, row(*DIAGNOSIS_READ)),
+    "api:list_units": ("get", _wave, None, row(*DIAGNOSIS_READ)),
+    "api:list_links": ("get", _wave, None, row(*DIAGNOSIS_READ)),
+    "api:wave_result": ("get", _wave, None, row(*DIAGNOSIS_READ)),
+    "api:wave_changes": ("get", _second_wave, None, row(*DIAGNOSIS_READ)),
+    "api:list_actions": ("get", _project, None, row(*DIAGNOSIS_READ)),
+    "api:create_action": (
+        "post",
+        _project,
+        lambda f: {"wave": f.wave.pk, "kam": "kam1", "partner": "legal", "measure": "liaison"},
+        row(401, 201, 201, 403, 201, 404, 404),
+    ),
+    "api:update_action": ("patch", _action, lambda f: {"status": "done"}, row(*DIAGNOSIS_WRITE)),
+    "api:remove_action": ("delete", _action, None, row(401, 204, 204, 403, 204, 404, 404)),
     # the API's own description is public: it reveals no data
     "api:openapi-json": ("get", lambda f: {}, None, row(200, 200, 200, 200, 200, 200, 200)),
     "api:openapi-view": ("get", lambda f: {}, None, row(200, 200, 200, 200, 200, 200, 200)),

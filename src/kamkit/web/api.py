@@ -175,9 +175,11 @@ def http_error(request: HttpRequest, exc: HttpError):
 from kamkit.web.accounts.api import router as accounts_router  # noqa: E402
 from kamkit.web.assessment.api import accounts_router as assessment_router  # noqa: E402
 from kamkit.web.assessment.api import portfolio_router  # noqa: E402
+from kamkit.web.diagnosis.api import router as diagnosis_router  # noqa: E402
 from kamkit.web.relationships.api import router as relationships_router  # noqa: E402
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/accounts", relationships_router)
 api.add_router("/accounts", assessment_router)
 api.add_router("/portfolio", portfolio_router)
+api.add_router("/diagnosis", diagnosis_router)

@@ -42,3 +42,22 @@ def test_links_present_in_one_wave_only(published_path):
     cross = compare_waves(published, invented)
     assert len(cross.with_status("removed")) == 13
     assert len(cross.with_status("added")) == 7
+
+
+def test_pair_summaries_kept_as_json_compare_as_the_diagnoses_do():
+    """A project keeps each wave's pair summaries (issue 18): compared after a round trip
+    through JSON they give exactly the changes of the two diagnoses."""
+    import json
+
+    from kamkit.core.diagnosis.compare import PairSummary, compare_pairs, summarize
+
+    old = diagnose(load_case(EXAMPLES / "invented-nordlicht-2024.yaml"))
+    new = diagnose(load_case(EXAMPLES / "invented-nordlicht-2025.yaml"))
+
+    def kept(d):
+        rows = json.loads(json.dumps([p.as_row() for p in summarize(d)]))
+        return [PairSummary.from_row(r) for r in rows]
+
+    assert compare_pairs(kept(old), kept(new)) == compare_waves(old, new).changes
+    statuses = {c.status for c in compare_waves(old, new).changes}
+    assert {"opened", "closed", "persists"} <= statuses  # the example exercises them

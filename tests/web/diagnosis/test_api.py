@@ -149,3 +149,24 @@ def test_a_project_update_names_the_field(call, firm):
     assert kept.name == firm.project.name and kept.kam_unit_id == firm.project.kam_unit_id
     moved = call("director", "patch", url, {"kam_unit": None, "firm": "Firm"})
     assert moved.status_code == 200 and moved.json()["kam_unit"] is None
+
+
+def test_the_result_pages_its_pairs(call, firm):
+    from kamkit.core.diagnosis.render import to_dict
+
+    url = f"/projects/{firm.project.pk}/waves/{firm.wave.pk}/result"
+    whole = to_dict(diagnose(parse_case(firm.wave.source_yaml, source=firm.wave.title)))
+    pairs = [(d["kam"], d["partner"]) for d in whole["dyads"]]
+    seen = []
+    for offset in range(0, len(pairs), 4):
+        page = call("analyst", "get", f"{url}?limit=4&offset={offset}").json()
+        assert page["dyads_count"] == len(pairs)
+        seen += [(d["kam"], d["partner"]) for d in page["dyads"]]
+        # each pair as the whole result has it
+        for d in page["dyads"]:
+            assert d == next(
+                x for x in whole["dyads"] if (x["kam"], x["partner"]) == (d["kam"], d["partner"])
+            )
+    assert seen == pairs
+    assert call("analyst", "get", f"{url}?limit=0").status_code == 422
+    assert call("analyst", "get", f"{url}?limit=501").status_code == 422

@@ -272,3 +272,46 @@ def test_the_wave_report_lists_its_gaps_with_their_actions(as_role, firm):
     assert "1 action" in link.parent.get_text()
     crumbs = page.select_one(".crumbs").get_text()
     assert firm.project.name in crumbs
+
+
+def test_a_large_wave_reads_a_page_of_kam_units_at_a_time(as_role, firm, monkeypatch):
+    from kamkit.web.diagnosis import views
+
+    monkeypatch.setattr(views, "REPORT_PAGE_PAIRS", 5)  # the published case has 13 pairs
+    c = as_role("analyst")
+    url = f"/diagnosis/{firm.wave.pk}/"
+    first = soup(c.get(url))
+    nav = first.select_one("#report-pages")
+    assert nav is not None and "page 1 of" in nav.get_text()
+    count = len(nav.select("option"))
+    assert count >= 2
+    from kamkit.core.diagnosis import diagnose, parse_case
+
+    whole = diagnose(parse_case(firm.wave.source_yaml))
+    listed: list[str] = []
+    for n in range(1, count + 1):
+        page = soup(c.get(f"{url}?page={n}"))
+        kams = {a["href"].split("/")[4] for a in page.select("#gaps-to-act-on a")}
+        assert len(kams) <= 1  # the published case's two units fall on different pages
+        listed += sorted(kams)
+    # each page lists only its own unit's gaps, and together they list every unit's
+    assert sorted(listed) == sorted({d.kam for d in whole.dyads if d.gap or d.gap_possible})
+    for bad in ("0", str(count + 1), "x"):
+        assert c.get(f"{url}?page={bad}").status_code == 404
+    # the download is still the whole report
+    whole = c.get(f"/diagnosis/{firm.wave.pk}/html/?download=1").content.decode()
+    assert "report-pages" not in whole and "Team 2a" in whole
+
+
+def test_a_project_compares_its_waves_from_the_summaries_kept(as_role, nordlicht, monkeypatch):
+    from kamkit.web.diagnosis import project_views
+
+    project, first, _ = nordlicht
+    assert first.summary and len(first.summary) == first.pairs
+
+    def no_diagnosis(case):
+        raise AssertionError("the project page diagnosed a wave again")
+
+    monkeypatch.setattr(project_views, "diagnosed", no_diagnosis)
+    page = soup(as_role("director").get(f"/diagnosis/projects/{project.pk}/"))
+    assert page.select_one("#latest-changes") is not None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .results import Diagnosis, Dyad
 from .scales import rank
@@ -57,7 +59,52 @@ class WaveComparison:
         return tuple(c for c in self.changes if c.status == status)
 
 
-def _status(old: Dyad | None, new: Dyad | None) -> str:
+class PairSummary(NamedTuple):
+    """What the comparison of waves needs of one pair: small enough to keep with every
+    stored wave (a wave of 10,000 pairs need not be diagnosed again to compare it)."""
+
+    kam: str
+    partner: str
+    kam_name: str
+    partner_name: str
+    differentiation: str
+    differs: tuple[str, ...]
+    alignment: str | None
+    gap_size: int | None
+
+    @property
+    def gap(self) -> bool | None:
+        return None if self.gap_size is None else self.gap_size > 0
+
+    @classmethod
+    def of(cls, d: Dyad) -> PairSummary:
+        return cls(
+            d.kam,
+            d.partner,
+            d.kam_name,
+            d.partner_name,
+            d.differentiation.level,
+            d.differentiation.differs,
+            d.alignment.level,
+            d.gap_size,
+        )
+
+    @classmethod
+    def from_row(cls, row: list) -> PairSummary:
+        """From :meth:`as_row` (JSON keeps tuples as lists)."""
+        kam, partner, kam_name, partner_name, diff, differs, align, size = row
+        return cls(kam, partner, kam_name, partner_name, diff, tuple(differs), align, size)
+
+    def as_row(self) -> list:
+        return list(self)
+
+
+def summarize(diagnosis: Diagnosis) -> tuple[PairSummary, ...]:
+    """Every pair of a diagnosis, in its order, as :class:`PairSummary`."""
+    return tuple(PairSummary.of(d) for d in diagnosis.dyads)
+
+
+def _status(old: PairSummary | None, new: PairSummary | None) -> str:
     if old is None:
         return "added"
     if new is None:
@@ -77,18 +124,19 @@ def _status(old: Dyad | None, new: Dyad | None) -> str:
     return "none"
 
 
-def compare_waves(old: Diagnosis, new: Diagnosis) -> WaveComparison:
-    """Match the two waves' pairs by KAM unit and partner id and describe each change."""
-    old_by = {(d.kam, d.partner): d for d in old.dyads}
-    new_by = {(d.kam, d.partner): d for d in new.dyads}
+def compare_pairs(old: Sequence[PairSummary], new: Sequence[PairSummary]) -> tuple[DyadChange, ...]:
+    """Match two waves' pairs by KAM unit and partner id and describe each change (the
+    earlier wave's order, then the pairs new in the later one)."""
+    old_by = {(d.kam, d.partner): d for d in old}
+    new_by = {(d.kam, d.partner): d for d in new}
     keys = list(old_by) + [k for k in new_by if k not in old_by]
     changes = []
     for key in keys:
         o, n = old_by.get(key), new_by.get(key)
         ref = n or o
         assert ref is not None
-        old_diffs = set(o.differentiation.differs) if o else set()
-        new_diffs = set(n.differentiation.differs) if n else set()
+        old_diffs = set(o.differs) if o else set()
+        new_diffs = set(n.differs) if n else set()
         changes.append(
             DyadChange(
                 kam=key[0],
@@ -97,16 +145,21 @@ def compare_waves(old: Diagnosis, new: Diagnosis) -> WaveComparison:
                 partner_name=ref.partner_name,
                 status=_status(o, n),
                 differentiation=(
-                    o.differentiation.level if o else None,
-                    n.differentiation.level if n else None,
+                    o.differentiation if o else None,
+                    n.differentiation if n else None,
                 ),
-                alignment=(o.alignment.level if o else None, n.alignment.level if n else None),
+                alignment=(o.alignment if o else None, n.alignment if n else None),
                 gap_size=(o.gap_size if o else None, n.gap_size if n else None),
                 differs_added=tuple(sorted(new_diffs - old_diffs)) if o and n else (),
                 differs_removed=tuple(sorted(old_diffs - new_diffs)) if o and n else (),
             )
         )
-    return WaveComparison(old=old, new=new, changes=tuple(changes))
+    return tuple(changes)
+
+
+def compare_waves(old: Diagnosis, new: Diagnosis) -> WaveComparison:
+    """Match the two waves' pairs by KAM unit and partner id and describe each change."""
+    return WaveComparison(old=old, new=new, changes=compare_pairs(summarize(old), summarize(new)))
 
 
 FOLLOW_UP: dict[str, str] = {

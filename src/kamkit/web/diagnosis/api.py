@@ -12,13 +12,14 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import field_validator
 
 from kamkit.core.diagnosis import CaseFileError, compare_waves
 from kamkit.core.diagnosis.render import comparison_to_dict, to_dict
-from kamkit.web.accounts.api import _page, limit_param, offset_param
+from kamkit.core.diagnosis.subset import restrict
+from kamkit.web.accounts.api import MAX_LIMIT, _page, limit_param, offset_param
 from kamkit.web.accounts.models import KAMUnit
 
 from .models import DiagnosisCase, DiagnosisProject, GapAction
@@ -360,12 +361,30 @@ def list_links(
 
 @router.get(
     "/projects/{id:project_id}/waves/{id:wave_id}/result",
-    summary="The wave's diagnosis (SPEC §3.2 JSON), every pair; `kam` keeps one KAM unit's",
+    summary="The wave's diagnosis (SPEC §3.2 JSON); `kam` keeps one KAM unit's pairs, "
+    "`limit`/`offset` page them (then `dyads_count` says how many there are)",
 )
-def wave_result(request: HttpRequest, project_id: int, wave_id: int, kam: str | None = None):
-    result = to_dict(_diagnosis(_wave(_project(request, project_id), wave_id)))
-    if kam is not None:
-        result["dyads"] = [d for d in result["dyads"] if d["kam"] == kam]
+def wave_result(
+    request: HttpRequest,
+    project_id: int,
+    wave_id: int,
+    kam: str | None = None,
+    limit: int | None = Query(
+        None, ge=1, le=MAX_LIMIT, description="Pairs in this answer (default: every one)."
+    ),
+    offset: int = offset_param(),
+):
+    whole = _diagnosis(_wave(_project(request, project_id), wave_id))
+    chosen = [d for d in whole.dyads if kam is None or d.kam == kam]
+    if kam is None and limit is None and not offset:
+        return to_dict(whole)
+    part = chosen[offset : None if limit is None else offset + limit]
+    # the rest of the result (units, networks, recommendations…) of these pairs' units
+    result = to_dict(restrict(whole, {d.kam for d in part}))
+    wanted = {(d.kam, d.partner) for d in part}
+    result["dyads"] = [d for d in result["dyads"] if (d["kam"], d["partner"]) in wanted]
+    if limit is not None or offset:
+        result["dyads_count"] = len(chosen)
     return result
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
+from kamkit.web.assessment.models import JSONText
 from kamkit.web.users.models import Role, User
 
 
@@ -108,6 +109,10 @@ class DiagnosisCase(models.Model):
     # diagnosed every case on every view (1.4 s for a case of 10,000 pairs; issue 18)
     pairs = models.PositiveIntegerField(null=True, blank=True)
     gaps = models.PositiveIntegerField(null=True, blank=True)
+    # each pair's levels and gap (core.diagnosis.compare.PairSummary rows), kept when it
+    # was stored: a project compares its waves without diagnosing them again (a wave of
+    # 10,000 pairs takes about a second to diagnose; issue 18, item 6)
+    summary = JSONText(null=True, blank=True, default=None)
     objects = CaseQuerySet.as_manager()
 
     class Meta:

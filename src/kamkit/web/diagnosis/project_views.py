@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -19,12 +19,11 @@ from kamkit.core.diagnosis import (
     Diagnosis,
     Dyad,
     collector_paused,
-    compare_waves,
     diagnose,
     parse_case,
 )
 from kamkit.core.diagnosis.advice import recommend
-from kamkit.core.diagnosis.compare import FOLLOW_UP
+from kamkit.core.diagnosis.compare import FOLLOW_UP, PairSummary, compare_pairs, summarize
 from kamkit.core.diagnosis.countermeasures import BY_KEY, RULES_SOURCE, countermeasures
 from kamkit.core.diagnosis.scales import DIMENSION_LABELS, LEVELS, PRACTICES, rank
 from kamkit.web.assessment.charts import levels_over_waves
@@ -40,6 +39,10 @@ from .services import (
     save_project,
     store_case,
 )
+
+MAX_CHANGES_LISTED = 200
+"""Pairs listed under "What changed" on a project's page (kamkit assumption; the counts
+above them are complete, the API's changes list every pair)."""
 
 _CACHE: OrderedDict[str, Diagnosis | CaseFileError] = OrderedDict()
 _CACHE_SIZE = 16
@@ -71,6 +74,14 @@ def diagnosed(case: DiagnosisCase) -> Diagnosis:
     return found
 
 
+def pair_summaries(case: DiagnosisCase) -> tuple[PairSummary, ...]:
+    """The wave's pairs as kept when it was stored, else from its diagnosis (raises
+    ``CaseFileError`` for a file the core refuses)."""
+    if case.summary is not None:
+        return tuple(PairSummary.from_row(row) for row in case.summary)
+    return summarize(diagnosed(case))
+
+
 def _project(request: HttpRequest, pk: int) -> DiagnosisProject:
     return get_object_or_404(DiagnosisProject.objects.visible_to(request.user), pk=pk)
 
@@ -91,10 +102,11 @@ class WaveRow:
 
 
 def _wave_rows(waves: list[DiagnosisCase]) -> list[WaveRow]:
-    rows, previous = [], None
+    rows: list[WaveRow] = []
+    previous: tuple[PairSummary, ...] | None = None
     for wave in waves:
         try:
-            result = diagnosed(wave)
+            pairs = pair_summaries(wave)
         except CaseFileError as exc:
             rows.append(WaveRow(wave, None, None, None, str(exc)))
             previous = None
@@ -102,19 +114,20 @@ def _wave_rows(waves: list[DiagnosisCase]) -> list[WaveRow]:
         if previous is None:
             rows.append(WaveRow(wave, None, None, None))
         else:
-            cmp = compare_waves(previous, result)
+            changes = compare_pairs(previous, pairs)
+            count = Counter(c.status for c in changes)
             rows.append(
                 WaveRow(
                     wave,
-                    len(cmp.with_status("opened")),
-                    len(cmp.with_status("closed")),
-                    len(cmp.with_status("persists")),
+                    count["opened"],
+                    count["closed"],
+                    count["persists"],
                     changes=tuple(
-                        c for c in cmp.changes if c.status in ("opened", "closed", "persists")
-                    ),
+                        c for c in changes if c.status in ("opened", "closed", "persists")
+                    )[:MAX_CHANGES_LISTED],
                 )
             )
-        previous = result
+        previous = pairs
     return rows
 
 
@@ -123,16 +136,18 @@ def follow_ups(waves: list[DiagnosisCase], actions: list[GapAction]) -> list[Gap
     says about its gap; and ``measure_title``."""
     order = {w.pk: n for n, w in enumerate(waves)}
     compared: dict[int, dict[tuple[str, str], str] | None] = {}
-    names: dict[int, dict[str, str]] = {}
+    names: dict[int, dict[tuple[str, str], str]] = {}
     for action in actions:
         if action.wave_id not in names:
             try:
-                names[action.wave_id] = diagnosed(action.wave).case.unit_names()
+                names[action.wave_id] = {
+                    (p.kam, p.partner): f"{p.kam_name} – {p.partner_name}"
+                    for p in pair_summaries(action.wave)
+                }
             except CaseFileError:
                 names[action.wave_id] = {}
-        unit = names[action.wave_id]
-        action.pair_name = (
-            f"{unit.get(action.kam, action.kam)} – {unit.get(action.partner, action.partner)}"
+        action.pair_name = names[action.wave_id].get(
+            (action.kam, action.partner), f"{action.kam} – {action.partner}"
         )
         measure = BY_KEY.get(action.measure)
         action.measure_title = measure.title if measure else action.description[:80]
@@ -143,8 +158,8 @@ def follow_ups(waves: list[DiagnosisCase], actions: list[GapAction]) -> list[Gap
         later = waves[n + 1]
         if n not in compared:
             try:
-                cmp = compare_waves(diagnosed(waves[n]), diagnosed(later))
-                compared[n] = {(c.kam, c.partner): c.status for c in cmp.changes}
+                changes = compare_pairs(pair_summaries(waves[n]), pair_summaries(later))
+                compared[n] = {(c.kam, c.partner): c.status for c in changes}
             except CaseFileError:
                 compared[n] = None
         statuses = compared[n]
@@ -268,15 +283,15 @@ def _history(waves: list[DiagnosisCase], kam: str, partner: str) -> list[History
     points = []
     for wave in waves:
         try:
-            result = diagnosed(wave)
+            pairs = pair_summaries(wave)
         except CaseFileError:
             continue
-        found = next((d for d in result.dyads_of(kam) if d.partner == partner), None)
+        found = next((p for p in pairs if p.kam == kam and p.partner == partner), None)
         points.append(
             HistoryPoint(
                 wave,
-                found.differentiation.level if found else None,
-                found.alignment.level if found else None,
+                found.differentiation if found else None,
+                found.alignment if found else None,
                 found.gap_size if found else None,
             )
         )

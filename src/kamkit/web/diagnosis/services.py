@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kamkit.core.diagnosis import CaseFileError, diagnose, parse_case
+from kamkit.core.diagnosis.compare import summarize
 from kamkit.core.diagnosis.countermeasures import BY_KEY
 from kamkit.core.relationships import EARLIEST_DAY
 from kamkit.core.texts import control_problem
@@ -160,6 +161,7 @@ def store_case(
         created_by=user,
         pairs=len(result.dyads),
         gaps=len(result.gaps()),
+        summary=[p.as_row() for p in summarize(result)],
         project=project,
         wave_on=wave_on,
     )

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from kamkit.core.diagnosis import CaseFileError, Diagnosis, collector_paused
 from kamkit.core.diagnosis.render import render as render_report
+from kamkit.core.diagnosis.subset import pages, restrict
 from kamkit.web.base import errors_on_form
 
 from .forms import CaseForm
@@ -59,13 +60,48 @@ def _action_counts(case: DiagnosisCase) -> dict[tuple[str, str], int]:
     return {(k, p): n for k, p, n in counts}
 
 
-def _in_app(
-    request: HttpRequest, case: DiagnosisCase, report: str, result: Diagnosis
-) -> HttpResponse:
+REPORT_PAGE_PAIRS = 500
+"""The most pairs the in-app report shows at once (kamkit assumption: about 1 MB of page;
+a wave of 10,000 pairs is 23 MB as one report)."""
+
+
+def _paging(whole: Diagnosis, paged: list[tuple[str, ...]], number: int) -> dict:
+    names = whole.case.unit_names()
+    return {
+        "number": number,
+        "count": len(paged),
+        "units": len(whole.kam_units),
+        "pairs": len(whole.dyads),
+        "first": sum(len(p) for p in paged[: number - 1]) + 1,
+        "last": sum(len(p) for p in paged[:number]),
+        "pages": [
+            (n, names[p[0]] + (f" … {names[p[-1]]}" if len(p) > 1 else ""))
+            for n, p in enumerate(paged, start=1)
+        ],
+    }
+
+
+def _page_number(request: HttpRequest, count: int) -> int:
+    try:
+        number = int(request.GET.get("page", "1"))
+    except ValueError:
+        raise Http404 from None
+    if not 1 <= number <= count:
+        raise Http404
+    return number
+
+
+def _in_app(request: HttpRequest, case: DiagnosisCase, whole: Diagnosis) -> HttpResponse:
     """The report inside the app's shell (navigation, breadcrumbs, downloads): the very
     report the command line writes, in a shadow root of its own, so its styles and the
     app's leave each other alone (its ``:root`` colours become the shadow root's
-    ``:host``)."""
+    ``:host``). A wave of more than ``REPORT_PAGE_PAIRS`` pairs is shown a page of KAM
+    units at a time; the downloads hold the whole."""
+    paged = pages(whole, REPORT_PAGE_PAIRS) if len(whole.dyads) > REPORT_PAGE_PAIRS else []
+    number = _page_number(request, len(paged)) if paged else 1
+    result = restrict(whole, paged[number - 1]) if paged else whole
+    with collector_paused():
+        report = render_report(result, "html")
     css = "".join(re.findall(r"<style>(.*?)</style>", report, flags=re.S))
     gaps = [d for d in result.dyads if d.gap or d.gap_possible]
     listed = gaps[:MAX_GAPS_LISTED]
@@ -82,6 +118,7 @@ def _in_app(
             "to_act_on": [(d, counts.get((d.kam, d.partner), 0)) for d in listed],
             "gap_count": len(gaps),
             "may_add": may_store(request.user),
+            "paging": _paging(whole, paged, number) if paged else None,
         },
     )
     response._csp_update = {"style-src": style_hashes(response.content.decode())}
@@ -161,11 +198,11 @@ def case_report(request: HttpRequest, pk: int, fmt: str = "html") -> HttpRespons
         result = diagnosed(case)
     except CaseFileError as exc:
         return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
+    if fmt == "html" and "download" not in request.GET and "standalone" not in request.GET:
+        return _in_app(request, case, result)
     with collector_paused():
         content = render_report(result, fmt)
     content_type, ext = DOWNLOADS[fmt]
-    if fmt == "html" and "download" not in request.GET and "standalone" not in request.GET:
-        return _in_app(request, case, content, result)
     response = HttpResponse(content, content_type=content_type)
     if fmt == "html":  # the self-contained report's own style sheet, allowed by its hash
         response._csp_update = {"style-src": style_hashes(content)}

@@ -60,3 +60,21 @@ def test_a_director_follows_a_firm_across_two_waves(page, live_server, live_firm
     page.get_by_role("link", name="Nordlicht follow-up").click()
     assert "Integrator role or unit" in page.locator("#actions").inner_text()
     assert page.get_by_role("link", name="Add a wave").count() == 0
+
+
+def test_a_manager_names_the_internal_units_a_problem_involved(page, live_server, live_firm):
+    from kamkit.web.accounts.models import InternalUnit
+
+    InternalUnit.objects.create(name="Legal")
+    InternalUnit.objects.create(name="Supply chain")
+    problem = live_firm.records["problems"]
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/accounts/problems/{problem.pk}/")
+    section = page.locator("#internal-units")
+    section.get_by_label("Supply chain").check()
+    section.get_by_role("button", name="Save the units involved").click()
+    page.wait_for_load_state()
+    assert "Internal units involved: Supply chain." in page.locator(".messages").inner_text()
+    assert page.locator("#internal-units").get_by_label("Supply chain").is_checked()
+    assert not page.locator("#internal-units").get_by_label("Legal").is_checked()
+    page.locator("#internal-units").screenshot(path=str(SHOTS / "problem-internal-units.png"))

@@ -200,6 +200,13 @@ PAGES = {
     ),
     # working pages of an account: its supplier-side editors; a customer's own pages are
     # the portal's (issue 6), so here it gets 403 on its own account
+    # which internal units a record involved: its supplier-side editors; a customer never
+    "relationships:internal_units": (
+        "post",
+        lambda f: {"kind": "problems", "pk": f.records["problems"].pk},
+        {"internal_units": []},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
     "relationships:problem_edit": (
         "get",
         lambda f: {"pk": f.records["problems"].pk},
@@ -638,6 +645,21 @@ API["api:list_problem_comments"] = (
     None,
     row(401, 200, 200, 200, 404, 404, 200),
 )
+# the internal units involved (issue 18): the supplier's team; a customer never learns
+for _kind, _single in (("problems", "problem"), ("initiatives", "initiative")):
+    API[f"api:{_single}_internal_units"] = (
+        "get",
+        lambda f, k=_kind: {"account_id": f.own.pk, "record_id": f.records[k].pk},
+        None,
+        row(401, 200, 200, 200, 404, 404, 404),
+    )
+    API[f"api:set_{_single}_internal_units"] = (
+        "put",
+        lambda f, k=_kind: {"account_id": f.own.pk, "record_id": f.records[k].pk},
+        lambda f: {"internal_units": []},
+        row(401, 200, 200, 200, 404, 404, 404),
+    )
+API["api:list_internal_units"] = ("get", lambda f: {}, None, row(401, 200, 200, 200, 200, 200, 200))
 API["api:comment_on_problem"] = (
     "post",
     lambda f: {"account_id": f.own.pk, "record_id": f.records["problems"].pk},

@@ -172,6 +172,7 @@ def http_error(request: HttpRequest, exc: HttpError):
     return api.create_response(request, body, status=exc.status_code)
 
 
+from kamkit.web.accounts.api import internal_units_router  # noqa: E402
 from kamkit.web.accounts.api import router as accounts_router  # noqa: E402
 from kamkit.web.assessment.api import accounts_router as assessment_router  # noqa: E402
 from kamkit.web.assessment.api import portfolio_router  # noqa: E402
@@ -183,3 +184,4 @@ api.add_router("/accounts", relationships_router)
 api.add_router("/accounts", assessment_router)
 api.add_router("/portfolio", portfolio_router)
 api.add_router("/diagnosis", diagnosis_router)
+api.add_router("/internal-units", internal_units_router)

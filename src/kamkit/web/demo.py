@@ -107,6 +107,58 @@ def _example_text(name: str = "published-case.yaml") -> str:
     return checkout.read_text(encoding="utf-8")
 
 
+INTERNAL_UNITS = {
+    "Legal": "Contracts, liability, compliance reviews.",
+    "Supply chain": "Planning, logistics and deliveries to customers.",
+    "Customer service": "Orders, complaints and returns.",
+    "Contracting": "Frame contracts, price and discount terms.",
+    "Sales": "The regional sales organisation.",
+}
+PROBLEM_UNITS = {
+    "Late deliveries": "Supply chain",
+    "Label errors": "Supply chain",
+    "Invoice mismatch": "Contracting",
+    "Field failures": "Customer service",
+    "Spec misunderstanding": "Legal",
+}
+"""Which internal unit each kind of demo problem involved (invented)."""
+
+
+def _own_diagnosis(director: User, unit: KAMUnit, today: dt.date) -> None:
+    """The firm's internal units, named on every demo problem, and the Automotive KAM
+    unit's own diagnosis as a project linked to it: its pair pages show the key
+    accounts' evidence next to each gap (issue 18)."""
+    from kamkit.web.accounts.models import InternalUnit
+    from kamkit.web.relationships.models import Problem
+    from kamkit.web.relationships.services import set_internal_units
+
+    units = {
+        name: InternalUnit.objects.create(name=name, description=text)
+        for name, text in INTERNAL_UNITS.items()
+    }
+    for problem in Problem.objects.select_related("account"):
+        involved = PROBLEM_UNITS.get(problem.title.split(" #")[0])
+        if involved:
+            set_internal_units(None, problem, [units[involved]])
+    project = save_project(
+        director,
+        {
+            "name": "Automotive KAM and its partners",
+            "firm": "The demo firm (invented)",
+            "description": "Our own KAM unit's integration with the internal units its "
+            "key accounts draw on, linked to kamkit's Automotive KAM.",
+            "kam_unit": unit,
+        },
+    )
+    store_case(
+        director,
+        _example_text("invented-demo-automotive.yaml"),
+        name="invented-demo-automotive",
+        project=project,
+        wave_on=today,
+    )
+
+
 def _diagnosis_projects(director: User) -> None:
     """The published case as a project with one wave, and the invented two-wave firm of
     ``examples/`` as a second, with an action planned on a gap of its first wave."""
@@ -372,6 +424,7 @@ def _load_demo(seed: int, today: dt.date | None) -> dict[str, int]:
 
     store_case(director, _example_text(), "Published case (seed 004)", "published-case")
     _diagnosis_projects(director)
+    _own_diagnosis(director, KAMUnit.objects.get(name="Automotive KAM", parent=None), today)
     # a year of monthly assessments, back-computed from today's records, so trends show
     from kamkit.web.assessment.services import assess_portfolio
 

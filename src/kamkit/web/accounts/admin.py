@@ -3,7 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from kamkit.web.base import restore
 
-from .models import Account, KAMUnit, Person
+from .models import Account, InternalUnit, KAMUnit, Person
 
 
 @admin.action(description="Restore the selected (soft-deleted) records")
@@ -43,3 +43,9 @@ class PersonAdmin(TrackedAdmin):
 @admin.register(KAMUnit)
 class KAMUnitAdmin(TrackedAdmin):
     list_display = ("__str__", "parent", "deleted_at")
+
+
+@admin.register(InternalUnit)
+class InternalUnitAdmin(admin.ModelAdmin):
+    list_display = ("name", "description")
+    search_fields = ("name",)

@@ -194,3 +194,21 @@ def delete_person(request: HttpRequest, account_id: int, person_id: int):
     person = _visible_person(request, account_id, person_id)
     services.remove_person(request.auth, person)
     return Status(204, None)
+
+
+internal_units_router = Router(tags=["accounts"])
+
+
+@internal_units_router.get(
+    "", url_name="list_internal_units", summary="The firm's internal units (not for customers)"
+)
+def list_internal_units(
+    request: HttpRequest, limit: int = limit_param(), offset: int = offset_param()
+):
+    from .models import InternalUnit
+
+    limit, offset = _page(limit, offset)
+    qs = InternalUnit.objects.none() if request.auth.role == Role.CUSTOMER else InternalUnit.objects
+    qs = qs.order_by("name", "pk")
+    items = [{"id": u.pk, "name": u.name} for u in qs[offset : offset + limit]]
+    return {"items": items, "count": qs.count(), "limit": limit, "offset": offset}

@@ -39,6 +39,23 @@ class KAMUnit(TrackedModel):
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
 
 
+class InternalUnit(models.Model):
+    """One of the firm's internal units that key-account work draws on (legal, supply
+    chain, customer service…): problems and initiatives name those involved, and the
+    diagnosis reads them as evidence on its KAM unit–partner pairs (issue 18)."""
+
+    name = models.CharField(max_length=120, unique=True)
+    description = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "internal unit"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class AccountQuerySet(TrackedQuerySet):
     def visible_to(self, user: User) -> AccountQuerySet:
         """The accounts ``user`` may see: all for directors and admins, their own for KA

@@ -29,6 +29,7 @@ from kamkit.core.diagnosis.scales import DIMENSION_LABELS, LEVELS, PRACTICES, ra
 from kamkit.web.assessment.charts import levels_over_waves
 from kamkit.web.base import errors_on_form
 
+from .evidence import evidence
 from .forms import ActionForm, ProjectForm, WaveForm
 from .models import DiagnosisCase, DiagnosisProject, GapAction, reads_diagnosis
 from .services import (
@@ -361,6 +362,9 @@ def pair_detail(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpRe
         )
         history = _history(waves, kam, partner)
         context |= {
+            "evidence": evidence(
+                case.project, dyad.partner_name, dyad.partner, case.wave_on, request.user
+            ),
             "actions": follow_ups(waves, actions),
             "history": history,
             "chart": history_chart(history),

@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError as ModelValidationError
 from django.db import models, transaction
 from django.http import HttpRequest, JsonResponse
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.responses import NinjaJSONEncoder
 
@@ -883,3 +883,72 @@ def confirm_solved(request: HttpRequest, account_id: int, record_id: int):
     if why := services.customer_step(request.auth, problem, "confirm"):
         raise HttpError(409, why)
     return Problem.objects.prefetch_related("participants", "stage_changes").get(pk=problem.pk)
+
+
+class InternalUnitsIn(Schema):
+    internal_units: list[int] = Field(
+        ..., max_length=500, description="The ids of the internal units involved (all of them)."
+    )
+
+
+def _internal_record(request: HttpRequest, kind: str, account_id: int, record_id: int):
+    """A problem or initiative of the supplier's side: a customer never learns of the
+    internal units (404)."""
+    if request.auth.role == Role.CUSTOMER:
+        raise HttpError(404, "Not Found")
+    if kind == "problems":
+        return _problem(request, account_id, record_id)
+    return _initiative(request, account_id, record_id)
+
+
+def _units_out(record) -> dict:
+    units = [{"id": u.pk, "name": u.name} for u in record.internal_units.all()]
+    return {"items": units, "count": len(units)}
+
+
+@router.get(
+    "/{id:account_id}/problems/{id:record_id}/internal-units",
+    url_name="problem_internal_units",
+    operation_id="problem_internal_units",
+    summary="Our internal units involved in a problem (never the customer's to see)",
+)
+def problem_internal_units(request: HttpRequest, account_id: int, record_id: int):
+    return _units_out(_internal_record(request, "problems", account_id, record_id))
+
+
+@router.put(
+    "/{id:account_id}/problems/{id:record_id}/internal-units",
+    url_name="set_problem_internal_units",
+    operation_id="set_problem_internal_units",
+    summary="Name the internal units involved in a problem (all of them)",
+)
+def set_problem_internal_units(
+    request: HttpRequest, account_id: int, record_id: int, payload: InternalUnitsIn
+):
+    record = _internal_record(request, "problems", account_id, record_id)
+    services.set_internal_units(request.auth, record, payload.internal_units)
+    return _units_out(record)
+
+
+@router.get(
+    "/{id:account_id}/initiatives/{id:record_id}/internal-units",
+    url_name="initiative_internal_units",
+    operation_id="initiative_internal_units",
+    summary="Our internal units involved in an initiative (never the customer's to see)",
+)
+def initiative_internal_units(request: HttpRequest, account_id: int, record_id: int):
+    return _units_out(_internal_record(request, "initiatives", account_id, record_id))
+
+
+@router.put(
+    "/{id:account_id}/initiatives/{id:record_id}/internal-units",
+    url_name="set_initiative_internal_units",
+    operation_id="set_initiative_internal_units",
+    summary="Name the internal units involved in an initiative (all of them)",
+)
+def set_initiative_internal_units(
+    request: HttpRequest, account_id: int, record_id: int, payload: InternalUnitsIn
+):
+    record = _internal_record(request, "initiatives", account_id, record_id)
+    services.set_internal_units(request.auth, record, payload.internal_units)
+    return _units_out(record)

@@ -238,6 +238,12 @@ class JointInitiative(TrackedModel):
         editable=False,
         help_text="When the customer confirmed the value it realized (in the portal).",
     )
+    internal_units = models.ManyToManyField(
+        "accounts.InternalUnit",
+        blank=True,
+        related_name="initiatives",
+        help_text="Our internal units involved (never shown to the customer).",
+    )
     shared = models.BooleanField(default=True)
     history = HistoricalRecords()
     objects = SharedRecordQuerySet.as_manager()
@@ -300,6 +306,12 @@ class Problem(TrackedModel):
         max_length=20, choices=_choices(rules.PROBLEM_STAGES), default="reported"
     )
     participants = models.ManyToManyField(Person, blank=True, related_name="problems")
+    internal_units = models.ManyToManyField(
+        "accounts.InternalUnit",
+        blank=True,
+        related_name="problems",
+        help_text="Our internal units involved (never shown to the customer).",
+    )
     outcome = models.TextField(blank=True, max_length=rules.TEXT_LIMITS["outcome"])
     supplier_agreed_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False

@@ -1088,3 +1088,26 @@ def _weeks_of(weeks: Iterable[dt.date] | None) -> tuple[str, list, str, list] | 
     within = " OR ".join(["(x.occurred_at >= %s AND x.occurred_at < %s)"] * len(mondays))
     marks = ", ".join(["%s"] * len(mondays))
     return (f"AND week IN ({marks})", keys, f"AND ({within})", ranges)
+
+
+def set_internal_units(user, record: Problem | JointInitiative, units: Iterable) -> list:
+    """Name the internal units involved in a problem or an initiative (issue 18: the
+    diagnosis reads them as evidence). The supplier's team only: it is internal, and the
+    customer never sees it. ``units``: InternalUnit records or their ids; every id must
+    exist (``ValidationError`` on ``internal_units`` otherwise; nothing changes then)."""
+    from kamkit.web.accounts.models import InternalUnit
+
+    if acting_side(user, record.account) != "supplier":
+        raise PermissionDenied("the supplier's team names the internal units involved")
+    ids = []
+    for unit in units:
+        ids.append(unit.pk if isinstance(unit, InternalUnit) else unit)
+    if any(not isinstance(i, int) or isinstance(i, bool) for i in ids):
+        raise ValidationError({"internal_units": "expected the ids of internal units"})
+    found = list(InternalUnit.objects.filter(pk__in=ids))
+    missing = sorted(set(ids) - {u.pk for u in found})
+    if missing:
+        raise ValidationError({"internal_units": f"no internal unit with id {missing[0]}"})
+    with transaction.atomic():
+        record.internal_units.set(found)
+    return found

@@ -24,5 +24,6 @@ urlpatterns = [
     path("problems/<int:pk>/agree/", views.agree_definition, name="agree_definition"),
     path("problems/<int:pk>/advance/", views.advance_problem, name="advance_problem"),
     path("initiatives/<int:pk>/", views.initiative_edit, name="initiative_edit"),
+    path("<str:kind>/<int:pk>/internal-units/", views.internal_units, name="internal_units"),
     path("preferences/<int:pk>/", views.preference_edit, name="preference_edit"),
 ]

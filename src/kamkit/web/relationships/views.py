@@ -467,9 +467,47 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "relationships/initiative_edit.html",
-        {"initiative": initiative, "form": form},
+        {"initiative": initiative, "form": form, **_internal_units_context(initiative)},
         status=status,
     )
+
+
+def _internal_units_context(record) -> dict:
+    from kamkit.web.accounts.models import InternalUnit
+
+    return {
+        "all_units": list(InternalUnit.objects.all()),
+        "involved": {u.pk for u in record.internal_units.all()},
+    }
+
+
+@require_POST
+def internal_units(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    """Save which internal units a problem or an initiative involved (the supplier's
+    team; the customer never sees it)."""
+    models = {"problems": Problem, "initiatives": JointInitiative}
+    if kind not in models:
+        raise Http404
+    record = get_object_or_404(
+        models[kind].objects.visible_to(request.user).select_related("account"), pk=pk
+    )
+    if not can(request.user, "change", record.account):
+        raise PermissionDenied
+    try:
+        ids = [int(v) for v in request.POST.getlist("internal_units")]
+    except ValueError:
+        ids = None
+    try:
+        if ids is None:
+            raise ValidationError({"internal_units": "expected the ids of internal units"})
+        found = work.set_internal_units(request.user, record, ids)
+    except ValidationError as exc:
+        messages.error(request, " ".join(" ".join(m) for m in exc.message_dict.values()))
+    else:
+        names = ", ".join(u.name for u in found) or "none"
+        messages.success(request, f"Internal units involved: {names}.")
+    target = "relationships:problem_edit" if kind == "problems" else "relationships:initiative_edit"
+    return redirect(reverse(target, args=[record.pk]) + "#internal-units")
 
 
 def _changeable_account(request: HttpRequest, pk: int) -> Account:
@@ -536,6 +574,7 @@ def _problem_page(
             "comment_form": comment_form or CommentForm(),
             "undo_form": undo_form or UndoStageForm(),
             "can_undo": len(reached) > 1,
+            **_internal_units_context(problem),
             "definition_missing": work._definition_missing(problem),
             "we_record_customer": not work.customer_frames_itself(problem.account),
             "undone": problem.undone_moves.select_related("undone_by", "changed_by"),

@@ -53,7 +53,7 @@ def main() -> int:
     text = generate(args.kam, args.partners, args.respondents)
     analyst = User.objects.create_user("bench", role=Role.ANALYST, password="x")
     project = save_project(analyst, {"name": "Bench"})
-    t_store, first = timed(lambda: store_case(analyst, text, "Wave 1", project=project))
+    t_store, _ = timed(lambda: store_case(analyst, text, "Wave 1", project=project))
     _, second = timed(lambda: store_case(analyst, text, "Wave 2", project=project))
 
     def floor() -> float:
@@ -67,7 +67,9 @@ def main() -> int:
         "project (compares the waves)": f"/diagnosis/projects/{project.pk}/",
         "wave report in the app": f"/diagnosis/{second.pk}/",
         "one pair": f"/diagnosis/{second.pk}/pairs/kam7/p3/",
-        "API result, every pair": f"/api/v1/diagnosis/projects/{project.pk}/waves/{second.pk}/result",
+        "API result, every pair": (
+            f"/api/v1/diagnosis/projects/{project.pk}/waves/{second.pk}/result"
+        ),
         "API result, 500 pairs": (
             f"/api/v1/diagnosis/projects/{project.pk}/waves/{second.pk}/result?limit=500"
         ),

@@ -407,6 +407,12 @@ PAGES = {
         None,
         row(302, 200, 200, 200, 200, 404, 404),
     ),
+    "diagnosis:changes": (
+        "get",
+        lambda f: {"pk": _second_wave(f)["wave_id"], "fmt": "csv"},
+        None,
+        row(302, 200, 200, 200, 200, 404, 404),
+    ),
     "diagnosis:action": (
         "get",
         lambda f: {"pk": f.action.pk},

@@ -315,3 +315,22 @@ def test_a_project_compares_its_waves_from_the_summaries_kept(as_role, nordlicht
     monkeypatch.setattr(project_views, "diagnosed", no_diagnosis)
     page = soup(as_role("director").get(f"/diagnosis/projects/{project.pk}/"))
     assert page.select_one("#latest-changes") is not None
+
+
+def test_the_changes_download_as_the_command_line_writes_them(as_role, nordlicht):
+    from kamkit.core.diagnosis.render import render_comparison
+
+    _, first, second = nordlicht
+    c = as_role("analyst")
+    answer = c.get(f"/diagnosis/{second.pk}/changes/markdown/")
+    assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
+    expected = render_comparison(
+        compare_waves(
+            diagnose(parse_case(WAVE_1, source=first.title)),
+            diagnose(parse_case(WAVE_2, source=second.title)),
+        ),
+        "markdown",
+    )
+    assert answer.content.decode() == expected
+    assert c.get(f"/diagnosis/{first.pk}/changes/csv/").status_code == 404  # nothing before
+    assert c.get(f"/diagnosis/{second.pk}/changes/xlsx/").status_code == 404

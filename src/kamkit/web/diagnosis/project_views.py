@@ -19,12 +19,14 @@ from kamkit.core.diagnosis import (
     Diagnosis,
     Dyad,
     collector_paused,
+    compare_waves,
     diagnose,
     parse_case,
 )
 from kamkit.core.diagnosis.advice import recommend
 from kamkit.core.diagnosis.compare import FOLLOW_UP, PairSummary, compare_pairs, summarize
 from kamkit.core.diagnosis.countermeasures import BY_KEY, RULES_SOURCE, countermeasures
+from kamkit.core.diagnosis.render import render_comparison
 from kamkit.core.diagnosis.scales import DIMENSION_LABELS, LEVELS, PRACTICES, rank
 from kamkit.web.assessment.charts import levels_over_waves
 from kamkit.web.base import errors_on_form
@@ -88,7 +90,8 @@ def _project(request: HttpRequest, pk: int) -> DiagnosisProject:
 
 
 def _waves(project: DiagnosisProject) -> list[DiagnosisCase]:
-    return list(project.waves.order_by("wave_on", "pk"))
+    """The project's waves, oldest first (their files are read only when needed)."""
+    return list(project.waves.order_by("wave_on", "pk").defer("source_yaml"))
 
 
 @dataclass(frozen=True)
@@ -232,6 +235,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": _wave_rows(waves),
             "actions": follow_ups(waves, actions),
             "may_edit": may_store(request.user),
+            "change_formats": CHANGE_DOWNLOADS,
         },
     )
 
@@ -424,3 +428,30 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "diagnosis/action_form.html", {"form": form, "action": action}, status=status
     )
+
+
+CHANGE_DOWNLOADS = {
+    "markdown": ("text/markdown; charset=utf-8", "md"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "json": ("application/json", "json"),
+}
+
+
+def wave_changes(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """What changed between a wave and the project's wave before it, as ``kamkit diagnose
+    compare OLD NEW`` writes it (SPEC §3.2)."""
+    case = get_object_or_404(DiagnosisCase.objects.visible_to(request.user), pk=pk)
+    if fmt not in CHANGE_DOWNLOADS or case.project_id is None:
+        raise Http404
+    waves = _waves(case.project)
+    n = [w.pk for w in waves].index(case.pk)
+    if n == 0:
+        raise Http404  # nothing before the first wave
+    try:
+        comparison = compare_waves(diagnosed(waves[n - 1]), diagnosed(case))
+    except CaseFileError as exc:
+        return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
+    content_type, ext = CHANGE_DOWNLOADS[fmt]
+    response = HttpResponse(render_comparison(comparison, fmt), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="changes-{case.pk}.{ext}"'
+    return response

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<int:pk>/waves/new/", project_views.wave_new, name="wave_new"),
     path("actions/<int:pk>/", project_views.action_edit, name="action"),
     path("<int:pk>/case.yaml", views.case_source, name="source"),
+    path("<int:pk>/changes/<str:fmt>/", project_views.wave_changes, name="changes"),
     path("<int:pk>/delete/", views.case_delete, name="delete"),
     path("<int:pk>/pairs/<str:kam>/<str:partner>/", project_views.pair_detail, name="pair"),
     path("<int:pk>/", views.case_report, name="report"),

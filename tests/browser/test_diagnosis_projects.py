@@ -78,3 +78,41 @@ def test_a_manager_names_the_internal_units_a_problem_involved(page, live_server
     assert page.locator("#internal-units").get_by_label("Supply chain").is_checked()
     assert not page.locator("#internal-units").get_by_label("Legal").is_checked()
     page.locator("#internal-units").screenshot(path=str(SHOTS / "problem-internal-units.png"))
+
+
+def test_an_analyst_edits_a_pair_and_sees_the_rules_apply_as_she_goes(page, live_server, live_firm):
+    wave = live_firm.wave
+    log_in(page, live_server.url, "analyst")
+    page.goto(f"{live_server.url}/diagnosis/{wave.pk}/pairs/kam1/legal/")
+    page.get_by_role("link", name="Edit this pair").click()
+    page.wait_for_load_state()
+    verdict = page.locator("#pair-preview .big")
+    assert "Integration gap" in verdict.inner_text()
+    for practice, value in (
+        ("bridging", "substantial"),
+        ("amplification", "substantial"),
+        ("extension", "partial"),
+        ("transformation", "absent"),
+    ):
+        page.select_option(f"select[name={practice}]", value)
+    # the paper's level for this pair was the analyst's: let the practices decide
+    page.select_option("select[name=alignment_level]", "")
+    page.locator("#pair-preview", has_text="practice score 5 of 8").wait_for()
+    assert "Integration gap of 2 levels" in verdict.inner_text()  # six differ: very high
+    for dimension in (
+        "orientation_toward_others",
+        "time_orientation",
+        "goal_orientation",
+        "linguistic_orientation",
+        "motivational_orientation",
+    ):  # the analyst now judges that only structural formalization differs
+        page.locator(f"input[name=differs][value={dimension}]").uncheck()
+    # the preview follows each change (htmx); the fourth practice completes the score
+    page.locator("#pair-preview", has_text="practice score 5 of 8").wait_for()
+    page.locator("#pair-preview", has_text="1 of 6 dimensions differ").wait_for()
+    assert "No integration gap" in verdict.inner_text()
+    page.screenshot(path=str(SHOTS / "diagnosis-pair-edit.png"), full_page=True)
+    page.get_by_role("button", name="Save the pair").click()
+    page.wait_for_load_state()
+    assert "Saved" in page.locator(".messages").inner_text()
+    assert page.locator("#pair-verdict").inner_text() == "No integration gap"

@@ -413,6 +413,12 @@ PAGES = {
         None,
         row(302, 200, 200, 200, 200, 404, 404),
     ),
+    "diagnosis:pair_edit": (
+        "get",
+        lambda f: {"pk": f.wave.pk, "kam": "kam1", "partner": "legal"},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
     "diagnosis:action": (
         "get",
         lambda f: {"pk": f.action.pk},

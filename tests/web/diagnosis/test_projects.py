@@ -334,3 +334,96 @@ def test_the_changes_download_as_the_command_line_writes_them(as_role, nordlicht
     assert answer.content.decode() == expected
     assert c.get(f"/diagnosis/{first.pk}/changes/csv/").status_code == 404  # nothing before
     assert c.get(f"/diagnosis/{second.pk}/changes/xlsx/").status_code == 404
+
+
+def _pair_form(link_values: dict) -> dict:
+    base = {
+        "asset": "low",
+        "information": "high",
+        "status": "medium",
+        "requisite_integration": "kam_depends",
+        "differentiation": "analyst",
+        "differs": ["structural_formalization"],
+        "bridging": "",
+        "amplification": "",
+        "extension": "",
+        "transformation": "",
+        "alignment_level": "",
+        "evidence": "",
+        "quality": "",
+        "quality_description": "",
+        "notes": "",
+    }
+    return base | link_values
+
+
+def test_a_pair_is_edited_in_a_form_and_the_wave_stays_a_case_file(as_role, firm):
+    wave = firm.wave
+    c = as_role("analyst")
+    url = f"/diagnosis/{wave.pk}/pairs/kam1/legal/edit/"
+    form = soup(c.get(url))
+    # the form starts from what the file records: the published case's analyst marks
+    checked = {i["value"] for i in form.select("input[name=differs][checked]")}
+    link = next(
+        x for x in parse_case(wave.source_yaml).links if (x.kam, x.partner) == ("kam1", "legal")
+    )
+    assert checked == set(link.differs)
+    # the preview applies the core's rules to the values as they change
+    values = _pair_form(
+        {
+            "bridging": "substantial",
+            "amplification": "substantial",
+            "extension": "partial",
+            "transformation": "absent",
+            "evidence": "monthly account review\njoint task force",
+        }
+    )
+    preview = soup(c.post(url, values | {"preview": "1"}))
+    text = preview.get_text(" ", strip=True)
+    assert "very low" in text and "practice score 5 of 8" in text and "No integration gap" in text
+    wave.refresh_from_db()
+    assert "joint task force" not in wave.source_yaml  # a preview writes nothing
+    answer = c.post(url, values | {"save": "1"})
+    assert answer.status_code == 302
+    wave.refresh_from_db()
+    saved = parse_case(wave.source_yaml)
+    edited = next(x for x in saved.links if (x.kam, x.partner) == ("kam1", "legal"))
+    assert edited.differs == ("structural_formalization",)
+    assert edited.alignment.practices["bridging"] == "substantial"
+    assert edited.alignment.evidence == ("monthly account review", "joint task force")
+    assert wave.source_yaml.startswith("# Edited in kamkit by analyst")
+    # the figures kept follow the file: the pair no longer has a gap
+    result = diagnose(saved)
+    assert (wave.pairs, wave.gaps) == (len(result.dyads), len(result.gaps()))
+    row = next(r for r in wave.summary if r[:2] == ["kam1", "legal"])
+    assert row[-1] == 0
+    # the other pairs are as they were
+    before = {(x.kam, x.partner): x for x in parse_case(firm.case.source_yaml).links}
+    for x in saved.links:
+        if (x.kam, x.partner) != ("kam1", "legal"):
+            assert x == before[(x.kam, x.partner)]
+
+
+def test_a_pair_the_core_refuses_is_not_saved_and_the_problem_is_named(as_role, firm):
+    wave = firm.wave
+    before = wave.source_yaml
+    answer = as_role("director").post(
+        f"/diagnosis/{wave.pk}/pairs/kam1/legal/edit/",
+        _pair_form({"bridging": "partial", "save": "1"}),  # three practices unrecorded
+    )
+    assert answer.status_code == 422
+    assert "record each of the four practices" in soup(answer).select_one("#pair-errors").get_text()
+    wave.refresh_from_db()
+    assert wave.source_yaml == before
+
+
+def test_only_those_who_store_cases_edit_a_pair(as_role, firm):
+    url = f"/diagnosis/{firm.wave.pk}/pairs/kam1/legal/edit/"
+    for role in ("manager", "customer", "partner"):
+        assert as_role(role).get(url).status_code == 404
+        assert as_role(role).post(url, _pair_form({"save": "1"})).status_code == 404
+    # a single case is edited as a file, not here
+    assert (
+        as_role("director").get(f"/diagnosis/{firm.case.pk}/pairs/kam1/legal/edit/").status_code
+        == 404
+    )

@@ -101,3 +101,131 @@ class ActionForm(forms.Form):
         self.fields["owner"].queryset = User.objects.filter(is_active=True).exclude(
             role=Role.CUSTOMER
         )
+
+
+def _blank(label: str, values) -> list[tuple[str, str]]:
+    return [("", label)] + [(v, v.replace("_", " ")) for v in values]
+
+
+class PairForm(forms.Form):
+    """One KAM unit–partner link of a wave, as its case file records it (SPEC §3.1). The
+    form only carries the values: the core applies the rules (preview and save)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        from kamkit.core.diagnosis.scales import (
+            ALIGNMENT_LEVELS,
+            DIMENSION_LABELS,
+            DIMENSIONS,
+            FLOW_KINDS,
+            FLOW_LEVELS,
+            PRACTICE_VALUES,
+            PRACTICES,
+            REQUISITE_INTEGRATION,
+        )
+
+        super().__init__(*args, **kwargs)
+        for kind in FLOW_KINDS:
+            self.fields[kind] = forms.ChoiceField(
+                required=False, choices=_blank("not recorded", FLOW_LEVELS), label=f"{kind} flow"
+            )
+        self.fields["requisite_integration"] = forms.ChoiceField(
+            required=False,
+            choices=_blank("not recorded", REQUISITE_INTEGRATION),
+            label="Requisite integration",
+        )
+        self.fields["differentiation"] = forms.ChoiceField(
+            choices=[
+                ("computed", "computed from the units' profiles and rating means"),
+                ("analyst", "the analyst's judgement: the dimensions ticked differ"),
+            ],
+            widget=forms.RadioSelect,
+            initial="computed",
+            label="Differentiation",
+        )
+        self.fields["differs"] = forms.MultipleChoiceField(
+            required=False,
+            choices=[(d, DIMENSION_LABELS[d]) for d in DIMENSIONS],
+            widget=forms.CheckboxSelectMultiple,
+            label="Differs on",
+        )
+        for practice in PRACTICES:
+            self.fields[practice] = forms.ChoiceField(
+                required=False,
+                choices=_blank("not recorded", PRACTICE_VALUES),
+                label=practice.capitalize(),
+            )
+        self.fields["alignment_level"] = forms.ChoiceField(
+            required=False,
+            choices=_blank("from the practices", ALIGNMENT_LEVELS),
+            label="Alignment level",
+            help_text="Set it only to overrule the practices (the report says so).",
+        )
+        self.fields["evidence"] = forms.CharField(
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 3}),
+            help_text="One piece of evidence a line: meetings, newsletters, task forces…",
+        )
+        self.fields["quality"] = forms.ChoiceField(
+            required=False,
+            choices=_blank("not recorded", ("positive", "mixed", "negative")),
+            label="Relationship quality",
+        )
+        self.fields["quality_description"] = forms.CharField(
+            required=False, max_length=200, label="…in words"
+        )
+        self.fields["notes"] = forms.CharField(
+            required=False, widget=forms.Textarea(attrs={"rows": 2})
+        )
+
+    @staticmethod
+    def initial_from(link) -> dict:
+        from kamkit.core.diagnosis.scales import PRACTICES
+
+        alignment = link.alignment
+        practices = (alignment.practices if alignment else None) or {}
+        quality = link.relationship_quality
+        return {
+            **dict(link.flows),
+            "requisite_integration": link.requisite_integration or "",
+            "differentiation": "computed" if link.differs is None else "analyst",
+            "differs": list(link.differs or ()),
+            **{p: practices.get(p, "") for p in PRACTICES},
+            "alignment_level": (alignment.level if alignment else None) or "",
+            "evidence": "\n".join(alignment.evidence) if alignment else "",
+            "quality": quality.valence if quality else "",
+            "quality_description": quality.description if quality else "",
+            "notes": link.notes or "",
+        }
+
+    def link(self, link):
+        """The link with this form's values (the form must be valid)."""
+        from dataclasses import replace
+
+        from kamkit.core.diagnosis import Alignment
+        from kamkit.core.diagnosis.model import RelationshipQuality
+        from kamkit.core.diagnosis.scales import DIMENSIONS, FLOW_KINDS, PRACTICES
+
+        d = self.cleaned_data
+        practices = {p: d[p] for p in PRACTICES if d[p]}
+        evidence = tuple(line.strip() for line in d["evidence"].splitlines() if line.strip())
+        alignment = (
+            Alignment(practices or None, d["alignment_level"] or None, evidence)
+            if practices or d["alignment_level"] or evidence
+            else None
+        )
+        quality = (
+            RelationshipQuality(d["quality"], d["quality_description"].strip() or d["quality"])
+            if d["quality"]
+            else None
+        )
+        return replace(
+            link,
+            flows={k: d[k] for k in FLOW_KINDS if d[k]},
+            requisite_integration=d["requisite_integration"] or None,
+            differs=tuple(x for x in DIMENSIONS if x in d["differs"])
+            if d["differentiation"] == "analyst"
+            else None,
+            alignment=alignment,
+            relationship_quality=quality,
+            notes=d["notes"].strip() or None,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -28,15 +28,17 @@ from kamkit.core.diagnosis.compare import FOLLOW_UP, PairSummary, compare_pairs,
 from kamkit.core.diagnosis.countermeasures import BY_KEY, RULES_SOURCE, countermeasures
 from kamkit.core.diagnosis.render import render_comparison
 from kamkit.core.diagnosis.scales import DIMENSION_LABELS, LEVELS, PRACTICES, rank
+from kamkit.core.diagnosis.writer import dump_case
 from kamkit.web.assessment.charts import levels_over_waves
 from kamkit.web.base import errors_on_form
 
 from .evidence import evidence
-from .forms import ActionForm, ProjectForm, WaveForm
+from .forms import ActionForm, PairForm, ProjectForm, WaveForm
 from .models import DiagnosisCase, DiagnosisProject, GapAction, reads_diagnosis
 from .services import (
     delete_action,
     delete_project,
+    edit_wave,
     may_store,
     save_action,
     save_project,
@@ -455,3 +457,111 @@ def wave_changes(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     response = HttpResponse(render_comparison(comparison, fmt), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="changes-{case.pk}.{ext}"'
     return response
+
+
+def _editable_wave(request: HttpRequest, pk: int) -> DiagnosisCase:
+    """A wave of a project this user may edit (404 otherwise: single cases are edited as
+    files, the others never learn the page exists)."""
+    if not may_store(request.user):
+        raise Http404
+    return get_object_or_404(
+        DiagnosisCase.objects.visible_to(request.user).exclude(project=None), pk=pk
+    )
+
+
+def _link_of(case, kam: str, partner: str):
+    for link in case.links:
+        if (link.kam, link.partner) == (kam, partner):
+            return link
+    raise Http404
+
+
+def _judgements(dyad: Dyad | str) -> list:
+    if isinstance(dyad, str):
+        return []
+    return [(DIMENSION_LABELS[j.dimension], j) for j in dyad.differentiation.judgements]
+
+
+def _preview(case, link) -> Dyad | str:
+    """The pair as the core would judge it with this link, or the core's objections to
+    the link (as for a file). The other links do not change a pair's result, so only
+    this one is checked and diagnosed (fast on a case of 10,000 pairs)."""
+    parents = {u.id: u.parent for u in case.units}
+    needed: set[str] = set()
+    for uid in (link.kam, link.partner):
+        cur: str | None = uid
+        while cur is not None and cur not in needed:
+            needed.add(cur)
+            cur = parents.get(cur)
+    alone = replace(
+        case,
+        units=tuple(u for u in case.units if u.id in needed),
+        respondents=(),
+        profiles={},
+        ratings=(),
+        statements=(),
+        links=(link,),
+    )
+    try:
+        parse_case(dump_case(alone), source="the form")
+        with collector_paused():
+            return diagnose(replace(case, links=(link,))).dyads[0]
+    except CaseFileError as exc:
+        return "; ".join(f"{i.field}: {i.problem}" for i in exc.issues)
+
+
+@require_http_methods(["GET", "POST"])
+def pair_edit(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpResponse:
+    """Edit one pair of a wave in a form: the core's rules apply as the values change
+    (a preview, with the source of each judgement) and again when it is saved; the wave
+    stays a case file."""
+    wave = _editable_wave(request, pk)
+    try:
+        case = diagnosed(wave).case
+    except CaseFileError as exc:
+        return HttpResponse(str(exc), status=422, content_type="text/plain; charset=utf-8")
+    link = _link_of(case, kam, partner)
+    names = case.unit_names()
+    form = PairForm(request.POST or None, initial=PairForm.initial_from(link))
+    status = 200
+    preview = _preview(case, link)
+    if request.method == "POST":
+        if form.is_valid():
+            edited = form.link(link)
+            preview = _preview(case, edited)
+            if "preview" in request.POST:
+                return render(
+                    request,
+                    "diagnosis/partials/pair_preview.html",
+                    {"dyad": preview, "judgements": _judgements(preview)},
+                )
+            links = tuple(edited if x is link else x for x in case.links)
+            try:
+                edit_wave(
+                    request.user,
+                    wave,
+                    replace(case, links=links),
+                    f"the pair {kam}–{partner}",
+                )
+            except ValidationError as exc:
+                errors_on_form(form, exc)
+            else:
+                messages.success(request, f"Saved {names[kam]} – {names[partner]}.")
+                return redirect("diagnosis:pair", pk=wave.pk, kam=kam, partner=partner)
+        status = 422
+    return render(
+        request,
+        "diagnosis/pair_edit.html",
+        {
+            "case": wave,
+            "project": wave.project,
+            "kam": kam,
+            "partner": partner,
+            "kam_name": names[kam],
+            "partner_name": names[partner],
+            "form": form,
+            "dyad": preview,
+            "judgements": _judgements(preview),
+        },
+        status=status,
+    )

@@ -10,9 +10,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from kamkit.core.diagnosis import CaseFileError, diagnose, parse_case
+from kamkit.core.diagnosis import Case, CaseFileError, diagnose, parse_case
 from kamkit.core.diagnosis.compare import summarize
 from kamkit.core.diagnosis.countermeasures import BY_KEY
+from kamkit.core.diagnosis.writer import dump_case
 from kamkit.core.relationships import EARLIEST_DAY
 from kamkit.core.texts import control_problem
 from kamkit.web.users.models import Role, User
@@ -110,6 +111,24 @@ def wave_day(period_end: str | None) -> dt.date | None:
         return None
 
 
+def _located(exc: CaseFileError, with_lines: bool = True) -> str:
+    """A refused file's problems in words, the first ``MAX_ISSUES_SHOWN``."""
+    shown = exc.issues[:MAX_ISSUES_SHOWN]
+    lines = [(f"line {i.line}: " if with_lines else "") + f"{i.field}: {i.problem}" for i in shown]
+    if len(exc.issues) > len(shown):
+        lines.append(f"… and {len(exc.issues) - len(shown)} more (kamkit diagnose lists them all)")
+    return "\n".join(lines)
+
+
+def _figures(result) -> dict[str, Any]:
+    """What a stored case keeps of its diagnosis (the list's counts, the pairs' summary)."""
+    return {
+        "pairs": len(result.dyads),
+        "gaps": len(result.gaps()),
+        "summary": [p.as_row() for p in summarize(result)],
+    }
+
+
 def store_case(
     user: User | None,
     text: str,
@@ -144,13 +163,7 @@ def store_case(
         case = parse_case(text, source=name)
         result = diagnose(case)
     except CaseFileError as exc:
-        shown = exc.issues[:MAX_ISSUES_SHOWN]
-        lines = [f"line {i.line}: {i.field}: {i.problem}" for i in shown]
-        if len(exc.issues) > len(shown):
-            lines.append(
-                f"… and {len(exc.issues) - len(shown)} more (kamkit diagnose lists them all)"
-            )
-        errors["file"] = "\n".join(lines)
+        errors["file"] = _located(exc)
     if errors:
         raise ValidationError(errors)
     if project is not None and wave_on is None:
@@ -159,9 +172,7 @@ def store_case(
         title=title or (case.wave and project and f"Wave {case.wave}") or case.title[:200],
         source_yaml=text,
         created_by=user,
-        pairs=len(result.dyads),
-        gaps=len(result.gaps()),
-        summary=[p.as_row() for p in summarize(result)],
+        **_figures(result),
         project=project,
         wave_on=wave_on,
     )
@@ -237,3 +248,29 @@ def delete_action(user: User, action: GapAction) -> None:
     if not may_store(user):
         raise PermissionDenied("analysts, KAM directors and administrators plan actions")
     action.delete()
+
+
+def edit_wave(user: User, wave: DiagnosisCase, case: Case, what: str = "") -> DiagnosisCase:
+    """Write an edited case (from the wave's forms) back as the wave's case file, once
+    the core accepts it as a file: the very checks of an upload, so every wave stays a
+    file ``kamkit diagnose`` reads with the same result. ``what`` says what changed (the
+    file's first comment line). Raises ``PermissionDenied``, or ``ValidationError`` with
+    the core's problems (each on its field, e.g. ``links[kam1->legal].differs``);
+    nothing is written then."""
+    if not may_store(user):
+        raise PermissionDenied("analysts, KAM directors and administrators edit waves")
+    header = f"Edited in kamkit by {user} on {timezone.localdate().isoformat()}"
+    text = dump_case(case, header + (f": {what}" if what else ""))
+    if len(text.encode("utf-8")) > MAX_CASE_BYTES:
+        raise ValidationError({"file": f"larger than {MAX_CASE_BYTES // 2**20} MB"})
+    try:
+        checked = parse_case(text, source=wave.title)
+        result = diagnose(checked)
+    except CaseFileError as exc:
+        raise ValidationError({"__all__": _located(exc, with_lines=False)}) from None
+    with transaction.atomic():
+        wave.source_yaml = text
+        for name, value in _figures(result).items():
+            setattr(wave, name, value)
+        wave.save(update_fields=["source_yaml", "pairs", "gaps", "summary"])
+    return wave

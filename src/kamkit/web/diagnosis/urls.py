@@ -15,6 +15,11 @@ urlpatterns = [
     path("<int:pk>/changes/<str:fmt>/", project_views.wave_changes, name="changes"),
     path("<int:pk>/delete/", views.case_delete, name="delete"),
     path("<int:pk>/pairs/<str:kam>/<str:partner>/", project_views.pair_detail, name="pair"),
+    path(
+        "<int:pk>/pairs/<str:kam>/<str:partner>/edit/",
+        project_views.pair_edit,
+        name="pair_edit",
+    ),
     path("<int:pk>/", views.case_report, name="report"),
     path("<int:pk>/<str:fmt>/", views.case_report, name="download"),
 ]

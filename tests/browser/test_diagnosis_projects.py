@@ -116,3 +116,32 @@ def test_an_analyst_edits_a_pair_and_sees_the_rules_apply_as_she_goes(page, live
     page.wait_for_load_state()
     assert "Saved" in page.locator(".messages").inner_text()
     assert page.locator("#pair-verdict").inner_text() == "No integration gap"
+
+
+def test_a_wave_is_built_in_forms(page, live_server, live_firm):
+    log_in(page, live_server.url, "director")
+    page.goto(f"{live_server.url}/diagnosis/projects/{live_firm.project.pk}/")
+    page.get_by_role("link", name="Start a wave in forms").click()
+    page.fill("input[name=title]", "Wave 2026")
+    page.fill("input[name=kam_name]", "KAM unit 1")
+    page.fill("input[name=partner_name]", "Legal")
+    page.get_by_role("button", name="Start the wave").click()
+    page.wait_for_load_state()
+    assert "Started “Wave 2026”" in page.locator(".messages").inner_text()
+    page.get_by_role("link", name="Add a unit").click()
+    page.fill("input[name=id]", "scm")
+    page.fill("input[name=name]", "Supply chain")
+    page.fill("input[name=profile_structural_formalization]", "high")
+    page.get_by_role("button", name="Save the unit").click()
+    page.wait_for_load_state()
+    assert page.locator("#units tbody tr").count() == 3
+    page.select_option("#add-pair select[name=partner]", "scm")
+    page.get_by_role("button", name="Add the pair").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Edit KAM unit 1 – Supply chain"
+    page.get_by_role("button", name="Save the pair").click()
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/diagnosis/projects/{live_firm.project.pk}/")
+    page.locator("#waves").get_by_role("link", name="edit").last.click()
+    assert page.locator("#pairs tbody tr").count() == 2
+    page.screenshot(path=str(SHOTS / "diagnosis-wave-edit.png"), full_page=True)

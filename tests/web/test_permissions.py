@@ -419,6 +419,36 @@ PAGES = {
         None,
         row(302, 200, 200, 404, 200, 404, 404),
     ),
+    "diagnosis:wave_edit": (
+        "get",
+        lambda f: {"pk": f.wave.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
+    "diagnosis:unit_new": (
+        "get",
+        lambda f: {"pk": f.wave.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
+    "diagnosis:unit_edit": (
+        "get",
+        lambda f: {"pk": f.wave.pk, "uid": "legal"},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
+    "diagnosis:next_wave": (
+        "post",
+        lambda f: {"pk": f.wave.pk},
+        {"title": "Next"},
+        row(302, 302, 302, 404, 302, 404, 404),
+    ),
+    "diagnosis:wave_start": (
+        "get",
+        lambda f: {"pk": f.project.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
     "diagnosis:action": (
         "get",
         lambda f: {"pk": f.action.pk},

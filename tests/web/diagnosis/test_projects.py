@@ -427,3 +427,103 @@ def test_only_those_who_store_cases_edit_a_pair(as_role, firm):
         as_role("director").get(f"/diagnosis/{firm.case.pk}/pairs/kam1/legal/edit/").status_code
         == 404
     )
+
+
+def test_a_wave_grows_in_forms_units_profiles_and_pairs(as_role, firm):
+    c = as_role("analyst")
+    start = c.post(
+        f"/diagnosis/projects/{firm.project.pk}/waves/start/",
+        {
+            "title": "Wave 2026",
+            "wave": "2026",
+            "kam_id": "kam_a",
+            "kam_name": "KAM A",
+            "partner_id": "legal",
+            "partner_name": "Legal",
+        },
+    )
+    wave = DiagnosisCase.objects.get(title="Wave 2026")
+    assert start.status_code == 302 and start["Location"] == f"/diagnosis/{wave.pk}/edit/"
+    assert wave.project == firm.project and wave.wave_on == dt.date.today()
+    # a partner with a profile, and the KAM unit's profile: the pair computes from them
+    answer = c.post(
+        f"/diagnosis/{wave.pk}/units/new/",
+        {
+            "id": "scm",
+            "kind": "partner",
+            "name": "Supply chain",
+            "profile_structural_formalization": "high",
+            "profile_goal_orientation": "cost > delivery",
+            "profile_time_orientation": "2.5",
+        },
+    )
+    assert answer.status_code == 302
+    answer = c.post(
+        f"/diagnosis/{wave.pk}/units/kam_a/",
+        {
+            "name": "KAM A",
+            "profile_structural_formalization": "low",
+            "profile_goal_orientation": "customer > cost",
+            "profile_time_orientation": "5",
+            "practice_bridging": "partial",
+            "practice_amplification": "absent",
+            "practice_extension": "absent",
+            "practice_transformation": "absent",
+        },
+    )
+    assert answer.status_code == 302
+    answer = c.post(f"/diagnosis/{wave.pk}/edit/", {"kam": "kam_a", "partner": "scm"})
+    assert answer["Location"] == f"/diagnosis/{wave.pk}/pairs/kam_a/scm/edit/"
+    wave.refresh_from_db()
+    case = parse_case(wave.source_yaml)
+    assert case.profiles["scm"]["goal_orientation"] == ("cost", "delivery")
+    assert case.profiles["scm"]["time_orientation"] == 2.5
+    pair = next(d for d in diagnose(case).dyads if d.partner == "scm")
+    assert set(pair.differentiation.differs) == {
+        "structural_formalization",
+        "goal_orientation",
+        "time_orientation",
+    }
+    assert pair.alignment.practices_from == "unit" and pair.gap_size == 1
+    # the same pair twice is refused by name
+    again = c.post(f"/diagnosis/{wave.pk}/edit/", {"kam": "kam_a", "partner": "scm"})
+    assert again.status_code == 422 and "already" in soup(again).get_text()
+    # a unit the pairs still name cannot go, and the core says why
+    c.post(f"/diagnosis/{wave.pk}/units/scm/", {"remove": "1"})
+    wave.refresh_from_db()
+    assert "scm" in parse_case(wave.source_yaml).unit_names()
+    # removing the pair first, then the unit
+    c.post(f"/diagnosis/{wave.pk}/edit/", {"remove_pair": "kam_a|scm"})
+    c.post(f"/diagnosis/{wave.pk}/units/scm/", {"remove": "1"})
+    wave.refresh_from_db()
+    assert "scm" not in parse_case(wave.source_yaml).unit_names()
+
+
+def test_a_bad_profile_value_is_named_and_nothing_is_written(as_role, firm):
+    wave = firm.wave
+    before = wave.source_yaml
+    answer = as_role("director").post(
+        f"/diagnosis/{wave.pk}/units/legal/",
+        {"name": "Legal", "profile_time_orientation": "9"},  # a mean beyond 7
+    )
+    assert answer.status_code == 422
+    assert "time_orientation" in soup(answer).select_one("#unit-errors").get_text()
+    wave.refresh_from_db()
+    assert wave.source_yaml == before
+
+
+def test_the_next_wave_starts_from_this_one(as_role, firm):
+    c = as_role("director")
+    answer = c.post(
+        f"/diagnosis/{firm.wave.pk}/next/",
+        {"title": "Wave 2015", "wave": "2015", "wave_on": "2015-09-01"},
+    )
+    new = DiagnosisCase.objects.get(title="Wave 2015")
+    assert answer["Location"] == f"/diagnosis/{new.pk}/edit/"
+    old, copy = parse_case(firm.wave.source_yaml), parse_case(new.source_yaml)
+    assert copy.links == old.links and copy.units == old.units
+    assert copy.wave == "2015" and copy.period == (None, None)
+    # the project compares them: nothing changed yet
+    page = soup(c.get(f"/diagnosis/projects/{firm.project.pk}/"))
+    cells = [td.get_text(strip=True) for td in page.select("#waves tbody tr")[1].select("td.num")]
+    assert cells[2:4] == ["0", "0"]  # none opened, none closed

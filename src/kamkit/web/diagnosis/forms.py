@@ -229,3 +229,150 @@ class PairForm(forms.Form):
             relationship_quality=quality,
             notes=d["notes"].strip() or None,
         )
+
+
+class UnitForm(forms.Form):
+    """A unit of a wave (SPEC §3.1 ``units`` and its ``profiles``): the id and kind only
+    when it is added; a KAM unit's repertoire of practices; its profile per dimension
+    (a category, a ranking written ``first > second``, or a 1–7 mean)."""
+
+    def __init__(self, *args, adding: bool, kam_units: list[tuple[str, str]], **kwargs) -> None:
+        from kamkit.core.diagnosis.scales import (
+            DIMENSION_LABELS,
+            DIMENSIONS,
+            PRACTICE_VALUES,
+            PRACTICES,
+            UNIT_KINDS,
+        )
+
+        super().__init__(*args, **kwargs)
+        if adding:
+            self.fields["id"] = forms.SlugField(
+                max_length=60, help_text="Kept across waves: the same unit, the same id."
+            )
+            self.fields["kind"] = forms.ChoiceField(
+                choices=[(k, k) for k in UNIT_KINDS], initial="partner"
+            )
+        self.fields["name"] = forms.CharField(max_length=120)
+        self.fields["parent"] = forms.ChoiceField(
+            required=False,
+            choices=[("", "— none —"), *kam_units],
+            help_text="For a team: the KAM unit it belongs to.",
+        )
+        self.fields["members"] = forms.IntegerField(required=False, min_value=0, max_value=100000)
+        self.fields["age_years"] = forms.FloatField(
+            required=False, min_value=0, max_value=500, label="Age (years)"
+        )
+        self.fields["description"] = forms.CharField(
+            required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
+        )
+        for practice in PRACTICES:
+            self.fields[f"practice_{practice}"] = forms.ChoiceField(
+                required=False,
+                choices=[("", "not recorded")] + [(v, v) for v in PRACTICE_VALUES],
+                label=practice.capitalize(),
+            )
+        self.fields["evidence"] = forms.CharField(
+            required=False,
+            widget=forms.Textarea(attrs={"rows": 2}),
+            help_text="The repertoire's evidence, one a line.",
+        )
+        for dim in DIMENSIONS:
+            self.fields[f"profile_{dim}"] = forms.CharField(
+                required=False, max_length=200, label=DIMENSION_LABELS[dim]
+            )
+
+    @staticmethod
+    def initial_from(unit, profile: dict) -> dict:
+        from kamkit.core.diagnosis.scales import DIMENSIONS, PRACTICES
+
+        def shown(value) -> str:
+            if isinstance(value, tuple):
+                return " > ".join(value)
+            if isinstance(value, float):
+                return f"{value:g}"
+            return value or ""
+
+        return {
+            "name": unit.name,
+            "parent": unit.parent or "",
+            "members": unit.members,
+            "age_years": unit.age_years,
+            "description": unit.description or "",
+            **{f"practice_{p}": (unit.practices or {}).get(p, "") for p in PRACTICES},
+            "evidence": "\n".join(unit.evidence),
+            **{f"profile_{d}": shown(profile.get(d)) for d in DIMENSIONS},
+        }
+
+    def unit_and_profile(self, unit=None):
+        """The unit (a new one when ``unit`` is None) and its profile, from the form."""
+        from dataclasses import replace
+
+        from kamkit.core.diagnosis import Unit
+        from kamkit.core.diagnosis.scales import DIMENSIONS, PRACTICES
+
+        d = self.cleaned_data
+        practices = {p: d[f"practice_{p}"] for p in PRACTICES if d[f"practice_{p}"]}
+        values = {
+            "name": d["name"].strip(),
+            "parent": d["parent"] or None,
+            "members": d["members"],
+            "age_years": d["age_years"],
+            "description": d["description"].strip() or None,
+            "practices": practices or None,
+            "evidence": tuple(x.strip() for x in d["evidence"].splitlines() if x.strip()),
+        }
+        if unit is None:
+            unit = Unit(id=d["id"], name=values["name"], kind=d["kind"])
+        profile: dict = {}
+        for dim in DIMENSIONS:
+            text = d[f"profile_{dim}"].strip()
+            if not text:
+                continue
+            if ">" in text:
+                profile[dim] = tuple(x.strip().lower() for x in text.split(">") if x.strip())
+                continue
+            try:
+                profile[dim] = float(text.replace(",", "."))
+            except ValueError:
+                profile[dim] = text.lower()
+        return replace(unit, **values), profile
+
+
+class NewPairForm(forms.Form):
+    kam = forms.ChoiceField(label="KAM unit")
+    partner = forms.ChoiceField(label="Partner")
+
+    def __init__(self, *args, kams: list, partners: list, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kam"].choices = kams
+        self.fields["partner"].choices = partners
+
+
+class NextWaveForm(forms.Form):
+    title = forms.CharField(max_length=200, help_text="e.g. Wave 2026")
+    wave = forms.CharField(
+        max_length=60, required=False, help_text="The case's wave label (e.g. 2026)."
+    )
+    wave_on = forms.DateField(
+        required=False,
+        label="Wave date",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="Empty: today.",
+    )
+
+
+class StartWaveForm(NextWaveForm):
+    """A wave begun in forms: a case needs a KAM unit, a partner and a pair between them
+    (SPEC §3.1); the rest is added on the wave's editing page."""
+
+    kam_id = forms.SlugField(max_length=60, label="KAM unit id", initial="kam1")
+    kam_name = forms.CharField(max_length=120, label="KAM unit name")
+    partner_id = forms.SlugField(max_length=60, label="Partner id", initial="legal")
+    partner_name = forms.CharField(max_length=120, label="Partner name")
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("kam_id") and data.get("kam_id") == data.get("partner_id"):
+            self.add_error("partner_id", "the partner needs an id of its own")
+        return data

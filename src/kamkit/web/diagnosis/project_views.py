@@ -11,13 +11,17 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from kamkit.core.diagnosis import (
+    Case,
     CaseFileError,
     Diagnosis,
     Dyad,
+    Link,
+    Unit,
     collector_paused,
     compare_waves,
     diagnose,
@@ -33,7 +37,16 @@ from kamkit.web.assessment.charts import levels_over_waves
 from kamkit.web.base import errors_on_form
 
 from .evidence import evidence
-from .forms import ActionForm, PairForm, ProjectForm, WaveForm
+from .forms import (
+    ActionForm,
+    NewPairForm,
+    NextWaveForm,
+    PairForm,
+    ProjectForm,
+    StartWaveForm,
+    UnitForm,
+    WaveForm,
+)
 from .models import DiagnosisCase, DiagnosisProject, GapAction, reads_diagnosis
 from .services import (
     delete_action,
@@ -564,4 +577,215 @@ def pair_edit(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpResp
             "judgements": _judgements(preview),
         },
         status=status,
+    )
+
+
+def _wave_case(wave: DiagnosisCase):
+    try:
+        return diagnosed(wave).case
+    except CaseFileError as exc:
+        raise Http404(str(exc)) from None
+
+
+def _save_case(request: HttpRequest, wave: DiagnosisCase, case, what: str, done: str):
+    """Write the edited case; a message either way; True when it was written."""
+    try:
+        edit_wave(request.user, wave, case, what)
+    except ValidationError as exc:
+        messages.error(request, " ".join(" ".join(m) for m in exc.message_dict.values()))
+        return False
+    messages.success(request, done)
+    return True
+
+
+@require_http_methods(["GET", "POST"])
+def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """A wave's units and pairs, to edit one by one in forms: add a pair, remove one,
+    add a unit; the wave stays a case file."""
+    wave = _editable_wave(request, pk)
+    case = _wave_case(wave)
+    kams = [(u.id, u.name) for u in case.units if u.kind == "kam"]
+    partners = [(u.id, u.name) for u in case.units if u.kind == "partner"]
+    form = NewPairForm(request.POST or None, kams=kams, partners=partners)
+    status = 200
+    if request.method == "POST" and request.POST.get("remove_pair"):
+        kam, _, partner = request.POST["remove_pair"].partition("|")
+        link = _link_of(case, kam, partner)
+        links = tuple(x for x in case.links if x is not link)
+        _save_case(
+            request,
+            wave,
+            replace(case, links=links),
+            f"removed the pair {kam}–{partner}",
+            f"Removed the pair {kam} – {partner}.",
+        )
+        return redirect("diagnosis:wave_edit", pk=wave.pk)
+    if request.method == "POST":
+        if form.is_valid():
+            kam, partner = form.cleaned_data["kam"], form.cleaned_data["partner"]
+            if any((x.kam, x.partner) == (kam, partner) for x in case.links):
+                form.add_error("partner", "this pair is already in the wave")
+            else:
+                link = Link(kam=kam, partner=partner)
+                if _save_case(
+                    request,
+                    wave,
+                    replace(case, links=(*case.links, link)),
+                    f"added the pair {kam}–{partner}",
+                    "Added the pair: record what is known about it.",
+                ):
+                    return redirect("diagnosis:pair_edit", pk=wave.pk, kam=kam, partner=partner)
+        status = 422
+    names = case.unit_names()
+    return render(
+        request,
+        "diagnosis/wave_edit.html",
+        {
+            "case": wave,
+            "project": wave.project,
+            "units": case.units,
+            "names": names,
+            "links": [(x, names[x.kam], names[x.partner]) for x in case.links[:MAX_PAIRS_LISTED]],
+            "link_count": len(case.links),
+            "form": form,
+            "next_form": NextWaveForm(),
+        },
+        status=status,
+    )
+
+
+MAX_PAIRS_LISTED = 500
+"""The pairs listed on a wave's editing page (kamkit assumption: a page, not a study of
+10,000 pairs; each pair is also reached from the report)."""
+
+
+@require_http_methods(["GET", "POST"])
+def unit_edit(request: HttpRequest, pk: int, uid: str | None = None) -> HttpResponse:
+    """Add a unit to a wave (``uid`` None) or edit one, with its profile; removing one
+    the case still needs is refused by the core, which names why."""
+    wave = _editable_wave(request, pk)
+    case = _wave_case(wave)
+    unit = None
+    if uid is not None:
+        unit = next((u for u in case.units if u.id == uid), None)
+        if unit is None:
+            raise Http404
+    kams = [(u.id, u.name) for u in case.units if u.kind == "kam" and u.id != uid]
+    initial = UnitForm.initial_from(unit, case.profiles.get(uid, {})) if unit else None
+    form = UnitForm(request.POST or None, adding=unit is None, kam_units=kams, initial=initial)
+    if request.method == "POST" and "remove" in request.POST and unit is not None:
+        units = tuple(u for u in case.units if u.id != uid)
+        profiles = {k: v for k, v in case.profiles.items() if k != uid}
+        if _save_case(
+            request,
+            wave,
+            replace(case, units=units, profiles=profiles),
+            f"removed the unit {uid}",
+            f"Removed the unit {unit.name}.",
+        ):
+            return redirect("diagnosis:wave_edit", pk=wave.pk)
+        return redirect("diagnosis:unit_edit", pk=wave.pk, uid=uid)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            edited, profile = form.unit_and_profile(unit)
+            if unit is None and edited.id in case.unit_names():
+                form.add_error("id", f"the wave already has a unit {edited.id!r}")
+            else:
+                units = (
+                    tuple(edited if u is unit else u for u in case.units)
+                    if unit
+                    else (*case.units, edited)
+                )
+                profiles = {k: v for k, v in case.profiles.items() if k != edited.id}
+                if profile:
+                    profiles[edited.id] = profile
+                try:
+                    edit_wave(
+                        request.user,
+                        wave,
+                        replace(case, units=units, profiles=profiles),
+                        f"{'edited' if unit else 'added'} the unit {edited.id}",
+                    )
+                except ValidationError as exc:
+                    errors_on_form(form, exc)
+                else:
+                    messages.success(request, f"Saved the unit {edited.name}.")
+                    return redirect("diagnosis:wave_edit", pk=wave.pk)
+        status = 422
+    return render(
+        request,
+        "diagnosis/unit_form.html",
+        {"case": wave, "project": wave.project, "unit": unit, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def next_wave(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the project's next wave from this one: the same units and pairs with what
+    was recorded, a new title, label and date, to update as the new data come in."""
+    wave = _editable_wave(request, pk)
+    case = _wave_case(wave)
+    form = NextWaveForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+        )
+        return redirect("diagnosis:wave_edit", pk=wave.pk)
+    d = form.cleaned_data
+    copy = replace(case, wave=d["wave"].strip() or None, period=(None, None))
+    try:
+        new = store_case(
+            request.user,
+            dump_case(copy, f"Started in kamkit from {wave.title}"),
+            d["title"],
+            d["title"],
+            project=wave.project,
+            wave_on=d["wave_on"] or timezone.localdate(),
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(" ".join(m) for m in exc.message_dict.values()))
+        return redirect("diagnosis:wave_edit", pk=wave.pk)
+    messages.success(request, f"Started “{new.title}” from “{wave.title}”.")
+    return redirect("diagnosis:wave_edit", pk=new.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def wave_start(request: HttpRequest, pk: int) -> HttpResponse:
+    """Begin a wave in forms, from a first KAM unit, partner and pair."""
+    project = _project(request, pk)
+    if not may_store(request.user):
+        raise Http404
+    form = StartWaveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        case = Case(
+            title=project.name,
+            firm=project.firm or None,
+            wave=d["wave"].strip() or None,
+            units=(
+                Unit(id=d["kam_id"], name=d["kam_name"].strip(), kind="kam"),
+                Unit(id=d["partner_id"], name=d["partner_name"].strip(), kind="partner"),
+            ),
+            links=(Link(kam=d["kam_id"], partner=d["partner_id"]),),
+        )
+        try:
+            wave = store_case(
+                request.user,
+                dump_case(case, "Started in kamkit"),
+                d["title"],
+                d["title"],
+                project=project,
+                wave_on=d["wave_on"] or timezone.localdate(),
+            )
+        except ValidationError as exc:
+            errors_on_form(form, exc, {"file": "__all__"})
+        else:
+            messages.success(request, f"Started “{wave.title}”: add its units and pairs.")
+            return redirect("diagnosis:wave_edit", pk=wave.pk)
+    status = 422 if request.method == "POST" else 200
+    return render(
+        request, "diagnosis/wave_start.html", {"project": project, "form": form}, status=status
     )

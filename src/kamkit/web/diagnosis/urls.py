@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/<int:pk>/", project_views.project_detail, name="project"),
     path("projects/<int:pk>/edit/", project_views.project_edit, name="project_edit"),
     path("projects/<int:pk>/waves/new/", project_views.wave_new, name="wave_new"),
+    path("projects/<int:pk>/waves/start/", project_views.wave_start, name="wave_start"),
     path("actions/<int:pk>/", project_views.action_edit, name="action"),
     path("<int:pk>/case.yaml", views.case_source, name="source"),
     path("<int:pk>/changes/<str:fmt>/", project_views.wave_changes, name="changes"),
@@ -20,6 +21,10 @@ urlpatterns = [
         project_views.pair_edit,
         name="pair_edit",
     ),
+    path("<int:pk>/edit/", project_views.wave_edit, name="wave_edit"),
+    path("<int:pk>/next/", project_views.next_wave, name="next_wave"),
+    path("<int:pk>/units/new/", project_views.unit_edit, name="unit_new"),
+    path("<int:pk>/units/<str:uid>/", project_views.unit_edit, name="unit_edit"),
     path("<int:pk>/", views.case_report, name="report"),
     path("<int:pk>/<str:fmt>/", views.case_report, name="download"),
 ]

@@ -145,3 +145,31 @@ def test_a_wave_is_built_in_forms(page, live_server, live_firm):
     page.locator("#waves").get_by_role("link", name="edit").last.click()
     assert page.locator("#pairs tbody tr").count() == 2
     page.screenshot(path=str(SHOTS / "diagnosis-wave-edit.png"), full_page=True)
+
+
+def test_respondents_statements_and_an_action_s_status(page, live_server, live_firm):
+    wave, action = live_firm.wave, live_firm.action
+    log_in(page, live_server.url, "analyst")
+    page.goto(f"{live_server.url}/diagnosis/{wave.pk}/edit/")
+    page.get_by_role("link", name="Add a respondent").click()
+    page.fill("input[name=id]", "I99")
+    page.select_option("select[name=unit]", "legal")
+    page.fill("input[name=rating_structural_formalization]", "6")
+    page.get_by_role("button", name="Save the respondent").click()
+    page.wait_for_load_state()
+    assert page.locator("#respondents tr", has_text="I99").count() == 1
+    page.locator("#statements-link").click()
+    page.select_option("select[name=respondent]", "I99")
+    page.get_by_label("Structural formalization").check()
+    page.fill("textarea[name=text]", "Every contract goes through the full review.")
+    page.get_by_role("button", name="Add the statement").click()
+    page.wait_for_load_state()
+    assert page.locator("#statements tr", has_text="Every contract goes through").count() == 1
+    page.screenshot(path=str(SHOTS / "diagnosis-statements.png"), full_page=True)
+    # the action planned on kam1–legal: done
+    page.goto(f"{live_server.url}/diagnosis/actions/{action.pk}/")
+    page.select_option("select[name=status]", "done")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_load_state()
+    assert "Action saved" in page.locator(".messages").inner_text()
+    assert "Done" in page.locator("#actions").inner_text()

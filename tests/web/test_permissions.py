@@ -443,6 +443,24 @@ PAGES = {
         {"title": "Next"},
         row(302, 302, 302, 404, 302, 404, 404),
     ),
+    "diagnosis:respondent_new": (
+        "get",
+        lambda f: {"pk": f.wave.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
+    "diagnosis:respondent_edit": (
+        "get",
+        lambda f: {"pk": f.wave.pk, "rid": "I2"},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
+    "diagnosis:statements": (
+        "get",
+        lambda f: {"pk": f.wave.pk},
+        None,
+        row(302, 200, 200, 404, 200, 404, 404),
+    ),
     "diagnosis:wave_start": (
         "get",
         lambda f: {"pk": f.project.pk},

@@ -527,3 +527,64 @@ def test_the_next_wave_starts_from_this_one(as_role, firm):
     page = soup(c.get(f"/diagnosis/projects/{firm.project.pk}/"))
     cells = [td.get_text(strip=True) for td in page.select("#waves tbody tr")[1].select("td.num")]
     assert cells[2:4] == ["0", "0"]  # none opened, none closed
+
+
+def test_respondents_ratings_and_statements_in_forms(as_role, firm):
+    from kamkit.core.diagnosis.scales import DIMENSIONS
+
+    c = as_role("analyst")
+    start = c.post(
+        f"/diagnosis/projects/{firm.project.pk}/waves/start/",
+        {"title": "W", "kam_id": "k", "kam_name": "K", "partner_id": "p", "partner_name": "P"},
+    )
+    wave = DiagnosisCase.objects.get(pk=start["Location"].split("/")[2])
+    # K's respondent rates time orientation 2, P's rates it 4 (a difference of 2): the
+    # pair, with no marks and no profiles, differs on it from the rating means
+    for rid, unit, value in (("r1", "k", 2), ("r2", "p", 4)):
+        answer = c.post(
+            f"/diagnosis/{wave.pk}/respondents/new/",
+            {"id": rid, "unit": unit, "position": "Manager", "rating_time_orientation": value},
+        )
+        assert answer.status_code == 302, soup(answer).get_text()[:300]
+    wave.refresh_from_db()
+    pair = diagnose(parse_case(wave.source_yaml)).dyads[0]
+    judged = {j.dimension: (j.differs, j.source) for j in pair.differentiation.judgements}
+    assert judged["time_orientation"] == (True, "ratings")
+    assert judged["goal_orientation"][0] is None  # nobody rated it: unknown
+    # a rating out of the scale is refused by name
+    bad = c.post(
+        f"/diagnosis/{wave.pk}/respondents/r1/", {"unit": "k", "rating_goal_orientation": 9}
+    )
+    assert bad.status_code == 422
+    # r1's rating changes to 4: no difference any more
+    c.post(f"/diagnosis/{wave.pk}/respondents/r1/", {"unit": "k", "rating_time_orientation": 4})
+    wave.refresh_from_db()
+    pair = diagnose(parse_case(wave.source_yaml)).dyads[0]
+    assert "time_orientation" not in pair.differentiation.differs
+    assert len(parse_case(wave.source_yaml).ratings) == 2  # replaced, not added
+    # a statement coded to two dimensions, then removed
+    answer = c.post(
+        f"/diagnosis/{wave.pk}/statements/",
+        {
+            "respondent": "r2",
+            "dimensions": ["time_orientation", "goal_orientation"],
+            "text": "We plan in quarters, they plan in years.",
+        },
+    )
+    assert answer.status_code == 302
+    wave.refresh_from_db()
+    (statement,) = parse_case(wave.source_yaml).statements
+    assert statement.dimensions == ("time_orientation", "goal_orientation")
+    assert statement.unit == "p"  # the respondent's unit
+    nobody = c.post(
+        f"/diagnosis/{wave.pk}/statements/", {"dimensions": [DIMENSIONS[0]], "text": "x"}
+    )
+    assert nobody.status_code == 422
+    c.post(f"/diagnosis/{wave.pk}/statements/", {"remove": "0"})
+    wave.refresh_from_db()
+    assert parse_case(wave.source_yaml).statements == ()
+    # removing a respondent takes their ratings along
+    c.post(f"/diagnosis/{wave.pk}/respondents/r2/", {"remove": "1"})
+    wave.refresh_from_db()
+    case = parse_case(wave.source_yaml)
+    assert [r.id for r in case.respondents] == ["r1"] and len(case.ratings) == 1

@@ -376,3 +376,55 @@ class StartWaveForm(NextWaveForm):
         if data.get("kam_id") and data.get("kam_id") == data.get("partner_id"):
             self.add_error("partner_id", "the partner needs an id of its own")
         return data
+
+
+class RespondentForm(forms.Form):
+    """A respondent of a wave and their ratings (1–7), one item per dimension; a
+    dimension rated on several items (from a file) is shown, not edited here."""
+
+    def __init__(
+        self, *args, adding: bool, units: list, ratings: dict[str, list], **kwargs
+    ) -> None:
+        from kamkit.core.diagnosis.scales import DIMENSION_LABELS, DIMENSIONS
+
+        super().__init__(*args, **kwargs)
+        if adding:
+            self.fields["id"] = forms.SlugField(max_length=60, label="Respondent id")
+        self.fields["unit"] = forms.ChoiceField(choices=units)
+        self.fields["position"] = forms.CharField(max_length=120, required=False)
+        self.fields["tenure_years"] = forms.FloatField(
+            required=False, min_value=0, max_value=80, label="Tenure (years)"
+        )
+        for dim in DIMENSIONS:
+            given = ratings.get(dim, [])
+            field = forms.IntegerField(
+                required=False, min_value=1, max_value=7, label=DIMENSION_LABELS[dim]
+            )
+            if len(given) > 1:
+                mean = sum(r.value for r in given) / len(given)
+                field.disabled = True
+                field.help_text = (
+                    f"{len(given)} items in the file, mean {mean:.2f}: edit them in the case file"
+                )
+            self.fields[f"rating_{dim}"] = field
+
+
+class StatementForm(forms.Form):
+    respondent = forms.ChoiceField(required=False)
+    unit = forms.ChoiceField(required=False, help_text="When no respondent is named.")
+    dimensions = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
+
+    def __init__(self, *args, respondents: list, units: list, **kwargs) -> None:
+        from kamkit.core.diagnosis.scales import DIMENSION_LABELS, DIMENSIONS
+
+        super().__init__(*args, **kwargs)
+        self.fields["respondent"].choices = [("", "—")] + respondents
+        self.fields["unit"].choices = [("", "—")] + units
+        self.fields["dimensions"].choices = [(d, DIMENSION_LABELS[d]) for d in DIMENSIONS]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if not data.get("respondent") and not data.get("unit"):
+            self.add_error("unit", "name the respondent or the unit the statement is about")
+        return data

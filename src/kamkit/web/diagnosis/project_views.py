@@ -21,6 +21,9 @@ from kamkit.core.diagnosis import (
     Diagnosis,
     Dyad,
     Link,
+    Rating,
+    Respondent,
+    Statement,
     Unit,
     collector_paused,
     compare_waves,
@@ -31,7 +34,7 @@ from kamkit.core.diagnosis.advice import recommend
 from kamkit.core.diagnosis.compare import FOLLOW_UP, PairSummary, compare_pairs, summarize
 from kamkit.core.diagnosis.countermeasures import BY_KEY, RULES_SOURCE, countermeasures
 from kamkit.core.diagnosis.render import render_comparison
-from kamkit.core.diagnosis.scales import DIMENSION_LABELS, LEVELS, PRACTICES, rank
+from kamkit.core.diagnosis.scales import DIMENSION_LABELS, DIMENSIONS, LEVELS, PRACTICES, rank
 from kamkit.core.diagnosis.writer import dump_case
 from kamkit.web.assessment.charts import levels_over_waves
 from kamkit.web.base import errors_on_form
@@ -43,7 +46,9 @@ from .forms import (
     NextWaveForm,
     PairForm,
     ProjectForm,
+    RespondentForm,
     StartWaveForm,
+    StatementForm,
     UnitForm,
     WaveForm,
 )
@@ -637,6 +642,7 @@ def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     return redirect("diagnosis:pair_edit", pk=wave.pk, kam=kam, partner=partner)
         status = 422
     names = case.unit_names()
+    rated = Counter(r.respondent for r in case.ratings)
     return render(
         request,
         "diagnosis/wave_edit.html",
@@ -649,6 +655,12 @@ def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "link_count": len(case.links),
             "form": form,
             "next_form": NextWaveForm(),
+            "respondents": [
+                (r, names[r.units[0]], rated.get(r.id, 0))
+                for r in case.respondents[:MAX_PAIRS_LISTED]
+            ],
+            "respondent_count": len(case.respondents),
+            "statement_count": len(case.statements),
         },
         status=status,
     )
@@ -788,4 +800,167 @@ def wave_start(request: HttpRequest, pk: int) -> HttpResponse:
     status = 422 if request.method == "POST" else 200
     return render(
         request, "diagnosis/wave_start.html", {"project": project, "form": form}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def respondent_edit(request: HttpRequest, pk: int, rid: str | None = None) -> HttpResponse:
+    """Add a respondent with their ratings (one item per dimension), or edit one."""
+    wave = _editable_wave(request, pk)
+    case = _wave_case(wave)
+    respondent = None
+    if rid is not None:
+        respondent = next((r for r in case.respondents if r.id == rid), None)
+        if respondent is None:
+            raise Http404
+    own: dict[str, list] = {}
+    for r in case.ratings:
+        if respondent is not None and r.respondent == respondent.id:
+            own.setdefault(r.dimension, []).append(r)
+    initial = None
+    if respondent is not None:
+        initial = {
+            "unit": respondent.units[0],
+            "position": respondent.position or "",
+            "tenure_years": respondent.tenure_years,
+            **{f"rating_{d}": int(v[0].value) for d, v in own.items() if len(v) == 1},
+        }
+    units = [(u.id, u.name) for u in case.units]
+    form = RespondentForm(
+        request.POST or None, adding=respondent is None, units=units, ratings=own, initial=initial
+    )
+    if request.method == "POST" and "remove" in request.POST and respondent is not None:
+        if _save_case(
+            request,
+            wave,
+            replace(
+                case,
+                respondents=tuple(r for r in case.respondents if r is not respondent),
+                ratings=tuple(r for r in case.ratings if r.respondent != respondent.id),
+            ),
+            f"removed the respondent {respondent.id}",
+            f"Removed the respondent {respondent.id} and their ratings.",
+        ):
+            return redirect("diagnosis:wave_edit", pk=wave.pk)
+        return redirect("diagnosis:respondent_edit", pk=wave.pk, rid=respondent.id)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            new_id = respondent.id if respondent else d["id"]
+            if respondent is None and any(r.id == new_id for r in case.respondents):
+                form.add_error("id", f"the wave already has a respondent {new_id!r}")
+            else:
+                edited = Respondent(
+                    id=new_id,
+                    units=(d["unit"], *(respondent.units[1:] if respondent else ())),
+                    position=d["position"].strip() or None,
+                    tenure_years=d["tenure_years"],
+                )
+                respondents = (
+                    tuple(edited if r is respondent else r for r in case.respondents)
+                    if respondent
+                    else (*case.respondents, edited)
+                )
+                keep = [
+                    r
+                    for r in case.ratings
+                    if r.respondent != new_id or len(own.get(r.dimension, [])) > 1
+                ]
+                for dim in DIMENSIONS:
+                    value = d.get(f"rating_{dim}")
+                    if value is not None and len(own.get(dim, [])) <= 1:
+                        item = own[dim][0].item if own.get(dim) else dim
+                        keep.append(Rating(new_id, item, dim, float(value)))
+                try:
+                    edit_wave(
+                        request.user,
+                        wave,
+                        replace(case, respondents=respondents, ratings=tuple(keep)),
+                        f"{'edited' if respondent else 'added'} the respondent {new_id}",
+                    )
+                except ValidationError as exc:
+                    errors_on_form(form, exc)
+                else:
+                    messages.success(request, f"Saved the respondent {new_id}.")
+                    return redirect("diagnosis:wave_edit", pk=wave.pk)
+        status = 422
+    return render(
+        request,
+        "diagnosis/respondent_form.html",
+        {"case": wave, "project": wave.project, "respondent": respondent, "form": form},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def statements(request: HttpRequest, pk: int) -> HttpResponse:
+    """A wave's coded statements: add one (a respondent's or a unit's, coded to one or
+    more dimensions), remove one."""
+    wave = _editable_wave(request, pk)
+    case = _wave_case(wave)
+    names = case.unit_names()
+    form = StatementForm(
+        request.POST or None,
+        respondents=[(r.id, f"{r.id} ({names[r.units[0]]})") for r in case.respondents],
+        units=list(names.items()),
+    )
+    if request.method == "POST" and request.POST.get("remove"):
+        try:
+            n = int(request.POST["remove"])
+            gone = case.statements[n]
+        except (ValueError, IndexError):
+            raise Http404 from None
+        _save_case(
+            request,
+            wave,
+            replace(case, statements=tuple(s for s in case.statements if s is not gone)),
+            "removed a statement",
+            "Removed the statement.",
+        )
+        return redirect("diagnosis:statements", pk=wave.pk)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            statement = Statement(
+                text=d["text"].strip(),
+                dimensions=tuple(x for x in DIMENSIONS if x in d["dimensions"]),
+                respondent=d["respondent"] or None,
+                unit=d["unit"] or None,
+            )
+            try:
+                edit_wave(
+                    request.user,
+                    wave,
+                    replace(case, statements=(*case.statements, statement)),
+                    "added a statement",
+                )
+            except ValidationError as exc:
+                errors_on_form(form, exc)
+            else:
+                messages.success(request, "Added the statement.")
+                return redirect("diagnosis:statements", pk=wave.pk)
+        status = 422
+    return render(
+        request,
+        "diagnosis/statements.html",
+        {
+            "case": wave,
+            "project": wave.project,
+            "form": form,
+            "statements": [
+                (
+                    n,
+                    s,
+                    names.get(s.unit or "", ""),
+                    ", ".join(DIMENSION_LABELS[d] for d in s.dimensions),
+                )
+                for n, s in enumerate(case.statements[:MAX_PAIRS_LISTED])
+            ],
+            "count": len(case.statements),
+            "labels": DIMENSION_LABELS,
+            "names": names,
+        },
+        status=status,
     )

@@ -25,6 +25,13 @@ urlpatterns = [
     path("<int:pk>/next/", project_views.next_wave, name="next_wave"),
     path("<int:pk>/units/new/", project_views.unit_edit, name="unit_new"),
     path("<int:pk>/units/<str:uid>/", project_views.unit_edit, name="unit_edit"),
+    path("<int:pk>/respondents/new/", project_views.respondent_edit, name="respondent_new"),
+    path(
+        "<int:pk>/respondents/<str:rid>/",
+        project_views.respondent_edit,
+        name="respondent_edit",
+    ),
+    path("<int:pk>/statements/", project_views.statements, name="statements"),
     path("<int:pk>/", views.case_report, name="report"),
     path("<int:pk>/<str:fmt>/", views.case_report, name="download"),
 ]

@@ -461,6 +461,12 @@ PAGES = {
         None,
         row(302, 200, 200, 404, 200, 404, 404),
     ),
+    "diagnosis:partner_unit": (
+        "post",
+        lambda f: {"pk": f.wave.pk, "kam": "kam1", "partner": "legal"},
+        {"internal_unit": ""},
+        row(302, 302, 302, 404, 302, 404, 404),
+    ),
     "diagnosis:wave_start": (
         "get",
         lambda f: {"pk": f.project.pk},

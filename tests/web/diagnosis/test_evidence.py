@@ -133,3 +133,22 @@ def test_no_evidence_says_why(as_role, firm):
     firm.project.save()
     page = soup(as_role("director").get(f"/diagnosis/{firm.wave.pk}/pairs/kam1/legal/"))
     assert "not linked" in page.select_one("#evidence").get_text()
+
+
+def test_a_partner_named_otherwise_is_mapped_to_its_internal_unit(as_role, firm):
+    """The published case's partner "legal" is named "Legal" there; kamkit calls the
+    unit "Legal department": the analyst says they are the same."""
+    unit = InternalUnit.objects.create(name="Legal department")
+    url = f"/diagnosis/{firm.wave.pk}/pairs/kam1/legal/"
+    c = as_role("analyst")
+    assert "no internal unit named" in soup(c.get(url)).select_one("#evidence").get_text()
+    answer = c.post(url + "unit/", {"internal_unit": unit.pk})
+    assert answer.status_code == 302
+    page = soup(c.get(url)).select_one("#evidence")
+    assert "Involving Legal department" in page.get_text()
+    assert page.select_one(f"option[value='{unit.pk}'][selected]") is not None
+    # back to matching by name
+    c.post(url + "unit/", {"internal_unit": ""})
+    assert "no internal unit named" in soup(c.get(url)).select_one("#evidence").get_text()
+    # a KA manager of the unit reads the evidence but does not map
+    assert as_role("manager").post(url + "unit/", {"internal_unit": unit.pk}).status_code == 404

@@ -59,11 +59,13 @@ def evidence(
     """The evidence, or why there is none (a sentence)."""
     if project.kam_unit_id is None:
         return "the project is not linked to one of kamkit's KAM units"
-    unit = internal_unit_for(partner_name, partner_id)
+    mapped = project.partner_units.filter(partner=partner_id).select_related("internal_unit")
+    unit = mapped[0].internal_unit if mapped else internal_unit_for(partner_name, partner_id)
     if unit is None:
         return (
-            f"kamkit has no internal unit named “{partner_name}” (an administrator adds "
-            "internal units; problems and initiatives then name those involved)"
+            f"kamkit has no internal unit named “{partner_name}”: choose the one it is "
+            "below, or an administrator adds it (problems and initiatives then name the "
+            "internal units involved)"
         )
     until = on or dt.date.today()
     since = until - WINDOW

@@ -159,3 +159,22 @@ class GapAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kam}–{self.partner}: {self.measure}"
+
+
+class PartnerUnit(models.Model):
+    """Which of kamkit's internal units a project's partner is (by its id in the case
+    files), where the names differ ("Legal issues" in the study, "Legal" in kamkit);
+    without one, a partner is the internal unit of the same name."""
+
+    project = models.ForeignKey(
+        DiagnosisProject, on_delete=models.CASCADE, related_name="partner_units"
+    )
+    partner = models.CharField(max_length=100)
+    internal_unit = models.ForeignKey(
+        "accounts.InternalUnit", on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["project", "partner"], name="one_unit_per_partner")
+        ]

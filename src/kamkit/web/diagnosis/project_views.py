@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.views.decorators.http import require_http_methods, require_POST
@@ -57,6 +58,7 @@ from .services import (
     delete_action,
     delete_project,
     edit_wave,
+    map_partner,
     may_store,
     save_action,
     save_project,
@@ -385,7 +387,12 @@ def pair_detail(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpRe
             case.project.actions.filter(kam=kam, partner=partner).select_related("owner", "wave")
         )
         history = _history(waves, kam, partner)
+        from kamkit.web.accounts.models import InternalUnit
+
+        mapped = case.project.partner_units.filter(partner=partner).first()
         context |= {
+            "internal_units": list(InternalUnit.objects.all()) if may_edit else [],
+            "mapped_unit": mapped.internal_unit_id if mapped else None,
             "evidence": evidence(
                 case.project, dyad.partner_name, dyad.partner, case.wave_on, request.user
             ),
@@ -964,3 +971,25 @@ def statements(request: HttpRequest, pk: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+@require_POST
+def partner_unit(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpResponse:
+    """Say which of kamkit's internal units this pair's partner is (empty: by name)."""
+    wave = _editable_wave(request, pk)
+    _dyad(diagnosed(wave), kam, partner)  # a pair of the wave, else 404
+    value = request.POST.get("internal_unit", "")
+    unit = None
+    if value:
+        from kamkit.web.accounts.models import InternalUnit
+
+        unit = InternalUnit.objects.filter(pk=value if value.isdigit() else -1).first()
+        if unit is None:
+            messages.error(request, f"internal_unit: no internal unit with id {value}")
+            return redirect(reverse("diagnosis:pair", args=[pk, kam, partner]) + "#evidence")
+    map_partner(request.user, wave.project, partner, unit)
+    messages.success(
+        request,
+        f"The partner is kamkit's “{unit}”." if unit else "The partner is matched by its name.",
+    )
+    return redirect(reverse("diagnosis:pair", args=[pk, kam, partner]) + "#evidence")

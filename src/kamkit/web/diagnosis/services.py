@@ -18,7 +18,14 @@ from kamkit.core.relationships import EARLIEST_DAY
 from kamkit.core.texts import control_problem
 from kamkit.web.users.models import Role, User
 
-from .models import ActionStatus, DiagnosisCase, DiagnosisProject, GapAction, sees_diagnosis
+from .models import (
+    ActionStatus,
+    DiagnosisCase,
+    DiagnosisProject,
+    GapAction,
+    PartnerUnit,
+    sees_diagnosis,
+)
 
 MEASURES = (*BY_KEY, "other")
 """What an action on a gap introduces: a measure of the repertoire
@@ -274,3 +281,16 @@ def edit_wave(user: User, wave: DiagnosisCase, case: Case, what: str = "") -> Di
             setattr(wave, name, value)
         wave.save(update_fields=["source_yaml", "pairs", "gaps", "summary"])
     return wave
+
+
+def map_partner(user: User, project: DiagnosisProject, partner: str, unit) -> None:
+    """Say which internal unit a project's partner is (``unit`` None: back to matching
+    by name). Those who keep projects only."""
+    if not may_store(user):
+        raise PermissionDenied("analysts, KAM directors and administrators keep projects")
+    if not partner or len(partner) > 100:
+        raise ValidationError({"partner": "a partner's id, at most 100 characters"})
+    with transaction.atomic():
+        PartnerUnit.objects.filter(project=project, partner=partner).delete()
+        if unit is not None:
+            PartnerUnit.objects.create(project=project, partner=partner, internal_unit=unit)

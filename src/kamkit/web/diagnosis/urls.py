@@ -17,6 +17,11 @@ urlpatterns = [
     path("<int:pk>/delete/", views.case_delete, name="delete"),
     path("<int:pk>/pairs/<str:kam>/<str:partner>/", project_views.pair_detail, name="pair"),
     path(
+        "<int:pk>/pairs/<str:kam>/<str:partner>/unit/",
+        project_views.partner_unit,
+        name="partner_unit",
+    ),
+    path(
         "<int:pk>/pairs/<str:kam>/<str:partner>/edit/",
         project_views.pair_edit,
         name="pair_edit",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .countermeasures import countermeasures
 from .results import Dyad, Recommendation
 from .scales import DIMENSION_LABELS, PRACTICES
 
@@ -129,5 +130,9 @@ def recommendations(dyads: Iterable[Dyad]) -> tuple[Recommendation, ...]:
     out = []
     for priority, dyad in enumerate(candidates, start=1):
         headline, actions = recommend(dyad)
-        out.append(Recommendation(dyad.kam, dyad.partner, priority, headline, actions))
+        out.append(
+            Recommendation(
+                dyad.kam, dyad.partner, priority, headline, actions, countermeasures(dyad)
+            )
+        )
     return tuple(out)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .model import Case, RelationshipQuality
 from .scales import integration_gap, level_of_alignment, level_of_differentiation, rank
@@ -184,6 +184,9 @@ class Recommendation:
     priority: int
     headline: str
     actions: tuple[str, ...]
+    measures: tuple[Any, ...] = ()
+    """The countermeasures that fit (``countermeasures.Suggestion``: measure, reason), each
+    with its source."""
 
 
 @dataclass(frozen=True, slots=True)

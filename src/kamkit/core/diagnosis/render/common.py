@@ -306,6 +306,16 @@ def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
                 "partner": r.partner,
                 "headline": r.headline,
                 "actions": list(r.actions),
+                "measures": [
+                    {
+                        "key": m.measure.key,
+                        "title": m.measure.title,
+                        "kind": m.measure.kind,
+                        "reason": m.reason,
+                        "source": m.measure.source,
+                    }
+                    for m in r.measures
+                ],
             }
             for r in diagnosis.recommendations
         ],

@@ -145,6 +145,10 @@ def render_markdown(diagnosis: Diagnosis) -> str:
         for r in diagnosis.recommendations:
             out.append(f"{r.priority}. **{r.headline}**")
             out += [f"   - {a}" for a in r.actions]
+            out += [
+                f"   - measure: {m.measure.title} ({m.reason}; source: {m.measure.source})"
+                for m in r.measures
+            ]
         out.append("")
 
     checked = [d for d in diagnosis.dyads if d.consistency.status != "unchecked"]

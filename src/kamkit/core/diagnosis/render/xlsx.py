@@ -124,11 +124,22 @@ def render_xlsx(diagnosis: Diagnosis) -> bytes:
     _widths(ws)
 
     ws = wb.create_sheet(_sheet_title("Recommendations", used))
-    _append(ws, ["Priority", "KAM unit", "Partner", "Recommendation", "Actions"])
+    _append(ws, ["Priority", "KAM unit", "Partner", "Recommendation", "Actions", "Measures"])
     for cell in ws[1]:
         cell.font = _BOLD
     for r in diagnosis.recommendations:
-        _append(ws, [r.priority, names[r.kam], names[r.partner], r.headline, "\n".join(r.actions)])
+        measures = "\n".join(f"{m.measure.title} ({m.measure.source})" for m in r.measures)
+        _append(
+            ws,
+            [
+                r.priority,
+                names[r.kam],
+                names[r.partner],
+                r.headline,
+                "\n".join(r.actions),
+                measures,
+            ],
+        )
     _widths(ws, maximum=80)
 
     ws = wb.create_sheet(_sheet_title("About", used))

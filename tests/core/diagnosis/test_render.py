@@ -214,3 +214,29 @@ def test_html_draws_possible_and_unassessed_links_apart(invented):
     assert possible and unassessed
     assert len(svg.find_all("line", class_="possible")) == len(possible)
     assert len(svg.find_all("line", class_="unknown")) == len(unassessed)
+
+
+def test_the_network_picture_draws_dependence_and_names_the_flows():
+    """Issue 18: the links show who depends on whom (arrows towards the unit whose
+    resources are needed) and carry their flows."""
+    import re
+
+    from kamkit.core.diagnosis import diagnose, load_case
+    from kamkit.core.diagnosis.render import render
+
+    from .conftest import EXAMPLES
+
+    html = render(diagnose(load_case(EXAMPLES / "invented-demo-automotive.yaml")), "html")
+    edges = re.findall(r'<g class="edge">\s*<title>(.*?)</title>\s*<line ([^>]*)/>', html, re.S)
+    by_partner = {title.split(":")[0].split(" – ")[1]: line for title, line in edges}
+    assert 'marker-end="url(#dep-arrow)"' in by_partner["Legal"]  # kam_depends
+    assert "marker-start" not in by_partner["Legal"]
+    assert 'marker-start="url(#dep-arrow)"' in by_partner["Sales"]  # partner_depends
+    assert "marker-end" not in by_partner["Sales"]
+    mutual = by_partner["Supply chain"]
+    assert "marker-start" in mutual and "marker-end" in mutual
+    titles = {title.split(":")[0]: title for title, _ in edges}
+    assert (
+        "flows: asset high, information high, status medium"
+        in titles["Automotive KAM – Supply chain"]
+    )

@@ -47,6 +47,9 @@ class _Edge:
     width: float
     label: str
     title: str
+    depends: str | None = None
+    """``kam`` (the KAM unit needs the partner's resources), ``partner``, ``mutual`` or
+    None: drawn as arrows towards the unit depended on."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,11 @@ class NetworkPicture:
 
 
 NODE_W, NODE_H = 190, 38
+DEPENDENCE = {
+    "kam": "the KAM unit depends on the partner's resources",
+    "partner": "the partner depends on the KAM unit",
+    "mutual": "they depend on each other",
+}
 
 
 def network_picture(diagnosis: Diagnosis) -> NetworkPicture | None:
@@ -134,7 +142,14 @@ def network_picture(diagnosis: Diagnosis) -> NetworkPicture | None:
                 else ""
             )
         )
-        edges.append(_Edge(x1, y1, x2, y2, lx, ly, kind, width_px, label, title))
+        depends = {"kam_depends": "kam", "partner_depends": "partner", "mutual": "mutual"}.get(
+            d.requisite_integration or ""
+        )
+        if d.flows:
+            title += "; flows: " + ", ".join(f"{k} {v}" for k, v in d.flows.items())
+        if depends:
+            title += "; " + DEPENDENCE[depends]
+        edges.append(_Edge(x1, y1, x2, y2, lx, ly, kind, width_px, label, title, depends))
     return NetworkPicture(width, height, tuple(nodes.values()), tuple(edges))
 
 

@@ -561,17 +561,14 @@ def pair_edit(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpResp
                     {"dyad": preview, "judgements": _judgements(preview)},
                 )
             links = tuple(edited if x is link else x for x in case.links)
-            try:
-                edit_wave(
-                    request.user,
-                    wave,
-                    replace(case, links=links),
-                    f"the pair {kam}–{partner}",
-                )
-            except ValidationError as exc:
-                errors_on_form(form, exc)
-            else:
-                messages.success(request, f"Saved {names[kam]} – {names[partner]}.")
+            if _save_case(
+                request,
+                wave,
+                replace(case, links=links),
+                f"the pair {kam}–{partner}",
+                f"Saved {names[kam]} – {names[partner]}.",
+                form,
+            ):
                 return redirect("diagnosis:pair", pk=wave.pk, kam=kam, partner=partner)
         status = 422
     return render(
@@ -599,12 +596,18 @@ def _wave_case(wave: DiagnosisCase):
         raise Http404(str(exc)) from None
 
 
-def _save_case(request: HttpRequest, wave: DiagnosisCase, case, what: str, done: str):
-    """Write the edited case; a message either way; True when it was written."""
+def _save_case(
+    request: HttpRequest, wave: DiagnosisCase, case, what: str, done: str, form=None
+) -> bool:
+    """Write the edited case (``edit_wave``): True when it was written (with ``done`` as
+    the message); else the core's objections go on ``form``, or into a message."""
     try:
         edit_wave(request.user, wave, case, what)
     except ValidationError as exc:
-        messages.error(request, " ".join(" ".join(m) for m in exc.message_dict.values()))
+        if form is not None:
+            errors_on_form(form, exc)
+        else:
+            messages.error(request, " ".join(" ".join(m) for m in exc.message_dict.values()))
         return False
     messages.success(request, done)
     return True
@@ -719,17 +722,14 @@ def unit_edit(request: HttpRequest, pk: int, uid: str | None = None) -> HttpResp
                 profiles = {k: v for k, v in case.profiles.items() if k != edited.id}
                 if profile:
                     profiles[edited.id] = profile
-                try:
-                    edit_wave(
-                        request.user,
-                        wave,
-                        replace(case, units=units, profiles=profiles),
-                        f"{'edited' if unit else 'added'} the unit {edited.id}",
-                    )
-                except ValidationError as exc:
-                    errors_on_form(form, exc)
-                else:
-                    messages.success(request, f"Saved the unit {edited.name}.")
+                if _save_case(
+                    request,
+                    wave,
+                    replace(case, units=units, profiles=profiles),
+                    f"{'edited' if unit else 'added'} the unit {edited.id}",
+                    f"Saved the unit {edited.name}.",
+                    form,
+                ):
                     return redirect("diagnosis:wave_edit", pk=wave.pk)
         status = 422
     return render(
@@ -879,17 +879,14 @@ def respondent_edit(request: HttpRequest, pk: int, rid: str | None = None) -> Ht
                     if value is not None and len(own.get(dim, [])) <= 1:
                         item = own[dim][0].item if own.get(dim) else dim
                         keep.append(Rating(new_id, item, dim, float(value)))
-                try:
-                    edit_wave(
-                        request.user,
-                        wave,
-                        replace(case, respondents=respondents, ratings=tuple(keep)),
-                        f"{'edited' if respondent else 'added'} the respondent {new_id}",
-                    )
-                except ValidationError as exc:
-                    errors_on_form(form, exc)
-                else:
-                    messages.success(request, f"Saved the respondent {new_id}.")
+                if _save_case(
+                    request,
+                    wave,
+                    replace(case, respondents=respondents, ratings=tuple(keep)),
+                    f"{'edited' if respondent else 'added'} the respondent {new_id}",
+                    f"Saved the respondent {new_id}.",
+                    form,
+                ):
                     return redirect("diagnosis:wave_edit", pk=wave.pk)
         status = 422
     return render(
@@ -936,17 +933,14 @@ def statements(request: HttpRequest, pk: int) -> HttpResponse:
                 respondent=d["respondent"] or None,
                 unit=d["unit"] or None,
             )
-            try:
-                edit_wave(
-                    request.user,
-                    wave,
-                    replace(case, statements=(*case.statements, statement)),
-                    "added a statement",
-                )
-            except ValidationError as exc:
-                errors_on_form(form, exc)
-            else:
-                messages.success(request, "Added the statement.")
+            if _save_case(
+                request,
+                wave,
+                replace(case, statements=(*case.statements, statement)),
+                "added a statement",
+                "Added the statement.",
+                form,
+            ):
                 return redirect("diagnosis:statements", pk=wave.pk)
         status = 422
     return render(

@@ -906,49 +906,33 @@ def _units_out(record) -> dict:
     return {"items": units, "count": len(units)}
 
 
-@router.get(
-    "/{id:account_id}/problems/{id:record_id}/internal-units",
-    url_name="problem_internal_units",
-    operation_id="problem_internal_units",
-    summary="Our internal units involved in a problem (never the customer's to see)",
-)
-def problem_internal_units(request: HttpRequest, account_id: int, record_id: int):
-    return _units_out(_internal_record(request, "problems", account_id, record_id))
+def _internal_units_routes(kind: str) -> None:
+    """GET and PUT ``/{account}/{kind}/{record}/internal-units`` for problems and
+    initiatives (one definition: the two differ only in the record they find)."""
+    single = kind[:-1]
+
+    def read(request: HttpRequest, account_id: int, record_id: int):
+        return _units_out(_internal_record(request, kind, account_id, record_id))
+
+    def write(request: HttpRequest, account_id: int, record_id: int, payload: InternalUnitsIn):
+        record = _internal_record(request, kind, account_id, record_id)
+        services.set_internal_units(request.auth, record, payload.internal_units)
+        return _units_out(record)
+
+    path = f"/{{id:account_id}}/{kind}/{{id:record_id}}/internal-units"
+    router.get(
+        path,
+        url_name=f"{single}_internal_units",
+        operation_id=f"{single}_internal_units",
+        summary=f"Our internal units involved in a {single} (never the customer's to see)",
+    )(read)
+    router.put(
+        path,
+        url_name=f"set_{single}_internal_units",
+        operation_id=f"set_{single}_internal_units",
+        summary=f"Name the internal units involved in a {single} (all of them)",
+    )(write)
 
 
-@router.put(
-    "/{id:account_id}/problems/{id:record_id}/internal-units",
-    url_name="set_problem_internal_units",
-    operation_id="set_problem_internal_units",
-    summary="Name the internal units involved in a problem (all of them)",
-)
-def set_problem_internal_units(
-    request: HttpRequest, account_id: int, record_id: int, payload: InternalUnitsIn
-):
-    record = _internal_record(request, "problems", account_id, record_id)
-    services.set_internal_units(request.auth, record, payload.internal_units)
-    return _units_out(record)
-
-
-@router.get(
-    "/{id:account_id}/initiatives/{id:record_id}/internal-units",
-    url_name="initiative_internal_units",
-    operation_id="initiative_internal_units",
-    summary="Our internal units involved in an initiative (never the customer's to see)",
-)
-def initiative_internal_units(request: HttpRequest, account_id: int, record_id: int):
-    return _units_out(_internal_record(request, "initiatives", account_id, record_id))
-
-
-@router.put(
-    "/{id:account_id}/initiatives/{id:record_id}/internal-units",
-    url_name="set_initiative_internal_units",
-    operation_id="set_initiative_internal_units",
-    summary="Name the internal units involved in an initiative (all of them)",
-)
-def set_initiative_internal_units(
-    request: HttpRequest, account_id: int, record_id: int, payload: InternalUnitsIn
-):
-    record = _internal_record(request, "initiatives", account_id, record_id)
-    services.set_internal_units(request.auth, record, payload.internal_units)
-    return _units_out(record)
+_internal_units_routes("problems")
+_internal_units_routes("initiatives")

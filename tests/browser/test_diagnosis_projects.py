@@ -173,3 +173,20 @@ def test_respondents_statements_and_an_action_s_status(page, live_server, live_f
     page.wait_for_load_state()
     assert "Action saved" in page.locator(".messages").inner_text()
     assert "Done" in page.locator("#actions").inner_text()
+
+
+def test_a_manager_reads_a_pair_on_a_phone(page, live_server, live_firm):
+    """The KA manager of the project's unit, on a phone: the countermeasures keep their
+    sources and the evidence its figures (narrow lists hide their later columns)."""
+    from kamkit.web.accounts.models import InternalUnit
+
+    InternalUnit.objects.create(name="Legal")
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/diagnosis/{live_firm.wave.pk}/pairs/kam1/legal/")
+    assert page.locator("#countermeasures .source").first.is_visible()
+    header = page.locator("#evidence th", has_text="Median days to a solution")
+    assert header.is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390  # nothing wider than the phone (tables scroll inside their box)
+    page.screenshot(path=str(SHOTS / "diagnosis-pair-phone.png"), full_page=True)

@@ -562,7 +562,6 @@ def assess(
     from django.utils import timezone
 
     from kamkit.web.accounts.models import Account
-    from kamkit.web.assessment.models import AssessmentSnapshot
     from kamkit.web.assessment.services import assess_portfolio, configuration
 
     if day and day > timezone.localdate():
@@ -587,9 +586,6 @@ def assess(
         rebuild_pairs(account or None)
         rebuild_weeks(account or None)
     run = assess_portfolio(day, account or None)
-    snaps = AssessmentSnapshot.objects.filter(on=run.on).select_related("account")
-    if account:
-        snaps = snaps.filter(account_id__in=account)
     from kamkit import __version__
 
     config = configuration()
@@ -617,16 +613,25 @@ def assess(
     def num(x: float | None) -> str:
         return "–" if x is None else f"{x:.1f}"
 
-    for s in snaps.order_by("index", "account__name")[:25]:
+    names = dict(
+        Account.objects.filter(pk__in=[a.account for a in run.assessments]).values_list(
+            "pk", "name"
+        )
+    )
+    lowest = sorted(
+        run.assessments,
+        key=lambda a: (a.index is None, a.index or 0.0, names.get(a.account, "")),
+    )
+    for a in lowest[:25]:
         table.add_row(
-            s.account.name,
-            s.phase or "–",
-            s.phase_source or "–",
-            num(s.communication),
-            num(s.co_creation),
-            num(s.problem_solving),
-            num(s.index),
-            s.lever or "–",
+            names.get(a.account, str(a.account)),
+            a.phase.value or "–",
+            a.phase.source or "–",
+            num(a.processes["communication"].score),
+            num(a.processes["co_creation"].score),
+            num(a.processes["problem_solving"].score),
+            num(a.index),
+            a.lever.process or "–",
         )
     Console(width=None if sys.stdout.isatty() else 120).print(table)
     if run.accounts > 25:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, When
+from django.db.models import Case, Count, Max, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamkit.web.assessment.charts import phase_index_bubbles
-from kamkit.web.assessment.models import AssessmentSnapshot
+from kamkit.web.assessment.models import LatestAssessment
 from kamkit.web.assessment.services import account_overview
 from kamkit.web.base import form_write
 from kamkit.web.portal.models import Invitation
@@ -77,10 +77,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "total": base.count(),
         "phase_counts": _phase_counts(base),
         "decisions_needed": base.filter(phase="decline", decline_decision="").count(),
-        "last_assessed": AssessmentSnapshot.objects.filter(account__in=base.values("pk"))
-        .order_by("-on")
-        .values_list("on", flat=True)
-        .first()
+        "last_assessed": LatestAssessment.objects.filter(account__in=base.values("pk")).aggregate(
+            last=Max("on")
+        )["last"]
         if not request.htmx
         else None,
         "chart": None

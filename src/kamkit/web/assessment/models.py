@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from typing import Any
 
 import orjson
@@ -28,6 +29,35 @@ class JSONText(models.TextField):
         return self.get_prep_value(self.value_from_object(obj))
 
 
+def pack_json(value: Any) -> bytes:
+    """A JSON document as kamkit keeps a whole assessment: orjson, zlib level 1."""
+    return zlib.compress(orjson.dumps(value), 1)
+
+
+class CompressedJSON(models.Field):
+    """A JSON document kept compressed (``pack_json``), written whole and read whole
+    (issue 17: a whole assessment is 1.6 KB of JSON, about a third of that compressed;
+    PostgreSQL compresses only rows above about 2 KB). Reads give the Python value; the
+    backup writes the value itself, so archives stay readable JSON."""
+
+    def get_internal_type(self) -> str:
+        return "BinaryField"
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        return None if value is None else orjson.loads(zlib.decompress(bytes(value)))
+
+    def to_python(self, value: Any) -> Any:
+        if isinstance(value, bytes | memoryview):
+            return orjson.loads(zlib.decompress(bytes(value)))
+        return value
+
+    def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
+        return None if value is None else connection.Database.Binary(pack_json(value))
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return orjson.dumps(self.value_from_object(obj)).decode()
+
+
 class SnapshotQuerySet(models.QuerySet):
     """Visible exactly when the account is, except to customers: scores are the
     supplier's unless shared (SPEC §2.7), so a customer sees no snapshot."""
@@ -52,8 +82,8 @@ class AssessmentSnapshot(models.Model):
     )
     on = models.DateField()
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
-    phase_source = models.CharField(max_length=20, blank=True)
-    inferred_phase = models.CharField(max_length=20, blank=True)
+    # the phase's source and the inferred phase are in the latest day's whole assessment
+    # (LatestAssessment) and in a run's own output; a past day's are recomputed on demand
     communication = models.FloatField(null=True)
     co_creation = models.FloatField(null=True)
     problem_solving = models.FloatField(null=True)
@@ -66,7 +96,9 @@ class AssessmentSnapshot(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "on"], name="one_snapshot_per_day")
         ]
-        indexes = [models.Index(fields=["on", "index"])]
+        # no index on the day (issue 17: a third of the snapshots' 216 MB on PostgreSQL
+        # at 90 days × 10,000 accounts): the latest day of the accounts and a run's
+        # figures are read from LatestAssessment and the run itself
 
     def __str__(self) -> str:
         return f"{self.account_id} on {self.on}: {self.index}"
@@ -96,7 +128,7 @@ class LatestAssessment(models.Model):
         Account, on_delete=models.CASCADE, primary_key=True, related_name="latest_assessment"
     )
     on = models.DateField()
-    payload = JSONText(default=dict)
+    payload = CompressedJSON(default=dict)
     computed_at = models.DateTimeField()
     """When the computation began reading the records (compared with
     ``RecordsChanged.at`` to know whether it is still current)."""

@@ -55,7 +55,13 @@ from kamkit.web.relationships.models import (
 )
 from kamkit.web.relationships.services import count_if, refresh_phases, week_of
 
-from .models import AssessmentSnapshot, LatestAssessment, PendingPhaseChange, RecordsChanged
+from .models import (
+    AssessmentSnapshot,
+    LatestAssessment,
+    PendingPhaseChange,
+    RecordsChanged,
+    pack_json,
+)
 
 log = logging.getLogger(__name__)
 
@@ -540,8 +546,6 @@ SNAPSHOT_COLUMNS = (
     "account_id",
     "on",
     "phase",
-    "phase_source",
-    "inferred_phase",
     "communication",
     "co_creation",
     "problem_solving",
@@ -574,8 +578,6 @@ def _write_snapshots(items: Sequence[Assessment]) -> None:
             a.account,
             ops.adapt_datefield_value(a.on),
             a.phase.value or "",
-            a.phase.source or "",
-            a.inferred.phase or "",
             a.processes["communication"].score,
             a.processes["co_creation"].score,
             a.processes["problem_solving"].score,
@@ -637,7 +639,7 @@ def _write_latest(
         return (
             a.account,
             ops.adapt_datefield_value(a.on),
-            orjson.dumps(a.to_json()).decode(),
+            pack_json(a.to_json()),
             now,
             digest,
         )

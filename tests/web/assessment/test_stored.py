@@ -210,3 +210,24 @@ def test_only_the_latest_day_keeps_the_whole_assessment(firm):
         assert latest.payload["account"] == account.pk and latest.settings_digest
     # the trends keep every day's figures
     assert AssessmentSnapshot.objects.filter(account=firm.own, index__isnull=False).count() == 3
+
+
+def test_the_api_reads_the_current_stored_assessment_too(client, bearer, firm, monkeypatch):
+    """GET /api/v1/accounts/{id}/assessment answers from the day's stored assessment while
+    it is current, with the same figures as computing it; after a change it computes."""
+    url = f"/api/v1/accounts/{firm.own.pk}/assessment"
+    live = client.get(url, **bearer("manager")).json()
+    services.assess_portfolio(account_ids=[firm.own.pk])
+    calls = no_live_assessment(monkeypatch)
+    stored = client.get(url, **bearer("manager")).json()
+    assert calls == []  # read, not computed
+    assert stored == live
+    services.records_changed({firm.own.pk})
+    RecordsChanged.objects.filter(account_id=firm.own.pk).update(
+        at=timezone.now() + dt.timedelta(seconds=5)
+    )
+    again = client.get(url, **bearer("manager")).json()
+    assert len(calls) == 1 and again == live
+    # a past day is always computed
+    client.get(url + f"?on={timezone.localdate() - dt.timedelta(days=3)}", **bearer("manager"))
+    assert len(calls) == 2

@@ -22,7 +22,7 @@ from .schemas import (
     DeclineDecisionOut,
     DeclineDecisionPage,
 )
-from .services import assess_accounts, configuration
+from .services import assess_accounts, assessment_json, configuration
 
 accounts_router = Router(tags=["assessment"])
 portfolio_router = Router(tags=["assessment"])
@@ -52,10 +52,10 @@ def _day(on: dt.date | None) -> dt.date:
     summary="Phase, process scores, index and lever of one account",
 )
 def account_assessment(request: HttpRequest, account_id: int, on: dt.date | None = None):
-    if not _scored_accounts(request).filter(pk=account_id).exists():
+    account = _scored_accounts(request).filter(pk=account_id).first()
+    if account is None:
         raise HttpError(404, "Not Found")
-    (assessment,) = assess_accounts([account_id], _day(on))
-    return {**assessment.to_json(), **_provenance()}
+    return {**assessment_json(account, _day(on)), **_provenance()}
 
 
 def _decision_out(d) -> dict:

@@ -923,6 +923,18 @@ def _stored_today(account: Account, today: dt.date, config: AssessmentConfig) ->
     return payload, computed_at, changed
 
 
+def assessment_json(account: Account, day: dt.date) -> dict:
+    """An account's assessment of a day in the SPEC §2.5.1 shape: today's stored one when
+    it is current (as the account page reads it), else computed from the records (issue
+    17: the API computed it on every request)."""
+    if day == timezone.localdate():
+        payload, _, _ = _stored_today(account, day, configuration())
+        if payload is not None:
+            return payload
+    (assessment,) = assess_accounts([account.pk], day)
+    return assessment.to_json()
+
+
 def account_overview(account: Account, today: dt.date | None = None) -> dict:
     """Everything the account page shows about the assessment: the day's assessment (the
     stored snapshot when it is current, else computed live and a new one queued), how

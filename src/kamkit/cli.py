@@ -321,6 +321,9 @@ def worker(
     _migrate()
     from django.core.management import call_command
 
+    from kamkit.web.taskrunner import prune_finished
+
+    prune_finished()  # each start, and each `kamkit assess`: old results do not pile up
     call_command("db_worker", interval=interval, verbosity=0 if quiet else 1)
 
 
@@ -587,6 +590,9 @@ def assess(
         rebuild_weeks(account or None)
     run = assess_portfolio(day, account or None)
     from kamkit import __version__
+    from kamkit.web.taskrunner import prune_finished
+
+    prune_finished()
 
     config = configuration()
     if output_format == "json":

@@ -191,3 +191,34 @@ def test_assess_rebuild_recounts_data_loaded_behind_the_signals(firm):
     result = runner.invoke(app, ["assess", "--rebuild", "--account", str(firm.own.pk)])
     assert result.exit_code == 0, result.output
     assert counted() == before + 3
+
+
+def test_finished_task_results_are_pruned_after_a_week(db, settings):
+    """Issue 17: each burst of changes leaves a finished task row; `kamkit assess` (and
+    the worker's start) delete those finished more than TASK_RESULTS_KEPT_DAYS ago."""
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    from kamkit.web.taskrunner import TASK_RESULTS_KEPT_DAYS, prune_finished
+
+    assert prune_finished() is False  # the suite's dummy runner keeps no rows
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.backend.DatabaseBackend"}}
+
+    def result(status: str, days_ago: int | None) -> DBTaskResult:
+        finished = None if days_ago is None else timezone.now() - dt.timedelta(days=days_ago)
+        return DBTaskResult.objects.create(
+            status=status,
+            finished_at=finished,
+            args_kwargs={"args": [[1]], "kwargs": {}},
+            task_path="kamkit.web.assessment.tasks.reassess",
+            backend_name="default",
+        )
+
+    old = result("SUCCESSFUL", TASK_RESULTS_KEPT_DAYS + 1)
+    recent = result("SUCCESSFUL", 1)
+    waiting = result("READY", None)
+    assert prune_finished() is True
+    left = set(DBTaskResult.objects.values_list("pk", flat=True))
+    assert old.pk not in left and {recent.pk, waiting.pk} <= left

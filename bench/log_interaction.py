@@ -42,7 +42,7 @@ def main() -> int:
     parser.add_argument("--history", type=int, default=50_000, help="contacts on the large one")
     parser.add_argument("--repeat", type=int, default=40, help="contacts logged on each")
     parser.add_argument(
-        "--queries", action="store_true", help="print the slowest queries of one logging"
+        "--queries", nargs="?", const="slowest", help="print the slowest queries of one logging (all: every one)"
     )
     args = parser.parse_args()
     fresh_database("kamkit-log-")
@@ -129,7 +129,7 @@ def main() -> int:
             log(*large)
         slowest = sorted(ctx.captured_queries, key=lambda q: -float(q["time"]))
         print(f"{len(slowest)} queries on the large account; the slowest:")
-        for q in slowest[:8]:
+        for q in slowest[: 40 if args.queries == "all" else 8]:
             print(f"  {float(q['time']) * 1000:6.1f} ms  {' '.join(q['sql'].split())[:160]}")
     times: dict[str, list[float]] = {
         "floor (GET the account)": [],

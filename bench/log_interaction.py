@@ -42,7 +42,10 @@ def main() -> int:
     parser.add_argument("--history", type=int, default=50_000, help="contacts on the large one")
     parser.add_argument("--repeat", type=int, default=40, help="contacts logged on each")
     parser.add_argument(
-        "--queries", nargs="?", const="slowest", help="print the slowest queries of one logging (all: every one)"
+        "--queries",
+        nargs="?",
+        const="slowest",
+        help="print the slowest queries of one logging (all: every one)",
     )
     args = parser.parse_args()
     fresh_database("kamkit-log-")

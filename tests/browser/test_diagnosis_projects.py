@@ -145,6 +145,14 @@ def test_a_wave_is_built_in_forms(page, live_server, live_firm):
     page.locator("#waves").get_by_role("link", name="edit").last.click()
     assert page.locator("#pairs tbody tr").count() == 2
     page.screenshot(path=str(SHOTS / "diagnosis-wave-edit.png"), full_page=True)
+    # removing a pair asks first
+    page.locator("#pairs tr", has_text="Supply chain").get_by_role("link", name="Remove…").click()
+    page.wait_for_load_state()
+    assert page.locator("#pairs tbody tr").count() == 2  # asking removes nothing
+    page.get_by_role("button", name="Remove the pair").click()
+    page.wait_for_load_state()
+    assert "Removed the pair" in page.locator(".messages").inner_text()
+    assert page.locator("#pairs tbody tr").count() == 1
 
 
 def test_respondents_statements_and_an_action_s_status(page, live_server, live_firm):

@@ -494,7 +494,12 @@ def test_a_wave_grows_in_forms_units_profiles_and_pairs(as_role, firm):
     c.post(f"/diagnosis/{wave.pk}/units/scm/", {"remove": "1"})
     wave.refresh_from_db()
     assert "scm" in parse_case(wave.source_yaml).unit_names()
-    # removing the pair first, then the unit
+    # removing the pair first (after the question: asking removes nothing), then the unit
+    question = soup(c.get(f"/diagnosis/{wave.pk}/edit/?remove=kam_a|scm"))
+    assert "Remove the pair" in question.select_one("#confirm-remove").get_text()
+    wave.refresh_from_db()
+    assert len(parse_case(wave.source_yaml).links) == 2
+    assert c.get(f"/diagnosis/{wave.pk}/edit/?remove=kam_a|nobody").status_code == 404
     c.post(f"/diagnosis/{wave.pk}/edit/", {"remove_pair": "kam_a|scm"})
     c.post(f"/diagnosis/{wave.pk}/units/scm/", {"remove": "1"})
     wave.refresh_from_db()

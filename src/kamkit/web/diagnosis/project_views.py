@@ -653,6 +653,11 @@ def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
         status = 422
     names = case.unit_names()
     rated = Counter(r.respondent for r in case.ratings)
+    removing = None
+    if request.method == "GET" and "remove" in request.GET:  # the question before removing
+        kam, _, partner = request.GET["remove"].partition("|")
+        link = _link_of(case, kam, partner)
+        removing = (link, names[kam], names[partner])
     return render(
         request,
         "diagnosis/wave_edit.html",
@@ -670,6 +675,7 @@ def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 for r in case.respondents[:MAX_PAIRS_LISTED]
             ],
             "respondent_count": len(case.respondents),
+            "removing": removing,
             "statement_count": len(case.statements),
         },
         status=status,

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Count
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -133,7 +134,7 @@ def _project_out(p: DiagnosisProject) -> dict[str, Any]:
         "firm": p.firm,
         "description": p.description,
         "kam_unit": p.kam_unit_id,
-        "waves": p.waves.count(),
+        "waves": p.wave_count if hasattr(p, "wave_count") else p.waves.count(),
         "created_at": p.created_at,
     }
 
@@ -205,7 +206,11 @@ def _owner(value: int | None):
 @router.get("/projects", summary="The diagnosis projects this user may read")
 def list_projects(request: HttpRequest, limit: int = limit_param(), offset: int = offset_param()):
     limit, offset = _page(limit, offset)
-    qs = DiagnosisProject.objects.visible_to(request.auth).order_by("name", "pk")
+    qs = (
+        DiagnosisProject.objects.visible_to(request.auth)
+        .annotate(wave_count=Count("waves"))
+        .order_by("name", "pk")
+    )
     items = [ProjectOut(**_project_out(p)).model_dump() for p in qs[offset : offset + limit]]
     return {"items": items, "count": qs.count(), "limit": limit, "offset": offset}
 

@@ -5,11 +5,11 @@ and the customers' problem-solving ratings (core: ``kamkit.core.diagnosis.spillo
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from django.db.models import Min, Q
 
+from kamkit.core.diagnosis.scales import category_key
 from kamkit.core.diagnosis.spillover import SpillOver, spill_over
 from kamkit.web.accounts.models import Account, InternalUnit, KAMUnit
 from kamkit.web.relationships.models import Problem, Pulse
@@ -27,16 +27,12 @@ SOLVED_STAGES = ("deployed", "supported", "closed")
 MAX_LISTED = 20
 
 
-def _normal(name: str) -> str:
-    return re.sub(r"[\s_\-]+", " ", name).strip().casefold()
-
-
 def internal_unit_for(partner_name: str, partner_id: str) -> InternalUnit | None:
     """kamkit's internal unit for a case's partner: the one of the same name or id (case,
     spaces, ``_`` and ``-`` aside)."""
-    wanted = {_normal(partner_name), _normal(partner_id)}
+    wanted = {category_key(partner_name), category_key(partner_id)}
     for unit in InternalUnit.objects.all():
-        if _normal(unit.name) in wanted:
+        if category_key(unit.name) in wanted:
             return unit
     return None
 

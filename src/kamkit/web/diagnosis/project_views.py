@@ -977,7 +977,7 @@ def statements(request: HttpRequest, pk: int) -> HttpResponse:
 def partner_unit(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpResponse:
     """Say which of kamkit's internal units this pair's partner is (empty: by name)."""
     wave = _editable_wave(request, pk)
-    _dyad(diagnosed(wave), kam, partner)  # a pair of the wave, else 404
+    _link_of(_wave_case(wave), kam, partner)  # a pair of a readable wave, else 404
     value = request.POST.get("internal_unit", "")
     unit = None
     if value:

@@ -14,7 +14,7 @@ from kamkit.core.diagnosis import Case, CaseFileError, diagnose, parse_case
 from kamkit.core.diagnosis.compare import summarize
 from kamkit.core.diagnosis.countermeasures import BY_KEY
 from kamkit.core.diagnosis.writer import dump_case
-from kamkit.core.relationships import EARLIEST_DAY
+from kamkit.core.relationships import check_day, check_due_day
 from kamkit.core.texts import control_problem
 from kamkit.web.users.models import Role, User
 
@@ -30,9 +30,6 @@ from .models import (
 MEASURES = (*BY_KEY, "other")
 """What an action on a gap introduces: a measure of the repertoire
 (``kamkit.core.diagnosis.countermeasures``) or something else, described."""
-
-PLAN_AHEAD = dt.timedelta(days=3653)
-"""How far ahead an action may be due (kamkit assumption: ten years, the longest plan)."""
 
 DESCRIPTION_LIMIT = 4000
 """The longest description of a project or an action (kamkit assumption, like the other
@@ -60,16 +57,6 @@ def _text_errors(values: dict[str, tuple[str, int]]) -> dict[str, str]:
         elif problem := control_problem(value):
             errors[name] = problem
     return errors
-
-
-def _day_errors(name: str, day: dt.date | None, latest: dt.date) -> dict[str, str]:
-    if day is None:
-        return {}
-    if day < EARLIEST_DAY:
-        return {name: f"{day.isoformat()} is before {EARLIEST_DAY.isoformat()}"}
-    if day > latest:
-        return {name: f"{day.isoformat()} is after the latest allowed day, {latest.isoformat()}"}
-    return {}
 
 
 def save_project(
@@ -155,9 +142,7 @@ def store_case(
     if user is not None and not may_store(user):
         raise PermissionDenied("analysts, KAM directors and administrators store cases")
     title = (title or "").strip()
-    errors: dict[str, str] = _day_errors(
-        "wave_on", wave_on, timezone.localdate() + dt.timedelta(days=1)
-    )
+    errors: dict[str, str] = check_day("wave_on", wave_on, timezone.localdate())
     if len(text.encode("utf-8")) > MAX_CASE_BYTES:
         raise ValidationError({"file": f"larger than {MAX_CASE_BYTES // 2**20} MB"})
     if "\x00" in text:
@@ -240,7 +225,7 @@ def save_action(
     if owner is not None and not may_own_actions(owner):
         errors["owner"] = f"{owner} cannot own an action (a customer or inactive user)"
     due = values.get("due", action.due)
-    errors |= _day_errors("due", due, timezone.localdate() + PLAN_AHEAD)
+    errors |= check_due_day("due", due, timezone.localdate())
     if errors:
         raise ValidationError(errors)
     action.measure, action.description, action.status = measure, description, status

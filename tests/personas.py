@@ -6,6 +6,7 @@ savepoint each test gets)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from kamkit.web.accounts.models import Account, KAMUnit, Person, Side
@@ -121,6 +122,17 @@ def build_firm() -> Firm:
         ),
         "chris": chris,
     }
+    # the account plan and a task (issue 20): shared, so the customer reads them
+    from kamkit.web.relationships.models import Objective, Task
+
+    records["objectives"] = Objective.objects.create(account=own, title="Grow share", shared=True)
+    records["tasks"] = Task.objects.create(
+        account=own,
+        title="Send the forecast",
+        due_on=dt.date.today() + dt.timedelta(days=7),
+        owner_person=chris,
+        shared=True,
+    )
     project = DiagnosisProject.objects.create(name="Published case project", kam_unit=unit)
     wave = DiagnosisCase.objects.create(
         title="Wave 2014", source_yaml=text, project=project, wave_on="2014-09-01"

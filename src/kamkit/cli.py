@@ -187,6 +187,487 @@ def _print_demo_logins() -> None:
         print(f"  {username:<10} {what}")
 
 
+class InstrumentFormat(StrEnum):
+    markdown = "markdown"
+    json = "json"
+    yaml = "yaml"
+
+
+@app.command(help="The item bank: questionnaire items and codebook (English and German).")
+def instruments(
+    format: Annotated[
+        InstrumentFormat,
+        typer.Option("--format", "-f", help="Output format.", case_sensitive=False),
+    ] = InstrumentFormat.markdown,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
+) -> None:
+    from dataclasses import asdict
+    from importlib.resources import files
+
+    from kamkit.core.research.instruments import codebook_markdown, item_bank
+
+    if format is InstrumentFormat.markdown:
+        _write(codebook_markdown(), output)
+    elif format is InstrumentFormat.yaml:
+        _write(
+            files("kamkit.core.research").joinpath("instruments.yaml").read_text("utf-8"), output
+        )
+    else:
+        _write(json.dumps(asdict(item_bank()), ensure_ascii=False, indent=2) + "\n", output)
+
+
+class QCAFormat(StrEnum):
+    table = "table"
+    json = "json"
+    latex = "latex"
+
+
+class QCACases(StrEnum):
+    pairs = "pairs"
+    accounts = "accounts"
+
+
+class QCASolution(StrEnum):
+    complex = "complex"
+    parsimonious = "parsimonious"
+    intermediate = "intermediate"
+
+
+@app.command(
+    help=(
+        "Fuzzy-set QCA (SPEC §4): the truth table, the solution with its parameters of "
+        "fit, and necessity, as R's QCA computes them. DATA.csv holds one case a row (a "
+        "first column of names is kept), memberships 0–1 or raw values with --calibrate."
+    )
+)
+def qca(
+    outcome: Annotated[str, typer.Option("--outcome", help="Outcome column; ~Y negates it.")],
+    conditions: Annotated[str, typer.Option("--conditions", help="Columns, comma-separated.")],
+    data: Annotated[
+        Path | None, typer.Argument(help="CSV file, one case a row (or --case).")
+    ] = None,
+    case: Annotated[
+        Path | None,
+        typer.Option(
+            "--case",
+            help="A diagnosis case file instead of DATA: its pairs as cases (the practices "
+            "and the differing dimensions as conditions; NOGAP or GOODREL as outcome).",
+        ),
+    ] = None,
+    cases_from: Annotated[
+        QCACases | None,
+        typer.Option(
+            "--cases",
+            help="Cases from kamkit's database instead of DATA: the diagnosis pairs of every "
+            "wave, or every key account (process scores and phase; INDEX, SATISFIED, "
+            "TRUSTED), its raw columns calibrated with the page's default anchors unless "
+            "--calibrate says otherwise.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", help="--cases accounts: assessed on YYYY-MM-DD.")
+    ] = None,
+    calibrate: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--calibrate",
+            help="NAME=e,c,i (fuzzy, direct method) or NAME=t (crisp at t); repeat per column.",
+        ),
+    ] = None,
+    incl_cut: Annotated[float, typer.Option("--incl-cut", help="Inclusion cut.")] = 0.8,
+    n_cut: Annotated[int, typer.Option("--n-cut", help="Frequency cut.")] = 1,
+    solution: Annotated[
+        QCASolution, typer.Option("--solution", case_sensitive=False)
+    ] = QCASolution.complex,
+    dir_exp: Annotated[
+        str | None,
+        typer.Option(
+            "--dir-exp",
+            help="Directional expectations: A,~B (present, absent); others either way.",
+        ),
+    ] = None,
+    format: Annotated[
+        QCAFormat, typer.Option("--format", "-f", case_sensitive=False)
+    ] = QCAFormat.table,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to FILE.")] = None,
+) -> None:
+    from kamkit.core import qca as q
+
+    if sum(x is not None for x in (data, case, cases_from)) != 1:
+        _err("give DATA.csv, --case CASE.yaml or --cases pairs|accounts (one of them)")
+        raise typer.Exit(2)
+    source = data or case or f"--cases {cases_from.value}"
+    defaults: dict[str, tuple[float, ...]] = {}
+    if cases_from is not None:
+        columns, names, defaults = _qca_cases_from_database(cases_from.value, on)
+    elif case is not None:
+        columns, names, _how = q.diagnosis_cases(_load(case))
+    else:
+        try:
+            text = data.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            _err(f"{data}: cannot be read ({exc})")
+            raise typer.Exit(2) from None
+    try:
+        if case is None and cases_from is None:
+            columns, names = q.read_csv(text)
+        names_list = [c.strip() for c in conditions.split(",") if c.strip()]
+        given = [q.Calibration.parse(c) for c in calibrate or []]
+        used = {outcome.lstrip("~"), *names_list}
+        given += [  # the page's default anchors for the raw columns not calibrated here
+            q.Calibration(column, anchors)
+            for column, anchors in defaults.items()
+            if column in used and column not in {c.column for c in given}
+        ]
+        expectations = q.parse_expectations((dir_exp or "").split(","), names_list)
+        report = q.analyse(
+            columns,
+            outcome,
+            names_list,
+            case_names=names,
+            calibrations=given,
+            incl_cut=incl_cut,
+            n_cut=n_cut,
+            solution=solution.value,
+            dir_exp=expectations,
+        )
+    except q.QCAError as exc:
+        _err(f"{source}: {exc}")
+        raise typer.Exit(2) from None
+    if format is QCAFormat.json:
+        _write(json.dumps(report, ensure_ascii=False, indent=2) + "\n", output)
+    elif format is QCAFormat.latex:
+        _write(q.report_latex(report), output)
+    else:
+        _write(q.report_text(report), output)
+
+
+def _qca_cases_from_database(source: str, on: str | None):
+    """The page's cases (kamkit.web.research.qca), every record (no user scope)."""
+    import datetime as dt
+
+    _django()
+    from kamkit.web.research.data import DatasetError
+    from kamkit.web.research.qca import account_cases, pair_cases
+
+    try:
+        day = dt.date.fromisoformat(on) if on else None
+    except ValueError:
+        _err(f"--on: {on!r} is not a day (YYYY-MM-DD)")
+        raise typer.Exit(2) from None
+    try:
+        cases = account_cases(None, day) if source == "accounts" else pair_cases(None)
+    except DatasetError as exc:
+        _err(f"--cases {source}: {exc.message}")
+        raise typer.Exit(2) from None
+    return cases.columns, cases.names, cases.anchors
+
+
+class DatasetName(StrEnum):
+    panel = "panel"
+    pairs = "pairs"
+    responses = "responses"
+
+
+class DatasetFormat(StrEnum):
+    csv = "csv"
+    xlsx = "xlsx"
+    dta = "dta"
+    sav = "sav"
+
+
+def _month(value: str | None, option: str):
+    import datetime as dt
+
+    if value is None:
+        return None
+    try:
+        return dt.datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        _err(f"{option}: '{value}' is not a month (YYYY-MM)")
+        raise typer.Exit(2) from None
+
+
+@app.command(
+    "export",
+    help="Write a research data set with its codebook (FILE stem + -codebook beside it): "
+    "panel (account × month), pairs (KAM unit × partner × wave) or responses (respondent × "
+    "item).",
+)
+def export_dataset(
+    name: Annotated[DatasetName, typer.Argument(metavar="panel|pairs|responses")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The data file to write.")],
+    format: Annotated[
+        DatasetFormat | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help="csv, xlsx, dta (Stata) or sav (SPSS); default: from FILE's suffix.",
+            case_sensitive=False,
+        ),
+    ] = None,
+    pseudonymise: Annotated[
+        bool,
+        typer.Option(
+            "--pseudonymise", help="Stable pseudonyms for ids; names and free text dropped."
+        ),
+    ] = False,
+    case: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--case",
+            help="pairs/responses from these case files instead of the database (repeatable).",
+        ),
+    ] = None,
+    project: Annotated[
+        list[int] | None,
+        typer.Option("--project", help="pairs/responses of this project id only (repeatable)."),
+    ] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--from", help="panel: first month, YYYY-MM (default: 11 months before --to)."
+        ),
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option("--to", help="panel: last month, YYYY-MM (default: this month).")
+    ] = None,
+) -> None:
+    from kamkit.core.research.datasets import FORMATS, write
+
+    fmt = format.value if format else output.suffix.lstrip(".").lower()
+    if fmt not in FORMATS:
+        _err(f"--format: say csv, xlsx, dta or sav (the suffix '{output.suffix}' names none)")
+        raise typer.Exit(2)
+    first, last = _month(start, "--from"), _month(end, "--to")
+    if case:
+        if name is DatasetName.panel:
+            _err("--case: the panel comes from the database; case files give pairs or responses")
+            raise typer.Exit(2)
+        import datetime as dt
+
+        from kamkit import __version__
+        from kamkit.core.research.datasets import pseudonymise as pseudonymised
+        from kamkit.core.research.diagnosis_data import Wave, pairs_dataset, responses_dataset
+
+        waves = []
+        for path in case:
+            result = _load(path)
+            waves.append(
+                Wave(result.case.firm or path.stem, result.case.wave or path.stem, None, result)
+            )
+        about = {
+            "kamkit_version": __version__,
+            "made_on": dt.date.today().isoformat(),
+            "case_files": ", ".join(str(p) for p in case),
+        }
+        build = pairs_dataset if name is DatasetName.pairs else responses_dataset
+        data = build(waves, about)
+        if pseudonymise:
+            import secrets
+
+            from kamkit.core.research.datasets import Pseudonymiser
+
+            # no installation secret without the database: pseudonyms of this run only
+            data = pseudonymised(data, Pseudonymiser(secrets.token_bytes(32)))
+    else:
+        _django()
+        _migrate()
+        import calendar
+
+        from kamkit.web.research.data import DatasetError, dataset
+
+        if last is not None:
+            last = last.replace(day=calendar.monthrange(last.year, last.month)[1])
+        try:
+            data = dataset(
+                name.value,
+                None,
+                start=first,
+                end=last,
+                projects=project,
+                pseudonymised=pseudonymise,
+            )
+        except DatasetError as exc:
+            _err(f"--{exc.field}: {exc.message}")
+            raise typer.Exit(2) from None
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        data_path, book = write(data, fmt, output)
+    except OSError as exc:
+        _err(f"{output}: cannot write ({exc.strerror or exc})")
+        raise typer.Exit(1) from None
+    _err(f"Wrote {data_path} ({len(data.rows)} rows, {len(data.variables)} variables) and {book}")
+
+
+code_app = typer.Typer(
+    help="Coded interview statements: agreement of coders, statements for a case file.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(code_app, name="code")
+
+
+def _coding_source(path: Path):
+    """(segments, coders, codes) of a .qdpx, .docx or plain-text transcript."""
+    from kamkit.core.research.coding import CodingFileError, read_source
+
+    try:
+        return read_source(path.name, path.read_bytes())
+    except OSError as exc:
+        _err(f"{path}: cannot read ({exc.strerror or exc})")
+        raise typer.Exit(2) from None
+    except CodingFileError as exc:
+        _err(str(exc))
+        raise typer.Exit(2) from None
+
+
+def _code_map(path: Path | None, codes: list[str]) -> dict[str, str]:
+    import yaml
+
+    from kamkit.core.research.coding import map_codes
+
+    given = None
+    if path is not None:
+        try:
+            given = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            _err(f"--map {path}: cannot read it as YAML ({exc})")
+            raise typer.Exit(2) from None
+        if not isinstance(given, dict):
+            _err(f"--map {path}: expected code name: dimension or practice, one per line")
+            raise typer.Exit(2)
+    try:
+        return map_codes(codes, {str(k): str(v) for k, v in (given or {}).items()})
+    except ValueError as exc:
+        _err(f"--map {path}: {exc}")
+        raise typer.Exit(2) from None
+
+
+@code_app.command("agreement", help="Agreement of the coders of a REFI-QDA project, per code.")
+def code_agreement(
+    project: Annotated[Path, typer.Argument(metavar="PROJECT.qdpx")],
+    mapping: Annotated[
+        Path | None, typer.Option("--map", help="YAML: code name: dimension or practice.")
+    ] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="table or json")] = "table",
+) -> None:
+    from kamkit.core.research.coding import agreement_by_code
+
+    if output_format not in ("table", "json"):
+        _err(f"--format: '{output_format}' is not table or json")
+        raise typer.Exit(2)
+    segments, coders, codes = _coding_source(project)
+    if len(coders) < 2:
+        _err(f"{project}: agreement needs at least two coders; this file has {len(coders)}")
+        raise typer.Exit(2)
+    mapped = _code_map(mapping, codes)
+    result = agreement_by_code(segments, mapped, coders)
+    by_key = {s.key: s for s in segments}
+    if output_format == "json":
+        data = {
+            "kamkit_version": __version__,
+            "unit_of_coding": "paragraph (a coder's selection counts where it overlaps it)",
+            "coders": coders,
+            "codes": mapped,
+            "unmapped_codes": [c for c in codes if c not in mapped],
+            "agreement": [
+                {
+                    "target": a.target,
+                    "segments": a.segments,
+                    "alpha": a.alpha,
+                    "kappa": a.kappa,
+                    "disagreements": [
+                        {
+                            "segment": key,
+                            "speaker": by_key[key].speaker,
+                            "text": by_key[key].text,
+                            "codes": {c: sorted(v) for c, v in by_key[key].codes.items()},
+                        }
+                        for key in a.disagreements
+                    ],
+                }
+                for a in result
+            ],
+        }
+        _write(json.dumps(data, ensure_ascii=False, indent=2) + "\n", None)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Agreement of {', '.join(coders)} ({len(segments)} paragraphs)")
+    for col in ("code", "paragraphs coded", "Krippendorff's α", "Cohen's κ", "disagreements"):
+        table.add_column(col)
+    for a in result:
+        table.add_row(
+            a.target,
+            str(a.segments),
+            "—" if a.alpha is None else f"{a.alpha:.3f}",
+            "—" if a.kappa is None else f"{a.kappa:.3f}",
+            str(len(a.disagreements)),
+        )
+    Console(soft_wrap=False).print(table)
+    unmapped = [c for c in codes if c not in mapped]
+    if unmapped:
+        _err(
+            f"codes left out (no dimension or practice; map them with --map): {', '.join(unmapped)}"
+        )
+
+
+@code_app.command(
+    "statements",
+    help="Add a transcript's or REFI-QDA project's paragraphs to a case file as statements.",
+)
+def code_statements(
+    source: Annotated[Path, typer.Argument(metavar="FILE.qdpx|FILE.docx|FILE.txt")],
+    case: Annotated[Path, typer.Option("--case", help="The case file to add them to.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The new case file.")],
+    mapping: Annotated[
+        Path | None, typer.Option("--map", help="YAML: code name: dimension or practice.")
+    ] = None,
+    rule: Annotated[
+        str,
+        typer.Option("--rule", help="Which codes count: majority, all, any, or a coder's name."),
+    ] = "majority",
+    unit: Annotated[
+        str | None,
+        typer.Option("--unit", help="The unit of paragraphs whose speaker is no respondent."),
+    ] = None,
+    coded_only: Annotated[
+        bool, typer.Option("--coded-only", help="Leave out paragraphs with no dimension.")
+    ] = False,
+) -> None:
+    from dataclasses import replace
+
+    from kamkit.core.diagnosis.writer import dump_case
+    from kamkit.core.research.coding import statements_for
+
+    result = _load(case)
+    segments, coders, codes = _coding_source(source)
+    mapped = _code_map(mapping, codes) if codes else {}
+    if coders and rule not in ("majority", "all", "any", *coders):
+        _err(f"--rule: '{rule}' is not majority, all, any or a coder ({', '.join(coders)})")
+        raise typer.Exit(2)
+    try:
+        statements = statements_for(
+            segments,
+            result.case,
+            mapping=mapped,
+            coders=coders,
+            rule=rule,
+            unit=unit,
+            coded_only=coded_only,
+        )
+    except ValueError as exc:
+        _err(f"{source}: {exc}")
+        raise typer.Exit(2) from None
+    new = replace(result.case, statements=(*result.case.statements, *statements))
+    how = f", codes by {rule} of {', '.join(coders)}" if coders else " (not coded yet)"
+    _write(dump_case(new, f"Statements from {source.name}{how}"), output)
+    coded = sum(1 for st in statements if st.dimensions)
+    _err(f"{len(statements)} statements added, {coded} with dimensions")
+
+
 @app.command(help="Bring the database up to this version of kamkit (a deploy step).")
 def migrate(
     check: Annotated[
@@ -324,6 +805,9 @@ def worker(
     from kamkit.web.taskrunner import prune_finished
 
     prune_finished()  # each start, and each `kamkit assess`: old results do not pile up
+    from kamkit.web.relationships.tasks import at_worker_start
+
+    at_worker_start()  # due tasks' reminders, then one run waiting each morning
     call_command("db_worker", interval=interval, verbosity=0 if quiet else 1)
 
 

@@ -6,6 +6,7 @@ the same page."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_web_journey import SHOTS, login
 
@@ -24,7 +25,7 @@ def test_the_director_decides_what_happens_to_a_declining_account(page, live_ser
     row.get_by_role("link", name="decision needed").click()
     page.wait_for_load_state()
     assert "Revive or wind down?" in page.locator("h1").inner_text()
-    assert page.locator("#decision-needed").is_visible()
+    expect(page.locator("#decision-needed")).to_be_visible()
 
     # without a reason the server names the field and records nothing
     page.get_by_label("Wind down").check()
@@ -46,7 +47,7 @@ def test_the_director_decides_what_happens_to_a_declining_account(page, live_ser
     page.goto(f"{live_server.url}/accounts/{declining.pk}/")
     assert "wind down" in page.locator("#account-decision").inner_text()
     page.goto(f"{live_server.url}/accounts/")
-    assert page.locator("#decisions-needed").count() == 0
+    expect(page.locator("#decisions-needed")).to_have_count(0)
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/accounts/{declining.pk}/decline-decision/")

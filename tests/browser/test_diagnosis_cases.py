@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_web_journey import SHOTS
@@ -52,7 +53,7 @@ def test_an_analyst_adds_a_case_and_reads_its_report(page, live_server, live_fir
         page.locator("#report-downloads").get_by_role("link", name="html").click()
     assert download.value.suggested_filename.endswith(".html")
     page.goto(f"{live_server.url}/diagnosis/")
-    assert page.locator("tbody tr", has_text="Nordlicht Components").count() == 1
+    expect(page.locator("tbody tr", has_text="Nordlicht Components")).to_have_count(1)
     # and deleted again, after the question
     page.locator("tbody tr", has_text="Nordlicht Components").get_by_role(
         "link", name="Open the report"
@@ -61,4 +62,4 @@ def test_an_analyst_adds_a_case_and_reads_its_report(page, live_server, live_fir
     page.get_by_role("button", name="Delete the case").click()
     page.wait_for_load_state()
     assert "Deleted" in page.locator(".messages").inner_text()
-    assert page.locator("tbody tr", has_text="Nordlicht Components").count() == 0
+    expect(page.locator("tbody tr", has_text="Nordlicht Components")).to_have_count(0)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_web_journey import SHOTS
@@ -34,7 +35,7 @@ def test_a_director_follows_a_firm_across_two_waves(page, live_server, live_firm
         page.get_by_role("button", name="Check and store").click()
         page.wait_for_load_state()
         assert f"Stored “Wave {year}”" in page.locator(".messages").inner_text()
-    assert page.locator("#waves tbody tr").count() == 2
+    expect(page.locator("#waves tbody tr")).to_have_count(2)
     page.screenshot(path=str(SHOTS / "diagnosis-project.png"), full_page=True)
     closed = page.locator("#latest-changes li", has_text="gap closed").first
     pair = closed.locator("a").inner_text()
@@ -51,7 +52,7 @@ def test_a_director_follows_a_firm_across_two_waves(page, live_server, live_firm
     page.wait_for_load_state()
     actions = page.locator("#actions table").inner_text()
     assert "Integrator role or unit" in actions and "Wave 2025: the gap closed" in actions
-    assert page.locator("#history svg").count() == 1
+    expect(page.locator("#history svg")).to_have_count(1)
     page.screenshot(path=str(SHOTS / "diagnosis-pair.png"), full_page=True)
     # the KA manager of the unit reads it, without the forms
     page.context.clear_cookies()
@@ -59,7 +60,7 @@ def test_a_director_follows_a_firm_across_two_waves(page, live_server, live_firm
     page.goto(f"{live_server.url}/diagnosis/")
     page.get_by_role("link", name="Nordlicht follow-up").click()
     assert "Integrator role or unit" in page.locator("#actions").inner_text()
-    assert page.get_by_role("link", name="Add a wave").count() == 0
+    expect(page.get_by_role("link", name="Add a wave")).to_have_count(0)
 
 
 def test_a_manager_names_the_internal_units_a_problem_involved(page, live_server, live_firm):
@@ -134,7 +135,7 @@ def test_a_wave_is_built_in_forms(page, live_server, live_firm):
     page.fill("input[name=profile_structural_formalization]", "high")
     page.get_by_role("button", name="Save the unit").click()
     page.wait_for_load_state()
-    assert page.locator("#units tbody tr").count() == 3
+    expect(page.locator("#units tbody tr")).to_have_count(3)
     page.select_option("#add-pair select[name=partner]", "scm")
     page.get_by_role("button", name="Add the pair").click()
     page.wait_for_load_state()
@@ -143,16 +144,16 @@ def test_a_wave_is_built_in_forms(page, live_server, live_firm):
     page.wait_for_load_state()
     page.goto(f"{live_server.url}/diagnosis/projects/{live_firm.project.pk}/")
     page.locator("#waves").get_by_role("link", name="edit").last.click()
-    assert page.locator("#pairs tbody tr").count() == 2
+    expect(page.locator("#pairs tbody tr")).to_have_count(2)  # waits for the page
     page.screenshot(path=str(SHOTS / "diagnosis-wave-edit.png"), full_page=True)
     # removing a pair asks first
     page.locator("#pairs tr", has_text="Supply chain").get_by_role("link", name="Remove…").click()
     page.wait_for_load_state()
-    assert page.locator("#pairs tbody tr").count() == 2  # asking removes nothing
+    expect(page.locator("#pairs tbody tr")).to_have_count(2)  # asking removes nothing
     page.get_by_role("button", name="Remove the pair").click()
     page.wait_for_load_state()
     assert "Removed the pair" in page.locator(".messages").inner_text()
-    assert page.locator("#pairs tbody tr").count() == 1
+    expect(page.locator("#pairs tbody tr")).to_have_count(1)
 
 
 def test_respondents_statements_and_an_action_s_status(page, live_server, live_firm):
@@ -165,14 +166,14 @@ def test_respondents_statements_and_an_action_s_status(page, live_server, live_f
     page.fill("input[name=rating_structural_formalization]", "6")
     page.get_by_role("button", name="Save the respondent").click()
     page.wait_for_load_state()
-    assert page.locator("#respondents tr", has_text="I99").count() == 1
+    expect(page.locator("#respondents tr", has_text="I99")).to_have_count(1)
     page.locator("#statements-link").click()
     page.select_option("select[name=respondent]", "I99")
     page.get_by_label("Structural formalization").check()
     page.fill("textarea[name=text]", "Every contract goes through the full review.")
     page.get_by_role("button", name="Add the statement").click()
     page.wait_for_load_state()
-    assert page.locator("#statements tr", has_text="Every contract goes through").count() == 1
+    expect(page.locator("#statements tr", has_text="Every contract goes through")).to_have_count(1)
     page.screenshot(path=str(SHOTS / "diagnosis-statements.png"), full_page=True)
     # the action planned on kam1–legal: done
     page.goto(f"{live_server.url}/diagnosis/actions/{action.pk}/")
@@ -192,9 +193,9 @@ def test_a_manager_reads_a_pair_on_a_phone(page, live_server, live_firm):
     page.set_viewport_size({"width": 390, "height": 844})
     log_in(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/diagnosis/{live_firm.wave.pk}/pairs/kam1/legal/")
-    assert page.locator("#countermeasures .source").first.is_visible()
+    expect(page.locator("#countermeasures .source").first).to_be_visible()
     header = page.locator("#evidence th", has_text="Median days to a solution")
-    assert header.is_visible()
+    expect(header).to_be_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390  # nothing wider than the phone (tables scroll inside their box)
     page.screenshot(path=str(SHOTS / "diagnosis-pair-phone.png"), full_page=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_web_journey import SHOTS, login
 
@@ -24,7 +25,7 @@ def test_the_director_previews_and_imports_a_crm_export(page, live_server, live_
     page.goto(f"{live_server.url}/accounts/")
     page.get_by_role("link", name="Import").click()
     page.wait_for_load_state()
-    assert page.locator("#no-runs").is_visible()
+    expect(page.locator("#no-runs")).to_be_visible()
     page.locator("input[type=file]").set_input_files(
         [str(EXAMPLES / "Account.csv"), str(contacts), str(EXAMPLES / "Event.csv")]
     )
@@ -32,7 +33,7 @@ def test_the_director_previews_and_imports_a_crm_export(page, live_server, live_
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == "What this import would change"
     summary = page.locator("#summary tbody tr")
-    assert summary.count() == 3
+    expect(summary).to_have_count(3)
     assert "no: it has invalid rows" in summary.nth(1).inner_text()
     assert "unknown account '001NOSUCH'" in page.locator("table.rejects").inner_text()
     page.screenshot(path=str(SHOTS / "import-preview.png"), full_page=True)

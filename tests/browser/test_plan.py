@@ -4,6 +4,7 @@ account got its hours, exports; the KA manager sees their to-do."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_web_journey import SHOTS, login
 
@@ -36,7 +37,7 @@ def test_director_plans_the_hours_and_the_manager_reads_the_to_do(
     assert "12.0 of 40.0 hours placed" in summary
     assert "28.0 of the 40 hours are not planned" in summary
     assert "proportion to revenue" in summary
-    assert page.locator("#summary svg").count() == 2  # comparison and phases charts
+    expect(page.locator("#summary svg")).to_have_count(2)  # comparison and phases charts
     first = page.locator("#accounts details").first
     first.locator("summary").click()
     assert "the last hour still raises the account's index by" in first.inner_text()

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from tests.browser.test_web_journey import SHOTS, login
 
@@ -115,7 +116,9 @@ def test_an_initiative_from_proposal_to_confirmed_value_and_the_shared_compariso
     customer = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     login(customer, live_server.url, "customer")
     customer.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
-    assert customer.get_by_role("link", name="How both sides see the relationship").count() == 0
+    expect(customer.get_by_role("link", name="How both sides see the relationship")).to_have_count(
+        0
+    )
     customer.get_by_role("link", name="Propose an initiative").first.click()
     customer.fill("input[name=title]", "Returnable crates")
     customer.fill("textarea[name=goal]", "No more one-way cartons")

@@ -6,6 +6,7 @@ and is told. Long unbroken text wraps on a phone-sized screen."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_web_journey import SHOTS, login
 
@@ -37,7 +38,7 @@ def test_the_manager_raises_answers_and_undoes(page, browser, live_server, live_
 
     problem_url = page.url.split("#")[0]
     # nothing to agree on before the customer has framed it
-    assert page.get_by_role("button", name="We agree on this definition").count() == 0
+    expect(page.get_by_role("button", name="We agree on this definition")).to_have_count(0)
     assert "the customer's framing" in page.locator("#definition-missing").inner_text()
 
     phone = browser.new_context(viewport={"width": 390, "height": 844}).new_page()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from kamkit.core.diagnosis import diagnose, load_case
 from kamkit.core.diagnosis.render import render
@@ -23,12 +24,12 @@ def test_published_report_reads_like_the_paper(page, tmp_path):
 
     assert page.title() == "Integration-gap diagnosis: Published case"
     cards = page.locator("#summary .card")
-    assert cards.count() == 2
+    expect(cards).to_have_count(2)
     assert cards.nth(0).inner_text().split("\n")[:2] == ["KAM unit 1", "4"]
     gap_cells = page.locator("table.matrix[data-kam=kam2] td.gap-yes")
-    assert gap_cells.count() == 3
+    expect(gap_cells).to_have_count(3)
     picture = page.locator("#network svg")
-    assert picture.is_visible()
+    expect(picture).to_be_visible()
     box = picture.bounding_box()
     assert box["width"] > 500 and box["height"] > 300
     # the red gap lines are drawn (not just present in the markup)
@@ -37,7 +38,7 @@ def test_published_report_reads_like_the_paper(page, tmp_path):
         == "rgb(192, 57, 43)"
     )
     page.locator("#sources details").first.locator("summary").click()
-    assert page.locator("#sources details").first.locator("table").is_visible()
+    expect(page.locator("#sources details").first.locator("table")).to_be_visible()
     assert [u for u in requests if not u.startswith("file://")] == []
     page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert (tmp_path / "report.png").stat().st_size > 20_000

@@ -4,6 +4,7 @@ its summary on its page, deletes it from the timeline and takes the deletion bac
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.test_web_journey import SHOTS, login
 
@@ -24,12 +25,12 @@ def test_edit_delete_and_undo_a_contact(page, live_server, live_firm):
     entry.get_by_role("button", name="Delete").click()
     page.wait_for_load_state()
     assert "Deleted:" in page.locator("#undo-delete").inner_text()
-    assert page.locator("#timeline-list li", has_text="Prep call: pricing").count() == 0
+    expect(page.locator("#timeline-list li", has_text="Prep call: pricing")).to_have_count(0)
     page.screenshot(path=str(SHOTS / "timeline-undo.png"), full_page=False)
     page.locator("#undo-delete").get_by_role("button", name="Undo").click()
     page.wait_for_load_state()
     assert "Restored" in page.locator(".messages").inner_text()
-    assert page.locator("#timeline-list li", has_text="Prep call: pricing").count() == 1
+    expect(page.locator("#timeline-list li", has_text="Prep call: pricing")).to_have_count(1)
     page.goto(f"{live_server.url}/accounts/interactions/{live_firm.records['interactions'].pk}/")
     changes = page.locator("#changes").inner_text()
     assert "Changed by manager: summary" in changes
@@ -66,7 +67,7 @@ def test_start_an_initiative_and_correct_a_heard_pulse(page, live_server, live_f
     )
     # Chris's own pulse (Chris has a login) offers neither Edit nor Delete
     theirs = page.locator("#timeline-list li", has_text="Pulse by Chris Customer")
-    assert theirs.get_by_role("link", name="Edit").count() == 0
+    expect(theirs.get_by_role("link", name="Edit")).to_have_count(0)
     page.screenshot(path=str(SHOTS / "pulse-corrected.png"), full_page=False)
 
 
@@ -113,13 +114,13 @@ def test_show_more_continues_the_timeline_and_the_assessment_says_how_fresh(
     freshness = page.locator("#assessment-freshness").inner_text()
     assert "up to date with every record" in freshness or "computed just now" in freshness
     entries = page.locator("#timeline ol.timeline li")
-    assert entries.count() == 25
+    expect(entries).to_have_count(25)
     page.get_by_role("button", name="Show more").click()
     entries.nth(25).wait_for()  # the next page, below the first
     page.locator("#timeline .pager").wait_for(state="detached")
     texts = entries.all_inner_texts()
     mails = [t for t in texts if "Mail number" in t]
     assert len(mails) == 40 and len(set(texts)) == len(texts)  # each once
-    assert page.get_by_role("button", name="Show more").count() == 0  # the end
+    expect(page.get_by_role("button", name="Show more")).to_have_count(0)  # the end
     assert "Mail number 39" in mails[-1]
     page.screenshot(path=str(SHOTS / "timeline-more.png"), full_page=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.personas import PASSWORD
@@ -30,7 +31,7 @@ def test_a_manager_turns_two_factor_on_and_logs_in_with_a_code(page, live_server
     log_in(page, live_server.url, "manager")
     page.click("text=Two-factor")
     page.click("text=Set up two-factor login")
-    assert page.locator("img.qr").is_visible()
+    expect(page.locator("img.qr")).to_be_visible()
     page.screenshot(path=str(SHOTS / "two-factor-setup.png"), full_page=True)
     page.fill("input[name=code]", code())
     page.click("button:has-text('Turn two-factor on')")

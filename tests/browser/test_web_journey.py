@@ -36,7 +36,7 @@ def test_director_login_portfolio_account(page, live_server, live_firm):
     login(page, live_server.url, "director")
     assert page.url.endswith("/accounts/")
     rows = page.locator("table.list tbody tr")
-    assert rows.count() == 2
+    expect(rows).to_have_count(2)
     page.screenshot(path=str(SHOTS / "portfolio.png"), full_page=True)
     # typing in the search box filters through htmx, without a page load
     page.fill("input[name=q]", "beta")
@@ -67,7 +67,12 @@ def test_customer_lands_on_its_account(page, live_server, live_firm):
     assert page.url.endswith(f"/accounts/{live_firm.own.pk}/")
     text = page.locator("main").inner_text()
     assert "Price review due." not in text and "Maturity" in text
-    assert page.locator("nav a").all_inner_texts() == ["Our account", "Notifications", "API"]
+    assert page.locator("nav a").all_inner_texts() == [
+        "Our account",
+        "Tasks",
+        "Notifications",
+        "API",
+    ]
     page.goto(f"{live_server.url}/accounts/{live_firm.other.pk}/")
     assert page.locator("h1").inner_text() == "Not found"
     page.set_viewport_size({"width": 390, "height": 844})

@@ -55,6 +55,52 @@ def _previewed_import(f) -> dict:
     return {"pk": run.pk}
 
 
+def _survey(f) -> dict:
+    """A questionnaire of the firm's wave."""
+    import datetime as dt
+
+    from kamkit.web.research.models import Survey
+
+    survey = Survey.objects.create(wave=f.wave, closes_on=dt.date.today() + dt.timedelta(days=7))
+    return {"pk": survey.pk}
+
+
+def _document(f) -> dict:
+    """A transcript of the firm's wave, brought in for coding (speakers as the legal unit)."""
+    from kamkit.web.research.models import CodedSegment, CodingDocument
+
+    doc = CodingDocument.objects.create(
+        wave=f.wave, name="interview.txt", kind="transcript", unit="legal"
+    )
+    CodedSegment.objects.create(document=doc, index=0, text="Most rules are informal.")
+    return {"pk": doc.pk}
+
+
+def _objective(f) -> dict:
+    """A shared objective of the manager's account (the customer may read and comment)."""
+    from kamkit.web.relationships.models import Objective
+
+    return {"pk": Objective.objects.create(account=f.own, title="Grow share", shared=True).pk}
+
+
+def _task(f) -> dict:
+    """A task of the manager's account owned by the customer's person (so shared)."""
+    import datetime as dt
+
+    from kamkit.web.relationships.models import Task
+
+    f.own_person.user = f.users["customer"]
+    f.own_person.save()
+    task = Task.objects.create(
+        account=f.own,
+        title="Send the forecast",
+        due_on=dt.date.today(),
+        owner_person=f.own_person,
+        shared=True,
+    )
+    return {"pk": task.pk}
+
+
 def _manager_token(f) -> int:
     from kamkit.web.users.models import ApiToken
 
@@ -105,6 +151,13 @@ PAGES = {
     "two_factor_setup": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 403)),
     # everyone manages their own API tokens; another user's token is not found
     "tokens": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
+    # everyone logged in chooses their own interface language
+    "set_language": (
+        "post",
+        lambda f: {},
+        {"language": "de"},
+        row(302, 302, 302, 302, 302, 302, 302),
+    ),
     "revoke_token": (
         "post",
         lambda f: {"pk": _manager_token(f)},
@@ -127,6 +180,7 @@ PAGES = {
         row(200, 200, 200, 200, 200, 200, 200),
     ),
     "accounts:portfolio": ("get", lambda f: {}, None, row(302, 200, 200, 200, 403, 403, 302)),
+    "accounts:matrix": ("get", lambda f: {}, None, row(302, 200, 200, 200, 403, 403, 404)),
     "accounts:detail": (
         "get",
         lambda f: {"pk": f.own.pk},
@@ -510,6 +564,105 @@ PAGES = {
     "imports:detail": ("get", _previewed_import, None, row(302, 200, 200, 403, 403, 403, 404)),
     "imports:confirm": ("post", _previewed_import, {}, row(302, 302, 302, 403, 403, 403, 404)),
     "imports:cancel": ("post", _previewed_import, {}, row(302, 302, 302, 403, 403, 403, 404)),
+    # research data (issue 19): the supplier's KAM team and analysts, each sees their own
+    # share (tests/web/research); partners and customers never learn the page exists
+    "research:index": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 404, 404)),
+    # fsQCA (issue 21): as the research data; the analyst sees no accounts, so it is told
+    # (422) when it asks for account cases, and reads its project's pairs
+    "research:qca": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 404, 404)),
+    # questionnaires: those who keep the waves; a KA manager reads the wave but may not
+    # survey (403); partners and customers never learn the wave exists
+    "research:wave_surveys": (
+        "get",
+        lambda f: {"pk": f.wave.pk},
+        None,
+        row(302, 200, 200, 403, 200, 404, 404),
+    ),
+    "research:survey": ("get", _survey, None, row(302, 200, 200, 403, 200, 404, 404)),
+    "research:survey_remind": ("post", _survey, {}, row(302, 302, 302, 403, 302, 404, 404)),
+    "research:survey_close": ("post", _survey, {}, row(302, 302, 302, 403, 302, 404, 404)),
+    # the account plan (issue 20): who sees the account reads it (a customer the shared
+    # objectives); the supplier's team keeps it
+    "relationships:account_plan": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 200),
+    ),
+    "relationships:objective_edit": (
+        "get",
+        _objective,
+        None,
+        row(302, 200, 200, 200, 404, 404, 403),
+    ),
+    "relationships:objective_review": (
+        "post",
+        _objective,
+        {"current_value": "5", "version": "1"},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
+    "relationships:objective_comment": (
+        "post",
+        _objective,
+        {"text": "Agreed."},
+        row(302, 302, 302, 302, 404, 404, 302),
+    ),
+    # the review pack (issue 20): who sees the account (a customer: its safe version)
+    "relationships:review_pack": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 200),
+    ),
+    # tasks (issue 20): everyone has their own list (a partner's is empty); the supplier's
+    # team adds tasks to an account; a task's owner (or the account's team) marks it done
+    "tasks": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
+    "relationships:new_task": (
+        "post",
+        lambda f: {"pk": f.own.pk},
+        {"title": "Call Eva", "due_on": "2026-12-24"},
+        row(302, 302, 302, 302, 404, 404, 403),
+    ),
+    "task_done": ("post", _task, {}, row(302, 302, 302, 302, 404, 404, 302)),
+    # the stakeholder map (issue 20): who sees the account on the supplier's side reads
+    # it; who may change the account edits it; customers learn nothing of it
+    "relationships:stakeholders": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 404),
+    ),
+    "relationships:stakeholder_edit": (
+        "get",
+        lambda f: {"pk": f.own.pk, "person": f.own_person.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 404),
+    ),
+    # relationship pulses by email: those who may change the account (its KA manager,
+    # directors); an analyst sees no accounts, partners and customers get 404
+    "research:account_pulses": (
+        "get",
+        lambda f: {"pk": f.own.pk},
+        None,
+        row(302, 200, 200, 200, 404, 404, 404),
+    ),
+    # coding a wave's statements: as for questionnaires
+    "research:coding": (
+        "get",
+        lambda f: {"pk": f.wave.pk},
+        None,
+        row(302, 200, 200, 403, 200, 404, 404),
+    ),
+    "research:code": ("get", _document, None, row(302, 200, 200, 403, 200, 404, 404)),
+    "research:document_agreement": ("get", _document, None, row(302, 200, 200, 403, 200, 404, 404)),
+    "research:add_statements": ("post", _document, {}, row(302, 302, 302, 403, 302, 404, 404)),
+    # the respondent's link needs no login; a made-up link opens nothing
+    "answer:questionnaire": (
+        "get",
+        lambda f: {"secret": "made-up"},
+        None,
+        row(404, 404, 404, 404, 404, 404, 404),
+    ),
 }
 
 API = {
@@ -653,6 +806,14 @@ def _family_rules() -> dict:
             },
             lambda f: {"version": 1, "note": "Said so at the quarterly review"},
         ),
+        "objectives": (
+            lambda f: {"title": "Lift the margin", "target_value": "22"},
+            lambda f: {"version": 1, "measure": "share of wallet (%)"},
+        ),
+        "tasks": (
+            lambda f: {"title": "Call the plant", "due_on": "2026-12-24"},
+            lambda f: {"version": 1, "title": "Send the volume forecast"},
+        ),
     }
     customer = {  # list, get, create, update, delete
         "interactions": (200, 404, 403, 404, 404),  # the internal call is not shared
@@ -661,6 +822,8 @@ def _family_rules() -> dict:
         "pulses": (200, 200, 201, 200, 403),
         "preferences": (200, 200, 201, 200, 403),
         "phases": (200, 200, 201, 200, 403),  # its own self-identification
+        "objectives": (200, 200, 403, 403, 403),  # the mutual plan: read and comment
+        "tasks": (200, 200, 403, 403, 403),  # its own tasks, ticked off on the page
     }
     for fam, (create_body, patch_body) in bodies.items():
         own = lambda f: {"account_id": f.own.pk}  # noqa: E731
@@ -696,6 +859,13 @@ def _family_rules() -> dict:
 
 
 API.update(_family_rules())
+# the stakeholder map (issue 20): the supplier's side only
+API["api:stakeholder_map"] = (
+    "get",
+    lambda f: {"account_id": f.own.pk},
+    None,
+    row(401, 200, 200, 200, 404, 404, 404),
+)
 # scores are the supplier's: a customer gets 404 for its own account and an empty list
 API["api:account_assessment"] = (
     "get",

@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from kamkit.core.i18n import gettext_noop
 from kamkit.core.lifecycle.config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
 from kamkit.core.lifecycle.index import (
     PROCESS_LABELS,
@@ -702,19 +703,25 @@ def _finish(
     notes = []
     if no_items:
         notes.append(
-            f"{len(no_items)} account(s) have no process score yet and get no planned hours "
-            "beyond their minimum: record their interactions, initiatives and problems first."
+            gettext_noop(
+                "{count} account(s) have no process score yet and get no planned hours "
+                "beyond their minimum: record their interactions, initiatives and problems first."
+            ).format(count=len(no_items))
         )
     if winding:
         notes.append(
-            f"{len(winding)} declining account(s) are being wound down and get only their "
-            "minimum hours (SPEC §2.3)."
+            gettext_noop(
+                "{count} declining account(s) are being wound down and get only their "
+                "minimum hours (SPEC §2.3)."
+            ).format(count=len(winding))
         )
     used = float(e.sum() + reserved.sum())
     if used < hours - STEP:
         notes.append(
-            f"{hours - used:.1f} of the {hours:g} hours are not planned: every account "
-            "with a score to raise belongs to a KA manager whose hours are used up."
+            gettext_noop(
+                "{left} of the {hours} hours are not planned: every account "
+                "with a score to raise belongs to a KA manager whose hours are used up."
+            ).format(left=f"{hours - used:.1f}", hours=f"{hours:g}")
         )
     objective = float(after.sum())
     naive = {
@@ -879,9 +886,9 @@ def _check(
 
 
 ROLE_EFFECT = {
-    "motivator": "it pays most above the baseline",
-    "hygiene": "it hurts most below the baseline",
-    "background": "it moves the index evenly",
+    "motivator": gettext_noop("it pays most above the baseline"),
+    "hygiene": gettext_noop("it hurts most below the baseline"),
+    "background": gettext_noop("it moves the index evenly"),
 }
 
 
@@ -909,26 +916,58 @@ def explain(
     elif index_after is not None and index_after < 50 and u_min < 0:
         per_point = 50.0 / -u_min
     last_hour = item.marginal / account.weight * per_point if account.weight > 0 else 0.0
+    row = role_row(account.phase, account.decision) or ""
     phase = (
-        ROW_WORDS.get(role_row(account.phase, account.decision) or "", "").removeprefix("in ")
-        or account.phase.replace("_", "-")
+        ROW_WORDS[row]
+        if row in ROW_WORDS and row
+        else gettext_noop("in {phase}").format(phase=account.phase.replace("_", "-"))
         if account.phase
-        else "an unknown phase"
+        else gettext_noop("in an unknown phase")
     )
-    where = "below" if item.score_before < b else "at" if item.score_before == b else "above"
-    crossing = ""
-    if item.score_before < b <= item.score_after:
-        crossing = f", over the baseline of {b:g}"
-    weight = "" if account.weight == 1 else f" Its weight is {account.weight:g}."
-    return (
-        f"{PROCESS_LABELS[item.process]} is {ROLE_WORDS[role]} ({ROLE_EFFECT[role]}) in "
-        f"{phase}; it stands at "
-        f"{item.score_before:.0f}, {where} the baseline. {item.hours:.1f} h lift it to "
-        f"{item.score_after:.0f}{crossing}"
-        + (
-            f"; the last hour still raises the account's index by {last_hour:.2f} points."
-            if index_after is not None
-            else "."
+    if item.score_before < b:
+        stands = gettext_noop(
+            "{process} is {role} ({effect}) {phase_words}; it stands at {before}, below the "
+            "baseline."
         )
-        + weight
-    )
+    elif item.score_before == b:
+        stands = gettext_noop(
+            "{process} is {role} ({effect}) {phase_words}; it stands at {before}, at the baseline."
+        )
+    else:
+        stands = gettext_noop(
+            "{process} is {role} ({effect}) {phase_words}; it stands at {before}, above the "
+            "baseline."
+        )
+    crossing = item.score_before < b <= item.score_after
+    if index_after is not None and crossing:
+        lift = gettext_noop(
+            "{hours} h lift it to {after}, over the baseline of {baseline}; the last hour "
+            "still raises the account's index by {points} points."
+        )
+    elif index_after is not None:
+        lift = gettext_noop(
+            "{hours} h lift it to {after}; the last hour still raises the account's index "
+            "by {points} points."
+        )
+    elif crossing:
+        lift = gettext_noop("{hours} h lift it to {after}, over the baseline of {baseline}.")
+    else:
+        lift = gettext_noop("{hours} h lift it to {after}.")
+    words = [
+        stands.format(
+            process=PROCESS_LABELS[item.process],
+            role=ROLE_WORDS[role],
+            effect=ROLE_EFFECT[role],
+            phase_words=phase,
+            before=f"{item.score_before:.0f}",
+        ),
+        lift.format(
+            hours=f"{item.hours:.1f}",
+            after=f"{item.score_after:.0f}",
+            baseline=f"{b:g}",
+            points=f"{last_hour:.2f}",
+        ),
+    ]
+    if account.weight != 1:
+        words.append(gettext_noop("Its weight is {weight}.").format(weight=f"{account.weight:g}"))
+    return " ".join(words)

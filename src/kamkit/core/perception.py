@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from kamkit.core.i18n import gettext_noop
 from kamkit.core.lifecycle.phases import PhaseStatement
 
 ITEMS: tuple[str, ...] = (
@@ -24,11 +25,11 @@ ITEMS: tuple[str, ...] = (
     "trust",
 )
 ITEM_LABELS = {
-    "communication": "Collaborative communication",
-    "co_creation": "Co-creation of value",
-    "problem_solving": "Joint problem solving",
-    "satisfaction": "Satisfaction",
-    "trust": "Trust",
+    "communication": gettext_noop("Collaborative communication"),
+    "co_creation": gettext_noop("Co-creation of value"),
+    "problem_solving": gettext_noop("Joint problem solving"),
+    "satisfaction": gettext_noop("Satisfaction"),
+    "trust": gettext_noop("Trust"),
 }
 WIDE_GAP = 1.0
 """A difference of a full point or more on the 1–7 scale is flagged as wide."""
@@ -72,17 +73,33 @@ class Gap:
 
     def sentence(self) -> str:
         if self.gap is None:
-            missing = "the customer" if self.customer is None else "your side"
             if self.supplier is None and self.customer is None:
-                missing = "neither side"
-                return f"{self.label}: {missing} has rated it yet."
-            return f"{self.label}: {missing} has not rated it yet."
+                template = gettext_noop("{item}: neither side has rated it yet.")
+            elif self.customer is None:
+                template = gettext_noop("{item}: the customer has not rated it yet.")
+            else:
+                template = gettext_noop("{item}: your side has not rated it yet.")
+            return template.format(item=self.label)
         if abs(self.gap) < 0.05:
-            return f"{self.label}: both sides rate it the same ({self.customer:.1f})."
-        direction = "lower" if self.gap < 0 else "higher"
-        return (
-            f"{self.label}: the customer rates it {abs(self.gap):.1f} {direction} than your "
-            f"side ({self.customer:.1f} against {self.supplier:.1f})."
+            return gettext_noop("{item}: both sides rate it the same ({value}).").format(
+                item=self.label, value=f"{self.customer:.1f}"
+            )
+        template = (
+            gettext_noop(
+                "{item}: the customer rates it {gap} lower than your side ({customer} against "
+                "{supplier})."
+            )
+            if self.gap < 0
+            else gettext_noop(
+                "{item}: the customer rates it {gap} higher than your side ({customer} against "
+                "{supplier})."
+            )
+        )
+        return template.format(
+            item=self.label,
+            gap=f"{abs(self.gap):.1f}",
+            customer=f"{self.customer:.1f}",
+            supplier=f"{self.supplier:.1f}",
         )
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from kamkit.core.i18n import gettext_noop
+
 SELECTION_CRITERIA: tuple[str, ...] = (
     "revenue_share",
     "growth_potential",
@@ -34,3 +36,47 @@ def selection_score(
         num += w * score
         den += w
     return round(num / den, 2) if den > 0 else None
+
+
+QUADRANTS: dict[tuple[bool, bool], tuple[str, str]] = {
+    (True, True): ("key_strategic", gettext_noop("Key strategic")),
+    (True, False): ("key_development", gettext_noop("Key development")),
+    (False, True): ("key_status", gettext_noop("Key status")),
+    (False, False): ("key_streamline", gettext_noop("Key streamline")),
+}
+"""The KAM portfolio matrix's quadrants by (attractive, strong): McDonald & Woodburn
+(2007), who plot account attractiveness against the supplier's relative strength with
+the account. kamkit reads the strength as the relationship's effectiveness index (a
+kamkit assumption: the papers measure the relationship, not market share)."""
+QUADRANT_SOURCE = gettext_noop(
+    "McDonald & Woodburn (2007): key strategic, development, status and streamline "
+    "accounts; strength read as kamkit's effectiveness index (kamkit assumption)"
+)
+ATTRACTIVENESS_MIDDLE = 2.5
+"""The middle of the 0–5 selection score (SPEC §2.1): at or above it an account counts as
+attractive (kamkit assumption)."""
+STRENGTH_MIDDLE = 50.0
+"""Index 50, every scored process at its baseline in any phase (SPEC §2.5): at or above
+it the relationship counts as strong (kamkit assumption)."""
+
+
+def quadrant(attractiveness: float | None, index: float | None) -> tuple[str, str] | None:
+    """(key, label) of an account's quadrant; None when either axis is unknown."""
+    if attractiveness is None or index is None:
+        return None
+    return QUADRANTS[(attractiveness >= ATTRACTIVENESS_MIDDLE, index >= STRENGTH_MIDDLE)]
+
+
+def quartiles(values: list[float]) -> tuple[float, float, float, float, float] | None:
+    """(minimum, first quartile, median, third quartile, maximum) of some values
+    (inclusive method, so one value gives itself five times); None for none."""
+    import statistics
+
+    if not values:
+        return None
+    data = sorted(values)
+    if len(data) == 1:
+        v = data[0]
+        return (v, v, v, v, v)
+    q1, q2, q3 = statistics.quantiles(data, n=4, method="inclusive")
+    return (data[0], q1, q2, q3, data[-1])

@@ -9,6 +9,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
+from kamkit.core.i18n import gettext_noop
+
 CHANNELS: tuple[str, ...] = (
     "in_person",
     "video",
@@ -31,6 +33,10 @@ PROBLEM_STAGES: tuple[str, ...] = (
     "supported",
     "closed",
 )
+SOLVED_STAGES: tuple[str, ...] = ("deployed", "supported", "closed")
+"""A problem counts as solved from its move to deployed: the speed signal's reading
+(SPEC §2.4), used by the scores, the diagnosis's evidence and the review pack."""
+OPEN_STAGES: tuple[str, ...] = tuple(s for s in PROBLEM_STAGES if s not in SOLVED_STAGES)
 PULSE_ITEMS: tuple[str, ...] = (
     "communication",
     "co_creation",
@@ -77,11 +83,21 @@ def check_day(
         return {}
     latest = today + dt.timedelta(days=FUTURE_GRACE_DAYS)
     if day > latest:
-        return {name: f"{day.isoformat()} is in the future; the latest is {latest.isoformat()}"}
+        return {
+            name: gettext_noop("{day} is in the future; the latest is {latest}").format(
+                day=day.isoformat(), latest=latest.isoformat()
+            )
+        }
     earliest = max(EARLIEST_DAY, not_before or EARLIEST_DAY)
     if day < earliest:
-        why = "" if earliest == EARLIEST_DAY else " (the day the problem was raised)"
-        return {name: f"{day.isoformat()} is too early; the earliest is {earliest}{why}"}
+        template = (
+            gettext_noop("{day} is too early; the earliest is {earliest}")
+            if earliest == EARLIEST_DAY
+            else gettext_noop(
+                "{day} is too early; the earliest is {earliest} (the day the problem was raised)"
+            )
+        )
+        return {name: template.format(day=day.isoformat(), earliest=earliest)}
     return {}
 
 
@@ -98,9 +114,17 @@ def check_due_day(name: str, day: dt.date | None, today: dt.date) -> dict[str, s
     except ValueError:  # 29 February
         latest = today.replace(year=today.year + DUE_YEARS_AHEAD, day=28)
     if day > latest:
-        return {name: f"{day.isoformat()} is too far ahead; the latest is {latest.isoformat()}"}
+        return {
+            name: gettext_noop("{day} is too far ahead; the latest is {latest}").format(
+                day=day.isoformat(), latest=latest.isoformat()
+            )
+        }
     if day < EARLIEST_DAY:
-        return {name: f"{day.isoformat()} is too early; the earliest is {EARLIEST_DAY}"}
+        return {
+            name: gettext_noop("{day} is too early; the earliest is {earliest}").format(
+                day=day.isoformat(), earliest=EARLIEST_DAY
+            )
+        }
     return {}
 
 
@@ -110,7 +134,9 @@ def check_texts(values: Mapping[str, str | None]) -> dict[str, str]:
     for name, value in values.items():
         limit = TEXT_LIMITS.get(name)
         if limit is not None and value and len(value) > limit:
-            errors[name] = f"at most {limit:,} characters (this one has {len(value):,})"
+            errors[name] = gettext_noop(
+                "at most {limit} characters (this one has {length})"
+            ).format(limit=f"{limit:,}", length=f"{len(value):,}")
     return errors
 
 
@@ -119,7 +145,7 @@ def check_interaction(*, two_way: bool, participant_sides: Iterable[str]) -> dic
     sides = set(participant_sides)
     errors = {}
     if two_way and "customer" not in sides:
-        errors["two_way"] = (
+        errors["two_way"] = gettext_noop(
             "a two-way interaction needs at least one participant from the customer's side; "
             "add one, or untick two-way if it was a one-way message"
         )
@@ -138,10 +164,10 @@ def check_initiative(
     errors = {}
     realized = [v for v in (realized_value_customer, realized_value_supplier) if v is not None]
     if realized and status != "realized":
-        errors["status"] = (
-            f"realized value is recorded but the status is '{status}'; set the status to "
+        errors["status"] = gettext_noop(
+            "realized value is recorded but the status is '{status}'; set the status to "
             "'realized', or clear the realized value"
-        )
+        ).format(status=status)
     for name, value in (
         ("expected_value_customer", expected_value_customer),
         ("expected_value_supplier", expected_value_supplier),
@@ -149,7 +175,7 @@ def check_initiative(
         ("realized_value_supplier", realized_value_supplier),
     ):
         if value is not None and value < 0:
-            errors[name] = "a value cannot be negative"
+            errors[name] = gettext_noop("a value cannot be negative")
     return errors
 
 
@@ -157,11 +183,15 @@ def check_stage_move(current: str, new: str) -> str | None:
     """A problem moves forward through its stages (any number at once), never back; a
     closed problem stays closed. Returns the problem in words, or None when allowed."""
     if new not in PROBLEM_STAGES:
-        return f"'{new}' is not a stage; expected one of: {', '.join(PROBLEM_STAGES)}"
+        return gettext_noop("'{new}' is not a stage; expected one of: {stages}").format(
+            new=new, stages=", ".join(PROBLEM_STAGES)
+        )
     if current == "closed":
-        return "the problem is closed; raise a new problem instead"
+        return gettext_noop("the problem is closed; raise a new problem instead")
     if PROBLEM_STAGES.index(new) <= PROBLEM_STAGES.index(current):
-        return f"a problem moves forward: it is '{current}', so '{new}' is not a next stage"
+        return gettext_noop(
+            "a problem moves forward: it is '{current}', so '{new}' is not a next stage"
+        ).format(current=current, new=new)
     return None
 
 
@@ -173,19 +203,19 @@ def check_joint_definition(
     sides define). Returns what is missing in words, or None when it is complete."""
     missing = []
     if not (supplier_framing or "").strip():
-        missing.append("the supplier's framing")
+        missing.append(gettext_noop("the supplier's framing"))
     if not (customer_framing or "").strip():
-        missing.append("the customer's framing")
+        missing.append(gettext_noop("the customer's framing"))
     if not supplier_agreed:
-        missing.append("the supplier's agreement")
+        missing.append(gettext_noop("the supplier's agreement"))
     if not customer_agreed:
-        missing.append("the customer's agreement")
+        missing.append(gettext_noop("the customer's agreement"))
     if not missing:
         return None
-    return (
-        "jointly defined needs "
-        + ", ".join(missing[:-1])
-        + (f" and {missing[-1]}" if len(missing) > 1 else missing[-1])
+    if len(missing) == 1:
+        return gettext_noop("jointly defined needs {missing}").format(missing=missing[0])
+    return gettext_noop("jointly defined needs {missing} and {final}").format(
+        missing=", ".join(missing[:-1]), final=missing[-1]
     )
 
 
@@ -200,10 +230,14 @@ def check_pulse(ratings: dict[str, int | None]) -> dict[str, str]:
     errors = {}
     given = {k: v for k, v in ratings.items() if v is not None}
     if not given:
-        errors["communication"] = "rate at least one of: " + ", ".join(PULSE_ITEMS)
+        errors["communication"] = gettext_noop("rate at least one of: {items}").format(
+            items=", ".join(PULSE_ITEMS)
+        )
     for item, value in given.items():
         if not RATING_MIN <= value <= RATING_MAX:
-            errors[item] = f"{value} is off the scale; rate from {RATING_MIN} to {RATING_MAX}"
+            errors[item] = gettext_noop(
+                "{value} is off the scale; rate from {low} to {high}"
+            ).format(value=value, low=RATING_MIN, high=RATING_MAX)
     return errors
 
 
@@ -212,11 +246,15 @@ def check_preference(*, channels: Iterable[str], ideal_min: int, ideal_max: int)
     errors = {}
     unknown = [c for c in channels if c not in CHANNELS]
     if unknown:
-        errors["channels"] = f"unknown channel(s) {', '.join(unknown)}; use: {', '.join(CHANNELS)}"
+        errors["channels"] = gettext_noop("unknown channel(s) {unknown}; use: {known}").format(
+            unknown=", ".join(unknown), known=", ".join(CHANNELS)
+        )
     if ideal_min < 0:
-        errors["ideal_min"] = "cannot be negative"
+        errors["ideal_min"] = gettext_noop("cannot be negative")
     if ideal_max < ideal_min:
-        errors["ideal_max"] = f"must be at least the minimum ({ideal_min})"
+        errors["ideal_max"] = gettext_noop("must be at least the minimum ({minimum})").format(
+            minimum=ideal_min
+        )
     return errors
 
 
@@ -232,10 +270,14 @@ def customer_step(step: str, current: str) -> tuple[str | None, str | None]:
     of a reported problem, confirm the resolution of a deployed one. Returns (the stage to
     move to, None) or (None, why not in words)."""
     if step not in CUSTOMER_STEPS:
-        return None, f"'{step}' is not a step; expected one of: {', '.join(CUSTOMER_STEPS)}"
+        return None, gettext_noop("'{step}' is not a step; expected one of: {steps}").format(
+            step=step, steps=", ".join(CUSTOMER_STEPS)
+        )
     open_from, target = CUSTOMER_STEPS[step]
     if current not in open_from:
-        return None, f"the problem is {current.replace('_', ' ')}; that step is not open now"
+        return None, gettext_noop("the problem is {stage}; that step is not open now").format(
+            stage=current.replace("_", " ")
+        )
     return target, None
 
 
@@ -282,9 +324,11 @@ def customer_contribution(status: str) -> str | None:
     otherwise why not in words."""
     if status in CUSTOMER_CONTRIBUTES_WHILE:
         return None
-    return (
-        f"the initiative is {status.replace('_', ' ')}; contributions change while it is "
-        + ", ".join(s.replace("_", " ") for s in CUSTOMER_CONTRIBUTES_WHILE)
+    return gettext_noop(
+        "the initiative is {status}; contributions change while it is {open_while}"
+    ).format(
+        status=status.replace("_", " "),
+        open_while=", ".join(s.replace("_", " ") for s in CUSTOMER_CONTRIBUTES_WHILE),
     )
 
 
@@ -296,14 +340,15 @@ def customer_confirmation(
     realizes it; the value is the customer's own, never negative."""
     errors: dict[str, str] = {}
     if status not in CUSTOMER_CONFIRMS_WHILE:
-        errors["status"] = (
-            f"the initiative is {status.replace('_', ' ')}; value is confirmed once it is "
-            "in delivery or realized"
-        )
+        errors["status"] = gettext_noop(
+            "the initiative is {status}; value is confirmed once it is in delivery or realized"
+        ).format(status=status.replace("_", " "))
     if value is None:
-        errors["realized_value_customer"] = "say what value your side realized (0 if none)"
+        errors["realized_value_customer"] = gettext_noop(
+            "say what value your side realized (0 if none)"
+        )
     elif value < 0:
-        errors["realized_value_customer"] = "a value cannot be negative"
+        errors["realized_value_customer"] = gettext_noop("a value cannot be negative")
     if errors:
         return {}, errors
     return {"realized_value_customer": value, "status": "realized"}, {}

@@ -206,6 +206,185 @@ def _diagnosis_projects(director: User) -> None:
             "status": "done",
         },
     )
+    _research(director, second)
+
+
+STAKEHOLDER_ROLES = ["decision_maker", "champion", "influencer", "user", "gatekeeper"]
+
+
+def _stakeholders(accounts: list[Account], phases: list[str], rnd: random.Random) -> None:
+    """Each account's stakeholder map (issue 20): the first customer contact decides and
+    the others report to them, each with a buying role, an attitude (more critics in
+    decline) and an influence, all invented; through the person service."""
+    from kamkit.web.accounts.services import update_person
+
+    customers: dict[int, list[Person]] = {}
+    for person in Person.objects.filter(side=Side.CUSTOMER).order_by("pk"):
+        customers.setdefault(person.account_id, []).append(person)
+    for i, account in enumerate(accounts):
+        people = customers.get(account.pk, [])
+        critics = 0.5 if phases[i % 4] == "decline" else 0.15
+        for j, person in enumerate(people):
+            attitude = rnd.choices(
+                ["supporter", "neutral", "critic"], [0.5, 0.5 - critics + 0.15, critics]
+            )[0]
+            update_person(
+                None,
+                person,
+                {
+                    "buying_role": STAKEHOLDER_ROLES[min(j, len(STAKEHOLDER_ROLES) - 1)],
+                    "attitude": attitude,
+                    "influence": "high" if j == 0 else rnd.choice(["medium", "low"]),
+                    "reports_to": people[0] if j else None,
+                },
+                person.version,
+            )
+
+
+def _plans_and_tasks(manager: User, customer_account: Account, today: dt.date) -> None:
+    """Issue 20 in the demo: the demo manager's accounts get an account plan (a shared
+    objective and an internal one) and a few tasks, one overdue; the customer login's
+    account has a task for Chris. Through the services, as on the pages."""
+    from decimal import Decimal
+
+    accounts = list(Account.objects.filter(ka_manager=manager).order_by("pk")[:4])
+    if customer_account not in accounts:
+        accounts.append(customer_account)
+    for n, account in enumerate(accounts):
+        from kamkit.web.relationships.models import JointInitiative
+
+        initiative = JointInitiative.objects.filter(account=account).first()
+        shared = work.save_objective(
+            manager,
+            account,
+            {
+                "title": "Grow our share of their drive components",
+                "measure": "share of wallet (%)",
+                "start_value": Decimal(20 + n),
+                "current_value": Decimal(26 + 2 * n),
+                "target_value": Decimal(40),
+                "due_on": today + dt.timedelta(days=270),
+                "shared": True,
+                "owner": manager,
+            },
+            initiatives=[initiative] if initiative else [],
+        )
+        work.save_objective(
+            manager,
+            account,
+            {
+                "title": "Lift the margin on spare parts",
+                "measure": "gross margin (%)",
+                "start_value": Decimal(18),
+                "current_value": Decimal(19),
+                "target_value": Decimal(22),
+                "due_on": today + dt.timedelta(days=360),
+                "shared": False,
+                "owner": manager,
+            },
+        )
+        work.create_task(
+            manager,
+            account,
+            {
+                "title": "Agree the forecast template for the share objective",
+                "due_on": today - dt.timedelta(days=3)
+                if n == 0
+                else today + dt.timedelta(days=5 + n),
+                "owner": manager,
+                "objective": shared,
+            },
+        )
+    chris = Person.objects.filter(account=customer_account, user__isnull=False).first()
+    if chris is not None:
+        work.create_task(
+            manager,
+            customer_account,
+            {
+                "title": "Send your volume forecast for next year",
+                "due_on": today + dt.timedelta(days=10),
+                "owner_person": chris,
+            },
+        )
+
+
+def _research(director: User, wave) -> None:
+    """Issue 19 in the demo: on Nordlicht's 2025 wave an anonymous questionnaire that
+    six people were asked and three answered (through the same services as a real
+    answer; the invitations' emails are kept in memory, not sent), and an invented
+    interview transcript coded by the analyst and the director, ready to compare and to
+    add to the wave."""
+    from django.core import mail
+    from django.test.utils import override_settings
+
+    from kamkit.core.research.instruments import item_bank
+    from kamkit.web.research.models import SurveyInvitation
+    from kamkit.web.research.services import (
+        create_survey,
+        import_document,
+        invite,
+        parse_invitees,
+        save_codes,
+        submit,
+    )
+
+    analyst = User.objects.get(username="analyst")
+    with override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        mail.outbox = []
+        survey = create_survey(
+            analyst,
+            wave,
+            anonymous=True,
+            closes_on=timezone.localdate() + dt.timedelta(days=14),
+        )
+        people = "\n".join(
+            f"{unit}, {name}@nordlicht.example"
+            for unit, name in (
+                ("legal", "lena"),
+                ("legal", "lukas"),
+                ("production", "paul"),
+                ("production", "petra"),
+                ("rnd", "rita"),
+                ("finance", "frank"),
+            )
+        )
+        invite(analyst, survey, parse_invitees(people), "http://127.0.0.1:8000/")
+        secrets_by_email = {
+            m.to[0]: m.body.split("/q/", 1)[1].split("/", 1)[0] for m in mail.outbox
+        }
+    rnd = random.Random(19)
+    for email in ("lena@nordlicht.example", "paul@nordlicht.example", "petra@nordlicht.example"):
+        invitation = SurveyInvitation.open_for(secrets_by_email[email])
+        answers = {item.id: str(rnd.randint(3, 6)) for item in item_bank().items("differentiation")}
+        submit(invitation, {**answers, "consent": "on"})
+    text = _example_text("research/interview-nordlicht-2025.txt").encode("utf-8")
+    document = import_document(analyst, wave, "interview-nordlicht-2025.txt", text)
+    codes = {
+        "analyst": [
+            ["structural_formalization"],
+            ["structural_formalization"],
+            ["time_orientation"],
+            ["time_orientation"],
+            ["linguistic_orientation"],
+            ["bridging"],
+            ["motivational_orientation"],
+            ["goal_orientation"],
+        ],
+        "director": [
+            ["structural_formalization"],
+            ["structural_formalization"],
+            ["time_orientation"],
+            ["time_orientation"],
+            ["linguistic_orientation"],
+            ["bridging", "amplification"],
+            ["goal_orientation"],
+            ["goal_orientation"],
+        ],
+    }
+    segments = list(document.segments.values_list("pk", flat=True))
+    for username, per in codes.items():
+        coder = analyst if username == "analyst" else director
+        save_codes(coder, document, dict(zip(segments, per, strict=True)))
 
 
 def demo_loaded() -> bool:
@@ -393,6 +572,7 @@ def _load_demo(seed: int, today: dt.date | None) -> dict[str, int]:
                 )
             )
     account_services.add_people_in_bulk(None, persons)
+    _stakeholders(accounts, phases, rnd)
     for record in records:  # the people have their ids now
         record.person = record.person
     work.add_records_in_bulk(None, records)  # the accounts' phases follow
@@ -425,6 +605,7 @@ def _load_demo(seed: int, today: dt.date | None) -> dict[str, int]:
     store_case(director, _example_text(), "Published case (seed 004)", "published-case")
     _diagnosis_projects(director)
     _own_diagnosis(director, KAMUnit.objects.get(name="Automotive KAM", parent=None), today)
+    _plans_and_tasks(manager, customer_account, today)
     # a year of monthly assessments, back-computed from today's records, so trends show
     from kamkit.web.assessment.services import assess_portfolio
 

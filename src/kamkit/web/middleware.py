@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware
 from django.db import transaction
+from django.utils.translation import gettext_noop
 
 READS = ("GET", "HEAD", "OPTIONS")
 
@@ -122,9 +123,41 @@ class IdleTimeout:
                 logout(request)
                 messages.info(
                     request,
-                    f"You were logged out after {minutes} minutes without activity. "
-                    "Log in again to go on.",
+                    gettext_noop(  # said in the reader's language where it is shown
+                        "You were logged out after {minutes} minutes without activity. "
+                        "Log in again to go on."
+                    ).format(minutes=minutes),
                 )
             elif seen is None or now - seen >= 60:
                 request.session["kamkit_seen"] = now
         return self.get_response(request)
+
+
+class Language:
+    """The interface's language for this request (issue 20): the user's own choice; else
+    the browser's for customers and for visitors (the login page, a questionnaire link);
+    else English for the supplier's team (settings.LANGUAGES)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        user = getattr(request, "user", None)
+        chosen = getattr(user, "language", "") if user is not None and user.is_authenticated else ""
+        if chosen:
+            language = chosen
+        elif user is None or not user.is_authenticated or user.role == "customer":
+            language = translation.get_language_from_request(request)
+        else:
+            language = settings.LANGUAGE_CODE
+        # override, not activate: the language is put back after the response, so it
+        # never leaks into the next request served by this thread (or into a test).
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        patch_vary_headers(response, ("Accept-Language",))
+        return response

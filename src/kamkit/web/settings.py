@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "axes",
     "kamkit.web.diagnosis",
     "kamkit.web.imports",
+    "kamkit.web.research",
     "django_tasks",
     "django_tasks_db",
 ]
@@ -114,6 +115,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kamkit.web.middleware.Language",  # after the user is known: their own choice counts
     "django_otp.middleware.OTPMiddleware",
     # deny by default: every view needs a login unless marked @login_not_required
     "kamkit.web.middleware.LoginRequired",
@@ -163,6 +165,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
                 "kamkit.web.users.context.navigation",
             ],
         },
@@ -218,7 +221,17 @@ LANGUAGE_CODE = "en"
 KAMKIT_ASSESSMENT_CONFIG = os.environ.get("KAMKIT_ASSESSMENT_CONFIG", "")
 
 TIME_ZONE = os.environ.get("KAMKIT_TIME_ZONE", "UTC")
-USE_I18N = False
+USE_I18N = True
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+"""The interface's languages (issue 20): each user chooses; customers and visitors who
+have not chosen get their browser's, the supplier's team English (kamkit assumption:
+the firm's working language until someone says otherwise)."""
+LOCALE_PATHS = [Path(__file__).resolve().parents[1] / "locale"]
+FORMAT_MODULE_PATH = ["kamkit.web.formats"]
+KAMKIT_CURRENCY = os.environ.get("KAMKIT_CURRENCY", "EUR").strip().upper() or "EUR"
+"""The one currency of a firm's amounts (SPEC §2.4: amounts in one currency), shown with
+its ISO 4217 code beside every amount; EUR unless set (kamkit assumption: its first
+users are European firms)."""
 USE_TZ = True
 
 STATIC_URL = "/static/"

@@ -7,6 +7,7 @@ from django.urls import include, path
 from kamkit.web import health
 from kamkit.web.accounts import views as account_views
 from kamkit.web.api import api
+from kamkit.web.relationships import views as relationship_views
 from kamkit.web.users import views as user_views
 
 urlpatterns = [
@@ -33,6 +34,7 @@ urlpatterns = [
     path("auth/two-factor/", user_views.two_factor_login, name="two_factor_login"),
     path("auth/two-factor/setup/", user_views.two_factor_setup, name="two_factor_setup"),
     path("auth/tokens/", user_views.tokens, name="tokens"),
+    path("auth/language/", user_views.set_language, name="set_language"),
     path("auth/tokens/<int:pk>/revoke/", user_views.revoke, name="revoke_token"),
     path("accounts/", include("kamkit.web.accounts.urls")),
     path("accounts/", include("kamkit.web.relationships.urls")),
@@ -41,6 +43,11 @@ urlpatterns = [
     path("portal/", include("kamkit.web.portal.urls")),
     path("diagnosis/", include("kamkit.web.diagnosis.urls")),
     path("imports/", include("kamkit.web.imports.urls")),
+    path("research/", include("kamkit.web.research.urls")),
+    path("tasks/", relationship_views.my_tasks, name="tasks"),
+    path("tasks/<int:pk>/done/", relationship_views.task_done, name="task_done"),
+    # a questionnaire's one-time link: short, since it travels by email
+    path("q/", include(("kamkit.web.research.urls_answer", "answer"))),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
 ]

@@ -198,3 +198,20 @@ def test_index_and_lever_follow_the_spec_definitions(scores, phase, baseline, we
     g = gains[lever.process]
     expected_gain = spec_index(total + g) - spec_index(total) if g > 0 else 0.0
     assert lever.gain == pytest.approx(expected_gain, abs=1e-9)
+
+
+def test_the_index_without_roles_ignores_the_phase_and_is_the_mean_at_baseline_50():
+    from kamkit.core.lifecycle.config import AssessmentConfig
+    from kamkit.core.lifecycle.index import index_without_roles
+
+    scores = {"communication": 80.0, "co_creation": 30.0, "problem_solving": None}
+    assert index_without_roles(scores) == pytest.approx(55.0)
+    # with roles, the same scores give different indexes in different phases
+    explore = effectiveness_index(scores, roles_for("exploration"))
+    mature = effectiveness_index(scores, roles_for("maturity"))
+    assert explore != pytest.approx(mature)
+    # a moved baseline: all at the baseline is still 50, all at 100 still 100
+    config = AssessmentConfig(baseline=40)
+    assert index_without_roles({"communication": 40.0}, config) == pytest.approx(50.0)
+    assert index_without_roles({"communication": 100.0, "co_creation": 100.0}, config) == 100.0
+    assert index_without_roles({"communication": None}) is None

@@ -89,7 +89,7 @@ def test_account_page_for_the_customer_shows_nothing_internal(as_role, firm):
     ):
         assert secret not in html, secret
     assert "Maturity" in page.select_one("#phase").get_text()  # their own statement
-    assert page.select_one("nav").get_text(" ", strip=True) == "Our account Notifications API"
+    assert page.select_one("nav").get_text(" ", strip=True) == "Our account Tasks Notifications API"
     assert as_role("customer").get(f"/accounts/{firm.other.pk}/").status_code == 404
 
 

@@ -255,3 +255,28 @@ def test_postgresql_lookups_never_scan_a_table_and_the_setting_comes_back(db):
     with _by_index():
         assert seqscan() == "off"
     assert seqscan() == "on"
+
+
+def test_postgresql_statistics_follow_a_growing_table(db):
+    """Inside the import's transaction each table is analysed whenever it has doubled
+    (at least 5,000 rows), so the planner looks source ids up by the whole index; on
+    SQLite nothing runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from kamkit.web.imports.services import _Statistics
+
+    def analyses(steps: list[int]) -> list[bool]:
+        keeper, ran = _Statistics(), []
+        for rows in steps:
+            with CaptureQueriesContext(connection) as seen:
+                keeper.grown(Interaction, rows)
+            ran.append(any(q["sql"].startswith("ANALYZE") for q in seen.captured_queries))
+        return ran
+
+    steps = [4_000, 2_000, 5_000, 1_000, 11_000, 1]
+    if connection.vendor != "postgresql":
+        assert analyses(steps) == [False] * len(steps)
+        return
+    # 6,000 rows: analysed; 5,000 more: not yet doubled; 6,000 more: analysed (12,000)
+    assert analyses(steps) == [False, True, False, True, False, False]

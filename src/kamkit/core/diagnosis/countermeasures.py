@@ -16,11 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kamkit.core.i18n import gettext_noop
+
 from .results import Dyad
 from .scales import PRACTICES
 
 PAPER = "Leischnig, Ivens, Niersbach & Pardo (2018)"
-RULES_SOURCE = "kamkit assumption: which measure fits which gap (docs/diagnosis.md)"
+RULES_SOURCE = gettext_noop("kamkit assumption: which measure fits which gap (docs/diagnosis.md)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,137 +43,227 @@ class Measure:
 CATALOGUE: tuple[Measure, ...] = (
     Measure(
         "bridging",
-        "Frame bridging",
+        gettext_noop(
+            "Frame bridging",
+        ),
         "practice",
-        "Carry account information across the boundary: a standing meeting, account "
-        "briefs in the partner's channels, access to the account plans.",
+        gettext_noop(
+            "Carry account information across the boundary: a standing meeting, account "
+            "briefs in the partner's channels, access to the account plans."
+        ),
         f"{PAPER}, frame alignment practices (after Snow et al.)",
-        "the practice is absent or partial for the pair",
+        gettext_noop(
+            "the practice is absent or partial for the pair",
+        ),
     ),
     Measure(
         "amplification",
-        "Frame amplification",
+        gettext_noop(
+            "Frame amplification",
+        ),
         "practice",
-        "Make the value of key accounts visible to the partner: show what its work "
-        "changed for a key account, endorsed by management.",
+        gettext_noop(
+            "Make the value of key accounts visible to the partner: show what its work "
+            "changed for a key account, endorsed by management."
+        ),
         f"{PAPER}, frame alignment practices (after Snow et al.)",
-        "the practice is absent or partial for the pair",
+        gettext_noop(
+            "the practice is absent or partial for the pair",
+        ),
     ),
     Measure(
         "extension",
-        "Frame extension",
+        gettext_noop(
+            "Frame extension",
+        ),
         "practice",
-        "Bring the partner into account work that serves its own goals: account planning, "
-        "joint projects with the key account.",
+        gettext_noop(
+            "Bring the partner into account work that serves its own goals: account planning, "
+            "joint projects with the key account."
+        ),
         f"{PAPER}, frame alignment practices (after Snow et al.)",
-        "the practice is absent or partial for the pair",
+        gettext_noop(
+            "the practice is absent or partial for the pair",
+        ),
     ),
     Measure(
         "transformation",
-        "Frame transformation",
+        gettext_noop(
+            "Frame transformation",
+        ),
         "practice",
-        "Rework the shared routines around the relationship so that both units pursue "
-        "the key-account mission as their own.",
+        gettext_noop(
+            "Rework the shared routines around the relationship so that both units pursue "
+            "the key-account mission as their own."
+        ),
         f"{PAPER}, frame alignment practices (after Snow et al.)",
-        "the practice is absent or partial for the pair",
+        gettext_noop(
+            "the practice is absent or partial for the pair",
+        ),
     ),
     Measure(
         "liaison",
-        "Liaison role (direct contact)",
+        gettext_noop(
+            "Liaison role (direct contact)",
+        ),
         "device",
-        "Name one person on each side who meets the other regularly and settles "
-        "day-to-day questions between the units.",
+        gettext_noop(
+            "Name one person on each side who meets the other regularly and settles "
+            "day-to-day questions between the units."
+        ),
         f"Lawrence & Lorsch (1967), direct inter-unit contact, as cited by {PAPER}",
-        "a gap of any size where the units differ in orientation toward others or in language",
+        gettext_noop(
+            "a gap of any size where the units differ in orientation toward others or in language"
+        ),
     ),
     Measure(
         "task_force",
-        "Task force or inter-unit committee",
+        gettext_noop(
+            "Task force or inter-unit committee",
+        ),
         "device",
-        "A temporary group of both units with a mandate and an end date, for the issue "
-        "that divides them (a contract template, a delivery process).",
+        gettext_noop(
+            "A temporary group of both units with a mandate and an end date, for the issue "
+            "that divides them (a contract template, a delivery process)."
+        ),
         f"Lawrence & Lorsch (1967), inter-unit committees and task forces, as cited by {PAPER}",
-        "a gap of 2 levels or more",
+        gettext_noop(
+            "a gap of 2 levels or more",
+        ),
     ),
     Measure(
         "integrator",
-        "Integrator role or unit",
+        gettext_noop(
+            "Integrator role or unit",
+        ),
         "device",
-        "A role whose job is the connection itself, judged on the joint result; the case "
-        "firm created such connecting job roles.",
+        gettext_noop(
+            "A role whose job is the connection itself, judged on the joint result; the case "
+            "firm created such connecting job roles."
+        ),
         f"Lawrence & Lorsch (1967), integrative units, as cited by {PAPER}",
-        "a gap of 3 levels or more, or a gap with a partner the KAM unit depends on",
+        gettext_noop(
+            "a gap of 3 levels or more, or a gap with a partner the KAM unit depends on",
+        ),
     ),
     Measure(
         "shared_rewards",
-        "Shared objectives and rewards",
+        gettext_noop(
+            "Shared objectives and rewards",
+        ),
         "device",
-        "At least one objective both units are measured on for the key accounts.",
+        gettext_noop(
+            "At least one objective both units are measured on for the key accounts.",
+        ),
         f"Lawrence & Lorsch (1967), control systems (rewards), as cited by {PAPER}",
-        "the units differ in goal or motivational orientation",
+        gettext_noop(
+            "the units differ in goal or motivational orientation",
+        ),
     ),
     Measure(
         "mutual_adjustment",
-        "Mutual adjustment",
+        gettext_noop(
+            "Mutual adjustment",
+        ),
         "device",
-        "Informal coordination between the people who work the same accounts, made "
-        "possible by co-location, shared channels or joint account reviews.",
+        gettext_noop(
+            "Informal coordination between the people who work the same accounts, made "
+            "possible by co-location, shared channels or joint account reviews."
+        ),
         f"Mintzberg (1989), coordinating mechanisms, as cited by {PAPER}",
-        "a gap of 1 level (intensify what is done before adding structure)",
+        gettext_noop(
+            "a gap of 1 level (intensify what is done before adding structure)",
+        ),
     ),
     Measure(
         "top_management",
-        "Top-management support",
+        gettext_noop(
+            "Top-management support",
+        ),
         "management",
-        "Top management addresses the integration need openly, shows its commitment to "
-        "KAM and provides the resources alignment needs.",
+        gettext_noop(
+            "Top management addresses the integration need openly, shows its commitment to "
+            "KAM and provides the resources alignment needs."
+        ),
         f"{PAPER}, §4.2 managerial implications",
-        "a gap of 3 levels or more",
+        gettext_noop(
+            "a gap of 3 levels or more",
+        ),
     ),
     Measure(
         "director_leadership",
-        "KA director's leadership",
+        gettext_noop(
+            "KA director's leadership",
+        ),
         "management",
-        "The KA director encourages and rewards coordination and communication with the "
-        "partner, and builds cohesion where goals conflict.",
+        gettext_noop(
+            "The KA director encourages and rewards coordination and communication with the "
+            "partner, and builds cohesion where goals conflict."
+        ),
         f"{PAPER}, §4.2 managerial implications (after Hult 2011)",
-        "every gap",
+        gettext_noop(
+            "every gap",
+        ),
     ),
     Measure(
         "integrative_culture",
-        "Integrative culture",
+        gettext_noop(
+            "Integrative culture",
+        ),
         "management",
-        "Frames both units can identify with and internalise: a shared story of why key "
-        "accounts matter to the partner's own work.",
+        gettext_noop(
+            "Frames both units can identify with and internalise: a shared story of why key "
+            "accounts matter to the partner's own work."
+        ),
         f"{PAPER}, §4.2 managerial implications",
-        "the units differ in goal or motivational orientation",
+        gettext_noop(
+            "the units differ in goal or motivational orientation",
+        ),
     ),
     Measure(
         "work_design",
-        "Work design and time",
+        gettext_noop(
+            "Work design and time",
+        ),
         "management",
-        "Remove the daily constraints that crowd out alignment (in the case, time "
-        "constraints impeded regular meetings), for example by new models of work design.",
+        gettext_noop(
+            "Remove the daily constraints that crowd out alignment (in the case, time "
+            "constraints impeded regular meetings), for example by new models of work design."
+        ),
         f"{PAPER}, §4.2 managerial implications",
-        "bridging is only partial, or the units differ in time orientation",
+        gettext_noop(
+            "bridging is only partial, or the units differ in time orientation",
+        ),
     ),
     Measure(
         "alignment_resources",
-        "Resources for alignment",
+        gettext_noop(
+            "Resources for alignment",
+        ),
         "management",
-        "Budget people, money and technology for the alignment practices in the firm's "
-        "internal resource planning.",
+        gettext_noop(
+            "Budget people, money and technology for the alignment practices in the firm's "
+            "internal resource planning."
+        ),
         f"{PAPER}, §4.2 managerial implications",
-        "a practice is to be introduced (absent today) for the pair",
+        gettext_noop(
+            "a practice is to be introduced (absent today) for the pair",
+        ),
     ),
     Measure(
         "change_communication",
-        "Communication during the change",
+        gettext_noop(
+            "Communication during the change",
+        ),
         "management",
-        "Explain changes to the alignment practices to the partner before and while they "
-        "happen, so that new devices are not misread.",
+        gettext_noop(
+            "Explain changes to the alignment practices to the partner before and while they "
+            "happen, so that new devices are not misread."
+        ),
         f"{PAPER}, §4.2 managerial implications",
-        "any device or new practice is suggested",
+        gettext_noop(
+            "any device or new practice is suggested",
+        ),
     ),
 )
 """The repertoire, in the order a consultant would present it."""
@@ -204,40 +296,50 @@ def countermeasures(dyad: Dyad) -> tuple[Suggestion, ...]:
     for p in PRACTICES:
         value = practices.get(p) if practices else None
         if value in ("absent", "partial"):
-            reasons[p] = f"{p} is {value} for this pair"
+            reasons[p] = gettext_noop("{practice} is {value} for this pair").format(
+                practice=p, value=value
+            )
             if value == "absent":
                 absent.append(p)
     if differs & {"orientation_toward_others", "linguistic_orientation"}:
-        reasons["liaison"] = "the units differ in " + " and ".join(
-            d.replace("_", " ")
-            for d in ("orientation_toward_others", "linguistic_orientation")
-            if d in differs
+        reasons["liaison"] = gettext_noop("the units differ in {dimensions}").format(
+            dimensions=" and ".join(
+                d.replace("_", " ")
+                for d in ("orientation_toward_others", "linguistic_orientation")
+                if d in differs
+            )
         )
     if size >= 2:
-        reasons["task_force"] = f"a gap of {size} levels"
+        reasons["task_force"] = gettext_noop("a gap of {size} levels").format(size=size)
     if size >= 3:
-        reasons["integrator"] = f"a gap of {size} levels"
+        reasons["integrator"] = gettext_noop("a gap of {size} levels").format(size=size)
     elif dyad.gap and _depends(dyad):
-        reasons["integrator"] = "the KAM unit depends on this partner's resources"
+        reasons["integrator"] = gettext_noop("the KAM unit depends on this partner's resources")
     goals = differs & {"goal_orientation", "motivational_orientation"}
     if goals:
-        text = "the units differ in " + " and ".join(sorted(g.replace("_", " ") for g in goals))
+        text = gettext_noop("the units differ in {dimensions}").format(
+            dimensions=" and ".join(sorted(g.replace("_", " ") for g in goals))
+        )
         reasons["shared_rewards"] = text
         reasons["integrative_culture"] = text
     if size == 1:
-        reasons["mutual_adjustment"] = "a gap of 1 level"
+        reasons["mutual_adjustment"] = gettext_noop("a gap of 1 level")
     if size >= 3:
-        reasons["top_management"] = f"a gap of {size} levels"
+        reasons["top_management"] = gettext_noop("a gap of {size} levels").format(size=size)
     if dyad.gap:
-        reasons["director_leadership"] = "every gap needs the KA director's lead"
+        reasons["director_leadership"] = gettext_noop("every gap needs the KA director's lead")
     if (practices and practices.get("bridging") == "partial") or "time_orientation" in differs:
         reasons["work_design"] = (
-            "bridging is only partial"
+            gettext_noop("bridging is only partial")
             if practices and practices.get("bridging") == "partial"
-            else "the units differ in time orientation"
+            else gettext_noop("the units differ in time orientation")
         )
     if absent:
-        reasons["alignment_resources"] = "to introduce " + ", ".join(absent)
+        reasons["alignment_resources"] = gettext_noop("to introduce {practices}").format(
+            practices=", ".join(absent)
+        )
     if any(BY_KEY[k].kind == "device" for k in reasons) or absent:
-        reasons["change_communication"] = "the suggestions change how the units work together"
+        reasons["change_communication"] = gettext_noop(
+            "the suggestions change how the units work together"
+        )
     return tuple(Suggestion(m, reasons[m.key]) for m in CATALOGUE if m.key in reasons)

@@ -14,6 +14,7 @@ locates the error. Both readers feed the same validator, so each rule exists onc
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 from collections.abc import Iterable
@@ -70,6 +71,7 @@ _FLOAT = "tag:yaml.org,2002:float"
 _BOOL = "tag:yaml.org,2002:bool"
 _NULL = "tag:yaml.org,2002:null"
 _MONTH = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+_DAY = re.compile(r"^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.\-]*$")
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
 
@@ -788,7 +790,7 @@ class _Reader:
         out: dict[str, Respondent] = {}
         if value is None:
             return out
-        allowed = frozenset(("id", "unit", "position", "tenure_years"))
+        allowed = frozenset(("id", "unit", "position", "tenure_years", "consent_on"))
         for i, item in enumerate(self.sequence(value, ("respondents",), "respondents")):
             found = self.entry_with_id(
                 item, "respondents", i, allowed, ("id", "unit"), out, "respondent"
@@ -828,11 +830,24 @@ class _Reader:
                 if "tenure_years" in entries
                 else None
             )
+            consent = None
+            if "consent_on" in entries:
+                raw = entries["consent_on"]
+                text = raw.isoformat() if isinstance(raw, dt.date) else raw
+                if isinstance(text, str) and _DAY.match(text):
+                    consent = text
+                else:
+                    self.err(
+                        (*path, "consent_on"),
+                        f"{field}.consent_on",
+                        f"{raw!r} is not a day (YYYY-MM-DD)",
+                    )
             out[rid] = Respondent(
                 id=rid,
                 units=tuple(unit_ids),
                 position=position,
                 tenure_years=float(tenure) if tenure is not None else None,
+                consent_on=consent,
             )
         return out
 

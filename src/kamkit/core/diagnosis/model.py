@@ -39,6 +39,8 @@ class Respondent:
     units: tuple[str, ...]
     position: str | None = None
     tenure_years: float | None = None
+    consent_on: str | None = None
+    """The day (YYYY-MM-DD) the respondent agreed to the study's use of their answers."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from kamkit.core.i18n import gettext_noop
+
+from .agreement import Agreement
 from .model import Case, RelationshipQuality
 from .scales import integration_gap, level_of_alignment, level_of_differentiation, rank
 
@@ -35,7 +38,11 @@ def kam_units_without_partners(case: Case) -> tuple[str, ...]:
     )
 
 
-SOURCE_NAMES = {"analyst": "analyst's marks", "profile": "profiles", "ratings": "rating means"}
+SOURCE_NAMES = {
+    "analyst": gettext_noop("analyst's marks"),
+    "profile": gettext_noop("profiles"),
+    "ratings": gettext_noop("rating means"),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +58,22 @@ class EvidenceConflict:
 
     @property
     def message(self) -> str:
-        def says(j: Judgement) -> str:
-            return "differs" if j.differs else "does not differ"
-
-        return (
-            f"{self.dimension}: the {SOURCE_NAMES[self.used.source]} say it "
-            f"{says(self.used)} and count; the {SOURCE_NAMES[self.other.source]} would say "
-            f"it {says(self.other)} ({self.other.detail})"
+        template = (
+            gettext_noop(
+                "{dimension}: the {used} say it differs and count; the {other} would say it "
+                "does not differ ({detail})"
+            )
+            if self.used.differs
+            else gettext_noop(
+                "{dimension}: the {used} say it does not differ and count; the {other} would "
+                "say it differs ({detail})"
+            )
+        )
+        return template.format(
+            dimension=self.dimension,
+            used=SOURCE_NAMES[self.used.source],
+            other=SOURCE_NAMES[self.other.source],
+            detail=self.other.detail,
         )
 
 
@@ -198,6 +214,8 @@ class Diagnosis:
     networks: tuple[UnitNetwork, ...]
     recommendations: tuple[Recommendation, ...] = ()
     rating_means: dict[str, dict[str, float]] = field(default_factory=dict)
+    agreement: Agreement | None = None
+    """How far each unit's respondents agree (None when not computed)."""
 
     kam_units: tuple[str, ...] = field(init=False)
     """KAM units that have links, in the order of their first link, then the KAM units

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Final
 
+from kamkit.core.i18n import gettext_noop
+
 DIMENSIONS: Final[tuple[str, ...]] = (
     "structural_formalization",
     "orientation_toward_others",
@@ -24,12 +26,12 @@ DIMENSIONS: Final[tuple[str, ...]] = (
 """The six differentiation dimensions, in the order of the paper's tables."""
 
 DIMENSION_LABELS: Final[dict[str, str]] = {
-    "structural_formalization": "Structural formalization",
-    "orientation_toward_others": "Orientation toward others",
-    "time_orientation": "Time orientation",
-    "goal_orientation": "Goal orientation",
-    "linguistic_orientation": "Linguistic orientation",
-    "motivational_orientation": "Motivational orientation",
+    "structural_formalization": gettext_noop("Structural formalization"),
+    "orientation_toward_others": gettext_noop("Orientation toward others"),
+    "time_orientation": gettext_noop("Time orientation"),
+    "goal_orientation": gettext_noop("Goal orientation"),
+    "linguistic_orientation": gettext_noop("Linguistic orientation"),
+    "motivational_orientation": gettext_noop("Motivational orientation"),
 }
 
 LEVELS: Final[tuple[str, ...]] = (

@@ -14,7 +14,10 @@ from collections.abc import Mapping
 from fractions import Fraction
 from functools import lru_cache
 
+from kamkit.core.i18n import gettext_noop
+
 from .advice import recommendations
+from .agreement import agreement
 from .model import Case, Link, ProfileValue, RelationshipQuality, Unit
 from .network import unit_networks
 from .results import (
@@ -90,11 +93,13 @@ def _judge_profiles(
     if isinstance(a, float) != isinstance(b, float):
         return None
     if isinstance(a, float) and isinstance(b, float):
-        differs, detail = _by_threshold("profile means", a, b, threshold)
+        differs, detail = _by_threshold(gettext_noop("profile means"), a, b, threshold)
     else:
         # the first-ranked values (or the single values), by the one normalisation
         differs = category_key(a) != category_key(b)
-        detail = f"profile {_show(kam_value)} vs {_show(partner_value)}"
+        detail = gettext_noop("profile {kam_value} vs {partner_value}").format(
+            kam_value=_show(kam_value), partner_value=_show(partner_value)
+        )
     return Judgement(dimension, differs, "profile", detail)
 
 
@@ -107,9 +112,13 @@ def _by_threshold(what: str, a: Number, b: Number, threshold: Number) -> tuple[b
 def _threshold_detail(what: str, a: Number, b: Number, threshold: Number, differs: bool) -> str:
     # shown to two decimals, so floats do; the judgement above was exact
     fa, fb = _float(a), _float(b)
-    return (
-        f"{what} {fa:.2f} vs {fb:.2f} (|Δ| {abs(fa - fb):.2f} {'≥' if differs else '<'} "
-        f"{float(threshold):g})"
+    return gettext_noop("{what} {a} vs {b} (|Δ| {delta} {sign} {threshold})").format(
+        what=what,
+        a=f"{fa:.2f}",
+        b=f"{fb:.2f}",
+        delta=f"{abs(fa - fb):.2f}",
+        sign="≥" if differs else "<",
+        threshold=f"{float(threshold):g}",
     )
 
 
@@ -133,17 +142,23 @@ def judge_dimension(
         if found is not None:
             return found
     if kam_mean is not None and partner_mean is not None:
-        differs, detail = _by_threshold("rating means", kam_mean, partner_mean, threshold)
+        differs, detail = _by_threshold(
+            gettext_noop("rating means"), kam_mean, partner_mean, threshold
+        )
         return Judgement(dimension, differs, "ratings", detail)
     missing = []
     if kam_value is None and kam_mean is None:
-        missing.append("the KAM unit")
+        missing.append(gettext_noop("the KAM unit"))
     if partner_value is None and partner_mean is None:
-        missing.append("the partner")
+        missing.append(gettext_noop("the partner"))
     if missing:
-        detail = "no profile value or ratings for " + " and ".join(missing)
+        detail = gettext_noop("no profile value or ratings for {units}").format(
+            units=" and ".join(missing)
+        )
     else:
-        detail = "profile values cannot be compared (a number and a category) and no ratings"
+        detail = gettext_noop(
+            "profile values cannot be compared (a number and a category) and no ratings"
+        )
     return Judgement(dimension, None, "unknown", detail)
 
 
@@ -152,7 +167,9 @@ _ANALYST: dict[tuple[str, bool], Judgement] = {
         d,
         marked,
         "analyst",
-        "marked as differing by the analyst" if marked else "not marked by the analyst",
+        gettext_noop("marked as differing by the analyst")
+        if marked
+        else gettext_noop("not marked by the analyst"),
     )
     for d in DIMENSIONS
     for marked in (True, False)
@@ -254,7 +271,7 @@ def evidence_conflicts(
         if a is not None and b is not None:
             differs = _at_least(exact(a), exact(b), limit)
             if differs != used.differs:  # the sentence only where it is shown
-                detail = _threshold_detail("rating means", a, b, threshold, differs)
+                detail = _threshold_detail(gettext_noop("rating means"), a, b, threshold, differs)
                 others.append(Judgement(d, differs, "ratings", detail))
         for other in others:
             if other.differs != used.differs:
@@ -309,28 +326,32 @@ def check_consistency(
     points at a judgement to revisit or at a cause outside differentiation and alignment.
     """
     if quality is None:
-        return Consistency("unchecked", "no relationship quality recorded")
+        return Consistency("unchecked", gettext_noop("no relationship quality recorded"))
     if gap is None:
-        return Consistency("unchecked", "alignment not recorded, so no gap can be computed")
+        return Consistency(
+            "unchecked", gettext_noop("alignment not recorded, so no gap can be computed")
+        )
+    words = quality.description
     if quality.valence == "mixed":
-        return Consistency("unchecked", f"relationship described as {quality.description}: mixed")
+        note = gettext_noop("relationship described as {words}: mixed")
+        return Consistency("unchecked", note.format(words=words))
     if gap and quality.valence == "negative":
-        return Consistency(
-            "consistent", f"gap of {gap_size} and a strained relationship ({quality.description})"
-        )
+        note = gettext_noop("gap of {size} and a strained relationship ({words})")
+        return Consistency("consistent", note.format(size=gap_size, words=words))
     if not gap and quality.valence == "positive":
-        return Consistency("consistent", f"no gap and a good relationship ({quality.description})")
+        note = gettext_noop("no gap and a good relationship ({words})")
+        return Consistency("consistent", note.format(words=words))
     if gap:
-        return Consistency(
-            "inconsistent",
-            f"a gap of {gap_size}, yet the relationship is described as {quality.description}: "
-            "check the differentiation marks, or alignment not yet recorded",
+        note = gettext_noop(
+            "a gap of {size}, yet the relationship is described as {words}: check the "
+            "differentiation marks, or alignment not yet recorded"
         )
-    return Consistency(
-        "inconsistent",
-        f"no gap, yet the relationship is described as {quality.description}: look for an "
-        "unrecorded difference or a cause outside differentiation and alignment",
+        return Consistency("inconsistent", note.format(size=gap_size, words=words))
+    note = gettext_noop(
+        "no gap, yet the relationship is described as {words}: look for an unrecorded "
+        "difference or a cause outside differentiation and alignment"
     )
+    return Consistency("inconsistent", note.format(words=words))
 
 
 def diagnose(case: Case) -> Diagnosis:
@@ -369,4 +390,5 @@ def diagnose(case: Case) -> Diagnosis:
         recommendations=recommendations(dyads_t),
         # shown with two decimals and in JSON; the judgements above used the exact means
         rating_means={u: {d: float(v) for d, v in row.items()} for u, row in means.items()},
+        agreement=agreement(case),
     )

@@ -53,6 +53,13 @@ def restrict(diagnosis: Diagnosis, kam_units: Iterable[str]) -> Diagnosis:
         networks=tuple(n for n in diagnosis.networks if n.unit in keep),
         recommendations=tuple(r for r in diagnosis.recommendations if r.kam in keep),
         rating_means={k: v for k, v in diagnosis.rating_means.items() if k in units},
+        # the units' own agreement; ICC stays that of the whole case (it compares units)
+        agreement=None
+        if diagnosis.agreement is None
+        else replace(
+            diagnosis.agreement,
+            units=tuple(a for a in diagnosis.agreement.units if a.unit in units),
+        ),
     )
 
 

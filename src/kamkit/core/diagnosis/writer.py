@@ -80,6 +80,7 @@ def case_to_data(case: Case) -> dict[str, Any]:
                 "unit": r.units[0] if len(r.units) == 1 else list(r.units),
                 **({"position": r.position} if r.position is not None else {}),
                 **({"tenure_years": r.tenure_years} if r.tenure_years is not None else {}),
+                **({"consent_on": r.consent_on} if r.consent_on is not None else {}),
             }
             for r in case.respondents
         ]

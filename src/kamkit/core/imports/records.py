@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from kamkit.core.i18n import gettext_noop
 from kamkit.core.relationships import CHANNELS, CONTENT, FORMALITY, SIDES, TEXT_LIMITS
 
 from .profiles import Profile, label_key, value_of
@@ -144,12 +145,16 @@ def parse_when(raw: Any, tz: ZoneInfo, date_format: str = "") -> tuple[dt.dateti
         return dt.datetime.combine(raw, NOON, tzinfo=tz), False
     value = text(raw)
     if not value:
-        raise ValueError("is empty")
+        raise ValueError(gettext_noop("is empty"))
     if date_format:
         try:
             parsed = dt.datetime.strptime(value, date_format)
         except ValueError:
-            raise ValueError(f"{value!r} does not match the date format {date_format!r}") from None
+            raise ValueError(
+                gettext_noop("{value} does not match the date format {format}").format(
+                    value=repr(value), format=repr(date_format)
+                )
+            ) from None
         has_time = any(c in date_format for c in ("%H", "%I", "%M"))
         if not has_time:
             parsed = dt.datetime.combine(parsed.date(), NOON)
@@ -182,10 +187,16 @@ def parse_when(raw: Any, tz: ZoneInfo, date_format: str = "") -> tuple[dt.dateti
         try:
             return dt.datetime(year, month, day, hour, minute, second, tzinfo=tz), bool(m.group(4))
         except ValueError as exc:
-            raise ValueError(f"{value!r} is not a date ({exc})") from None
+            raise ValueError(
+                gettext_noop("{value} is not a date ({reason})").format(
+                    value=repr(value), reason=exc
+                )
+            ) from None
     raise ValueError(
-        f"{value!r} is not a date; expected ISO 8601 (2025-03-04 or 2025-03-04T10:30:00Z), "
-        "M/D/YYYY h:mm AM or D.M.YYYY HH:MM"
+        gettext_noop(
+            "{value} is not a date; expected ISO 8601 (2025-03-04 or 2025-03-04T10:30:00Z), "
+            "M/D/YYYY h:mm AM or D.M.YYYY HH:MM"
+        ).format(value=repr(value))
     )
 
 
@@ -235,7 +246,7 @@ def to_record(
     row = Row(profile, columns, values)
     record = Record(profile.kind, line, row.get("source_id"))
     if not record.source_id:
-        record.errors[row.column("source_id")] = "is empty; every row needs its id"
+        record.errors[row.column("source_id")] = gettext_noop("is empty; every row needs its id")
     {"user": _user, "account": _account, "person": _person, "interaction": _interaction}[
         profile.kind
     ](row, record, tz, today)
@@ -253,7 +264,7 @@ def _account(row: Row, record: Record, tz: ZoneInfo, today: dt.date) -> None:
         "country": row.get("country"),
     }
     if not record.values["name"]:
-        record.errors[row.column("name")] = "is empty; an account needs a name"
+        record.errors[row.column("name")] = gettext_noop("is empty; an account needs a name")
     for ref in ("owner", "parent", "parent_name"):
         if value := row.get(ref):
             record.refs[ref] = value
@@ -274,15 +285,17 @@ def _person(row: Row, record: Record, tz: ZoneInfo, today: dt.date) -> None:
     }
     if not name:
         column = row.column("name") if "name" in row.columns else row.column("last_name")
-        record.errors[column] = "is empty; a person needs a name"
+        record.errors[column] = gettext_noop("is empty; a person needs a name")
     if side not in SIDES:
-        record.errors[row.column("side")] = f"{side!r} is not a side; expected supplier or customer"
+        record.errors[row.column("side")] = gettext_noop(
+            "{value} is not a side; expected supplier or customer"
+        ).format(value=repr(side))
     for ref in ("account", "account_name", "reports_to", "reports_to_name"):
         if value := row.get(ref):
             record.refs[ref] = value
     if "account" not in record.refs and "account_name" not in record.refs:
         column = row.column("account") if "account" in row.columns else row.column("account_name")
-        record.errors[column] = "is empty; a person belongs to an account"
+        record.errors[column] = gettext_noop("is empty; a person belongs to an account")
 
 
 def _activity_type(row: Row) -> str:
@@ -302,7 +315,9 @@ def _interaction(row: Row, record: Record, tz: ZoneInfo, today: dt.date) -> None
         channel = {"call": "phone", "email": "email"}.get(subtype, "")
         if not channel:
             kind = "to-do" if subtype in ("", "task") else subtype
-            record.skip = f"a {kind} task, not a logged call or email"
+            record.skip = gettext_noop("a {kind} task, not a logged call or email").format(
+                kind=kind
+            )
             return
     elif activity == "call":
         channel = "phone"
@@ -314,16 +329,20 @@ def _interaction(row: Row, record: Record, tz: ZoneInfo, today: dt.date) -> None
     elif activity == "kamkit":
         channel = row.get("channel")
         if channel not in CHANNELS:
-            record.errors[row.column("channel")] = (
-                f"{channel!r} is not a channel; expected one of {', '.join(CHANNELS)}"
-            )
+            record.errors[row.column("channel")] = gettext_noop(
+                "{value} is not a channel; expected one of {allowed}"
+            ).format(value=repr(channel), allowed=", ".join(CHANNELS))
     else:
-        record.skip = f"a {activity or 'untyped'} activity, not a call, email or meeting"
+        record.skip = gettext_noop("a {kind} activity, not a call, email or meeting").format(
+            kind=activity or "untyped"
+        )
         return
     status = row.get("status").casefold()
     closed = parse_bool(row.raw("closed")) if "closed" in row.columns else None
     if closed is False or (status in SKIPPED_STATUSES and status not in DONE_STATUSES):
-        record.skip = f"{status or 'open'}: not a contact that took place"
+        record.skip = gettext_noop("{status}: not a contact that took place").format(
+            status=status or "open"
+        )
         return
 
     column = "occurred_at" if row.get("occurred_at") else "day"
@@ -334,15 +353,15 @@ def _interaction(row: Row, record: Record, tz: ZoneInfo, today: dt.date) -> None
         record.errors[label] = str(exc)
         when = None
     if when is not None and when.astimezone(tz).date() > today:
-        record.skip = "in the future: not a contact yet"
+        record.skip = gettext_noop("in the future: not a contact yet")
         return
 
     if activity == "kamkit":
         initiated_by = row.get("initiated_by")
         if initiated_by not in SIDES:
-            record.errors[row.column("initiated_by")] = (
-                f"{initiated_by!r} is not a side; expected supplier or customer"
-            )
+            record.errors[row.column("initiated_by")] = gettext_noop(
+                "{value} is not a side; expected supplier or customer"
+            ).format(value=repr(initiated_by))
     else:
         direction = row.get("direction").casefold()
         initiated_by = "customer" if direction in INBOUND else "supplier"
@@ -350,7 +369,7 @@ def _interaction(row: Row, record: Record, tz: ZoneInfo, today: dt.date) -> None
     if "two_way" in row.columns:
         two_way = parse_bool(row.raw("two_way"))
         if two_way is None:
-            record.errors[row.column("two_way")] = "expected true or false"
+            record.errors[row.column("two_way")] = gettext_noop("expected true or false")
     elif channel == "email":
         two_way = False  # one logged email is a message, not a dialogue (kamkit default)
     values = {
@@ -363,9 +382,9 @@ def _interaction(row: Row, record: Record, tz: ZoneInfo, today: dt.date) -> None
     for name, allowed in (("formality", FORMALITY), ("content", CONTENT)):
         if given := row.get(name):
             if given not in allowed:
-                record.errors[row.column(name)] = (
-                    f"{given!r} is not allowed; expected one of {', '.join(allowed)}"
-                )
+                record.errors[row.column(name)] = gettext_noop(
+                    "{value} is not allowed; expected one of {allowed}"
+                ).format(value=repr(given), allowed=", ".join(allowed))
             values[name] = given
     record.values = values
     for ref in ("account", "account_name", "owner"):
@@ -381,4 +400,4 @@ def _interaction(row: Row, record: Record, tz: ZoneInfo, today: dt.date) -> None
     known = record.refs.get("account") or record.refs.get("account_name")
     if not known and not record.refs["contacts"]:
         column = row.column("account") if "account" in row.columns else "account"
-        record.errors[column] = "is empty; an interaction belongs to an account"
+        record.errors[column] = gettext_noop("is empty; an interaction belongs to an account")

@@ -13,6 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from kamkit.core.i18n import gettext_noop
+
 PROCESSES: tuple[str, ...] = ("communication", "co_creation", "problem_solving")
 ROLES: tuple[str, ...] = ("motivator", "hygiene", "background")
 
@@ -77,12 +79,18 @@ def _table1() -> dict[str, dict[str, str]]:
 
 
 ROLE_ROW_ORIGINS: dict[str, str] = {
-    "exploration": "paper: Ashill et al. (2013), Table 1",
-    "build_up": "paper: Ashill et al. (2013), Table 1",
-    "maturity": "paper: Ashill et al. (2013), Table 1",
-    "decline": "SPEC §2.3: kamkit's extension, decline undecided (the paper stops at maturity)",
-    "decline_revive": "SPEC §2.3: kamkit's extension, decline to revive (build-up's roles)",
-    "decline_wind_down": "SPEC §2.3: kamkit's extension, decline to wind down (all hygiene)",
+    "exploration": gettext_noop("paper: Ashill et al. (2013), Table 1"),
+    "build_up": gettext_noop("paper: Ashill et al. (2013), Table 1"),
+    "maturity": gettext_noop("paper: Ashill et al. (2013), Table 1"),
+    "decline": gettext_noop(
+        "SPEC §2.3: kamkit's extension, decline undecided (the paper stops at maturity)"
+    ),
+    "decline_revive": gettext_noop(
+        "SPEC §2.3: kamkit's extension, decline to revive (build-up's roles)"
+    ),
+    "decline_wind_down": gettext_noop(
+        "SPEC §2.3: kamkit's extension, decline to wind down (all hygiene)"
+    ),
 }
 """Where each row of the roles table comes from, for outputs that name their rules."""
 
@@ -210,9 +218,11 @@ class AssessmentConfig:
         """Where the roles of ``row`` come from: the paper, the SPEC, or this firm's
         settings when they differ from the defaults; for no phase, kamkit's default."""
         if row is None or row not in self.roles:
-            return "kamkit default: every process in the background while the phase is unknown"
+            return gettext_noop(
+                "kamkit default: every process in the background while the phase is unknown"
+            )
         if self.roles[row] != _table1().get(row):
-            return "firm setting (assessment configuration)"
+            return gettext_noop("firm setting (assessment configuration)")
         return ROLE_ROW_ORIGINS[row]
 
     def provenance(self, row: str | None) -> dict[str, str]:

@@ -16,23 +16,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kamkit.core.i18n import gettext_noop
+
 from .config import DEFAULT_CONFIG, PROCESSES, AssessmentConfig
 from .phases import role_row
 
 PROCESS_LABELS = {
-    "communication": "Collaborative communication",
-    "co_creation": "Co-creation of value",
-    "problem_solving": "Joint problem solving",
+    "communication": gettext_noop("Collaborative communication"),
+    "co_creation": gettext_noop("Co-creation of value"),
+    "problem_solving": gettext_noop("Joint problem solving"),
 }
 ROLE_WORDS = {
-    "motivator": "a motivator",
-    "hygiene": "a hygiene factor",
-    "background": "in the background",
+    "motivator": gettext_noop("a motivator"),
+    "hygiene": gettext_noop("a hygiene factor"),
+    "background": gettext_noop("in the background"),
 }
 ROW_WORDS = {
-    "": "while the phase is unknown",
-    "decline_revive": "in a decline we decided to revive",
-    "decline_wind_down": "in a decline we decided to wind down",
+    "": gettext_noop("while the phase is unknown"),
+    "decline_revive": gettext_noop("in a decline we decided to revive"),
+    "decline_wind_down": gettext_noop("in a decline we decided to wind down"),
 }
 _ROLE_RANK = {"motivator": 0, "hygiene": 1, "background": 2}
 
@@ -87,12 +89,35 @@ def effectiveness_index(
     return index_of(u, *index_bounds([roles[p] for p in scored], config))
 
 
+def index_without_roles(
+    scores: dict[str, float | None], config: AssessmentConfig = DEFAULT_CONFIG
+) -> float | None:
+    """The index with the phase roles switched off, to test Table 1 as a proposition
+    (issue 19): every scored process weighted alike (up and down weight 1) around the same
+    baseline, so the phase plays no part. With the default baseline of 50 it is the mean
+    of the scored processes. kamkit's definition; None when no process has a score."""
+    scored = [s for s in scores.values() if s is not None]
+    if not scored:
+        return None
+    b = config.baseline
+    u = sum(s - b for s in scored)
+    return index_of(u, (100.0 - b) * len(scored), -b * len(scored))
+
+
 @dataclass(frozen=True, slots=True)
 class Lever:
     process: str | None
     gain: float
     """How much +step points raise the index (index points)."""
     why: str
+
+
+def phase_phrase(phase: str | None) -> str:
+    """How a sentence names the phase row of Table 1: "in build-up", "while the phase is
+    unknown", "in a decline we decided to revive"."""
+    if phase in ROW_WORDS or not phase:
+        return ROW_WORDS.get(phase or "", ROW_WORDS[""])
+    return gettext_noop("in {phase}").format(phase=phase.replace("_", "-"))
 
 
 def principal_lever(
@@ -107,7 +132,9 @@ def principal_lever(
         return Lever(
             None,
             0.0,
-            "No process has data yet: record interactions, initiatives and problems first.",
+            gettext_noop(
+                "No process has data yet: record interactions, initiatives and problems first."
+            ),
         )
     step = config.lever_step
     u_max, u_min = index_bounds([roles[p] for p in scored], config)
@@ -122,23 +149,50 @@ def principal_lever(
     index_gain = after - before if before is not None and after is not None and g > 0 else 0.0
     s, role, b = scored[best], roles[best], config.baseline
     name = PROCESS_LABELS[best]
-    phase_words = ROW_WORDS.get(phase or "", f"in {(phase or '').replace('_', '-')}")
+    phase_words = phase_phrase(phase)
     if g <= 0:
-        return Lever(best, 0.0, f"Every scored process is at 100; keep {name.lower()} where it is.")
-    if s < b:
-        position = f"below the baseline of {b:g}"
-        if role == "hygiene":
-            position += ", where it hurts most"
+        return Lever(
+            best,
+            0.0,
+            gettext_noop("Every scored process is at 100; keep {process} where it is.").format(
+                process=name.lower()
+            ),
+        )
+    baseline = f"{b:g}"
+    if s < b and role == "hygiene":
+        position = gettext_noop("below the baseline of {baseline}, where it hurts most")
+    elif s < b:
+        position = gettext_noop("below the baseline of {baseline}")
     elif s == b:
-        position = f"at the baseline of {b:g}"
+        position = gettext_noop("at the baseline of {baseline}")
     else:
-        position = f"above the baseline of {b:g}"
-    missing = [PROCESS_LABELS[p].lower() for p in PROCESSES if scores.get(p) is None]
-    tail = f" ({', '.join(missing)}: no data yet)" if missing else ""
+        position = gettext_noop("above the baseline of {baseline}")
+    missing = ", ".join(PROCESS_LABELS[p].lower() for p in PROCESSES if scores.get(p) is None)
+    template = (
+        gettext_noop(
+            "{process} is {role} {phase_words} and stands at {score}, {position}: +{step} "
+            "points raise the index by {gain}, the most of any process"
+        )
+        if len(scored) > 1
+        else gettext_noop(
+            "{process} is {role} {phase_words} and stands at {score}, {position}: +{step} "
+            "points raise the index by {gain}"
+        )
+    )
+    why = template.format(
+        process=name,
+        role=ROLE_WORDS[role],
+        phase_words=phase_words,
+        score=f"{s:.0f}",
+        position=position.format(baseline=baseline),
+        step=f"{step:g}",
+        gain=f"{index_gain:.1f}",
+    )
     why = (
-        f"{name} is {ROLE_WORDS[role]} {phase_words} and stands at {s:.0f}, {position}: "
-        f"+{step:g} points raise the index by {index_gain:.1f}"
-        + (", the most of any process" if len(scored) > 1 else "")
-        + f"{tail}."
+        gettext_noop("{sentence} ({processes}: no data yet).").format(
+            sentence=why, processes=missing
+        )
+        if missing
+        else why + "."
     )
     return Lever(best, index_gain, why)

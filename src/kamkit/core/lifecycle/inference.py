@@ -25,6 +25,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from kamkit.core.i18n import gettext_noop
+
 from .config import DEFAULT_CONFIG, AssessmentConfig
 
 
@@ -107,23 +109,40 @@ def infer_phase(
     rev_pair = revenue_trend(facts.revenue, today)
     rev = rev_pair[0] if rev_pair else None
     if age is None and not facts.interactions_last_90 and not facts.interactions_prev_90:
-        return InferredPhase(None, ("no relationship start and no interactions recorded",))
+        return InferredPhase(
+            None, (gettext_noop("no relationship start and no interactions recorded"),)
+        )
     facts_said: list[str] = []
-    age_text = f"relationship age {age:.0f} months" if age is not None else "age unknown"
+    age_text = (
+        gettext_noop("relationship age {months} months").format(months=f"{age:.0f}")
+        if age is not None
+        else gettext_noop("age unknown")
+    )
     if act is None:
-        act_text = f"no interactions in the previous {c.window_days} days to compare with"
+        act_text = gettext_noop(
+            "no interactions in the previous {days} days to compare with"
+        ).format(days=c.window_days)
     elif too_little:
-        act_text = (
-            f"activity {prev} → {last} interactions vs previous {c.window_days} days: "
-            f"too little to count as a trend (it needs {c.activity_min_previous} before "
-            f"and a change of {c.activity_min_change})"
+        act_text = gettext_noop(
+            "activity {prev} → {last} interactions vs previous {days} days: too little to "
+            "count as a trend (it needs {needed} before and a change of {change})"
+        ).format(
+            prev=prev,
+            last=last,
+            days=c.window_days,
+            needed=c.activity_min_previous,
+            change=c.activity_min_change,
         )
     else:
-        act_text = f"activity {_pct(act)} vs previous {c.window_days} days"
+        act_text = gettext_noop("activity {trend} vs previous {days} days").format(
+            trend=_pct(act), days=c.window_days
+        )
     rev_text = (
-        f"revenue {_pct(rev)} ({rev_pair[1]} vs {rev_pair[1] - 1})"
+        gettext_noop("revenue {trend} ({year} vs {year_before})").format(
+            trend=_pct(rev), year=rev_pair[1], year_before=rev_pair[1] - 1
+        )
         if rev_pair
-        else "no revenue trend on record"
+        else gettext_noop("no revenue trend on record")
     )
     common = {"age_months": age, "activity_trend": act, "revenue_trend": rev}
     # an activity change too small to count is reported with every result, not counted
@@ -143,7 +162,12 @@ def infer_phase(
     if age is not None and age < c.exploration_max_age_months:
         return InferredPhase(
             "exploration",
-            (f"{age_text} (under {c.exploration_max_age_months:g})", *note),
+            (
+                gettext_noop("{age} (under {limit})").format(
+                    age=age_text, limit=f"{c.exploration_max_age_months:g}"
+                ),
+                *note,
+            ),
             **common,
         )
     if not facts.realized_ever and facts.pairs_ever < c.exploration_min_pairs:
@@ -151,10 +175,17 @@ def infer_phase(
         return InferredPhase(
             "exploration",
             (
-                "no initiative realized yet",
-                f"{pairs} supplier–customer person pair{'s' if pairs != 1 else ''} "
-                f"ha{'ve' if pairs != 1 else 's'} interacted "
-                f"(fewer than {c.exploration_min_pairs})",
+                gettext_noop("no initiative realized yet"),
+                (
+                    gettext_noop(
+                        "{pairs} supplier–customer person pair has interacted (fewer than {limit})"
+                    )
+                    if pairs == 1
+                    else gettext_noop(
+                        "{pairs} supplier–customer person pairs have interacted "
+                        "(fewer than {limit})"
+                    )
+                ).format(pairs=pairs, limit=c.exploration_min_pairs),
                 *note,
             ),
             **common,
@@ -167,7 +198,9 @@ def infer_phase(
     young = age is None or age < c.build_up_max_age_months
     if facts.realized_recent and young:
         facts_said.append(
-            f"an initiative realized in the last {c.build_up_realized_days} days at {age_text}"
+            gettext_noop("an initiative realized in the last {days} days at {age}").format(
+                days=c.build_up_realized_days, age=age_text
+            )
         )
     if facts_said:
         return InferredPhase("build_up", (*facts_said, *note), **common)

@@ -12,38 +12,40 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from kamkit.core.i18n import gettext_noop
+
 PHASES: tuple[str, ...] = ("exploration", "build_up", "maturity", "decline")
 SOURCES: tuple[str, ...] = ("supplier_self", "customer_self", "decision", "inferred")
 
 SOURCE_LABELS = {
-    "decision": "the KA manager's decision",
-    "both_sides": "both sides agree",
-    "customer_self": "the customer's view",
-    "supplier_self": "our own view",
-    "inferred": "inferred from the data",
+    "decision": gettext_noop("the KA manager's decision"),
+    "both_sides": gettext_noop("both sides agree"),
+    "customer_self": gettext_noop("the customer's view"),
+    "supplier_self": gettext_noop("our own view"),
+    "inferred": gettext_noop("inferred from the data"),
 }
 
 PHASE_LABELS = {
-    "exploration": "Exploration",
-    "build_up": "Build-up",
-    "maturity": "Maturity",
-    "decline": "Decline",
+    "exploration": gettext_noop("Exploration"),
+    "build_up": gettext_noop("Build-up"),
+    "maturity": gettext_noop("Maturity"),
+    "decline": gettext_noop("Decline"),
 }
 
 PHASE_DESCRIPTIONS = {
-    "exploration": (
+    "exploration": gettext_noop(
         "We are still finding out whether working together is worth it: each side weighs "
         "what it would gain, owe and risk, and trust in the account team is only starting."
     ),
-    "build_up": (
+    "build_up": gettext_noop(
         "The relationship is growing fast: we share more information, invest together in "
         "several activities, and first joint results are being delivered."
     ),
-    "maturity": (
+    "maturity": gettext_noop(
         "The relationship is stable and grows little: routines work, value has been "
         "delivered together several times, and the main work is keeping it running well."
     ),
-    "decline": (
+    "decline": gettext_noop(
         "The relationship is shrinking: one side or both are dissatisfied and are looking "
         "at alternatives."
     ),
@@ -59,14 +61,14 @@ DECISION_MAX_AGE_DAYS = 365
 """A decline decision may be dated at most this many days back (kamkit default: it is
 recorded when made, not reconstructed years later)."""
 
-DECISION_LABELS = {"revive": "Revive", "wind_down": "Wind down"}
+DECISION_LABELS = {"revive": gettext_noop("Revive"), "wind_down": gettext_noop("Wind down")}
 
 DECISION_DESCRIPTIONS = {
-    "revive": (
+    "revive": gettext_noop(
         "Invest to grow the relationship again: communication and co-creation become "
         "motivators again, as in build-up, and the plan may give the account hours."
     ),
-    "wind_down": (
+    "wind_down": gettext_noop(
         "Keep the relationship orderly while it shrinks: every process is a hygiene "
         "factor, and the plan gives the account only its minimum hours."
     ),

@@ -16,8 +16,10 @@ class _Ordering(django_filters.OrderingFilter):
     def get_ordering_value(self, param):
         value = super().get_ordering_value(param)
         name = value.lstrip("-")
-        if name != "latest_index":
+        if name not in ("latest_index", "latest_index_by_strength"):
             return value
+        if name == "latest_index_by_strength":  # the Index column: strongest first by default
+            name = "latest_index"
         return (
             F(name).desc(nulls_last=True) if value.startswith("-") else F(name).asc(nulls_last=True)
         )
@@ -54,6 +56,9 @@ class AccountFilter(django_filters.FilterSet):
             ("industry", "industry"),
             ("country", "country"),
             ("updated_at", "updated"),
+            ("ka_manager__username", "manager"),
+            ("kam_unit__name", "unit"),
+            ("latest_index_by_strength", "index"),
         ),
         field_labels={"latest_index": "Risk (lowest index first)"},
         label="Sort",

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django import forms
 
+from kamkit.web.labels import TranslatedLabels
+
 from .models import Account, Person
 
 
-class VersionedForm(forms.ModelForm):
+class VersionedForm(TranslatedLabels, forms.ModelForm):
     """A model form that carries the version the editor loaded."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)

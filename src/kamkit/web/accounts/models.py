@@ -6,15 +6,20 @@ querysets and ``can(user, action, obj)``; views and the API only call them.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kamkit.core import relationships as rules
-from kamkit.core.lifecycle.phases import PHASE_LABELS, PHASES, SOURCE_LABELS, decision_needed
+from kamkit.core.lifecycle.phases import PHASES, decision_needed
 from kamkit.core.portfolio import DEFAULT_WEIGHTS, SELECTION_CRITERIA, selection_score
+from kamkit.core.stakeholders import ATTITUDES, BUYING_ROLES, INFLUENCE
 from kamkit.web.base import TrackedModel, TrackedQuerySet
+from kamkit.web.labels import DECISION_LABELS, PHASE_LABELS, SOURCE_LABELS
 from kamkit.web.users.models import Role, User
 
 PHASE_CHOICES = [(p, PHASE_LABELS[p]) for p in PHASES]
@@ -82,6 +87,18 @@ class AccountQuerySet(TrackedQuerySet):
             latest_lever=models.Subquery(latest.values("lever")[:1]),
         )
 
+    def with_index_change(self, days: int = 30) -> AccountQuerySet:
+        """Also the index stored ``days`` or more before the latest assessment
+        (``earlier_index``): the portfolio's change arrows (issue 20; 30 days, a kamkit
+        assumption: a month)."""
+        from kamkit.web.assessment.models import AssessmentSnapshot
+
+        cutoff = timezone.localdate() - dt.timedelta(days=days)
+        earlier = AssessmentSnapshot.objects.filter(
+            account=models.OuterRef("pk"), on__lte=cutoff
+        ).order_by("-on")
+        return self.annotate(earlier_index=models.Subquery(earlier.values("index")[:1]))
+
     def with_scores(self) -> AccountQuerySet:
         """Also the latest assessment's day and three process scores (the exports)."""
         from kamkit.web.assessment.models import AssessmentSnapshot
@@ -128,7 +145,7 @@ class Account(SourceFields, TrackedModel):
     revenue_share = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE)
     growth_potential = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE)
     lead_user = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=SCORE, help_text="Lead-user status, 0–5."
+        null=True, blank=True, validators=SCORE, help_text=_("Lead-user status, 0–5.")
     )
     reputation = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE)
     market_access = models.PositiveSmallIntegerField(null=True, blank=True, validators=SCORE)
@@ -140,7 +157,7 @@ class Account(SourceFields, TrackedModel):
         on_delete=models.SET_NULL,
         related_name="managed_accounts",
         limit_choices_to={"role": Role.KA_MANAGER},
-        verbose_name="KA manager",
+        verbose_name=_("KA manager"),
     )
     kam_unit = models.ForeignKey(
         KAMUnit,
@@ -148,7 +165,7 @@ class Account(SourceFields, TrackedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="accounts",
-        verbose_name="KAM unit",
+        verbose_name=_("KAM unit"),
     )
     parent = models.ForeignKey(
         "self",
@@ -156,17 +173,21 @@ class Account(SourceFields, TrackedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="subsidiaries",
-        help_text="The account this one belongs to (a group's subsidiary).",
+        help_text=_("The account this one belongs to (a group's subsidiary)."),
     )
     relationship_start = models.DateField(null=True, blank=True)
     revenue_history = models.JSONField(
-        default=list, blank=True, help_text='Yearly revenue: [{"year": 2025, "revenue": 1.2e6}, …]'
+        default=list,
+        blank=True,
+        help_text=_('Yearly revenue: [{"year": 2025, "revenue": 1.2e6}, …]'),
     )
-    internal_notes = models.TextField(blank=True, help_text="Never shown to the customer.")
+    internal_notes = models.TextField(blank=True, help_text=_("Never shown to the customer."))
     perception_shared = models.BooleanField(
         default=False,
-        help_text="The KA manager shares the perception gap (both sides' ratings and phase "
-        "views) with the customer's people.",
+        help_text=_(
+            "The KA manager shares the perception gap (both sides' ratings and phase "
+            "views) with the customer's people."
+        ),
     )
     # the effective phase (SPEC §2.2), kept current from the phase records
     phase = models.CharField(max_length=20, choices=PHASE_CHOICES, blank=True)
@@ -175,7 +196,7 @@ class Account(SourceFields, TrackedModel):
     # a declining account's decision in force (SPEC §2.3), kept from the decline decisions
     # while the account declines; cleared when it leaves decline (the history stays there)
     decline_decision = models.CharField(
-        max_length=20, blank=True, choices=[("revive", "Revive"), ("wind_down", "Wind down")]
+        max_length=20, blank=True, choices=list(DECISION_LABELS.items())
     )
 
     history = HistoricalRecords(
@@ -203,6 +224,13 @@ class Account(SourceFields, TrackedModel):
     @property
     def phase_source_label(self) -> str:
         return SOURCE_LABELS.get(self.phase_source, self.phase_source)
+
+    @property
+    def index_change(self) -> float | None:
+        """Latest index minus the one a month before (from ``with_index_change``)."""
+        latest = getattr(self, "latest_index", None)
+        earlier = getattr(self, "earlier_index", None)
+        return None if latest is None or earlier is None else latest - earlier
 
     @property
     def selection_score(self) -> float | None:
@@ -297,13 +325,26 @@ class Person(SourceFields, TrackedModel):
     side = models.CharField(max_length=10, choices=Side.choices)
     name = models.CharField(max_length=200)
     role = models.CharField(
-        max_length=80, blank=True, help_text="Account rep, engineer, executive, buyer, user…"
+        max_length=80, blank=True, help_text=_("Account rep, engineer, executive, buyer, user…")
     )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     department = models.CharField(max_length=120, blank=True)
     reports_to = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    # the stakeholder map (issue 20): our judgement, never shown to the customer
+    buying_role = models.CharField(
+        max_length=20, blank=True, choices=list(BUYING_ROLES.items()), help_text=_("Internal.")
+    )
+    attitude = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=list(ATTITUDES.items()),
+        help_text=_("Towards us. Internal."),
+    )
+    influence = models.CharField(
+        max_length=10, blank=True, choices=list(INFLUENCE.items()), help_text=_("Internal.")
     )
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="persons"

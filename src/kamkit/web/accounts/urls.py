@@ -5,6 +5,7 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("", views.portfolio, name="portfolio"),
+    path("matrix/", views.portfolio_matrix, name="matrix"),
     path("<int:pk>/", views.account_detail, name="detail"),
     path("<int:pk>/edit/", views.account_edit, name="edit"),
     path("<int:pk>/people/new/", views.person_create, name="person_create"),

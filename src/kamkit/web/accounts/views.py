@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -10,6 +12,8 @@ from django.db.models import Case, Count, Max, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamkit.web.assessment.charts import phase_index_bubbles
@@ -57,8 +61,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your role has no key accounts.")
     base = Account.objects.visible_to(user).select_related("ka_manager", "kam_unit")
     scored = base.with_assessment()
-    flt = AccountFilter(request.GET or None, queryset=scored)
-    qs = flt.qs if flt.is_bound and flt.is_valid() else scored
+    flt = AccountFilter(request.GET or None, queryset=scored.with_index_change())
+    qs = flt.qs if flt.is_bound and flt.is_valid() else scored.with_index_change()
     if not request.GET.get("ordering"):
         qs = qs.order_by("name", "pk")
     if fmt := request.GET.get("export"):  # every row the filters leave, as a file
@@ -68,12 +72,14 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
         return table_response("portfolio", *exports.accounts(qs), fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    unsorted = request.GET.copy()
+    for key in ("page", "ordering"):
+        unsorted.pop(key, None)
     context = {
         "filter": flt,
         "page": page,
-        "query": query.urlencode(),
+        "query": _without_page(request),
+        "columns": _sortable_columns(request.GET.get("ordering", ""), unsorted.urlencode()),
         "total": base.count(),
         "phase_counts": _phase_counts(base),
         "decisions_needed": base.filter(phase="decline", decline_decision="").count(),
@@ -93,6 +99,47 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "accounts/partials/portfolio_table.html" if request.htmx else "accounts/portfolio.html"
     )
     return render(request, template, context)
+
+
+SORTABLE = [
+    (_("Account"), "name"),
+    (_("Phase"), "phase"),
+    (_("Industry"), "industry"),
+    (_("Country"), "country"),
+    (_("KA manager"), "manager"),
+    (_("KAM unit"), "unit"),
+    (_("Selection"), None),
+    (_("Index"), "index"),
+    (_("Lever"), None),
+]
+"""The portfolio's columns and their sort keys (None: not sortable; the selection score
+is computed per account, not stored)."""
+
+
+def _without_page(request: HttpRequest) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _sortable_columns(ordering: str, rest: str) -> list[dict]:
+    """Each column's header: its link toggles between ascending and descending, and it
+    says which way the list is sorted now (for ``aria-sort``)."""
+    out = []
+    for label, key in SORTABLE:
+        current = ordering.lstrip("-") == key
+        descending = ordering.startswith("-")
+        # a first click on Index sorts the strongest first; the others A–Z
+        first = f"-{key}" if key == "index" else key
+        nxt = (key if descending else f"-{key}") if current else first
+        out.append(
+            {
+                "label": label,
+                "href": f"?{rest}{'&' if rest else ''}ordering={nxt}" if key else None,
+                "sort": ("descending" if descending else "ascending") if current else "",
+            }
+        )
+    return out
 
 
 EXPORTS = ("people", "interactions", "problems", "initiatives", "timeline")
@@ -194,16 +241,29 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
 
     may_change = can(user, "change", account)
+    from kamkit.core.plan import plan_progress
+    from kamkit.web.relationships.forms import TaskForm
+    from kamkit.web.relationships.models import Objective, Task
+
+    objectives = Objective.objects.visible_to(user).filter(account=account)
     context = {
+        "tasks": Task.objects.visible_to(user)
+        .filter(account=account, done_on=None)
+        .select_related("account", "owner", "owner_person")
+        .order_by("due_on", "pk")[:20],
+        "task_form": TaskForm(account=account) if may_change and internal else None,
+        # a task made from the lever's next action is due in a week (kamkit assumption)
+        "task_due": timezone.localdate() + dt.timedelta(days=7),
+        "plan": plan_progress([o.facts() for o in objectives], timezone.localdate()),
         "undo": _undo_offer(request, account) if may_change else None,
         "overview": account_overview(account) if internal else None,
         **timeline_context(account, user),
         "processes": PROCESSES,
         "export_lists": [
-            ("timeline", "timeline entry"),
-            ("interactions", "contact"),
-            ("problems", "problem"),
-            ("initiatives", "initiative"),
+            ("timeline", _("timeline entry")),
+            ("interactions", _("contact")),
+            ("problems", _("problem")),
+            ("initiatives", _("initiative")),
         ],
         "log_form": InteractionForm(account=account) if may_change else None,
         "pulse_form": PulseForm(account=account) if may_change else None,
@@ -233,7 +293,7 @@ def _undo_offer(request: HttpRequest, account: Account) -> dict | None:
     deleted and of this account, for the page's Undo button."""
     from kamkit.web.relationships.services import ENTRY_KINDS
 
-    kind, _, pk = (request.GET.get("deleted") or "").partition(":")
+    kind, _colon, pk = (request.GET.get("deleted") or "").partition(":")
     model = ENTRY_KINDS.get(kind)
     if model is None or not pk.isdigit() or len(pk) > 18:
         return None
@@ -264,7 +324,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
             ),
         )
         if not status:
-            messages.success(request, "Saved.")
+            messages.success(request, _("Saved."))
             if not request.htmx:
                 return redirect("accounts:detail", pk=account.pk)
             form = AccountForm(instance=stored, user=request.user)
@@ -293,7 +353,7 @@ def person_create(request: HttpRequest, pk: int) -> HttpResponse:
         if not form_write(
             form, lambda: added.append(services.add_person(request.user, account, fields))
         ):
-            messages.success(request, f"Added {added[0].name}.")
+            messages.success(request, _("Added {name}.").format(name=added[0].name))
             return redirect("accounts:detail", pk=account.pk)
     return render(
         request,
@@ -326,7 +386,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             if not status:
-                messages.success(request, f"Saved {stored.name}.")
+                messages.success(request, _("Saved {name}.").format(name=stored.name))
                 return redirect("accounts:detail", pk=person.account_id)
         else:
             status = 422
@@ -341,5 +401,67 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def person_delete(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person_for(request, pk)
     services.remove_person(request.user, person)
-    messages.success(request, f"Removed {person.name}. An administrator can restore it.")
+    messages.success(
+        request, _("Removed {name}. An administrator can restore it.").format(name=person.name)
+    )
     return redirect("accounts:detail", pk=person.account_id)
+
+
+HEALTH_MONTHS = 12
+"""Months of portfolio health on the matrix page (kamkit assumption: a year)."""
+
+
+def portfolio_matrix(request: HttpRequest) -> HttpResponse:
+    """The KAM portfolio matrix (attractiveness × relationship strength, quadrants after
+    McDonald & Woodburn 2007) and the portfolio's health month by month (issue 20), over
+    the accounts the user sees."""
+    from django.urls import reverse
+
+    from kamkit.core.portfolio import QUADRANT_SOURCE, QUADRANTS, quadrant, quartiles
+    from kamkit.web.assessment.charts import index_distribution
+    from kamkit.web.assessment.charts import portfolio_matrix as matrix_chart
+    from kamkit.web.assessment.models import AssessmentSnapshot
+
+    user = request.user
+    if user.role == Role.CUSTOMER:
+        raise Http404
+    if not (user.sees_all_accounts or user.role == Role.KA_MANAGER):
+        raise PermissionDenied("Your role has no key accounts.")
+    base = Account.objects.visible_to(user)
+    counts = {label: 0 for _, label in QUADRANTS.values()}
+    points, unplaced = [], 0
+    for account in base.with_assessment().order_by("name", "pk"):
+        attractiveness, index = account.selection_score, account.latest_index
+        place = quadrant(attractiveness, index)
+        if place is None:
+            unplaced += 1
+            continue
+        counts[place[1]] += 1
+        href = reverse("accounts:detail", kwargs={"pk": account.pk})
+        points.append((href, account.name, attractiveness, index, account.phase))
+    # health: per month the latest day assessed, every visible account's index that day
+    today = timezone.localdate()
+    start = (today.replace(day=1) - dt.timedelta(days=31 * (HEALTH_MONTHS - 1))).replace(day=1)
+    snapshots = AssessmentSnapshot.objects.filter(account__in=base.values("pk"), on__gte=start)
+    last_day: dict[tuple[int, int], dt.date] = {}
+    for day in snapshots.values_list("on", flat=True).distinct():
+        key = (day.year, day.month)
+        last_day[key] = max(day, last_day.get(key, day))
+    by_day: dict[dt.date, list[float]] = {}
+    for day, index in (
+        snapshots.filter(on__in=last_day.values()).exclude(index=None).values_list("on", "index")
+    ):
+        by_day.setdefault(day, []).append(index)
+    months = [
+        (day, quartiles(values), len(values)) for day, values in sorted(by_day.items()) if values
+    ]
+    context = {
+        "chart": matrix_chart(points) if points else None,
+        "counts": {gettext(label): n for label, n in counts.items()},
+        "unplaced": unplaced,
+        "source": gettext(QUADRANT_SOURCE),
+        "health": index_distribution(months) if months else None,
+        "phases": PHASE_CHOICES,
+        "months": months,
+    }
+    return render(request, "accounts/matrix.html", context)

@@ -8,15 +8,15 @@ import math
 from collections.abc import Callable, Sequence
 from html import escape
 
+from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from kamkit.web.labels import PHASE_LABELS
 
 PHASES = ("exploration", "build_up", "maturity", "decline")
-PHASE_NAMES = {
-    "exploration": "Exploration",
-    "build_up": "Build-up",
-    "maturity": "Maturity",
-    "decline": "Decline",
-}
+PHASE_NAMES = PHASE_LABELS
 PHASE_COLOURS = {
     "exploration": "#3182ce",
     "build_up": "#38a169",
@@ -84,8 +84,9 @@ def phase_index_bubbles(
     mid = top + 5 * row
     body.append(
         f'<line x1="{left}" x2="{w - 10}" y1="{mid:.1f}" y2="{mid:.1f}" class="baseline" '
-        'stroke="#64748b" stroke-dasharray="5 4"><title>50: every scored process at the '
-        "baseline, in any phase</title></line>"
+        'stroke="#64748b" stroke-dasharray="5 4"><title>'
+        + escape(_("50: every scored process at the baseline, in any phase"))
+        + "</title></line>"
     )
     for i, phase in enumerate(PHASES):
         cx = left + (i + 0.5) * col
@@ -96,7 +97,9 @@ def phase_index_bubbles(
         if unscored[phase]:
             body.append(
                 f'<text x="{cx:.1f}" y="{h - bottom + 34}" class="axis muted" '
-                f'text-anchor="middle">{unscored[phase]} without score</text>'
+                f'text-anchor="middle">'
+                + escape(_("{n} without score").format(n=unscored[phase]))
+                + "</text>"
             )
         for b in range(10):
             n = counts.get((phase, b), 0)
@@ -104,10 +107,11 @@ def phase_index_bubbles(
                 continue
             cy = top + (9.5 - b) * row
             r = max(4.0, min(row * 0.48, col * 0.4) * math.sqrt(n / biggest))
-            tip = (
-                f"{n} account{'s' if n != 1 else ''} in {PHASE_NAMES[phase]}, "
-                f"index {b * 10}–{b * 10 + 10}"
-            )
+            tip = ngettext(
+                "{n} account in {phase}, index {low}–{high}",
+                "{n} accounts in {phase}, index {low}–{high}",
+                n,
+            ).format(n=n, phase=PHASE_NAMES[phase], low=b * 10, high=b * 10 + 10)
             circle = (
                 f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{r:.1f}" fill="{PHASE_COLOURS[phase]}" '
                 f'fill-opacity="0.75"><title>{escape(tip)}</title></circle>'
@@ -118,9 +122,11 @@ def phase_index_bubbles(
             body.append(circle)
     body.append(
         f'<text x="12" y="{top + 5 * row:.1f}" class="axis" transform="rotate(-90 12 '
-        f'{top + 5 * row:.1f})" text-anchor="middle">Effectiveness index</text>'
+        f'{top + 5 * row:.1f})" text-anchor="middle">'
+        + escape(_("Effectiveness index"))
+        + "</text>"
     )
-    return _svg(w, h, body, "Accounts by lifecycle phase and effectiveness index")
+    return _svg(w, h, body, _("Accounts by lifecycle phase and effectiveness index"))
 
 
 def lines_over_time(
@@ -128,8 +134,8 @@ def lines_over_time(
     labels: dict[str, str],
     *,
     scale: tuple[float, float, Sequence[float]] = (0, 100, (0, 50, 100)),
-    title: str = "Process scores and index over time",
-    empty: str = "Trends appear after two assessments.",
+    title: str | None = None,
+    empty: str | None = None,
     bridge: bool = False,
 ) -> SafeString:
     """Values over time on ``scale`` (low, high, ticks; scores 0–100 by default), one line
@@ -139,6 +145,7 @@ def lines_over_time(
     lo, hi, ticks = scale
     dates = sorted({d for values in series.values() for d, v in values if v is not None})
     if len(dates) < 2:
+        empty = _("Trends appear after two assessments.") if empty is None else empty
         return mark_safe(f'<p class="muted">{escape(empty)}</p>')
     first, last = dates[0], dates[-1]
     span = max(1, (last - first).days)
@@ -159,7 +166,8 @@ def lines_over_time(
         )
     for d in (first, last):
         body.append(
-            f'<text x="{x(d):.1f}" y="{h - 8}" class="axis" text-anchor="middle">{d:%b %Y}</text>'
+            f'<text x="{x(d):.1f}" y="{h - 8}" class="axis" text-anchor="middle">'
+            f"{date_format(d, 'M Y')}</text>"
         )
     for k, (name, values) in enumerate(series.items()):
         colour = SERIES_COLOURS.get(name, "#718096")
@@ -185,13 +193,14 @@ def lines_over_time(
         stroke = f'stroke="{colour}" stroke-width="3"{dash}'
         body.append(_line(w - right + 12, w - right + 30, ly - 4, ly - 4, stroke))
         body.append(_text(w - right + 36, ly, labels.get(name, name), "label"))
-    return _svg(w, h, body, title)
+    return _svg(w, h, body, _("Process scores and index over time") if title is None else title)
 
 
 def phase_history(items: Sequence[tuple[dt.date, str]]) -> SafeString:
     """The phase at each assessment, as a coloured strip."""
     if not items:
-        return mark_safe('<p class="muted">No assessment stored yet.</p>')
+        empty = escape(_("No assessment stored yet."))
+        return mark_safe(f'<p class="muted">{empty}</p>')
     w, h = 640, 46
     step = (w - 2) / len(items)
     body = []
@@ -199,13 +208,14 @@ def phase_history(items: Sequence[tuple[dt.date, str]]) -> SafeString:
         body.append(
             f'<rect x="{1 + i * step:.1f}" y="2" width="{max(1.0, step - 1):.1f}" height="24" '
             f'fill="{PHASE_COLOURS.get(phase, "#a0aec0")}"><title>{day}: '
-            f"{escape(PHASE_NAMES.get(phase, 'no phase'))}</title></rect>"
+            f"{escape(PHASE_NAMES.get(phase, _('no phase')))}</title></rect>"
         )
-    body.append(f'<text x="1" y="42" class="axis">{items[0][0]:%b %Y}</text>')
+    body.append(f'<text x="1" y="42" class="axis">{date_format(items[0][0], "M Y")}</text>')
     body.append(
-        f'<text x="{w - 1}" y="42" class="axis" text-anchor="end">{items[-1][0]:%b %Y}</text>'
+        f'<text x="{w - 1}" y="42" class="axis" text-anchor="end">'
+        f"{date_format(items[-1][0], 'M Y')}</text>"
     )
-    return _svg(w, h, body, "Lifecycle phase at each assessment")
+    return _svg(w, h, body, _("Lifecycle phase at each assessment"))
 
 
 def frequency_against_band(
@@ -221,8 +231,13 @@ def frequency_against_band(
 
     body = [
         f'<rect x="{left}" y="{y(band[1]):.1f}" width="{w - left - 10}" '
-        f'height="{y(band[0]) - y(band[1]):.1f}" class="band"><title>Ideal band: '
-        f"{band[0]:g}–{band[1]:g} per 30 days</title></rect>"
+        f'height="{y(band[0]) - y(band[1]):.1f}" class="band"><title>'
+        + escape(
+            _("Ideal band: {low}–{high} per 30 days").format(
+                low=f"{band[0]:g}", high=f"{band[1]:g}"
+            )
+        )
+        + "</title></rect>"
     ]
     for v in (0, band[0], band[1]):
         body.append(
@@ -237,14 +252,15 @@ def frequency_against_band(
         )
         if i % 2 == 0 or len(months) <= 6:
             body.append(_text(left + (i + 0.5) * bar, h - 8, label, anchor="middle"))
-    return _svg(w, h, body, "Interactions per 30 days against the ideal band")
+    return _svg(w, h, body, _("Interactions per 30 days against the ideal band"))
 
 
 def mix_bar(parts: Sequence[tuple[str, int]]) -> SafeString:
     """Shares of a whole as one stacked bar with a legend (the communication mix)."""
     total = sum(n for _, n in parts)
     if not total:
-        return mark_safe('<p class="muted">No interactions in the last 90 days.</p>')
+        empty = escape(_("No interactions in the last 90 days."))
+        return mark_safe(f'<p class="muted">{empty}</p>')
     w = 640
     palette = [
         "#3182ce",
@@ -271,14 +287,15 @@ def mix_bar(parts: Sequence[tuple[str, int]]) -> SafeString:
         body.append(f'<rect x="{lx:.1f}" y="{ly}" width="10" height="10" fill="{colour}"/>')
         body.append(f'<text x="{lx + 14:.1f}" y="{ly + 9}" class="label">{escape(text)}</text>')
         lx += 22 + 7 * len(text)
-    return _svg(w, ly + 16, body, "Communication mix by channel, last 90 days")
+    return _svg(w, ly + 16, body, _("Communication mix by channel, last 90 days"))
 
 
 def bars(parts: Sequence[tuple[str, float]], title: str, unit: str = "") -> SafeString:
     """Horizontal bars, one per labelled value (values ≥ 0 drawn from a common zero; a
     negative value is drawn leftwards from it)."""
     if not parts:
-        return mark_safe('<p class="muted">Nothing to show.</p>')
+        empty = escape(_("Nothing to show."))
+        return mark_safe(f'<p class="muted">{empty}</p>')
     w, left, right, row = 640, 190, 90, 28
     lo = min(0.0, min(v for _, v in parts))
     hi = max(0.0, max(v for _, v in parts)) or 1.0
@@ -295,7 +312,8 @@ def bars(parts: Sequence[tuple[str, float]], title: str, unit: str = "") -> Safe
         body.append(_text(left - 8, y + 15, label, "label", anchor="end"))
         body.append(
             f'<rect x="{x0:.1f}" y="{y}" width="{max(1.0, x1 - x0):.1f}" height="20" '
-            f'fill="{palette[k % len(palette)]}"><title>{escape(label)}: {value:,.1f}'
+            f'fill="{palette[k % len(palette)]}"><title>{escape(label)}: '
+            f"{number_format(value, 1, force_grouping=True)}"
             f"{escape(unit)}</title></rect>"
         )
         body.append(_text(x1 + 6, y + 15, f"{value:,.1f}{unit}", "label"))
@@ -349,3 +367,163 @@ def levels_over_waves(
         for name, _, ranks in series
     )
     return _svg(w, h, body, label)
+
+
+def portfolio_matrix(points: Sequence[tuple[str, str, float, float, str]]) -> SafeString:
+    """The KAM portfolio matrix (issue 20): each account a dot at (index, selection
+    score), coloured by phase, a link to the account (``points``: href, name,
+    attractiveness 0–5, index 0–100, phase); the quadrants named after McDonald &
+    Woodburn (2007)."""
+    from kamkit.core.portfolio import ATTRACTIVENESS_MIDDLE, QUADRANTS, STRENGTH_MIDDLE
+
+    w, h, left, top, right, bottom = 640, 420, 50, 14, 14, 46
+    pw, ph = w - left - right, h - top - bottom
+
+    def x(v: float) -> float:
+        return left + pw * v / 100
+
+    def y(v: float) -> float:
+        return top + ph * (1 - v / 5)
+
+    body = []
+    mx, my = x(STRENGTH_MIDDLE), y(ATTRACTIVENESS_MIDDLE)
+    shades = {
+        (True, True): "#e8f5e9",
+        (True, False): "#fff8e1",
+        (False, True): "#e3f2fd",
+        (False, False): "#f5f5f5",
+    }
+    for (attractive, strong), (_key, label) in QUADRANTS.items():
+        x0, x1 = (mx, left + pw) if strong else (left, mx)
+        y0, y1 = (top, my) if attractive else (my, top + ph)
+        body.append(
+            f'<rect x="{x0:.1f}" y="{y0:.1f}" width="{x1 - x0:.1f}" '
+            f'height="{y1 - y0:.1f}" fill="{shades[(attractive, strong)]}"/>'
+        )
+        tx = x1 - 8 if strong else x0 + 8
+        body.append(
+            _text(tx, y0 + 16, _(label), cls="label quadrant", anchor="end" if strong else "start")
+        )
+    for k in range(0, 101, 20):
+        body.append(_text(x(k), top + ph + 16, k, anchor="middle"))
+    for k in range(6):
+        body.append(_text(left - 6, y(k) + 4, k, anchor="end"))
+    dashed = 'stroke="#64748b" stroke-dasharray="5 4"'
+    body.append(_line(left, left + pw, my, my, dashed))
+    body.append(_line(mx, mx, top, top + ph, dashed))
+    for href, name, attractiveness, index, phase in points:
+        tip = _("{name}: index {index}, selection {selection}, {phase}").format(
+            name=name,
+            index=f"{index:.0f}",
+            selection=number_format(attractiveness, 1),
+            phase=PHASE_NAMES.get(phase, _("no phase")),
+        )
+        colour = PHASE_COLOURS.get(phase, "#9e9e9e")
+        body.append(
+            f'<a href="{escape(href)}"><circle cx="{x(index):.1f}" '
+            f'cy="{y(attractiveness):.1f}" r="6" fill="{colour}" fill-opacity="0.8" '
+            f'stroke="#fff"><title>{escape(tip)}</title></circle></a>'
+        )
+    body.append(
+        _text(
+            left + pw / 2, h - 6, _("Relationship strength: effectiveness index"), anchor="middle"
+        )
+    )
+    body.append(
+        f'<text x="12" y="{top + ph / 2:.1f}" class="axis" transform="rotate(-90 12 '
+        f'{top + ph / 2:.1f})" text-anchor="middle">'
+        + escape(_("Attractiveness: selection score"))
+        + "</text>"
+    )
+    return _svg(w, h, body, _("Key accounts by attractiveness and relationship strength"))
+
+
+def index_distribution(
+    months: Sequence[tuple[dt.date, tuple[float, float, float, float, float], int]],
+) -> SafeString:
+    """Portfolio health over time (issue 20): per month the index's minimum–maximum
+    (whisker), quartiles (box) and median (line) across the accounts assessed that
+    month, with how many."""
+    w, h, left, top, right, bottom = 640, 260, 44, 14, 10, 40
+    pw, ph = w - left - right, h - top - bottom
+    n = max(1, len(months))
+    step = pw / n
+
+    def y(v: float) -> float:
+        return top + ph * (1 - v / 100)
+
+    body = []
+    for k in range(0, 101, 25):
+        body.append(_line(left, left + pw, y(k), y(k)))
+        body.append(_text(left - 6, y(k) + 4, k, anchor="end"))
+    for i, (month, (lo, q1, q2, q3, hi), count) in enumerate(months):
+        cx = left + (i + 0.5) * step
+        bw = min(28.0, step * 0.6)
+        tip = ngettext(
+            "{month}: {n} account; median {q2}, quartiles {q1}–{q3}, range {lo}–{hi}",
+            "{month}: {n} accounts; median {q2}, quartiles {q1}–{q3}, range {lo}–{hi}",
+            count,
+        ).format(
+            month=f"{month:%Y-%m}",
+            n=count,
+            q2=f"{q2:.0f}",
+            q1=f"{q1:.0f}",
+            q3=f"{q3:.0f}",
+            lo=f"{lo:.0f}",
+            hi=f"{hi:.0f}",
+        )
+        box = max(1.0, y(q1) - y(q3))
+        body.append(
+            f"<g><title>{escape(tip)}</title>"
+            + _line(cx, cx, y(hi), y(lo), 'stroke="#64748b"')
+            + f'<rect x="{cx - bw / 2:.1f}" y="{y(q3):.1f}" width="{bw:.1f}" '
+            f'height="{box:.1f}" fill="#bfdbfe" stroke="#1d4ed8"/>'
+            + _line(cx - bw / 2, cx + bw / 2, y(q2), y(q2), 'stroke="#1d4ed8" stroke-width="2"')
+            + "</g>"
+        )
+        if n <= 13 or i % 2 == 0:
+            body.append(_text(cx, top + ph + 16, f"{month:%m/%y}", anchor="middle"))
+    return _svg(w, h, body, _("Effectiveness index across the portfolio, month by month"))
+
+
+def xy_plot(points: Sequence[tuple[str, float, float]], x_label: str, y_label: str) -> SafeString:
+    """A set-theoretic XY plot (fsQCA, issue 21): each case a dot at (membership in the
+    solution, membership in the outcome); the diagonal marks sufficiency (cases on or
+    above it are consistent with X ⊆ Y); the dashed lines the 0.5 crossovers."""
+    size, left, top, right = 400, 50, 14, 14
+    span = size - left - right  # the plot is square; 46 px below it for the labels
+
+    def x(v: float) -> float:
+        return left + span * v
+
+    def y(v: float) -> float:
+        return top + span * (1 - v)
+
+    body = [
+        f'<rect x="{left}" y="{top}" width="{span}" height="{span}" fill="#fafafa" '
+        'stroke="#cbd5e1"/>',
+        _line(x(0), x(1), y(0), y(1), 'stroke="#475569"'),
+    ]
+    dashed = 'stroke="#94a3b8" stroke-dasharray="4 4"'
+    body.append(_line(x(0.5), x(0.5), y(0), y(1), dashed))
+    body.append(_line(x(0), x(1), y(0.5), y(0.5), dashed))
+    for k in range(0, 11, 2):
+        v = k / 10
+        body.append(_text(x(v), top + span + 16, number_format(v, 1), anchor="middle"))
+        body.append(_text(left - 6, y(v) + 4, number_format(v, 1), anchor="end"))
+    for name, xv, yv in points:
+        consistent = yv >= xv
+        tip = _("{name}: solution {x}, outcome {y}").format(
+            name=name, x=number_format(xv, 2), y=number_format(yv, 2)
+        )
+        colour = "#2b6cb0" if consistent else "#c53030"
+        body.append(
+            f'<circle cx="{x(xv):.1f}" cy="{y(yv):.1f}" r="5" fill="{colour}" '
+            f'fill-opacity="0.7" stroke="#fff"><title>{escape(tip)}</title></circle>'
+        )
+    body.append(_text(left + span / 2, size - 6, x_label, anchor="middle"))
+    body.append(
+        f'<text x="12" y="{top + span / 2:.1f}" class="axis" transform="rotate(-90 12 '
+        f'{top + span / 2:.1f})" text-anchor="middle">{escape(y_label)}</text>'
+    )
+    return _svg(size, size, body, _("XY plot: {x} against {y}").format(x=x_label, y=y_label))

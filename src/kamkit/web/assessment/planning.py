@@ -12,11 +12,13 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kamkit.core.allocation import Plan, PlanAccount, PlanError, explain, plan_allocation
-from kamkit.core.lifecycle.phases import PHASE_LABELS
 from kamkit.core.spreadsheet import row as safe_row
 from kamkit.web.accounts.models import Account
+from kamkit.web.labels import PHASE_LABELS, decap
 from kamkit.web.users.models import Role, User
 
 from .models import AssessmentSnapshot
@@ -64,17 +66,17 @@ class PortfolioPlan:
         for summary in self._planned()[part or slice(None)]:
             account, given = self.accounts[summary.account], self.inputs[summary.account]
             items = sorted(by_account.get(summary.account, []), key=lambda i: -i.hours)
-            phase = PHASE_LABELS.get(account.phase or "", "—")
+            phase = str(PHASE_LABELS.get(account.phase or "", "—"))
             if account.phase == "decline" and given.decision:
-                phase += f" · {account.get_decline_decision_display().lower()}"
+                phase += f" · {decap(account.get_decline_decision_display())}"
             out.append(
                 {
                     "account": account,
                     "phase": phase,
                     "kept": (
-                        "wound down (decline decision): its minimum hours only"
+                        gettext_noop("wound down (decline decision): its minimum hours only")
                         if given.winding_down
-                        else "kept for the account's minimum (no scores yet)"
+                        else gettext_noop("kept for the account's minimum (no scores yet)")
                     ),
                     "manager": self.managers.get(account.ka_manager_id or 0, "—"),
                     "hours": summary.hours,
@@ -119,13 +121,19 @@ class PortfolioPlan:
             account, given = self.accounts[summary.account], self.inputs[summary.account]
             cap = self.capacities.get(given.manager) if given.manager is not None else None
             if given.winding_down:
-                why = "being wound down (decline decision): it gets only its minimum hours"
+                why = gettext_noop(
+                    "being wound down (decline decision): it gets only its minimum hours"
+                )
             elif all(v is None for v in given.scores.values()):
-                why = "no process score yet: record its interactions, initiatives and problems"
+                why = gettext_noop(
+                    "no process score yet: record its interactions, initiatives and problems"
+                )
             elif cap is not None and planned_by_manager[given.manager] >= cap - 1e-6:
-                why = f"its KA manager's {cap:g} hours are used up by accounts that gain more"
+                why = gettext_noop(
+                    "its KA manager's {hours} hours are used up by accounts that gain more"
+                ).format(hours=f"{cap:g}")
             else:
-                why = "an hour adds more to the index on the accounts above"
+                why = gettext_noop("an hour adds more to the index on the accounts above")
             out.append({"account": account, "why": why})
         return sorted(out, key=lambda r: r["account"].name)
 
@@ -135,7 +143,9 @@ class PortfolioPlan:
         for summary in self.plan.accounts:
             totals[self.accounts[summary.account].phase or ""] += summary.hours
         order = ["exploration", "build_up", "maturity", "decline", ""]
-        return [(PHASE_LABELS.get(p, "No phase"), totals[p]) for p in order if totals.get(p)]
+        return [
+            (str(PHASE_LABELS.get(p, _("No phase"))), totals[p]) for p in order if totals.get(p)
+        ]
 
     def csv(self) -> str:
         return "".join(self.csv_lines())

@@ -30,6 +30,8 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from kamkit.core.lifecycle import (
     Assessment,
@@ -40,7 +42,9 @@ from kamkit.core.lifecycle import (
     assess,
 )
 from kamkit.core.lifecycle.inference import PendingChange
+from kamkit.core.relationships import OPEN_STAGES, SOLVED_STAGES
 from kamkit.web.accounts.models import Account
+from kamkit.web.labels import value_label
 from kamkit.web.relationships.models import (
     CommunicationPreference,
     Interaction,
@@ -65,8 +69,6 @@ from .models import (
 
 log = logging.getLogger(__name__)
 
-OPEN_STAGES = ("reported", "jointly_defined", "solution_designed")
-SOLVED_STAGES = ("deployed", "supported", "closed")
 PROCESS_FIELDS = ("communication", "co_creation", "problem_solving")
 
 
@@ -751,7 +753,7 @@ def store(
         _write_latest(items, began, settings_digest(config))
         _write_pending(items)
         PhaseRecord.objects.bulk_create(changed, batch_size=1000)
-        for pk, _, phase, reasons in corrected:
+        for pk, _old, phase, reasons in corrected:
             PhaseRecord.objects.filter(pk=pk).update(phase=phase, reasons=reasons)
         if changed or corrected:
             refresh_phases([r.account_id for r in changed] + [c[1] for c in corrected])
@@ -928,7 +930,7 @@ def assessment_json(account: Account, day: dt.date) -> dict:
     it is current (as the account page reads it), else computed from the records (issue
     17: the API computed it on every request)."""
     if day == timezone.localdate():
-        payload, _, _ = _stored_today(account, day, configuration())
+        payload, _run, _config = _stored_today(account, day, configuration())
         if payload is not None:
             return payload
     (assessment,) = assess_accounts([account.pk], day)
@@ -974,10 +976,10 @@ def account_overview(account: Account, today: dt.date | None = None) -> dict:
         for k, key in enumerate(("communication", "co_creation", "problem_solving", "index"))
     }
     labels = {
-        "communication": "Communication",
-        "co_creation": "Co-creation",
-        "problem_solving": "Problem solving",
-        "index": "Index",
+        "communication": _("Communication"),
+        "co_creation": _("Co-creation"),
+        "problem_solving": _("Problem solving"),
+        "index": _("Index"),
     }
 
     periods = 12
@@ -995,7 +997,7 @@ def account_overview(account: Account, today: dt.date | None = None) -> dict:
         k = (timezone.localtime(occurred).date() - since).days // 30
         counts[min(periods - 1, k)] += 1
     months = [
-        ((since + dt.timedelta(days=30 * k + 29)).strftime("%b"), n) for k, n in enumerate(counts)
+        (date_format(since + dt.timedelta(days=30 * k + 29), "M"), n) for k, n in enumerate(counts)
     ]
     band = customer_band or config.phase_bands.get(
         payload["phase"]["value"] or "", config.phase_bands["maturity"]
@@ -1021,6 +1023,6 @@ def account_overview(account: Account, today: dt.date | None = None) -> dict:
             "phases": charts.phase_history([(s[0], s[1]) for s in snaps]),
             "scores": charts.lines_over_time(series, labels),
             "frequency": charts.frequency_against_band(months, band),
-            "mix": charts.mix_bar([(c.replace("_", " "), n) for c, n in mix]),
+            "mix": charts.mix_bar([(str(value_label(c)), n) for c, n in mix]),
         },
     }

@@ -7,6 +7,9 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kamkit.web.accounts.models import Account
@@ -26,8 +29,15 @@ def recompute(request: HttpRequest) -> HttpResponse:
     run = assess_portfolio(account_ids=ids)
     messages.success(
         request,
-        f"Assessed {run.accounts} account{'s' if run.accounts != 1 else ''} "
-        f"in {run.seconds:.1f} s; {run.inferred_changes} inferred phase change(s).",
+        ngettext(
+            "Assessed {count} account in {seconds} s; {changes} inferred phase change(s).",
+            "Assessed {count} accounts in {seconds} s; {changes} inferred phase change(s).",
+            run.accounts,
+        ).format(
+            count=run.accounts,
+            seconds=number_format(run.seconds, 1),
+            changes=run.inferred_changes,
+        ),
     )
     return redirect("accounts:portfolio")
 
@@ -141,14 +151,14 @@ def plan(request: HttpRequest) -> HttpResponse:
                 # the same numbers as the sentence above the chart: index points
                 "comparison_chart": bars(
                     [
-                        ("kamkit plan", p.index_gain),
-                        ("Proportional to revenue", p.comparison_index_gain["proportional"]),
-                        ("Equal hours", p.comparison_index_gain["equal"]),
+                        (_("kamkit plan"), p.index_gain),
+                        (_("Proportional to revenue"), p.comparison_index_gain["proportional"]),
+                        (_("Equal hours"), p.comparison_index_gain["equal"]),
                     ],
-                    "Index points each plan adds, summed over the accounts",
-                    " pts",
+                    _("Index points each plan adds, summed over the accounts"),
+                    " " + _("pts"),
                 ),
-                "phase_chart": bars(result.by_phase(), "Hours by phase", " h"),
+                "phase_chart": bars(result.by_phase(), _("Hours by phase"), " h"),
                 "query": request.GET.urlencode(),
             }
         )

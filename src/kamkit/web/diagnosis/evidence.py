@@ -8,9 +8,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Min, Q
+from django.utils.translation import gettext_noop
 
 from kamkit.core.diagnosis.scales import category_key
 from kamkit.core.diagnosis.spillover import SpillOver, spill_over
+from kamkit.core.relationships import SOLVED_STAGES
 from kamkit.web.accounts.models import Account, InternalUnit, KAMUnit
 from kamkit.web.relationships.models import Problem, Pulse
 from kamkit.web.users.models import User
@@ -21,8 +23,6 @@ WINDOW = dt.timedelta(days=365)
 """The problems raised and the ratings given in the year before the wave's date (kamkit
 assumption: the period a wave's interviews look back on)."""
 
-SOLVED_STAGES = ("deployed", "supported", "closed")
-"""A problem counts as solved from its move to deployed (as the speed signal, SPEC §2.4)."""
 
 MAX_LISTED = 20
 
@@ -54,15 +54,15 @@ def evidence(
 ) -> Evidence | str:
     """The evidence, or why there is none (a sentence)."""
     if project.kam_unit_id is None:
-        return "the project is not linked to one of kamkit's KAM units"
+        return gettext_noop("the project is not linked to one of kamkit's KAM units")
     mapped = project.partner_units.filter(partner=partner_id).select_related("internal_unit")
     unit = mapped[0].internal_unit if mapped else internal_unit_for(partner_name, partner_id)
     if unit is None:
-        return (
-            f"kamkit has no internal unit named “{partner_name}”: choose the one it is "
-            "below, or an administrator adds it (problems and initiatives then name the "
-            "internal units involved)"
-        )
+        return gettext_noop(
+            "kamkit has no internal unit named “{name}”: choose the one it is below, or an "
+            "administrator adds it (problems and initiatives then name the internal units "
+            "involved)"
+        ).format(name=partner_name)
     until = on or dt.date.today()
     since = until - WINDOW
     units = KAMUnit.objects.filter(Q(pk=project.kam_unit_id) | Q(parent_id=project.kam_unit_id))

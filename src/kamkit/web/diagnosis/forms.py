@@ -3,25 +3,28 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from kamkit.web.labels import TranslatedLabels
 
 from .services import MAX_CASE_BYTES
 
 
-class CaseForm(forms.Form):
+class CaseForm(TranslatedLabels, forms.Form):
     title = forms.CharField(
         required=False,
         max_length=200,
-        help_text="Empty: the case's own title.",
+        help_text=_("Empty: the case's own title."),
     )
     file = forms.FileField(
         required=False,
-        label="Case file",
+        label=_("Case file"),
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.txt"}),
-        help_text="A kamkit case file (kamkit_case: 1), as kamkit diagnose reads it.",
+        help_text=_("A kamkit case file (kamkit_case: 1), as kamkit diagnose reads it."),
     )
     text = forms.CharField(
         required=False,
-        label="…or paste its text",
+        label=_("…or paste its text"),
         widget=forms.Textarea(attrs={"rows": 8, "spellcheck": "false"}),
     )
 
@@ -36,13 +39,13 @@ class CaseForm(forms.Form):
             try:
                 data["source"] = raw.decode("utf-8-sig")
             except UnicodeDecodeError:
-                self.add_error("file", "not UTF-8 text: save the case file as UTF-8")
+                self.add_error("file", _("not UTF-8 text: save the case file as UTF-8"))
                 return data
             data["name"] = upload.name
         elif (data.get("text") or "").strip():
             data["source"], data["name"] = data["text"], "pasted text"
         else:
-            self.add_error("file", "choose a case file, or paste its text")
+            self.add_error("file", _("choose a case file, or paste its text"))
         return data
 
 
@@ -51,13 +54,13 @@ class WaveForm(CaseForm):
 
     wave_on = forms.DateField(
         required=False,
-        label="Wave date",
+        label=_("Wave date"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Empty: the end of the case's period, else today.",
+        help_text=_("Empty: the end of the case's period, else today."),
     )
 
 
-class ProjectForm(forms.Form):
+class ProjectForm(TranslatedLabels, forms.Form):
     name = forms.CharField(max_length=200)
     firm = forms.CharField(max_length=200, required=False)
     description = forms.CharField(
@@ -66,9 +69,9 @@ class ProjectForm(forms.Form):
     kam_unit = forms.ModelChoiceField(
         queryset=None,
         required=False,
-        label="kamkit's KAM unit",
-        empty_label="— none: a firm outside kamkit —",
-        help_text="Its KA managers may read the project.",
+        label=_("kamkit's KAM unit"),
+        empty_label=_("— none: a firm outside kamkit —"),
+        help_text=_("Its KA managers may read the project."),
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -78,12 +81,12 @@ class ProjectForm(forms.Form):
         self.fields["kam_unit"].queryset = KAMUnit.objects.alive().select_related("parent")
 
 
-class ActionForm(forms.Form):
+class ActionForm(TranslatedLabels, forms.Form):
     measure = forms.ChoiceField(choices=())
     description = forms.CharField(
         required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=4000
     )
-    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label="— nobody yet —")
+    owner = forms.ModelChoiceField(queryset=None, required=False, empty_label=_("— nobody yet —"))
     due = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     status = forms.ChoiceField(choices=())
 
@@ -95,7 +98,7 @@ class ActionForm(forms.Form):
 
         super().__init__(*args, **kwargs)
         self.fields["measure"].choices = [(m.key, m.title) for m in CATALOGUE] + [
-            ("other", "Other (described below)")
+            ("other", _("Other (described below)"))
         ]
         self.fields["status"].choices = ActionStatus.choices
         self.fields["owner"].queryset = User.objects.filter(is_active=True).exclude(
@@ -107,14 +110,13 @@ def _blank(label: str, values) -> list[tuple[str, str]]:
     return [("", label)] + [(v, v.replace("_", " ")) for v in values]
 
 
-class PairForm(forms.Form):
+class PairForm(TranslatedLabels, forms.Form):
     """One KAM unit–partner link of a wave, as its case file records it (SPEC §3.1). The
     form only carries the values: the core applies the rules (preview and save)."""
 
     def __init__(self, *args, **kwargs) -> None:
         from kamkit.core.diagnosis.scales import (
             ALIGNMENT_LEVELS,
-            DIMENSION_LABELS,
             DIMENSIONS,
             FLOW_KINDS,
             FLOW_LEVELS,
@@ -122,6 +124,7 @@ class PairForm(forms.Form):
             PRACTICES,
             REQUISITE_INTEGRATION,
         )
+        from kamkit.web.labels import DIMENSION_LABELS
 
         super().__init__(*args, **kwargs)
         for kind in FLOW_KINDS:
@@ -131,22 +134,22 @@ class PairForm(forms.Form):
         self.fields["requisite_integration"] = forms.ChoiceField(
             required=False,
             choices=_blank("not recorded", REQUISITE_INTEGRATION),
-            label="Requisite integration",
+            label=_("Requisite integration"),
         )
         self.fields["differentiation"] = forms.ChoiceField(
             choices=[
-                ("computed", "computed from the units' profiles and rating means"),
-                ("analyst", "the analyst's judgement: the dimensions ticked differ"),
+                ("computed", _("computed from the units' profiles and rating means")),
+                ("analyst", _("the analyst's judgement: the dimensions ticked differ")),
             ],
             widget=forms.RadioSelect,
             initial="computed",
-            label="Differentiation",
+            label=_("Differentiation"),
         )
         self.fields["differs"] = forms.MultipleChoiceField(
             required=False,
             choices=[(d, DIMENSION_LABELS[d]) for d in DIMENSIONS],
             widget=forms.CheckboxSelectMultiple,
-            label="Differs on",
+            label=_("Differs on"),
         )
         for practice in PRACTICES:
             self.fields[practice] = forms.ChoiceField(
@@ -157,21 +160,21 @@ class PairForm(forms.Form):
         self.fields["alignment_level"] = forms.ChoiceField(
             required=False,
             choices=_blank("from the practices", ALIGNMENT_LEVELS),
-            label="Alignment level",
-            help_text="Set it only to overrule the practices (the report says so).",
+            label=_("Alignment level"),
+            help_text=_("Set it only to overrule the practices (the report says so)."),
         )
         self.fields["evidence"] = forms.CharField(
             required=False,
             widget=forms.Textarea(attrs={"rows": 3}),
-            help_text="One piece of evidence a line: meetings, newsletters, task forces…",
+            help_text=_("One piece of evidence a line: meetings, newsletters, task forces…"),
         )
         self.fields["quality"] = forms.ChoiceField(
             required=False,
             choices=_blank("not recorded", ("positive", "mixed", "negative")),
-            label="Relationship quality",
+            label=_("Relationship quality"),
         )
         self.fields["quality_description"] = forms.CharField(
-            required=False, max_length=200, label="…in words"
+            required=False, max_length=200, label=_("…in words")
         )
         self.fields["notes"] = forms.CharField(
             required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -231,24 +234,24 @@ class PairForm(forms.Form):
         )
 
 
-class UnitForm(forms.Form):
+class UnitForm(TranslatedLabels, forms.Form):
     """A unit of a wave (SPEC §3.1 ``units`` and its ``profiles``): the id and kind only
     when it is added; a KAM unit's repertoire of practices; its profile per dimension
     (a category, a ranking written ``first > second``, or a 1–7 mean)."""
 
     def __init__(self, *args, adding: bool, kam_units: list[tuple[str, str]], **kwargs) -> None:
         from kamkit.core.diagnosis.scales import (
-            DIMENSION_LABELS,
             DIMENSIONS,
             PRACTICE_VALUES,
             PRACTICES,
             UNIT_KINDS,
         )
+        from kamkit.web.labels import DIMENSION_LABELS
 
         super().__init__(*args, **kwargs)
         if adding:
             self.fields["id"] = forms.SlugField(
-                max_length=60, help_text="Kept across waves: the same unit, the same id."
+                max_length=60, help_text=_("Kept across waves: the same unit, the same id.")
             )
             self.fields["kind"] = forms.ChoiceField(
                 choices=[(k, k) for k in UNIT_KINDS], initial="partner"
@@ -257,11 +260,11 @@ class UnitForm(forms.Form):
         self.fields["parent"] = forms.ChoiceField(
             required=False,
             choices=[("", "— none —"), *kam_units],
-            help_text="For a team: the KAM unit it belongs to.",
+            help_text=_("For a team: the KAM unit it belongs to."),
         )
         self.fields["members"] = forms.IntegerField(required=False, min_value=0, max_value=100000)
         self.fields["age_years"] = forms.FloatField(
-            required=False, min_value=0, max_value=500, label="Age (years)"
+            required=False, min_value=0, max_value=500, label=_("Age (years)")
         )
         self.fields["description"] = forms.CharField(
             required=False, widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -275,7 +278,7 @@ class UnitForm(forms.Form):
         self.fields["evidence"] = forms.CharField(
             required=False,
             widget=forms.Textarea(attrs={"rows": 2}),
-            help_text="The repertoire's evidence, one a line.",
+            help_text=_("The repertoire's evidence, one a line."),
         )
         for dim in DIMENSIONS:
             self.fields[f"profile_{dim}"] = forms.CharField(
@@ -339,9 +342,9 @@ class UnitForm(forms.Form):
         return replace(unit, **values), profile
 
 
-class NewPairForm(forms.Form):
-    kam = forms.ChoiceField(label="KAM unit")
-    partner = forms.ChoiceField(label="Partner")
+class NewPairForm(TranslatedLabels, forms.Form):
+    kam = forms.ChoiceField(label=_("KAM unit"))
+    partner = forms.ChoiceField(label=_("Partner"))
 
     def __init__(self, *args, kams: list, partners: list, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -349,16 +352,16 @@ class NewPairForm(forms.Form):
         self.fields["partner"].choices = partners
 
 
-class NextWaveForm(forms.Form):
-    title = forms.CharField(max_length=200, help_text="e.g. Wave 2026")
+class NextWaveForm(TranslatedLabels, forms.Form):
+    title = forms.CharField(max_length=200, help_text=_("e.g. Wave 2026"))
     wave = forms.CharField(
-        max_length=60, required=False, help_text="The case's wave label (e.g. 2026)."
+        max_length=60, required=False, help_text=_("The case's wave label (e.g. 2026).")
     )
     wave_on = forms.DateField(
         required=False,
-        label="Wave date",
+        label=_("Wave date"),
         widget=forms.DateInput(attrs={"type": "date"}),
-        help_text="Empty: today.",
+        help_text=_("Empty: today."),
     )
 
 
@@ -366,34 +369,35 @@ class StartWaveForm(NextWaveForm):
     """A wave begun in forms: a case needs a KAM unit, a partner and a pair between them
     (SPEC §3.1); the rest is added on the wave's editing page."""
 
-    kam_id = forms.SlugField(max_length=60, label="KAM unit id", initial="kam1")
-    kam_name = forms.CharField(max_length=120, label="KAM unit name")
-    partner_id = forms.SlugField(max_length=60, label="Partner id", initial="legal")
-    partner_name = forms.CharField(max_length=120, label="Partner name")
+    kam_id = forms.SlugField(max_length=60, label=_("KAM unit id"), initial="kam1")
+    kam_name = forms.CharField(max_length=120, label=_("KAM unit name"))
+    partner_id = forms.SlugField(max_length=60, label=_("Partner id"), initial="legal")
+    partner_name = forms.CharField(max_length=120, label=_("Partner name"))
 
     def clean(self) -> dict:
         data = super().clean()
         if data.get("kam_id") and data.get("kam_id") == data.get("partner_id"):
-            self.add_error("partner_id", "the partner needs an id of its own")
+            self.add_error("partner_id", _("the partner needs an id of its own"))
         return data
 
 
-class RespondentForm(forms.Form):
+class RespondentForm(TranslatedLabels, forms.Form):
     """A respondent of a wave and their ratings (1–7), one item per dimension; a
     dimension rated on several items (from a file) is shown, not edited here."""
 
     def __init__(
         self, *args, adding: bool, units: list, ratings: dict[str, list], **kwargs
     ) -> None:
-        from kamkit.core.diagnosis.scales import DIMENSION_LABELS, DIMENSIONS
+        from kamkit.core.diagnosis.scales import DIMENSIONS
+        from kamkit.web.labels import DIMENSION_LABELS
 
         super().__init__(*args, **kwargs)
         if adding:
-            self.fields["id"] = forms.SlugField(max_length=60, label="Respondent id")
+            self.fields["id"] = forms.SlugField(max_length=60, label=_("Respondent id"))
         self.fields["unit"] = forms.ChoiceField(choices=units)
         self.fields["position"] = forms.CharField(max_length=120, required=False)
         self.fields["tenure_years"] = forms.FloatField(
-            required=False, min_value=0, max_value=80, label="Tenure (years)"
+            required=False, min_value=0, max_value=80, label=_("Tenure (years)")
         )
         for dim in DIMENSIONS:
             given = ratings.get(dim, [])
@@ -409,14 +413,15 @@ class RespondentForm(forms.Form):
             self.fields[f"rating_{dim}"] = field
 
 
-class StatementForm(forms.Form):
+class StatementForm(TranslatedLabels, forms.Form):
     respondent = forms.ChoiceField(required=False)
-    unit = forms.ChoiceField(required=False, help_text="When no respondent is named.")
+    unit = forms.ChoiceField(required=False, help_text=_("When no respondent is named."))
     dimensions = forms.MultipleChoiceField(widget=forms.CheckboxSelectMultiple)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), max_length=4000)
 
     def __init__(self, *args, respondents: list, units: list, **kwargs) -> None:
-        from kamkit.core.diagnosis.scales import DIMENSION_LABELS, DIMENSIONS
+        from kamkit.core.diagnosis.scales import DIMENSIONS
+        from kamkit.web.labels import DIMENSION_LABELS
 
         super().__init__(*args, **kwargs)
         self.fields["respondent"].choices = [("", "—")] + respondents
@@ -426,5 +431,5 @@ class StatementForm(forms.Form):
     def clean(self) -> dict:
         data = super().clean()
         if not data.get("respondent") and not data.get("unit"):
-            self.add_error("unit", "name the respondent or the unit the statement is about")
+            self.add_error("unit", _("name the respondent or the unit the statement is about"))
         return data

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kamkit.web.assessment.models import JSONText
 from kamkit.web.users.models import Role, User
@@ -60,8 +61,10 @@ class DiagnosisProject(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="diagnosis_projects",
-        help_text="kamkit's KAM unit this diagnosis is about (its KA managers may read "
-        "it); empty for a consultant's client outside kamkit.",
+        help_text=_(
+            "kamkit's KAM unit this diagnosis is about (its KA managers may read "
+            "it); empty for a consultant's client outside kamkit."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -97,12 +100,12 @@ class DiagnosisCase(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="waves",
-        help_text="Empty: a single case, not followed across waves.",
+        help_text=_("Empty: a single case, not followed across waves."),
     )
     wave_on = models.DateField(
-        null=True, blank=True, help_text="When the wave's data were collected."
+        null=True, blank=True, help_text=_("When the wave's data were collected.")
     )
-    source_yaml = models.TextField(help_text="The case file (kamkit_case: 1).")
+    source_yaml = models.TextField(help_text=_("The case file (kamkit_case: 1)."))
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
     # the list's figures, from the diagnosis made when the case was stored: the list
@@ -136,8 +139,8 @@ class GapAction(models.Model):
 
     project = models.ForeignKey(DiagnosisProject, on_delete=models.CASCADE, related_name="actions")
     wave = models.ForeignKey(DiagnosisCase, on_delete=models.CASCADE, related_name="actions")
-    kam = models.CharField(max_length=100, help_text="The KAM unit's id in the case file.")
-    partner = models.CharField(max_length=100, help_text="The partner's id in the case file.")
+    kam = models.CharField(max_length=100, help_text=_("The KAM unit's id in the case file."))
+    partner = models.CharField(max_length=100, help_text=_("The partner's id in the case file."))
     measure = models.CharField(max_length=40)
     description = models.TextField(blank=True)
     owner = models.ForeignKey(

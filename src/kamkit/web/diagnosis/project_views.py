@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamkit.core.diagnosis import (
@@ -35,10 +36,11 @@ from kamkit.core.diagnosis.advice import recommend
 from kamkit.core.diagnosis.compare import FOLLOW_UP, PairSummary, compare_pairs, summarize
 from kamkit.core.diagnosis.countermeasures import BY_KEY, RULES_SOURCE, countermeasures
 from kamkit.core.diagnosis.render import render_comparison
-from kamkit.core.diagnosis.scales import DIMENSION_LABELS, DIMENSIONS, LEVELS, PRACTICES, rank
+from kamkit.core.diagnosis.scales import DIMENSIONS, LEVELS, PRACTICES, rank
 from kamkit.core.diagnosis.writer import dump_case
 from kamkit.web.assessment.charts import levels_over_waves
 from kamkit.web.base import errors_on_form
+from kamkit.web.labels import DIMENSION_LABELS
 
 from .evidence import evidence
 from .forms import (
@@ -179,7 +181,7 @@ def follow_ups(waves: list[DiagnosisCase], actions: list[GapAction]) -> list[Gap
         action.measure_title = measure.title if measure else action.description[:80]
         n = order.get(action.wave_id)
         if n is None or n + 1 >= len(waves):
-            action.follow_up = "checked at the next wave"
+            action.follow_up = gettext_noop("checked at the next wave")
             continue
         later = waves[n + 1]
         if n not in compared:
@@ -246,6 +248,8 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from kamkit.web.research.data import may_export
+
     project = _project(request, pk)
     waves = _waves(project)
     actions = list(project.actions.select_related("owner", "wave"))
@@ -257,6 +261,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": _wave_rows(waves),
             "actions": follow_ups(waves, actions),
             "may_edit": may_store(request.user),
+            "may_analyse": may_export(request.user),
             "change_formats": CHANGE_DOWNLOADS,
         },
     )
@@ -345,10 +350,22 @@ def history_chart(points: list[HistoryPoint]) -> SafeString | None:
 
 
 REQUISITE = {
-    "kam_depends": "the KAM unit depends on the partner's resources",
-    "partner_depends": "the partner depends on the KAM unit",
-    "mutual": "they depend on each other",
+    "kam_depends": gettext_noop("the KAM unit depends on the partner's resources"),
+    "partner_depends": gettext_noop("the partner depends on the KAM unit"),
+    "mutual": gettext_noop("they depend on each other"),
 }
+
+
+def _pair_statements(case, dyad) -> list[tuple[str, str, list, list]]:
+    """Per dimension with statements: (dimension, label, the KAM unit's, the partner's)."""
+    from kamkit.core.diagnosis.render.common import unit_statements
+
+    kam, partner = unit_statements(case, dyad.kam), unit_statements(case, dyad.partner)
+    return [
+        (d, DIMENSION_LABELS[d], kam.get(d, []), partner.get(d, []))
+        for d in DIMENSION_LABELS
+        if kam.get(d) or partner.get(d)
+    ]
 
 
 def pair_detail(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpResponse:
@@ -370,6 +387,7 @@ def pair_detail(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpRe
         "dyad": dyad,
         "requisite": REQUISITE.get(dyad.requisite_integration or ""),
         "judgements": [(DIMENSION_LABELS[j.dimension], j) for j in dyad.differentiation.judgements],
+        "statements": _pair_statements(result.case, dyad),
         "practices": PRACTICES,
         "headline": headline,
         "advice": advice,
@@ -961,7 +979,7 @@ def statements(request: HttpRequest, pk: int) -> HttpResponse:
                     n,
                     s,
                     names.get(s.unit or "", ""),
-                    ", ".join(DIMENSION_LABELS[d] for d in s.dimensions),
+                    ", ".join(str(DIMENSION_LABELS[d]) for d in s.dimensions),
                 )
                 for n, s in enumerate(case.statements[:MAX_PAIRS_LISTED])
             ],

@@ -252,7 +252,16 @@ def edit_wave(user: User, wave: DiagnosisCase, case: Case, what: str = "") -> Di
     if not may_store(user):
         raise PermissionDenied("analysts, KAM directors and administrators edit waves")
     header = f"Edited in kamkit by {user} on {timezone.localdate().isoformat()}"
-    text = dump_case(case, header + (f": {what}" if what else ""))
+    return write_wave(wave, case, header + (f": {what}" if what else ""))
+
+
+def write_wave(wave: DiagnosisCase, case: Case, header: str) -> DiagnosisCase:
+    """The one write of a wave's case file, for :func:`edit_wave` and for questionnaire
+    answers (``kamkit.web.research.services.submit``), which decide who may write:
+    dumped with ``header`` as its first comment line, checked as an upload, stored with
+    the wave's figures. ``ValidationError`` with the core's problems; nothing is written
+    then."""
+    text = dump_case(case, header)
     if len(text.encode("utf-8")) > MAX_CASE_BYTES:
         raise ValidationError({"file": f"larger than {MAX_CASE_BYTES // 2**20} MB"})
     try:

@@ -11,11 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kamkit.core.diagnosis import CaseFileError, Diagnosis, collector_paused
 from kamkit.core.diagnosis.render import render as render_report
+from kamkit.core.diagnosis.render.html import render_html
 from kamkit.core.diagnosis.subset import pages, restrict
 from kamkit.web.base import errors_on_form
 
@@ -100,8 +103,12 @@ def _in_app(request: HttpRequest, case: DiagnosisCase, whole: Diagnosis) -> Http
     paged = pages(whole, REPORT_PAGE_PAIRS) if len(whole.dyads) > REPORT_PAGE_PAIRS else []
     number = _page_number(request, len(paged)) if paged else 1
     result = restrict(whole, paged[number - 1]) if paged else whole
+
+    def mark_link(kam: str, partner: str, dimension: str) -> str:
+        return reverse("diagnosis:pair", args=[case.pk, kam, partner]) + f"#dim-{dimension}"
+
     with collector_paused():
-        report = render_report(result, "html")
+        report = render_html(result, mark_link=mark_link)
     css = "".join(re.findall(r"<style>(.*?)</style>", report, flags=re.S))
     gaps = [d for d in result.dyads if d.gap or d.gap_possible]
     listed = gaps[:MAX_GAPS_LISTED]
@@ -176,7 +183,7 @@ def case_new(request: HttpRequest) -> HttpResponse:
             pasted = data["name"] == "pasted text"  # its problems go under the text
             errors_on_form(form, exc, {"file": "text"} if pasted else None)
         else:
-            messages.success(request, f"Stored “{case.title}”.")
+            messages.success(request, _("Stored “{title}”.").format(title=case.title))
             return redirect("diagnosis:report", pk=case.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "diagnosis/new.html", {"form": form}, status=status)
@@ -219,7 +226,7 @@ def case_delete(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if request.method == "POST":
         delete_case(request.user, case)
-        messages.success(request, f"Deleted “{case.title}”.")
+        messages.success(request, _("Deleted “{title}”.").format(title=case.title))
         if case.project_id:
             return redirect("diagnosis:project", pk=case.project_id)
         return redirect("diagnosis:list")

@@ -5,8 +5,11 @@ from __future__ import annotations
 import re
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from kamkit.core.imports.mail import MAIL_SUFFIXES
+from kamkit.web.labels import TranslatedLabels
 
 ACCEPTED = (".csv", ".txt", ".xlsx", ".xlsm", ".ics", *MAIL_SUFFIXES)
 MAX_FILES = 20
@@ -36,15 +39,20 @@ def safe_name(name: str) -> str:
     return name[:120]
 
 
-class UploadForm(forms.Form):
+class UploadForm(TranslatedLabels, forms.Form):
     files = MultipleFileField(
-        label="Files",
-        help_text="CRM exports (CSV or XLSX), mail (.mbox, .eml) or calendars (.ics); "
-        f"up to {MAX_FILES} at once.",
+        label=_("Files"),
+        help_text=format_lazy(
+            _(
+                "CRM exports (CSV or XLSX), mail (.mbox, .eml) or calendars (.ics); "
+                "up to {n} at once."
+            ),
+            n=MAX_FILES,
+        ),
     )
     source = forms.ChoiceField(
         choices=[
-            ("auto", "Recognise from the columns"),
+            ("auto", _("Recognise from the columns")),
             ("salesforce", "Salesforce"),
             ("hubspot", "HubSpot"),
             ("dynamics", "Dynamics 365"),
@@ -54,11 +62,13 @@ class UploadForm(forms.Form):
     )
     skip_invalid = forms.BooleanField(
         required=False,
-        label="Import the valid rows of a file that has invalid ones",
-        help_text="Otherwise a file with an invalid row imports nothing.",
+        label=_("Import the valid rows of a file that has invalid ones"),
+        help_text=_("Otherwise a file with an invalid row imports nothing."),
     )
     keep_body = forms.BooleanField(
-        required=False, label="Keep mail bodies", help_text="Otherwise only the subject is kept."
+        required=False,
+        label=_("Keep mail bodies"),
+        help_text=_("Otherwise only the subject is kept."),
     )
 
     def clean_files(self):

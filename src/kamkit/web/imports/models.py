@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kamkit.web.users.models import User
 
@@ -23,7 +24,7 @@ class ImportRun(models.Model):
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
-    files = models.JSONField(default=list, help_text="The uploaded files' names.")
+    files = models.JSONField(default=list, help_text=_("The uploaded files' names."))
     source = models.CharField(max_length=20, default="auto")
     skip_invalid = models.BooleanField(default=False)
     keep_body = models.BooleanField(default=False)

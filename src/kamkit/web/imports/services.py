@@ -189,6 +189,32 @@ def _by_index() -> Iterator[None]:
             cur.execute("SET enable_seqscan = on")
 
 
+class _Statistics:
+    """Keeps PostgreSQL's planner statistics of the tables an import fills current. Inside
+    the import's one transaction a table grows from nothing; without statistics the
+    planner looked up a chunk's source ids by the index's first column only (the source)
+    and filtered every row of that source: 364 ms a chunk at a million interactions,
+    against 11 ms once analysed, and a full import grew quadratically. ``ANALYZE`` runs
+    inside the transaction, each time a table has doubled since the last one."""
+
+    MIN_ROWS = 5_000  # kamkit assumption: below this a lookup is cheap with any plan
+
+    def __init__(self) -> None:
+        self.since: dict[str, int] = {}
+        self.size: dict[str, int] = {}
+
+    def grown(self, model, rows: int) -> None:
+        if connection.vendor != "postgresql" or rows <= 0:
+            return
+        table = model._meta.db_table
+        self.since[table] = self.since.get(table, 0) + rows
+        if self.since[table] >= max(self.MIN_ROWS, self.size.get(table, 0)):
+            with connection.cursor() as cur:
+                cur.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+            self.size[table] = self.size.get(table, 0) + self.since[table]
+            self.since[table] = 0
+
+
 def _in(model_qs, name: str, values: Iterable[Any]):
     """Rows whose ``name`` is in ``values``, queried in slices a database accepts."""
     values = list(dict.fromkeys(values))
@@ -255,6 +281,7 @@ class Importer:
         self.crm_users: dict[tuple[str, str], tuple[str, ...]] = {}  # (source, id) → keys
         self._users: dict[str, User] | None = None
         self._supplier: dict[tuple[int, int], Person] = {}
+        self.statistics = _Statistics()
 
     # -- what the database holds ---------------------------------------------------------
 
@@ -540,6 +567,7 @@ class Importer:
         problems = accounts.create_accounts_in_bulk(
             self.user, [a for _, a in new], skip_invalid=True
         )
+        self.statistics.grown(Account, len(new) - len(problems))
         for n, (r, account) in enumerate(new):
             if n in problems:
                 self._model_errors(report, r.line, columns, problems[n])
@@ -622,6 +650,7 @@ class Importer:
             problems = accounts.add_people_in_bulk(
                 self.user, [p for _, p in new], skip_invalid=True
             )
+            self.statistics.grown(Person, len(new) - len(problems))
             for n, (r, _) in enumerate(new):
                 if n in problems:
                     self._model_errors(report, r.line, columns, problems[n])
@@ -791,6 +820,7 @@ class Importer:
         problems = work.log_interactions_in_bulk(
             self.user, [(i, p) for _, i, p in new], skip_invalid=True, rebuild=False
         )
+        self.statistics.grown(Interaction, len(new) - len(problems))
         for n, (r, interaction, _) in enumerate(new):
             if n in problems:
                 self._model_errors(report, r.line, columns, problems[n])

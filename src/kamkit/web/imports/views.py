@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from kamkit.web.users.models import Role
@@ -70,7 +71,7 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
     run = get_object_or_404(ImportRun, pk=pk)
     if not confirm_import(request.user, run):
-        messages.error(request, "This import is not waiting for a confirmation.")
+        messages.error(request, _("This import is not waiting for a confirmation."))
     return redirect("imports:detail", pk=run.pk)
 
 
@@ -80,5 +81,5 @@ def cancel(request: HttpRequest, pk: int) -> HttpResponse:
     _allowed(request)
     run = get_object_or_404(ImportRun, pk=pk)
     if cancel_import(request.user, run):
-        messages.success(request, "Cancelled: nothing was imported.")
+        messages.success(request, _("Cancelled: nothing was imported."))
     return redirect("imports:list")

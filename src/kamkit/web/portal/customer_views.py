@@ -12,11 +12,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext_lazy as _
 
 from kamkit.core import relationships as rules
-from kamkit.core.lifecycle.phases import PHASE_DESCRIPTIONS, PHASE_LABELS, PHASES
+from kamkit.core.lifecycle.phases import PHASES
 from kamkit.web.accounts.models import Account, Person, customer_person
 from kamkit.web.base import errors_on_form, form_write
+from kamkit.web.labels import PHASE_DESCRIPTIONS, PHASE_LABELS, say
 from kamkit.web.relationships import services as work
 from kamkit.web.relationships.forms import PreferenceForm, PulseForm
 from kamkit.web.relationships.models import (
@@ -66,7 +68,7 @@ def raise_problem(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc, {"customer_framing": "framing"})
         else:
-            messages.success(request, "Raised. Your supplier's team has been told.")
+            messages.success(request, _("Raised. Your supplier's team has been told."))
             return redirect("portal:problem", pk=problem.pk)
     return render(
         request,
@@ -98,7 +100,7 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
                     {"customer_framing": "framing"},
                 )
                 if not status:
-                    messages.success(request, "Your framing is saved.")
+                    messages.success(request, _("Your framing is saved."))
                     return redirect("portal:problem", pk=item.pk)
             else:
                 status = 422
@@ -110,12 +112,15 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
                 except ValidationError as exc:
                     errors_on_form(comment, exc)
                 else:
-                    messages.success(request, "Comment added.")
+                    messages.success(request, _("Comment added."))
                     return redirect("portal:problem", pk=item.pk)
             status = 422
         elif action in rules.CUSTOMER_STEPS:
             if why_not := work.customer_step(user, item, action):
-                messages.error(request, f"“{item.title}”: {why_not}.")
+                messages.error(
+                    request,
+                    _("“{title}”: {why_not}.").format(title=item.title, why_not=say(why_not)),
+                )
                 return redirect("portal:problem", pk=item.pk)
             item.refresh_from_db()
             messages.success(
@@ -159,7 +164,7 @@ def propose_initiative(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc)
         else:
-            messages.success(request, "Proposed. Your supplier's team has been told.")
+            messages.success(request, _("Proposed. Your supplier's team has been told."))
             return redirect("portal:initiative", pk=initiative.pk)
     return render(
         request,
@@ -197,7 +202,7 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
                 if not status:
-                    messages.success(request, "Your contribution is saved.")
+                    messages.success(request, _("Your contribution is saved."))
                     return redirect("portal:initiative", pk=item.pk)
                 item.refresh_from_db()
             else:
@@ -212,7 +217,7 @@ def initiative(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
                 if not status:
-                    messages.success(request, "Thank you: the realized value is confirmed.")
+                    messages.success(request, _("Thank you: the realized value is confirmed."))
                     return redirect("portal:initiative", pk=item.pk)
             else:
                 status = 422
@@ -250,7 +255,7 @@ def rate(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc)
         else:
-            messages.success(request, "Thank you for your ratings.")
+            messages.success(request, _("Thank you for your ratings."))
             return redirect("accounts:detail", pk=account.pk)
     return render(
         request,
@@ -276,7 +281,7 @@ def phase(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 error = " ".join(m for ms in exc.message_dict.values() for m in ms)
             else:
-                messages.success(request, "Thank you: your view is recorded.")
+                messages.success(request, _("Thank you: your view is recorded."))
                 return redirect("accounts:detail", pk=user.account_id)
     latest = (
         PhaseRecord.objects.visible_to(user)
@@ -317,7 +322,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
                 ),
             )
             if not status:
-                messages.success(request, "Saved: your supplier's team will see it.")
+                messages.success(request, _("Saved: your supplier's team will see it."))
                 return redirect("accounts:detail", pk=account.pk)
         else:
             status = 422
@@ -348,7 +353,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
     mine = request.user.notifications
     if request.method == "POST":
         mark_read(request.user)
-        messages.success(request, "All marked as read.")
+        messages.success(request, _("All marked as read."))
         return redirect("portal:notifications")
     items = list(mine.select_related("account")[:100])
     return render(

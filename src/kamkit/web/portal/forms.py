@@ -3,17 +3,19 @@ from __future__ import annotations
 from django import forms
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
+from kamkit.web.labels import TranslatedLabels
 from kamkit.web.users.models import User
 
 
-class ChoosePasswordForm(forms.Form):
+class ChoosePasswordForm(TranslatedLabels, forms.Form):
     password1 = forms.CharField(
-        label="Choose a password",
+        label=_("Choose a password"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "autofocus": True}),
     )
     password2 = forms.CharField(
-        label="The same again",
+        label=_("The same again"),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -25,7 +27,7 @@ class ChoosePasswordForm(forms.Form):
         data = super().clean()
         one, two = data.get("password1"), data.get("password2")
         if one and two and one != two:
-            raise ValidationError({"password2": "The two passwords differ."})
+            raise ValidationError({"password2": _("The two passwords differ.")})
         if one:
             try:
                 validate_password(one, self.probe)
@@ -34,28 +36,30 @@ class ChoosePasswordForm(forms.Form):
         return data
 
 
-class RaiseProblemForm(forms.Form):
-    title = forms.CharField(max_length=200, label="In a few words")
+class RaiseProblemForm(TranslatedLabels, forms.Form):
+    title = forms.CharField(max_length=200, label=_("In a few words"))
     framing = forms.CharField(
-        label="The problem as you see it",
+        label=_("The problem as you see it"),
         widget=forms.Textarea(
-            attrs={"rows": 4, "placeholder": "What happens, since when, what it costs you"}
+            attrs={"rows": 4, "placeholder": _("What happens, since when, what it costs you")}
         ),
         max_length=5000,
     )
 
 
-class FramingForm(forms.Form):
+class FramingForm(TranslatedLabels, forms.Form):
     framing = forms.CharField(
-        label="Your framing", widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Your framing"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class CommentForm(forms.Form):
+class CommentForm(TranslatedLabels, forms.Form):
     text = forms.CharField(
-        label="Add a comment",
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Facts, questions, what you tried"}),
+        label=_("Add a comment"),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "placeholder": _("Facts, questions, what you tried")}
+        ),
         max_length=5000,
     )
 
@@ -66,47 +70,47 @@ def _money(label: str) -> forms.DecimalField:
     )
 
 
-class ContributionForm(forms.Form):
+class ContributionForm(TranslatedLabels, forms.Form):
     """What the customer's side puts into an initiative and expects from it."""
 
     customer_effort_days = forms.DecimalField(
-        label="Your effort (person-days)",
+        label=_("Your effort (person-days)"),
         required=False,
         min_value=0,
         max_digits=8,
         decimal_places=1,
     )
-    customer_money = _money("Your money")
+    customer_money = _money(_("Your money"))
     customer_know_how = forms.CharField(
-        label="Your know-how",
+        label=_("Your know-how"),
         required=False,
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "Data, expertise, access"}),
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("Data, expertise, access")}),
     )
-    expected_value_customer = _money("Value you expect")
+    expected_value_customer = _money(_("Value you expect"))
 
 
 class ProposeInitiativeForm(ContributionForm):
-    title = forms.CharField(max_length=200, label="The initiative in a few words")
+    title = forms.CharField(max_length=200, label=_("The initiative in a few words"))
     goal = forms.CharField(
-        label="What it should achieve",
+        label=_("What it should achieve"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     due_date = forms.DateField(
-        label="Wanted by", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Wanted by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     field_order = ["title", "goal", "due_date"]
 
 
-class ConfirmValueForm(forms.Form):
+class ConfirmValueForm(TranslatedLabels, forms.Form):
     realized_value_customer = forms.DecimalField(
-        label="Value your side realized",
+        label=_("Value your side realized"),
         min_value=0,
         max_digits=14,
         decimal_places=2,
-        error_messages={"required": "Say what value your side realized (0 if none)."},
+        error_messages={"required": _("Say what value your side realized (0 if none).")},
     )
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from kamkit.web.accounts.models import Person, Side
 from kamkit.web.users.models import Role, User
@@ -22,7 +23,9 @@ def check_invitable(person: Person) -> None:
     if person.side != Side.CUSTOMER:
         raise InvitationRefused("only the customer's people are invited to the portal")
     if not person.email:
-        raise InvitationRefused(f"{person.name} has no email address; add one first")
+        raise InvitationRefused(
+            gettext_noop("{name} has no email address; add one first").format(name=person.name)
+        )
     if person.user_id and person.user.is_active:
         raise InvitationRefused(f"{person.name} already has access")
     taken = User.objects.filter(username__iexact=person.email).exclude(pk=person.user_id)
@@ -94,20 +97,33 @@ def revoke(person: Person) -> None:
 def _email_after_commit(account, recipients, text: str, link: str) -> None:
     """With ``KAMKIT_NOTIFY_BY_EMAIL`` on, mail the recipients once the write that caused
     it has committed (a rolled-back write sends nothing; the notification rows are part
-    of the write itself)."""
+    of the write itself). Each reads it in their own language (a user's choice; else the
+    installation's), one mail per language."""
+    from django.utils import translation
+
+    from kamkit.web.labels import say
+
     if not getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False):
         return
-    addresses = [r.email for r in recipients if r.email]
-    if addresses:
-        transaction.on_commit(
-            lambda: send_mail(
+    by_language: dict[str, list[str]] = {}
+    for r in recipients:
+        if r.email:
+            language = getattr(r, "language", "") or settings.LANGUAGE_CODE
+            by_language.setdefault(language, []).append(r.email)
+    for language, addresses in by_language.items():
+        with translation.override(language):
+            message = say(text) + (f"\n\n{link}" if link else "")
+
+        def send(addresses=addresses, message=message) -> None:
+            send_mail(
                 subject=f"kamkit: {account.name}",
-                message=text + (f"\n\n{link}" if link else ""),
+                message=message,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=addresses,
                 fail_silently=True,
             )
-        )
+
+        transaction.on_commit(send)
 
 
 def notify_supplier(account, text: str, link: str = "") -> int:
@@ -123,6 +139,22 @@ def notify_supplier(account, text: str, link: str = "") -> int:
     )
     _email_after_commit(account, recipients, text, link)
     return len(recipients)
+
+
+def notify_people(account, users, emails, text: str, link: str = "") -> int:
+    """Tell these users in kamkit and, with ``KAMKIT_NOTIFY_BY_EMAIL`` on, them and these
+    further addresses (people without a login) by email. Returns how many were told."""
+    from types import SimpleNamespace
+
+    from .models import Notification
+
+    users = [u for u in users if u is not None and u.is_active]
+    Notification.objects.bulk_create(
+        Notification(recipient=u, account=account, text=text[:300], link=link) for u in users
+    )
+    others = [SimpleNamespace(email=e) for e in emails if e]
+    _email_after_commit(account, [*users, *others], text, link)
+    return len(users) + len(others)
 
 
 def notify_customer(account, text: str, link: str = "") -> int:

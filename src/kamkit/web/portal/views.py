@@ -8,9 +8,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kamkit.web.accounts.models import Person, can
+from kamkit.web.labels import say
 
 from .forms import ChoosePasswordForm
 from .models import Invitation
@@ -32,12 +35,14 @@ def invite_person(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         invitation = invite(person, request.user, request.build_absolute_uri("/"))
     except InvitationRefused as exc:
-        messages.error(request, f"Not invited: {exc}.")
+        messages.error(request, _("Not invited: {exc}.").format(exc=say(str(exc))))
     else:
         messages.success(
             request,
-            f"Invitation sent to {invitation.email}; the link works once, until "
-            f"{invitation.expires_at:%Y-%m-%d}.",
+            _("Invitation sent to {email}; the link works once, until {until}.").format(
+                email=invitation.email,
+                until=date_format(invitation.expires_at, "SHORT_DATE_FORMAT"),
+            ),
         )
     return redirect("accounts:detail", pk=person.account_id)
 
@@ -46,7 +51,9 @@ def invite_person(request: HttpRequest, pk: int) -> HttpResponse:
 def revoke_person(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     revoke(person)
-    messages.success(request, f"{person.name} can no longer log in. Their records stay.")
+    messages.success(
+        request, _("{name} can no longer log in. Their records stay.").format(name=person.name)
+    )
     return redirect("accounts:detail", pk=person.account_id)
 
 
@@ -60,7 +67,12 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         user = accept(invitation, form.cleaned_data["password1"])
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, f"Welcome, {person.name}. Your login is {user.username}.")
+        messages.success(
+            request,
+            _("Welcome, {name}. Your login is {username}.").format(
+                name=person.name, username=user.username
+            ),
+        )
         return redirect("accounts:detail", pk=person.account_id)
     return render(
         request,

@@ -37,10 +37,12 @@ from .models import (
     CommunicationPreference,
     Interaction,
     JointInitiative,
+    Objective,
     PhaseRecord,
     PhaseSource,
     Problem,
     Pulse,
+    Task,
 )
 
 router = Router(tags=["relationship records"])
@@ -253,7 +255,63 @@ FAMILIES = [
 ]
 
 
-INTERACTIONS, INITIATIVES, PROBLEMS, PULSES, PREFERENCES, PHASES = FAMILIES
+def _save_objective(user: User, account: Account, data: dict, m2m: dict):
+    return services.save_objective(user, account, {"owner": user, **data})
+
+
+def _change_objective(user: User, obj, data: dict, version: int, m2m: dict) -> None:
+    services.save_objective(
+        user,
+        obj.account,
+        data,
+        objective=obj,
+        version=version,
+        initiatives=obj.initiatives.all(),
+        problems=obj.problems.all(),
+    )
+
+
+def _create_task(user: User, account: Account, data: dict, m2m: dict):
+    data = dict(data)
+    owner = data.pop("owner", None)
+    if owner is not None:
+        found = User.objects.filter(pk=owner, is_active=True).exclude(role=Role.CUSTOMER).first()
+        if found is None:
+            raise _field_error("owner", f"no user of our side with id {owner}")
+        data["owner"] = found
+    elif data.get("owner_person") is None:
+        data["owner"] = user  # by default the one who adds it
+    return services.create_task(user, account, data)
+
+
+def _change_task(user: User, obj, data: dict, version: int, m2m: dict) -> None:
+    services.update_task(user, obj, data, version)
+
+
+FAMILIES += [
+    Family(
+        "objectives",
+        Objective,
+        s.ObjectiveIn,
+        s.ObjectivePatch,
+        s.ObjectiveOut,
+        create=_save_objective,
+        update=_change_objective,
+    ),
+    Family(
+        "tasks",
+        Task,
+        s.TaskIn,
+        s.TaskPatch,
+        s.TaskOut,
+        person_fields=("owner_person",),
+        record_fields={"objective": Objective, "problem": Problem, "initiative": JointInitiative},
+        create=_create_task,
+        update=_change_task,
+    ),
+]
+
+INTERACTIONS, INITIATIVES, PROBLEMS, PULSES, PREFERENCES, PHASES, OBJECTIVES, TASKS = FAMILIES
 
 
 def _resolve(fam: Family, account: Account, data: dict[str, Any]) -> tuple[dict, dict]:
@@ -936,3 +994,162 @@ def _internal_units_routes(kind: str) -> None:
 
 _internal_units_routes("problems")
 _internal_units_routes("initiatives")
+
+
+@router.get(
+    "/{id:account_id}/objectives",
+    url_name="list_objectives",
+    operation_id="list_objectives",
+    summary="List the account plan's objectives (a customer: the shared ones, the mutual plan)",
+)
+def list_objectives(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
+    return _list(OBJECTIVES, request, account_id, limit, offset)
+
+
+@router.post(
+    "/{id:account_id}/objectives",
+    url_name="create_objectives",
+    operation_id="create_objectives",
+    response={201: s.ObjectiveOut},
+    summary="Add an objective to the account plan",
+)
+def create_objective(request: HttpRequest, account_id: int, payload: s.ObjectiveIn):
+    return _create(OBJECTIVES, request, account_id, payload)
+
+
+@router.get(
+    "/{id:account_id}/objectives/{id:record_id}",
+    url_name="get_objectives",
+    operation_id="get_objectives",
+    summary="One objective",
+)
+def get_objective(request: HttpRequest, account_id: int, record_id: int):
+    return _get(OBJECTIVES, request, account_id, record_id)
+
+
+@router.patch(
+    "/{id:account_id}/objectives/{id:record_id}",
+    url_name="update_objectives",
+    operation_id="update_objectives",
+    summary="Change an objective (with version)",
+)
+def update_objective(
+    request: HttpRequest, account_id: int, record_id: int, payload: s.ObjectivePatch
+):
+    return _update(OBJECTIVES, request, account_id, record_id, payload)
+
+
+@router.delete(
+    "/{id:account_id}/objectives/{id:record_id}",
+    url_name="delete_objectives",
+    operation_id="delete_objectives",
+    response={204: None},
+    summary="Delete an objective (restorable)",
+)
+def delete_objective(request: HttpRequest, account_id: int, record_id: int):
+    return _delete(OBJECTIVES, request, account_id, record_id)
+
+
+@router.get(
+    "/{id:account_id}/tasks",
+    url_name="list_tasks",
+    operation_id="list_tasks",
+    summary="List tasks (a customer: those shared with it)",
+)
+def list_tasks(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
+    return _list(TASKS, request, account_id, limit, offset)
+
+
+@router.post(
+    "/{id:account_id}/tasks",
+    url_name="create_tasks",
+    operation_id="create_tasks",
+    response={201: s.TaskOut},
+    summary="Add a task",
+)
+def create_task(request: HttpRequest, account_id: int, payload: s.TaskIn):
+    return _create(TASKS, request, account_id, payload)
+
+
+@router.get(
+    "/{id:account_id}/tasks/{id:record_id}",
+    url_name="get_tasks",
+    operation_id="get_tasks",
+    summary="One task",
+)
+def get_task(request: HttpRequest, account_id: int, record_id: int):
+    return _get(TASKS, request, account_id, record_id)
+
+
+@router.patch(
+    "/{id:account_id}/tasks/{id:record_id}",
+    url_name="update_tasks",
+    operation_id="update_tasks",
+    summary="Change a task (done_on marks it done) (with version)",
+)
+def update_task(request: HttpRequest, account_id: int, record_id: int, payload: s.TaskPatch):
+    return _update(TASKS, request, account_id, record_id, payload)
+
+
+@router.delete(
+    "/{id:account_id}/tasks/{id:record_id}",
+    url_name="delete_tasks",
+    operation_id="delete_tasks",
+    response={204: None},
+    summary="Delete a task (restorable)",
+)
+def delete_task(request: HttpRequest, account_id: int, record_id: int):
+    return _delete(TASKS, request, account_id, record_id)
+
+
+@router.get(
+    "/{id:account_id}/stakeholders",
+    url_name="stakeholder_map",
+    operation_id="stakeholder_map",
+    response=s.StakeholderMapOut,
+    summary="The stakeholder map (the supplier's side only: a customer gets 404)",
+)
+def stakeholder_map(request: HttpRequest, account_id: int):
+    from .stakeholders import account_map
+
+    if request.auth.role == Role.CUSTOMER:
+        raise HttpError(404, "Not Found")
+    account = _visible_account(request, account_id)
+    result = account_map(account)
+    people = []
+    for view in sorted(result.people.values(), key=lambda v: (v.person.name.lower(), v.person.id)):
+        p = view.person
+        people.append(
+            {
+                "id": p.id,
+                "name": p.name,
+                "title": p.title,
+                "department": p.department,
+                "reports_to": p.reports_to,
+                "buying_role": p.buying_role,
+                "attitude": p.attitude,
+                "influence": p.influence,
+                "contacts_per_month": round(view.contacts_per_month, 3),
+                "band_status": view.band_status,
+                "ties": [
+                    {
+                        "supplier": t.supplier,
+                        "supplier_name": t.supplier_name,
+                        "last_at": t.last_at,
+                        "contacts": t.contacts,
+                        "freshness": t.freshness,
+                    }
+                    for t in view.ties
+                ],
+            }
+        )
+    return {
+        "account": account.pk,
+        "window_days": result.window_days,
+        "people": people,
+        "warnings": result.warnings,
+    }

@@ -9,10 +9,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from kamkit.core import relationships as rules
 from kamkit.core.lifecycle.phases import check_phase_statement
+from kamkit.core.plan import MAX_REVIEW_DAYS, OBJECTIVE_STATUSES, REVIEW_EVERY_DAYS, ObjectiveFacts
 from kamkit.web.accounts.models import (
     PHASE_CHOICES,
     Account,
@@ -22,6 +24,7 @@ from kamkit.web.accounts.models import (
     source_unique,
 )
 from kamkit.web.base import TrackedModel
+from kamkit.web.labels import DECISION_LABELS, decap
 from kamkit.web.users.models import Role, User
 
 _TEXT_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -46,10 +49,10 @@ def check_record(obj: models.Model, days: dict[str, object] | None = None) -> di
 
 
 class PhaseSource(models.TextChoices):
-    SUPPLIER_SELF = "supplier_self", "Supplier's self-identification"
-    CUSTOMER_SELF = "customer_self", "Customer's self-identification"
-    DECISION = "decision", "KA manager's decision"
-    INFERRED = "inferred", "Inferred by kamkit"
+    SUPPLIER_SELF = "supplier_self", _("Supplier's self-identification")
+    CUSTOMER_SELF = "customer_self", _("Customer's self-identification")
+    DECISION = "decision", _("KA manager's decision")
+    INFERRED = "inferred", _("Inferred by kamkit")
 
 
 class PhaseRecordQuerySet(AccountRecordQuerySet):
@@ -76,7 +79,7 @@ class PhaseRecord(TrackedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="phase_records",
-        help_text="Who situated the relationship (for self-identifications).",
+        help_text=_("Who situated the relationship (for self-identifications)."),
     )
     recorded_by = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL)
     reasons = models.JSONField(default=list, blank=True)
@@ -129,9 +132,7 @@ class DeclineDecision(models.Model):
     new decision is a new row, so the history stays whole."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="decline_decisions")
-    decision = models.CharField(
-        max_length=20, choices=[("revive", "Revive"), ("wind_down", "Wind down")]
-    )
+    decision = models.CharField(max_length=20, choices=list(DECISION_LABELS.items()))
     decided_on = models.DateField()
     reason = models.TextField()
     decided_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -149,8 +150,10 @@ class DeclineDecision(models.Model):
 # -- the three relational processes (issue 4) ------------------------------------------------
 
 
-def _choices(values: tuple[str, ...]) -> list[tuple[str, str]]:
-    return [(v, v.replace("_", " ").capitalize()) for v in values]
+def _choices(values: tuple[str, ...]) -> list[tuple[str, object]]:
+    from kamkit.web.labels import choices
+
+    return choices(values)
 
 
 class SharedRecordQuerySet(AccountRecordQuerySet):
@@ -229,20 +232,22 @@ class JointInitiative(TrackedModel):
     realized_on = models.DateField(
         null=True,
         blank=True,
-        help_text="When the value was realized; set to today when the status becomes "
-        "realized without a date.",
+        help_text=_(
+            "When the value was realized; set to today when the status becomes "
+            "realized without a date."
+        ),
     )
     customer_confirmed_on = models.DateField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When the customer confirmed the value it realized (in the portal).",
+        help_text=_("When the customer confirmed the value it realized (in the portal)."),
     )
     internal_units = models.ManyToManyField(
         "accounts.InternalUnit",
         blank=True,
         related_name="initiatives",
-        help_text="Our internal units involved (never shown to the customer).",
+        help_text=_("Our internal units involved (never shown to the customer)."),
     )
     shared = models.BooleanField(default=True)
     history = HistoricalRecords()
@@ -310,7 +315,7 @@ class Problem(TrackedModel):
         "accounts.InternalUnit",
         blank=True,
         related_name="problems",
-        help_text="Our internal units involved (never shown to the customer).",
+        help_text=_("Our internal units involved (never shown to the customer)."),
     )
     outcome = models.TextField(blank=True, max_length=rules.TEXT_LIMITS["outcome"])
     supplier_agreed_by = models.ForeignKey(
@@ -326,7 +331,7 @@ class Problem(TrackedModel):
     lessons = models.TextField(
         blank=True,
         max_length=rules.TEXT_LIMITS["lessons"],
-        help_text="What both sides learned (shared knowledge).",
+        help_text=_("What both sides learned (shared knowledge)."),
     )
     shared = models.BooleanField(default=True)
     history = HistoricalRecords()
@@ -366,7 +371,7 @@ class Problem(TrackedModel):
     def next_stage_label(self) -> str | None:
         """The label of the stage a one-click move goes to."""
         following = self.next_move
-        return dict(_choices(rules.PROBLEM_STAGES))[following].lower() if following else None
+        return decap(dict(_choices(rules.PROBLEM_STAGES))[following]) if following else None
 
 
 class ProblemStageChange(models.Model):
@@ -412,7 +417,7 @@ class Interaction(SourceFields, TrackedModel):
     occurred_at = models.DateTimeField(default=timezone.now)
     channel = models.CharField(max_length=20, choices=_choices(rules.CHANNELS))
     initiated_by = models.CharField(max_length=10, choices=_choices(rules.SIDES))
-    two_way = models.BooleanField(default=True, help_text="A dialogue, not a broadcast.")
+    two_way = models.BooleanField(default=True, help_text=_("A dialogue, not a broadcast."))
     formality = models.CharField(max_length=10, choices=_choices(rules.FORMALITY), default="formal")
     content = models.CharField(
         max_length=20, choices=_choices(rules.CONTENT), default="operational"
@@ -566,7 +571,7 @@ class InteractionWeek(models.Model):
 
     # no index of its own: the unique (account, week) constraint serves lookups by account
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+", db_index=False)
-    week = models.DateField(help_text="The Monday (UTC) the week starts on.")
+    week = models.DateField(help_text=_("The Monday (UTC) the week starts on."))
     interactions = models.PositiveIntegerField()
     by_customer = models.PositiveIntegerField()
     two_way = models.PositiveIntegerField()
@@ -614,7 +619,8 @@ class ProblemComment(models.Model):
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     side = models.CharField(max_length=10, choices=_choices(rules.SIDES))
     internal = models.BooleanField(
-        default=False, help_text="A note for the supplier's side only; never shown to the customer."
+        default=False,
+        help_text=_("A note for the supplier's side only; never shown to the customer."),
     )
     text = models.TextField(max_length=rules.TEXT_LIMITS["text"])
     created_at = models.DateTimeField(default=timezone.now)
@@ -628,4 +634,170 @@ class ProblemComment(models.Model):
 
     def clean(self) -> None:
         if errors := check_record(self):
+            raise ValidationError(errors)
+
+
+class Objective(TrackedModel):
+    """An objective of the account plan (issue 20): a measurable target with a date,
+    linked to the initiatives and problems that serve it, reviewed on a cadence. Shared
+    objectives form the mutual plan the customer sees and comments on; the others are
+    internal."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="objectives")
+    title = models.CharField(max_length=200)
+    measure = models.CharField(
+        max_length=200, blank=True, help_text=_("What is measured, e.g. share of wallet (%).")
+    )
+    start_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    current_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    status = models.CharField(
+        max_length=10, choices=list(OBJECTIVE_STATUSES.items()), default="open"
+    )
+    owner = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_every_days = models.PositiveSmallIntegerField(default=REVIEW_EVERY_DAYS)
+    last_reviewed_on = models.DateField(null=True, blank=True)
+    initiatives = models.ManyToManyField(JointInitiative, blank=True, related_name="objectives")
+    problems = models.ManyToManyField(Problem, blank=True, related_name="objectives")
+    shared = models.BooleanField(
+        default=False, help_text=_("Part of the mutual plan: the customer sees and comments on it.")
+    )
+    history = HistoricalRecords(m2m_fields=[initiatives, problems])
+    objects = SharedRecordQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["status", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def facts(self) -> ObjectiveFacts:
+        def number(v):
+            return None if v is None else float(v)
+
+        return ObjectiveFacts(
+            status=self.status,
+            start=number(self.start_value),
+            current=number(self.current_value),
+            target=number(self.target_value),
+            created_on=timezone.localtime(self.created_at).date(),
+            last_reviewed_on=self.last_reviewed_on,
+            review_every_days=self.review_every_days,
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        if not 1 <= (self.review_every_days or 0) <= MAX_REVIEW_DAYS:
+            errors["review_every_days"] = f"between 1 and {MAX_REVIEW_DAYS} days"
+        today = timezone.localdate()
+        errors.update(rules.check_due_day("due_on", self.due_on, today))
+        errors.update(rules.check_day("last_reviewed_on", self.last_reviewed_on, today))
+        if errors:
+            raise ValidationError(errors)
+
+
+class ObjectiveComment(models.Model):
+    """A comment on an objective: either side on a shared one, our side only on an
+    internal one."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    side = models.CharField(
+        max_length=10, choices=[("supplier", "Supplier"), ("customer", "Customer")]
+    )
+    text = models.TextField(max_length=rules.TEXT_LIMITS["comment"])
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class TaskQuerySet(AccountRecordQuerySet):
+    """A customer user sees the tasks shared with the customer (an owner on its side makes
+    a task shared); the supplier's side every task of the accounts it sees."""
+
+    def open(self) -> TaskQuerySet:
+        return self.alive().filter(done_on=None)
+
+    def overdue(self, today: dt.date) -> TaskQuerySet:
+        """Open and due before ``today`` (due today is not overdue yet)."""
+        return self.open().filter(due_on__lt=today)
+
+    def visible_to(self, user: User) -> TaskQuerySet:
+        qs = super().visible_to(user)
+        if user.is_authenticated and user.role == Role.CUSTOMER:
+            qs = qs.filter(shared=True)
+        return qs
+
+
+class Task(TrackedModel):
+    """Something to do by a day (issue 20): from the lever's next actions, a plan
+    objective or a problem, owned by someone of either side; kamkit reminds the owner on
+    the due day."""
+
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="tasks")
+    title = models.CharField(max_length=200)
+    due_on = models.DateField()
+    owner = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="tasks",
+        help_text=_("Someone of our side (a kamkit user)."),
+    )
+    owner_person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        help_text=_("Or someone of the customer's side."),
+    )
+    objective = models.ForeignKey(
+        Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    problem = models.ForeignKey(
+        Problem, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    initiative = models.ForeignKey(
+        JointInitiative, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    from_lever = models.CharField(
+        max_length=20, blank=True, help_text=_("The process whose next action this is.")
+    )
+    shared = models.BooleanField(default=False, help_text=_("The customer sees it."))
+    done_on = models.DateField(null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    history = HistoricalRecords()
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["done_on", "due_on", "pk"]
+        indexes = [models.Index(fields=["due_on", "done_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def overdue(self) -> bool:
+        return self.done_on is None and self.due_on < timezone.localdate()
+
+    def clean(self) -> None:
+        errors = dict(rules.check_due_day("due_on", self.due_on, timezone.localdate()))
+        if (self.owner_id is None) == (self.owner_person_id is None):
+            errors["owner"] = "one owner: someone of our side or of the customer's"
+        if self.owner_person_id and self.owner_person.account_id != self.account_id:
+            errors["owner_person"] = "must be a person of this account"
+        for name in ("objective", "problem", "initiative"):
+            record = getattr(self, name)
+            if record is not None and record.account_id != self.account_id:
+                errors[name] = "must be of this account"
+        if errors:
             raise ValidationError(errors)

@@ -7,18 +7,13 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from kamkit.core.lifecycle.phases import PHASE_LABELS, PhaseStatement
-from kamkit.core.perception import (
-    ITEM_LABELS,
-    ITEMS,
-    Rating,
-    current_gaps,
-    monthly_means,
-    phase_views,
-)
+from kamkit.core.lifecycle.phases import PhaseStatement
+from kamkit.core.perception import ITEMS, Rating, current_gaps, monthly_means, phase_views
 from kamkit.web.accounts.models import Account
 from kamkit.web.assessment.charts import lines_over_time
+from kamkit.web.labels import ITEM_LABELS, PHASE_LABELS
 from kamkit.web.relationships.models import PhaseRecord, PhaseSource, Pulse
 
 MONTHS = 12
@@ -48,12 +43,12 @@ def perception_context(
     charts = {
         item: lines_over_time(
             series[item],
-            {"supplier": "Your supplier", "customer": "Your side"}
+            {"supplier": _("Your supplier"), "customer": _("Your side")}
             if for_customer
-            else {"supplier": "Our side", "customer": "The customer"},
+            else {"supplier": _("Our side"), "customer": _("The customer")},
             scale=(1, 7, (1, 4, 7)),
-            title=f"{ITEM_LABELS[item]}: both sides' ratings by month",
-            empty="Not enough ratings over the year for a trend.",
+            title=_("{item}: both sides' ratings by month").format(item=ITEM_LABELS[item]),
+            empty=_("Not enough ratings over the year for a trend."),
             bridge=True,
         )
         for item in ITEMS

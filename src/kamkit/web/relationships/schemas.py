@@ -325,3 +325,107 @@ class ContributionIn(Schema):
 
 class ConfirmValueIn(Schema):
     realized_value_customer: MONEY
+
+
+# -- the account plan and tasks (issue 20) ----------------------------------------------
+
+OBJECTIVE_STATUS = "^(open|achieved|missed|dropped)$"
+
+
+class ObjectiveOut(Schema):
+    id: int
+    version: int
+    account: int = Field(..., alias="account_id")
+    title: str
+    measure: str
+    start_value: Decimal | None
+    current_value: Decimal | None
+    target_value: Decimal | None
+    due_on: dt.date | None
+    status: str
+    review_every_days: int
+    last_reviewed_on: dt.date | None
+    shared: bool
+
+
+class ObjectiveIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    measure: str = Field("", max_length=200)
+    start_value: VALUE | None = None
+    current_value: VALUE | None = None
+    target_value: VALUE | None = None
+    due_on: dt.date | None = None
+    status: str = Field("open", pattern=OBJECTIVE_STATUS)
+    review_every_days: int = Field(90, ge=1, le=366)
+    shared: bool = False
+
+
+class ObjectivePatch(ObjectiveIn):
+    version: int = Field(..., ge=1)
+    title: str | None = Field(None, min_length=1, max_length=200)
+    status: str | None = Field(None, pattern=OBJECTIVE_STATUS)
+    review_every_days: int | None = Field(None, ge=1, le=366)
+    shared: bool | None = None
+
+
+class TaskOut(Schema):
+    id: int
+    version: int
+    account: int = Field(..., alias="account_id")
+    title: str
+    due_on: dt.date
+    owner: int | None = Field(None, alias="owner_id")
+    owner_person: int | None = Field(None, alias="owner_person_id")
+    objective: int | None = Field(None, alias="objective_id")
+    problem: int | None = Field(None, alias="problem_id")
+    initiative: int | None = Field(None, alias="initiative_id")
+    from_lever: str
+    shared: bool
+    done_on: dt.date | None
+
+
+class TaskIn(Schema):
+    title: str = Field(..., min_length=1, max_length=200)
+    due_on: dt.date
+    owner: int | None = Field(None, description="A kamkit user of our side (default: you).")
+    owner_person: int | None = Field(None, description="Or a customer contact of the account.")
+    objective: int | None = None
+    problem: int | None = None
+    initiative: int | None = None
+    from_lever: str = Field("", pattern="^(|communication|co_creation|problem_solving)$")
+
+
+class TaskPatch(Schema):
+    version: int = Field(..., ge=1)
+    title: str | None = Field(None, min_length=1, max_length=200)
+    due_on: dt.date | None = None
+    done_on: dt.date | None = None
+
+
+class TieOut(Schema):
+    supplier: int
+    supplier_name: str
+    last_at: dt.datetime
+    contacts: int
+    freshness: str
+
+
+class StakeholderOut(Schema):
+    id: int
+    name: str
+    title: str
+    department: str
+    reports_to: int | None
+    buying_role: str
+    attitude: str
+    influence: str
+    contacts_per_month: float
+    band_status: str
+    ties: list[TieOut]
+
+
+class StakeholderMapOut(Schema):
+    account: int
+    window_days: int
+    people: list[StakeholderOut]
+    warnings: list[str]

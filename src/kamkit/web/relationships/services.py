@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from kamkit.core import relationships as rules
 from kamkit.core.lifecycle import PhaseStatement, effective_phase
@@ -18,6 +19,7 @@ from kamkit.web.base import (
     Conflict,
     by,
     check_all,
+    copy_rows,
     insert_many,
     restore,
     save_versioned,
@@ -199,7 +201,13 @@ def raise_problem(
         problem.save()  # dates its first stage
         problem.stage_changes.update(changed_by=user)
         problem.participants.set(people)
-        _tell_other_side(side, problem, f"{_name(user)} raised a problem: {problem.title}")
+        _tell_other_side(
+            side,
+            problem,
+            gettext_noop("{name} raised a problem: {title}").format(
+                name=_name(user), title=problem.title
+            ),
+        )
     return problem
 
 
@@ -216,13 +224,13 @@ def create_initiative(user, account: Account, data: dict) -> JointInitiative:
             initiative = JointInitiative(
                 account=account, customer_owner=customer_person(user, create=True), **fields
             )
-            words = "proposed an initiative"
+            words = gettext_noop("{name} proposed an initiative: {title}")
         else:
             initiative = JointInitiative(account=account, **data)
-            words = "started an initiative"
+            words = gettext_noop("{name} started an initiative: {title}")
         by(initiative, user).full_clean()
         initiative.save()
-        _tell_other_side(side, initiative, f"{_name(user)} {words}: {initiative.title}")
+        _tell_other_side(side, initiative, words.format(name=_name(user), title=initiative.title))
     return initiative
 
 
@@ -241,11 +249,15 @@ def update_initiative(user, initiative: JointInitiative, changes: dict, version:
     with transaction.atomic():
         save_versioned(initiative, changes, version, user)
         what = (
-            f"moved “{initiative.title}” to {initiative.get_status_display().lower()}"
+            gettext_noop("{name} moved “{title}” to {status}").format(
+                name=_name(user), title=initiative.title, status=initiative.status.replace("_", " ")
+            )
             if initiative.status != before
-            else f"updated “{initiative.title}”"
+            else gettext_noop("{name} updated “{title}”").format(
+                name=_name(user), title=initiative.title
+            )
         )
-        _tell_other_side("supplier", initiative, f"{_name(user)} {what}")
+        _tell_other_side("supplier", initiative, what)
     return initiative
 
 
@@ -264,7 +276,9 @@ def update_contribution(user, initiative: JointInitiative, changes: dict, versio
         _tell_other_side(
             "customer",
             initiative,
-            f"{_name(user)} updated their contribution to “{initiative.title}”",
+            gettext_noop("{name} updated their contribution to “{title}”").format(
+                name=_name(user), title=initiative.title
+            ),
         )
     return initiative
 
@@ -285,7 +299,9 @@ def confirm_value(user, initiative: JointInitiative, value) -> JointInitiative:
         _tell_other_side(
             "customer",
             initiative,
-            f"{_name(user)} confirmed {value} of value realized from “{initiative.title}”",
+            gettext_noop("{name} confirmed {value} of value realized from “{title}”").format(
+                name=_name(user), value=value, title=initiative.title
+            ),
         )
     return initiative
 
@@ -312,7 +328,13 @@ def comment_on_problem(user, problem: Problem, text: str, *, internal: bool = Fa
         comment.full_clean()
         comment.save()
         if not internal:
-            _tell_other_side(side, problem, f"{_name(user)} commented on “{problem.title}”")
+            _tell_other_side(
+                side,
+                problem,
+                gettext_noop("{name} commented on “{title}”").format(
+                    name=_name(user), title=problem.title
+                ),
+            )
     return comment
 
 
@@ -336,8 +358,9 @@ def move_problem_stage(problem: Problem, stage: str, on, user, *, words: str = "
         ProblemStageChange.objects.create(
             problem=problem, stage=stage, changed_on=on, changed_by=user
         )
-        label = stage.replace("_", " ")
-        text = words or f"{_name(user)} moved “{problem.title}” to {label}"
+        text = words or gettext_noop("{name} moved “{title}” to {stage}").format(
+            name=_name(user), title=problem.title, stage=stage.replace("_", " ")
+        )
         _tell_other_side(side, problem, text)
     return None
 
@@ -416,7 +439,9 @@ def agree_definition(user, problem: Problem, *, for_customer: bool = False) -> P
                 "jointly_defined",
                 None,
                 user,
-                words=f"{_name(user)} agreed: “{problem.title}” is now jointly defined",
+                words=gettext_noop("{name} agreed: “{title}” is now jointly defined").format(
+                    name=_name(user), title=problem.title
+                ),
             )
             if message:
                 raise ValidationError({"stage": message})
@@ -424,7 +449,9 @@ def agree_definition(user, problem: Problem, *, for_customer: bool = False) -> P
             _tell_other_side(
                 "customer" if side == "customer" and not for_customer else "supplier",
                 problem,
-                f"{_name(user)} agreed on the definition of “{problem.title}”",
+                gettext_noop("{name} agreed on the definition of “{title}”").format(
+                    name=_name(user), title=problem.title
+                ),
             )
     return problem
 
@@ -487,7 +514,13 @@ def edit_problem(user, problem: Problem, changes: dict, version: int, participan
         if people is not None:
             problem.participants.set(people)
         if ours_changed:
-            _tell_other_side("supplier", problem, f"{_name(user)} reframed “{problem.title}”")
+            _tell_other_side(
+                "supplier",
+                problem,
+                gettext_noop("{name} reframed “{title}”").format(
+                    name=_name(user), title=problem.title
+                ),
+            )
     return problem
 
 
@@ -510,7 +543,11 @@ def frame_problem(user, problem: Problem, framing: str, version: int) -> Problem
         )
     with transaction.atomic():
         save_versioned(problem, changes, version, user)
-        _tell_other_side(side, problem, f"{_name(user)} reframed “{problem.title}”")
+        _tell_other_side(
+            side,
+            problem,
+            gettext_noop("{name} reframed “{title}”").format(name=_name(user), title=problem.title),
+        )
     return problem
 
 
@@ -545,8 +582,12 @@ def undo_stage_move(user, problem: Problem, reason: str) -> UndoneStageMove:
         _tell_other_side(
             side,
             problem,
-            f"{_name(user)} took back the move of “{problem.title}” to "
-            f"{last.stage.replace('_', ' ')}: {reason}",
+            gettext_noop("{name} took back the move of “{title}” to {stage}: {reason}").format(
+                name=_name(user),
+                title=problem.title,
+                stage=last.stage.replace("_", " "),
+                reason=reason,
+            ),
         )
     return undone
 
@@ -571,7 +612,12 @@ def record_pulse(user, account: Account, data: dict) -> Pulse:
         pulse.full_clean()
         pulse.save()
         if side == "customer":
-            _tell_other_side("customer", pulse, f"{_name(user)} rated the relationship", "")
+            _tell_other_side(
+                "customer",
+                pulse,
+                gettext_noop("{name} rated the relationship").format(name=_name(user)),
+                "",
+            )
     return pulse
 
 
@@ -591,7 +637,6 @@ def record_phase_view(
     told of a customer's view."""
     from django.urls import reverse
 
-    from kamkit.core.lifecycle.phases import PHASE_LABELS
     from kamkit.web.accounts.models import customer_person
 
     side = acting_side(user, account)
@@ -613,11 +658,12 @@ def record_phase_view(
         record.full_clean()
         record.save()  # refreshes the account's phase
         if side == "customer":
-            label = PHASE_LABELS.get(phase, phase).lower()
             _tell_other_side(
                 "customer",
                 record,
-                f"{_name(user)} sees the relationship in {label}",
+                gettext_noop("{name} sees the relationship in {phase}").format(
+                    name=_name(user), phase=phase.replace("_", "-")
+                ),
                 reverse("relationships:phases", kwargs={"pk": account.pk}),
             )
     return record
@@ -650,7 +696,7 @@ def set_preferences(
         else:
             save_versioned(preference, data, version or 0, user)
         if side == "customer":
-            text = f"{_name(user)} updated how to be contacted"
+            text = gettext_noop("{name} updated how to be contacted").format(name=_name(user))
             _tell_other_side("customer", preference, text, "")
     return preference
 
@@ -814,12 +860,15 @@ def log_interactions_in_bulk(
         insert_many([i for i, _ in valid])
         links = [(i.pk, p.pk) for i, people in valid for p in people]
         # the link rows are two ids each: one statement for many, without a model each
-        with connection.cursor() as cur:
-            for start in range(0, len(links), 5000):
-                cur.executemany(
-                    f"INSERT INTO {through} (interaction_id, person_id) VALUES (%s, %s)",
-                    links[start : start + 5000],
-                )
+        if connection.vendor == "postgresql":
+            copy_rows(through, ("interaction_id", "person_id"), links)
+        else:
+            with connection.cursor() as cur:
+                for start in range(0, len(links), 5000):
+                    cur.executemany(
+                        f"INSERT INTO {through} (interaction_id, person_id) VALUES (%s, %s)",
+                        links[start : start + 5000],
+                    )
         if rebuild:
             accounts = sorted({i.account_id for i, _ in valid})
             rebuild_pairs(accounts)
@@ -1116,3 +1165,199 @@ def set_internal_units(user, record: Problem | JointInitiative, units: Iterable)
     with transaction.atomic():
         record.internal_units.set(found)
     return found
+
+
+# -- the account plan (issue 20) ---------------------------------------------------------
+
+
+def _linked(account: Account, records, kind: str) -> list:
+    out = list(records or ())
+    wrong = [r for r in out if r.account_id != account.pk or r.deleted_at is not None]
+    if wrong:
+        raise ValidationError({kind: f"“{wrong[0]}” is not of this account"})
+    return out
+
+
+def save_objective(
+    user,
+    account: Account,
+    data: dict,
+    *,
+    objective=None,
+    version: int | None = None,
+    initiatives=None,
+    problems=None,
+):
+    """Add an objective to the account plan, or change one with the version the editor
+    loaded; its initiatives and problems must be of the account. The supplier's team
+    only (the customer comments on shared ones)."""
+    from django.urls import reverse
+
+    from .models import Objective
+
+    if acting_side(user, account) != "supplier":
+        raise PermissionDenied("the supplier's team keeps the account plan")
+    initiatives = _linked(account, initiatives, "initiatives")
+    problems = _linked(account, problems, "problems")
+    with transaction.atomic():
+        if objective is None:
+            objective = by(Objective(account=account, **data), user)
+            objective.full_clean()
+            objective.save()
+            words = gettext_noop("{name} added a shared objective: {title}")
+        else:
+            objective = save_versioned(objective, data, version, user)
+            words = gettext_noop("{name} changed the shared objective: {title}")
+        objective.initiatives.set(initiatives)
+        objective.problems.set(problems)
+        if objective.shared:
+            _tell_other_side(
+                "supplier",
+                objective,
+                words.format(name=_name(user), title=objective.title),
+                reverse("relationships:account_plan", kwargs={"pk": account.pk}),
+            )
+    return objective
+
+
+def review_objective(user, objective, current_value, version: int):
+    """Record where an objective stands today: its current value and the review day (the
+    next review is a cadence later)."""
+    if acting_side(user, objective.account) != "supplier":
+        raise PermissionDenied("the supplier's team reviews the account plan")
+    return save_versioned(
+        objective,
+        {"current_value": current_value, "last_reviewed_on": timezone.localdate()},
+        version,
+        user,
+    )
+
+
+def comment_on_objective(user, objective, text: str):
+    """A comment on an objective: the customer on a shared one (the mutual plan), the
+    supplier's team on any; the other side is told of it when it is shared."""
+    from django.urls import reverse
+
+    from .models import ObjectiveComment
+
+    side = acting_side(user, objective.account)
+    if side == "customer" and not objective.shared:
+        raise PermissionDenied("this objective is not shared with you")
+    with transaction.atomic():
+        comment = ObjectiveComment(
+            objective=objective, author=user, side=side, text=(text or "").strip()
+        )
+        if not comment.text:
+            raise ValidationError({"text": "write something first"})
+        comment.full_clean()
+        comment.save()
+        if objective.shared:
+            _tell_other_side(
+                side,
+                objective,
+                gettext_noop("{name} commented on the objective “{title}”").format(
+                    name=_name(user), title=objective.title
+                ),
+                reverse("relationships:account_plan", kwargs={"pk": objective.account_id}),
+            )
+    return comment
+
+
+# -- tasks (issue 20) --------------------------------------------------------------------
+
+
+def create_task(user, account: Account, data: dict):
+    """A task on the account, owned by someone of our side (a kamkit user) or of the
+    customer's (then it is shared, so the customer sees it). The supplier's team creates
+    tasks; the owner is told."""
+    from django.urls import reverse
+
+    from kamkit.web.portal.services import notify_people
+
+    from .models import Task
+
+    if acting_side(user, account) != "supplier":
+        raise PermissionDenied("the supplier's team assigns tasks")
+    owner = data.get("owner")
+    if owner is not None and (owner.role == "customer" or not owner.is_active):
+        raise ValidationError({"owner": "choose someone of our side, or a customer contact"})
+    with transaction.atomic():
+        task = by(Task(account=account, created_by=user, **data), user)
+        if task.owner_person_id:
+            task.shared = True
+        task.full_clean()
+        task.save()
+        link = reverse("tasks")
+        words = gettext_noop("{name} gave you a task on {account}: {title} (due {due})").format(
+            name=_name(user), account=account.name, title=task.title, due=task.due_on
+        )
+        if task.owner_id and task.owner_id != getattr(user, "pk", None):
+            notify_people(account, [task.owner], [], words, link)
+        elif task.owner_person_id:
+            person = task.owner_person
+            notify_people(
+                account,
+                [person.user] if person.user_id else [],
+                [] if person.user_id else [person.email],
+                words,
+                link,
+            )
+    return task
+
+
+def update_task(user, task, changes: dict, version: int):
+    """Change a task (title, due day, done) with the version the editor loaded: the
+    supplier's team of the account."""
+    if acting_side(user, task.account) != "supplier":
+        raise PermissionDenied("the supplier's team changes tasks; an owner ticks theirs off")
+    return save_versioned(task, changes, version, user)
+
+
+def complete_task(user, task, done: bool = True):
+    """Mark a task done (or open again): its owner, or the supplier's team of the account."""
+    side = acting_side(user, task.account)
+    own = task.owner_id == user.pk or (
+        task.owner_person_id is not None and task.owner_person.user_id == user.pk
+    )
+    if side == "customer" and not own:
+        raise PermissionDenied("only the task's owner marks it done")
+    return save_versioned(
+        task, {"done_on": timezone.localdate() if done else None}, task.version, user
+    )
+
+
+def remind_due_tasks(today=None) -> int:
+    """Remind each owner of an open task due today or earlier, once (in kamkit, and by
+    email where notifications go by email). Returns how many tasks were reminded."""
+    from django.urls import reverse
+
+    from kamkit.web.portal.services import notify_people
+
+    from .models import Task
+
+    today = today or timezone.localdate()
+    due = Task.objects.open().filter(due_on__lte=today, reminded_on=None)
+    count = 0
+    for task in due.select_related("account", "owner", "owner_person__user"):
+        template = (
+            gettext_noop("Task due today on {account}: {title}")
+            if task.due_on == today
+            else gettext_noop("Task due since {due} on {account}: {title}")
+        )
+        text = template.format(account=task.account.name, title=task.title, due=task.due_on)
+        with transaction.atomic():
+            if task.owner_id:
+                notify_people(task.account, [task.owner], [], text, reverse("tasks"))
+            else:
+                person = task.owner_person
+                users = [person.user] if person.user_id else []
+                notify_people(
+                    task.account,
+                    users,
+                    [] if users else [person.email],
+                    text,
+                    reverse("tasks"),
+                )
+            Task.objects.filter(pk=task.pk).update(reminded_on=today)
+        count += 1
+    return count

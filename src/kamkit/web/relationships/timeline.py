@@ -8,18 +8,21 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from kamkit.web.accounts.models import Account
+from kamkit.web.labels import ITEM_LABELS, SIDE_WORDS, decap
 from kamkit.web.users.models import User
 
 from .models import Interaction, JointInitiative, PhaseRecord, Problem, Pulse
 
 PROCESSES = {
-    "communication": "Communication",
-    "co_creation": "Co-creation",
-    "problem_solving": "Problem solving",
-    "pulse": "Pulses",
-    "phase": "Phase",
+    "communication": gettext_lazy("Communication"),
+    "co_creation": gettext_lazy("Co-creation"),
+    "problem_solving": gettext_lazy("Problem solving"),
+    "pulse": gettext_lazy("Pulses"),
+    "phase": gettext_lazy("Phase"),
 }
 
 
@@ -75,7 +78,11 @@ class Entry:
 
     @property
     def kind_label(self) -> str:
-        return PROCESSES[self.process]
+        return str(PROCESSES[self.process])
+
+    @property
+    def side_label(self) -> str:
+        return str(SIDE_WORDS.get(self.side or "", self.side or ""))
 
     @property
     def entry_kind(self) -> str | None:
@@ -166,8 +173,8 @@ def build_timeline(
                     _day(i.occurred_at),
                     "communication",
                     i.initiated_by,
-                    f"{i.get_channel_display()} · {i.get_content_display().lower()}"
-                    + ("" if i.two_way else " · one-way"),
+                    f"{i.get_channel_display()} · {decap(i.get_content_display())}"
+                    + ("" if i.two_way else " · " + _("one-way")),
                     (i.summary + (f" — {people}" if people else "")).strip(" —"),
                     i,
                     _micros(i.occurred_at),
@@ -181,7 +188,7 @@ def build_timeline(
                     _day(ini.created_at),
                     "co_creation",
                     None,
-                    f"Initiative: {ini.title}",
+                    _("Initiative: {title}").format(title=ini.title),
                     ini.get_status_display(),
                     ini,
                     _micros(ini.created_at),
@@ -197,8 +204,8 @@ def build_timeline(
                     pr.raised_on,
                     "problem_solving",
                     pr.raised_by,
-                    f"Problem: {pr.title}",
-                    f"now {pr.get_stage_display().lower()}",
+                    _("Problem: {title}").format(title=pr.title),
+                    _("now {stage}").format(stage=decap(pr.get_stage_display())),
                     pr,
                 )
             )
@@ -208,13 +215,18 @@ def build_timeline(
             qs = qs.filter(person__side=side)
         for pu in _older(qs, "pulse", "rated_on", False, after)[:limit]:
             scores = ", ".join(
-                f"{k.replace('_', ' ')} {getattr(pu, k)}"
+                f"{decap(ITEM_LABELS[k])} {getattr(pu, k)}"
                 for k in ("communication", "co_creation", "problem_solving", "trust")
                 if getattr(pu, k) is not None
             )
             entries.append(
                 Entry(
-                    pu.rated_on, "pulse", pu.person.side, f"Pulse by {pu.person.name}", scores, pu
+                    pu.rated_on,
+                    "pulse",
+                    pu.person.side,
+                    _("Pulse by {name}").format(name=pu.person.name),
+                    scores,
+                    pu,
                 )
             )
     if want("phase") and user.role != "customer" and side in (None, ""):
@@ -228,7 +240,7 @@ def build_timeline(
                     ph.recorded_on,
                     "phase",
                     None,
-                    f"Phase: {ph.get_phase_display()}",
+                    _("Phase: {phase}").format(phase=ph.get_phase_display()),
                     ph.get_source_display(),
                     ph,
                 )

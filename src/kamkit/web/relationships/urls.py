@@ -26,4 +26,12 @@ urlpatterns = [
     path("initiatives/<int:pk>/", views.initiative_edit, name="initiative_edit"),
     path("<str:kind>/<int:pk>/internal-units/", views.internal_units, name="internal_units"),
     path("preferences/<int:pk>/", views.preference_edit, name="preference_edit"),
+    path("<int:pk>/tasks/new/", views.new_task, name="new_task"),
+    path("<int:pk>/plan/", views.account_plan, name="account_plan"),
+    path("<int:pk>/review/", views.review_pack, name="review_pack"),
+    path("objectives/<int:pk>/", views.objective_edit, name="objective_edit"),
+    path("objectives/<int:pk>/review/", views.objective_review, name="objective_review"),
+    path("objectives/<int:pk>/comment/", views.objective_comment, name="objective_comment"),
+    path("<int:pk>/stakeholders/", views.stakeholders, name="stakeholders"),
+    path("<int:pk>/stakeholders/<int:person>/", views.stakeholder_edit, name="stakeholder_edit"),
 ]

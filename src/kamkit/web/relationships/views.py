@@ -12,18 +12,17 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from kamkit.core import relationships as rules
-from kamkit.core.lifecycle.phases import (
-    PHASE_LABELS,
-    SOURCE_LABELS,
-    PhaseStatement,
-    effective_phase,
-)
+from kamkit.core.lifecycle.phases import PhaseStatement, effective_phase
 from kamkit.web.accounts.models import Account, can
-from kamkit.web.base import errors_on_form, form_write, save_versioned
+from kamkit.web.base import errors_on_form, form_write, local_next, save_versioned
+from kamkit.web.labels import PHASE_LABELS, SOURCE_LABELS, decap
 from kamkit.web.users.models import Role
 
 from . import services as work
@@ -126,7 +125,7 @@ def log_interaction(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc)
         else:
-            messages.success(request, "Logged.")
+            messages.success(request, _("Logged."))
             return _back_to_account(request, account)
     return render(
         request,
@@ -149,13 +148,16 @@ def advance_problem(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             on = dt.date.fromisoformat(raw)
         except ValueError:
-            messages.error(request, f"“{raw}” is not a date like 2026-11-20.")
+            messages.error(request, _("“{raw}” is not a date like 2026-11-20.").format(raw=raw))
             return redirect("relationships:problem_edit", pk=problem.pk)
     if message := move_problem_stage(problem, stage, on, request.user):
         messages.error(request, message)
     else:
         messages.success(
-            request, f"“{problem.title}” is now {problem.get_stage_display().lower()}."
+            request,
+            _("“{title}” is now {stage}.").format(
+                title=problem.title, stage=decap(problem.get_stage_display())
+            ),
         )
     return redirect("accounts:detail", pk=problem.account_id)
 
@@ -205,8 +207,10 @@ def new_problem(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc, {"supplier_framing": "framing"})
         else:
-            told = " The customer's people have been told." if problem.shared else ""
-            messages.success(request, f"Raised “{problem.title}”.{told}")
+            told = " " + _("The customer's people have been told.") if problem.shared else ""
+            messages.success(
+                request, _("Raised “{title}”.{told}").format(title=problem.title, told=told)
+            )
             return redirect("relationships:problem_edit", pk=problem.pk)
     return render(
         request,
@@ -228,7 +232,7 @@ def new_initiative(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc)
         else:
-            messages.success(request, f"Started “{initiative.title}”.")
+            messages.success(request, _("Started “{title}”.").format(title=initiative.title))
             return redirect("relationships:initiative_edit", pk=initiative.pk)
     return render(
         request,
@@ -265,11 +269,11 @@ def comment_problem(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Internal note added."
+                _("Internal note added.")
                 if form.cleaned_data["internal"]
-                else "Reply added; the customer's people have been told."
+                else _("Reply added; the customer's people have been told.")
                 if problem.shared
-                else "Reply added.",
+                else _("Reply added."),
             )
             return redirect(reverse("relationships:problem_edit", kwargs={"pk": pk}) + "#thread")
     return _problem_page(request, problem, comment_form=form, status=422)
@@ -289,9 +293,9 @@ def agree_definition(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            "Both sides agree: the problem is jointly defined."
+            _("Both sides agree: the problem is jointly defined.")
             if problem.stage == "jointly_defined"
-            else "Agreement recorded; the other side's agreement is still needed.",
+            else _("Agreement recorded; the other side's agreement is still needed."),
         )
     return redirect(reverse("relationships:problem_edit", kwargs={"pk": pk}) + "#definition")
 
@@ -309,8 +313,9 @@ def undo_stage(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Moved back to {undone.get_back_to_display().lower()}; the undone move is "
-                "kept in the history.",
+                _("Moved back to {back_to}; the undone move is kept in the history.").format(
+                    back_to=decap(undone.get_back_to_display())
+                ),
             )
             return redirect("relationships:problem_edit", pk=pk)
     return _problem_page(request, problem, undo_form=form, status=422)
@@ -344,7 +349,7 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             if not status:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect("accounts:detail", pk=account.pk)
         else:
             status = 422
@@ -416,7 +421,7 @@ def entry_edit(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
                 ),
             )
             if not status:
-                messages.success(request, "Saved.")
+                messages.success(request, _("Saved."))
                 return redirect("accounts:detail", pk=account.pk)
         else:
             status = 422
@@ -444,7 +449,7 @@ def delete_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def restore_entry(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     record = _entry(request, kind, pk, deleted=True)
     work.restore_entry(request.user, record)
-    messages.success(request, f"Restored: {record}.")
+    messages.success(request, _("Restored: {record}.").format(record=record))
     return redirect("accounts:detail", pk=record.account_id)
 
 
@@ -460,7 +465,7 @@ def initiative_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = InitiativeForm(request.POST, instance=initiative)
         if not (status := _save_form(request, form, initiative, service=work.update_initiative)):
-            messages.success(request, f"Saved “{initiative.title}”.")
+            messages.success(request, _("Saved “{title}”.").format(title=initiative.title))
             return redirect("accounts:detail", pk=initiative.account_id)
     else:
         form = InitiativeForm(instance=initiative)
@@ -505,7 +510,7 @@ def internal_units(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         messages.error(request, " ".join(" ".join(m) for m in exc.message_dict.values()))
     else:
         names = ", ".join(u.name for u in found) or "none"
-        messages.success(request, f"Internal units involved: {names}.")
+        messages.success(request, _("Internal units involved: {names}.").format(names=names))
     target = "relationships:problem_edit" if kind == "problems" else "relationships:initiative_edit"
     return redirect(reverse(target, args=[record.pk]) + "#internal-units")
 
@@ -537,7 +542,7 @@ def problem_edit(request: HttpRequest, pk: int) -> HttpResponse:
             work.edit_problem(user, stored, changes, version, form.cleaned_data["participants"])
 
         if not (status := _save_form(request, form, problem, service=edit)):
-            messages.success(request, f"Saved “{problem.title}”.")
+            messages.success(request, _("Saved “{title}”.").format(title=problem.title))
             return redirect("accounts:detail", pk=problem.account_id)
     else:
         form = ProblemForm(instance=problem)
@@ -594,7 +599,7 @@ def record_pulse(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc)
         else:
-            messages.success(request, "Pulse recorded.")
+            messages.success(request, _("Pulse recorded."))
             return _back_to_account(request, account)
     return render(
         request,
@@ -619,7 +624,7 @@ def preferences(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 errors_on_form(form, exc)
             else:
-                messages.success(request, "Preference saved.")
+                messages.success(request, _("Preference saved."))
                 return redirect("relationships:preferences", pk=account.pk)
         status = 422
     else:
@@ -652,7 +657,7 @@ def preference_edit(request: HttpRequest, pk: int) -> HttpResponse:
             work.set_preferences(user, account, changes, stored, version)
 
         if not (status := _save_form(request, form, pref, service=change)):
-            messages.success(request, "Preference saved.")
+            messages.success(request, _("Preference saved."))
             return redirect("relationships:preferences", pk=account.pk)
     else:
         form = PreferenceForm(instance=pref, account=account)
@@ -685,8 +690,10 @@ def decline_decision(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Recorded: {account.get_decline_decision_display().lower()}. The account's "
-                "assessment and the plan follow the decision from now on.",
+                _(
+                    "Recorded: {decision}. The account's assessment and the plan follow the "
+                    "decision from now on."
+                ).format(decision=decap(account.get_decline_decision_display())),
             )
             return redirect("relationships:decline_decision", pk=account.pk)
     if request.method == "POST":
@@ -730,8 +737,9 @@ def phases(request: HttpRequest, pk: int) -> HttpResponse:
                 account.refresh_from_db()
                 messages.success(
                     request,
-                    f"Recorded. The account is now treated as {account.get_phase_display()} "
-                    f"({account.phase_source_label}).",
+                    _("Recorded. The account is now treated as {phase} ({source}).").format(
+                        phase=account.get_phase_display(), source=account.phase_source_label
+                    ),
                 )
                 return redirect("relationships:phases", pk=account.pk)
         status = 422
@@ -798,8 +806,338 @@ def share_perception(request: HttpRequest, pk: int) -> HttpResponse:
         account.save(update_fields=["perception_shared", "updated_at"])
     messages.success(
         request,
-        "The customer's people now see this comparison."
+        _("The customer's people now see this comparison.")
         if account.perception_shared
-        else "The comparison is no longer shown to the customer.",
+        else _("The comparison is no longer shown to the customer."),
     )
     return redirect("relationships:perception", pk=account.pk)
+
+
+def _supplier_account(request: HttpRequest, pk: int) -> Account:
+    """An account the user sees, on the supplier's side (a customer learns nothing of the
+    map: 404)."""
+    if request.user.role == Role.CUSTOMER:
+        raise Http404
+    return _account(request, pk)
+
+
+def stakeholders(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account's stakeholder map: the customer's org chart with buying roles,
+    attitudes and influence, who of ours knows whom and how fresh the tie is, and the
+    warnings (issue 20). Printable; readable on a phone."""
+    from kamkit.core import stakeholders as rules_map
+
+    from .stakeholders import account_map
+
+    account = _supplier_account(request, pk)
+    result = account_map(account)
+    context = {
+        "account": account,
+        "map": result,
+        "may_edit": can(request.user, "change", account),
+        "fresh_days": rules_map.FRESH_DAYS,
+        "stale_days": rules_map.STALE_DAYS,
+    }
+    return render(request, "relationships/stakeholders.html", context)
+
+
+def stakeholder_edit(request: HttpRequest, pk: int, person: int) -> HttpResponse:
+    """Place a customer person on the map (our judgement; through ``update_person``)."""
+    from kamkit.web.accounts.models import Person
+    from kamkit.web.accounts.services import update_person
+
+    from .forms import StakeholderForm
+
+    account = _supplier_account(request, pk)
+    if not can(request.user, "change", account):
+        raise PermissionDenied
+    who = get_object_or_404(Person.objects.alive().filter(account=account), pk=person)
+    status = 200
+    if request.method == "POST":
+        form = StakeholderForm(request.POST, instance=who)
+        if not (status := _save_form(request, form, who, service=update_person)):
+            messages.success(request, _("{name} placed on the map.").format(name=who.name))
+            return redirect(
+                reverse("relationships:stakeholders", kwargs={"pk": account.pk})
+                + f"#person-{who.pk}"
+            )
+    else:
+        form = StakeholderForm(instance=who)
+    return render(
+        request,
+        "relationships/stakeholder_edit.html",
+        {"account": account, "person": who, "form": form},
+        status=status,
+    )
+
+
+def account_plan(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account plan (issue 20): objectives with their targets, progress, reviews,
+    linked initiatives and problems, and comments. The customer sees the shared ones
+    (the mutual plan) and comments on them; the supplier's team adds and edits."""
+    from kamkit.core.plan import next_review, plan_progress, progress
+
+    from .forms import ObjectiveForm
+    from .models import Objective
+
+    account = _account(request, pk)
+    supplier = request.user.role != Role.CUSTOMER
+    may_edit = supplier and can(request.user, "change", account)
+    form = ObjectiveForm(request.POST or None, account=account) if may_edit else None
+    status = 200
+    if request.method == "POST":
+        if not may_edit:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                work.save_objective(
+                    request.user,
+                    account,
+                    form.changes(),
+                    initiatives=form.cleaned_data["initiatives"],
+                    problems=form.cleaned_data["problems"],
+                )
+            except ValidationError as exc:
+                errors_on_form(form, exc)
+                status = 422
+            else:
+                messages.success(request, _("Objective added to the plan."))
+                return redirect("relationships:account_plan", pk=account.pk)
+        else:
+            status = 422
+    objectives = list(
+        Objective.objects.visible_to(request.user)
+        .filter(account=account)
+        .select_related("owner")
+        .prefetch_related("initiatives", "problems", "comments__author", "tasks")
+    )
+    today = timezone.localdate()
+    rows = []
+    for o in objectives:
+        facts = o.facts()
+        review = next_review(facts)
+        comments = [c for c in o.comments.all()]
+        rows.append(
+            {
+                "objective": o,
+                "progress": progress(facts.start, facts.current, facts.target),
+                "next_review": review,
+                "review_due": review is not None and review <= today,
+                "comments": comments,
+            }
+        )
+    context = {
+        "account": account,
+        "rows": rows,
+        "summary": plan_progress([o.facts() for o in objectives], today),
+        "form": form,
+        "may_edit": may_edit,
+        "supplier": supplier,
+    }
+    return render(request, "relationships/account_plan.html", context, status=status)
+
+
+def _objective(request: HttpRequest, pk: int):
+    from .models import Objective
+
+    return get_object_or_404(
+        Objective.objects.visible_to(request.user).select_related("account"), pk=pk
+    )
+
+
+def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    from .forms import ObjectiveForm
+
+    objective = _objective(request, pk)
+    account = _changeable_account(request, objective.account_id)
+    if request.user.role == Role.CUSTOMER:
+        raise PermissionDenied
+    form = ObjectiveForm(request.POST or None, instance=objective, account=account)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                work.save_objective(
+                    request.user,
+                    account,
+                    form.changes(),
+                    objective=objective,
+                    version=form.cleaned_data["version"],
+                    initiatives=form.cleaned_data["initiatives"],
+                    problems=form.cleaned_data["problems"],
+                )
+            except ValidationError as exc:
+                errors_on_form(form, exc)
+                status = 422
+            except work.Conflict as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                messages.success(request, _("Objective saved."))
+                return redirect("relationships:account_plan", pk=account.pk)
+        else:
+            status = 422
+    return render(
+        request,
+        "relationships/objective_edit.html",
+        {"account": account, "objective": objective, "form": form},
+        status=status,
+    )
+
+
+@require_POST
+def objective_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record today's value of an objective: it counts as reviewed today."""
+    from decimal import Decimal, InvalidOperation
+
+    objective = _objective(request, pk)
+    _changeable_account(request, objective.account_id)
+    if request.user.role == Role.CUSTOMER:
+        raise PermissionDenied
+    raw = (request.POST.get("current_value") or "").strip()
+    try:
+        value = Decimal(raw) if raw else objective.current_value
+        if value is not None and not value.is_finite():
+            raise InvalidOperation
+        work.review_objective(request.user, objective, value, int(request.POST.get("version") or 0))
+    except (InvalidOperation, ValueError):
+        messages.error(request, _("“{raw}” is not a number.").format(raw=raw))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except work.Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("“{title}” reviewed.").format(title=objective.title))
+    return redirect("relationships:account_plan", pk=objective.account_id)
+
+
+@require_POST
+def objective_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    objective = _objective(request, pk)
+    try:
+        work.comment_on_objective(request.user, objective, request.POST.get("text", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Comment added."))
+    return redirect(
+        reverse("relationships:account_plan", kwargs={"pk": objective.account_id})
+        + f"#objective-{objective.pk}"
+    )
+
+
+# -- tasks (issue 20) --------------------------------------------------------------------
+
+
+def my_tasks(request: HttpRequest) -> HttpResponse:
+    """The user's tasks, overdue first; for a KAM director also the team's overdue tasks
+    per KA manager."""
+    from django.db.models import Count, Q
+
+    from .models import Task
+
+    user = request.user
+    visible = Task.objects.visible_to(user).select_related("account", "owner", "owner_person")
+    mine = visible.filter(Q(owner=user) | Q(owner_person__user=user))
+    today = timezone.localdate()
+    open_tasks = list(mine.open().order_by("due_on", "pk"))
+    context = {
+        "overdue": [t for t in open_tasks if t.due_on < today],
+        "upcoming": [t for t in open_tasks if t.due_on >= today],
+        "done": list(mine.exclude(done_on=None).order_by("-done_on", "-pk")[:10]),
+        "team": list(
+            visible.overdue(today)
+            .filter(owner__role=Role.KA_MANAGER)
+            .values("owner__username", "owner__first_name", "owner__last_name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "owner__username")
+        )
+        if user.sees_all_accounts
+        else None,
+        "today": today,
+    }
+    return render(request, "relationships/tasks.html", context)
+
+
+@require_POST
+def new_task(request: HttpRequest, pk: int) -> HttpResponse:
+    """Add a task to the account (from its page, an objective or the lever's next action)."""
+    from .forms import TaskForm
+
+    account = _changeable_account(request, pk)
+    if request.user.role == Role.CUSTOMER:
+        raise PermissionDenied
+    data = request.POST.copy()
+    if not data.get("owner") and not data.get("owner_person"):
+        data["owner"] = str(request.user.pk)  # by default the one who adds it
+    form = TaskForm(data, account=account)
+    back = local_next(request, reverse("accounts:detail", kwargs={"pk": account.pk}) + "#tasks")
+    if form.is_valid():
+        try:
+            task = work.create_task(request.user, account, form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request,
+                _("Task “{title}” due {due}.").format(
+                    title=task.title, due=date_format(task.due_on, "SHORT_DATE_FORMAT")
+                ),
+            )
+    else:
+        problems = "; ".join(
+            f"{form.fields[k].label or k}: {' '.join(v)}" if k in form.fields else " ".join(v)
+            for k, v in form.errors.items()
+        )
+        messages.error(request, _("The task was not added: {problems}").format(problems=problems))
+    return redirect(back)
+
+
+@require_POST
+def task_done(request: HttpRequest, pk: int) -> HttpResponse:
+    from .models import Task
+
+    task = get_object_or_404(
+        Task.objects.visible_to(request.user).select_related("account", "owner_person"), pk=pk
+    )
+    undo = request.POST.get("undo") == "1"
+    try:
+        work.complete_task(request.user, task, done=not undo)
+    except work.Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            (_("“{title}” open again.") if undo else _("“{title}” done.")).format(title=task.title),
+        )
+    return redirect(local_next(request, reverse("tasks")))
+
+
+def review_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    """The account review pack (issue 20): the quarter or the year, internal or
+    customer-safe, as a printable page or a PDF (``?format=pdf``). A customer gets the
+    customer-safe version only."""
+    from .review import PERIODS, build_review, review_pdf
+
+    account = _account(request, pk)
+    period = request.GET.get("period", "quarter")
+    version = request.GET.get("version", "internal")
+    fmt = request.GET.get("format", "html")
+    if (
+        period not in PERIODS
+        or version not in ("internal", "customer")
+        or fmt not in ("html", "pdf")
+    ):
+        return HttpResponse(
+            "period: quarter or year; version: internal or customer; format: html or pdf.",
+            status=400,
+            content_type="text/plain; charset=utf-8",
+        )
+    pack = build_review(account, request.user, period, customer_safe=version == "customer")
+    if fmt == "pdf":
+        response = HttpResponse(review_pdf(pack), content_type="application/pdf")
+        kind = "customer" if pack.customer_safe else "internal"
+        name = f"review-{account.pk}-{pack.end.isoformat()}-{period}-{kind}.pdf"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(request, "relationships/review.html", {"pack": pack, "account": account})

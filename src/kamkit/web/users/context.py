@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
 from .models import Role
 
@@ -14,26 +15,34 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav": []}
     items: list[tuple[str, str]] = []
     if user.sees_all_accounts or user.role == Role.KA_MANAGER:
-        items.append(("Portfolio", "/accounts/"))
+        items.append((_("Portfolio"), "/accounts/"))
         items.append(
-            ("Plan" if user.role == Role.KA_MANAGER else "Plan hours", "/assessment/plan/")
+            (_("Plan") if user.role == Role.KA_MANAGER else _("Plan hours"), "/assessment/plan/")
         )
     if user.sees_all_accounts:
-        items.append(("Import", "/imports/"))
+        items.append((_("Import"), "/imports/"))
     if user.role == Role.CUSTOMER and user.account_id:
-        items.append(("Our account", f"/accounts/{user.account_id}/"))
+        items.append((_("Our account"), f"/accounts/{user.account_id}/"))
     if user.is_admin or user.role in (Role.KAM_DIRECTOR, Role.ANALYST):
-        items.append(("Diagnosis", "/diagnosis/"))
+        items.append((_("Diagnosis"), "/diagnosis/"))
     elif user.role == Role.KA_MANAGER:  # the projects of their own KAM units, if any
         from kamkit.web.diagnosis.models import DiagnosisProject
 
         if DiagnosisProject.objects.visible_to(user).exists():
-            items.append(("Diagnosis", "/diagnosis/"))
+            items.append((_("Diagnosis"), "/diagnosis/"))
+    from kamkit.web.research.data import may_export
+
+    if may_export(user):
+        items.append((_("Research data"), "/research/"))
+    items.append((_("Tasks"), "/tasks/"))
     unread = user.notifications.filter(read_at=None).count()
     items.append(
-        (f"Notifications ({unread})" if unread else "Notifications", "/portal/notifications/")
+        (
+            _("Notifications (%(n)s)") % {"n": unread} if unread else _("Notifications"),
+            "/portal/notifications/",
+        )
     )
-    items.append(("API", "/api/v1/docs"))
+    items.append((_("API"), "/api/v1/docs"))
     if user.is_admin:
-        items.append(("Admin", "/admin/"))
+        items.append((_("Admin"), "/admin/"))
     return {"nav": items}

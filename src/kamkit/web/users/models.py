@@ -9,15 +9,16 @@ import secrets
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Administrator"
-    KAM_DIRECTOR = "kam_director", "KAM director"
-    KA_MANAGER = "ka_manager", "KA manager"
-    ANALYST = "analyst", "Analyst"
-    PARTNER = "partner", "Internal partner"
-    CUSTOMER = "customer", "Customer"
+    ADMIN = "admin", _("Administrator")
+    KAM_DIRECTOR = "kam_director", _("KAM director")
+    KA_MANAGER = "ka_manager", _("KA manager")
+    ANALYST = "analyst", _("Analyst")
+    PARTNER = "partner", _("Internal partner")
+    CUSTOMER = "customer", _("Customer")
 
 
 class User(AbstractUser):
@@ -31,7 +32,13 @@ class User(AbstractUser):
         blank=True,
         on_delete=models.PROTECT,
         related_name="customer_users",
-        help_text="For customer users: the one account they belong to.",
+        help_text=_("For customer users: the one account they belong to."),
+    )
+    language = models.CharField(
+        max_length=5,
+        blank=True,
+        choices=[("en", "English"), ("de", "Deutsch")],
+        help_text=_("The interface's language; empty: the browser's for customers, else English."),
     )
 
     class Meta:
@@ -59,14 +66,14 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100, default="token")
     digest = models.CharField(max_length=64, unique=True)
-    prefix = models.CharField(max_length=8, help_text="First characters, to recognise it.")
+    prefix = models.CharField(max_length=8, help_text=_("First characters, to recognise it."))
     created_at = models.DateTimeField(default=timezone.now)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     # issue 17: a token may end (None: until revoked) and may be limited to reading
     expires_at = models.DateTimeField(null=True, blank=True)
     read_only = models.BooleanField(
-        default=False, help_text="Only GET requests: it can read what its user reads."
+        default=False, help_text=_("Only GET requests: it can read what its user reads.")
     )
 
     class Meta:

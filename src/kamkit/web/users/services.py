@@ -55,3 +55,14 @@ def revoke_token(acting: User | None, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+def set_language(user, language: str) -> None:
+    """The user's interface language (``""``: the default rule, see settings.LANGUAGES)."""
+    from django.conf import settings
+    from django.core.exceptions import ValidationError
+
+    if language not in ("", *dict(settings.LANGUAGES)):
+        raise ValidationError({"language": f"'{language}' is not one of: en, de"})
+    user.language = language
+    user.save(update_fields=["language"])

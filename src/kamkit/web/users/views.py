@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -60,7 +61,7 @@ def two_factor_login(request: HttpRequest) -> HttpResponse:
     fresh = pending and time.time() - pending["at"] <= settings.KAMKIT_TWO_FACTOR_MINUTES * 60
     if not fresh:
         request.session.pop(PENDING, None)
-        messages.info(request, "Log in with your password first.")
+        messages.info(request, _("Log in with your password first."))
         return redirect("login")
     if request.method == "GET":
         return render(request, "auth/two_factor_login.html", {})
@@ -103,11 +104,13 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             context.update(_set_up(two_factor.start(user)))
         elif action == "confirm":
             two_factor.confirm(user, request.POST.get("code", ""))
-            messages.success(request, "Two-factor login is on: from now on kamkit asks for a code.")
+            messages.success(
+                request, _("Two-factor login is on: from now on kamkit asks for a code.")
+            )
             return redirect("two_factor_setup")
         elif action == "off":
             two_factor.turn_off(user, request.POST.get("code", ""))
-            messages.success(request, "Two-factor login is off.")
+            messages.success(request, _("Two-factor login is off."))
             return redirect("two_factor_setup")
     except ValidationError as exc:
         context["errors"] = {f: " ".join(m) for f, m in exc.message_dict.items()}
@@ -186,7 +189,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
             days = int(expiry)
     if not errors:
         try:
-            _, secret = issue_token(
+            _token, secret = issue_token(
                 request.user,
                 request.user,
                 request.POST.get("name", ""),
@@ -204,5 +207,22 @@ def tokens(request: HttpRequest) -> HttpResponse:
 def revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # others' are not found
     revoke_token(request.user, token)
-    messages.success(request, f"Revoked the token “{token.name}” ({token.prefix}…).")
+    messages.success(
+        request,
+        _("Revoked the token “{name}” ({prefix}…).").format(name=token.name, prefix=token.prefix),
+    )
     return redirect("tokens")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The user chooses the interface's language (empty: the default rule); then back to
+    the page they were on."""
+    from kamkit.web.base import local_next
+    from kamkit.web.users.services import set_language as save_language
+
+    try:
+        save_language(request.user, request.POST.get("language", ""))
+    except ValidationError:
+        return HttpResponse("language: en or de.", status=400, content_type="text/plain")
+    return redirect(local_next(request, "/"))

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ..agreement import ICC_SOURCE, RWG_SOURCE, UnitAgreement
 from ..compare import WaveComparison
+from ..model import Case, Statement
 from ..provenance import PROVENANCE
 from ..results import Diagnosis, Dyad, EvidenceConflict
 from ..scales import DIMENSION_LABELS, DIMENSIONS
@@ -132,6 +134,27 @@ def profile_text(value: Any) -> str:
     return str(value).replace("_", " ")
 
 
+def unit_statements(case: Case, unit: str) -> dict[str, list[Statement]]:
+    """The statements of a unit and of its teams (a statement by a respondent counts for
+    the respondent's unit), per dimension they are coded for, in file order."""
+    children: dict[str, list[str]] = {}
+    for u in case.units:
+        if u.parent:
+            children.setdefault(u.parent, []).append(u.id)
+    family, todo = set(), [unit]
+    while todo:
+        uid = todo.pop()
+        if uid not in family:
+            family.add(uid)
+            todo.extend(children.get(uid, ()))
+    out: dict[str, list[Statement]] = {}
+    for st in case.statements:
+        if st.unit in family:
+            for dim in st.dimensions:
+                out.setdefault(dim, []).append(st)
+    return out
+
+
 def profile_rows(diagnosis: Diagnosis) -> list[dict[str, Any]]:
     """Table 1 style rows: each unit with a profile or statements, per dimension its
     finding and its statements."""
@@ -148,19 +171,37 @@ def profile_rows(diagnosis: Diagnosis) -> list[dict[str, Any]]:
         means = diagnosis.rating_means.get(unit.id, {})
         if not profile and unit.id not in statements and not means:
             continue
+        agreed = diagnosis.agreement.of(unit.id) if diagnosis.agreement else {}
         out.append(
             {
                 "unit": unit.id,
                 "name": unit.name,
                 "findings": {
                     d: profile_text(profile.get(d))
-                    or (f"mean {means[d]:.2f}" if d in means else "")
+                    or (f"mean {means[d]:.2f}{agreement_text(agreed.get(d))}" if d in means else "")
                     for d in DIMENSIONS
                 },
                 "statements": {d: statements.get(unit.id, {}).get(d, []) for d in DIMENSIONS},
             }
         )
     return out
+
+
+def agreement_text(a: UnitAgreement | None) -> str:
+    """After a unit's mean: its respondents' rwg, and a flag when they disagree."""
+    if a is None or a.rwg is None:
+        return ""
+    flag = ", respondents disagree" if a.flagged else ""
+    return f" (rwg {a.rwg:.2f}, n = {a.respondents}{flag})"
+
+
+def _agreement_dict(a: UnitAgreement) -> dict[str, Any]:
+    return {
+        "respondents": a.respondents,
+        "items": a.items,
+        "rwg": None if a.rwg is None else round(a.rwg, 4),
+        "flagged": a.flagged,
+    }
 
 
 def _dyad_dict(d: Dyad) -> dict[str, Any]:
@@ -269,6 +310,11 @@ def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
                 "rating_means": {
                     k: round(v, 4) for k, v in diagnosis.rating_means.get(u.id, {}).items()
                 },
+                "agreement": {
+                    a.dimension: _agreement_dict(a)
+                    for a in (diagnosis.agreement.units if diagnosis.agreement else ())
+                    if a.unit == u.id
+                },
             }
             for u in case.units
         ],
@@ -298,6 +344,7 @@ def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
             "conflicts": len(diagnosis.conflicts),
         },
         "warnings": [_conflict_dict(c) for c in diagnosis.conflicts],
+        "agreement": _case_agreement(diagnosis),
         "provenance": dict(PROVENANCE),
         "recommendations": [
             {
@@ -319,6 +366,27 @@ def to_dict(diagnosis: Diagnosis) -> dict[str, Any]:
             }
             for r in diagnosis.recommendations
         ],
+    }
+
+
+def _case_agreement(diagnosis: Diagnosis) -> dict[str, Any]:
+    ag = diagnosis.agreement
+    if ag is None:
+        return {}
+    return {
+        "rwg_cutoff": ag.cutoff,
+        "scale_options": ag.options,
+        "flagged": [{"unit": a.unit, "dimension": a.dimension} for a in ag.flagged],
+        "dimensions": {
+            d.dimension: {
+                "units": d.units,
+                "respondents": d.respondents,
+                "icc1": None if d.icc1 is None else round(d.icc1, 4),
+                "icc2": None if d.icc2 is None else round(d.icc2, 4),
+            }
+            for d in ag.dimensions
+        },
+        "sources": {"rwg": RWG_SOURCE, "icc": ICC_SOURCE},
     }
 
 

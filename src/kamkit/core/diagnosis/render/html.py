@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.resources import files
 
@@ -165,8 +166,11 @@ def _environment() -> jinja2.Environment:
     return env
 
 
-def render_html(diagnosis: Diagnosis) -> str:
-    """The whole report as one HTML document."""
+def render_html(
+    diagnosis: Diagnosis, mark_link: Callable[[str, str, str], str] | None = None
+) -> str:
+    """The whole report as one HTML document. With ``mark_link(kam, partner, dimension)``
+    each × of the gap tables links there (the web app: to the pair's statements)."""
     from kamkit import __version__
 
     data = to_dict(diagnosis)
@@ -192,4 +196,5 @@ def render_html(diagnosis: Diagnosis) -> str:
         version=__version__,
         node_w=NODE_W,
         node_h=NODE_H,
+        mark_link=mark_link,
     )

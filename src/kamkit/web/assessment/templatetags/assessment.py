@@ -1,28 +1,28 @@
 """Labels for the assessment's keys in templates."""
 
 from django import template
+from django.utils.translation import gettext_lazy as _
 
-from kamkit.core.lifecycle.index import PROCESS_LABELS
-from kamkit.core.lifecycle.phases import PHASE_LABELS, SOURCE_LABELS
+from kamkit.web.labels import PHASE_LABELS, PROCESS_LABELS, SOURCE_LABELS
 
 register = template.Library()
 
 SUBSCORE_LABELS = {
-    "frequency_fit": "Frequency fit",
-    "reciprocity": "Reciprocity",
-    "dialogue": "Dialogue",
-    "strategic_content": "Strategic content",
-    "routine": "Routine",
-    "perception": "Perception (pulses)",
-    "activity": "Activity",
-    "bilateral_investment": "Bilateral investment",
-    "realization": "Realization",
-    "value_balance": "Value balance",
-    "relational_ties": "Relational ties",
-    "joint_definition": "Joint definition",
-    "speed": "Speed",
-    "backlog": "Backlog",
-    "learning": "Learning",
+    "frequency_fit": _("Frequency fit"),
+    "reciprocity": _("Reciprocity"),
+    "dialogue": _("Dialogue"),
+    "strategic_content": _("Strategic content"),
+    "routine": _("Routine"),
+    "perception": _("Perception (pulses)"),
+    "activity": _("Activity"),
+    "bilateral_investment": _("Bilateral investment"),
+    "realization": _("Realization"),
+    "value_balance": _("Value balance"),
+    "relational_ties": _("Relational ties"),
+    "joint_definition": _("Joint definition"),
+    "speed": _("Speed"),
+    "backlog": _("Backlog"),
+    "learning": _("Learning"),
 }
 
 
@@ -45,3 +45,16 @@ def phase_label(key: str | None) -> str:
 @register.filter
 def source_label(key: str | None) -> str:
     return SOURCE_LABELS.get(key or "", key or "")
+
+
+ROLE_NAMES = {
+    "motivator": _("motivator"),
+    "hygiene": _("hygiene"),
+    "background": _("background"),
+}
+
+
+@register.filter
+def role_label(key: str) -> str:
+    """A process's role in a phase (Table 1), as the assessment table names it."""
+    return ROLE_NAMES.get(key, key)

@@ -1,0 +1,60 @@
+"""The daily reminders of due tasks (issue 20), through the task runner: the worker
+reminds at its start (catching up) and keeps one deferred run waiting for the next
+morning, which reminds and defers the next one. No cron needed."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.utils import timezone
+from django_tasks import task
+
+REMIND_AT = dt.time(7, 0)
+"""Reminders go out at 07:00, the server's time zone (kamkit assumption: before the day's
+meetings)."""
+
+
+def _pending() -> bool:
+    """Is a daily run already waiting in the database runner?"""
+    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    if backend != "django_tasks_db.backend.DatabaseBackend":
+        return False
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=f"{__name__}.daily_task_reminders", status="READY"
+    ).exists()
+
+
+def schedule_next(now: dt.datetime | None = None) -> dt.datetime | None:
+    """Defer the next daily run to the coming 07:00 unless one waits already; None when
+    the runner cannot defer (e.g. the immediate runner of a test)."""
+    now = timezone.localtime(now or timezone.now())
+    at = now.replace(hour=REMIND_AT.hour, minute=REMIND_AT.minute, second=0, microsecond=0)
+    if at <= now:
+        at += dt.timedelta(days=1)
+    runner = daily_task_reminders.using(run_after=at)
+    if not runner.get_backend().supports_defer or _pending():
+        return None
+    runner.enqueue()
+    return at
+
+
+@task()
+def daily_task_reminders() -> int:
+    """Remind the owners of due tasks, then defer tomorrow's run."""
+    from .services import remind_due_tasks
+
+    sent = remind_due_tasks()
+    schedule_next()
+    return sent
+
+
+def at_worker_start() -> int:
+    """Catch up on reminders missed while no worker ran, and keep tomorrow's run waiting."""
+    from .services import remind_due_tasks
+
+    sent = remind_due_tasks()
+    schedule_next()
+    return sent

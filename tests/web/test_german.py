@@ -1,0 +1,349 @@
+"""Key pages in German (issue 20): rendered for each side with the language set to German,
+they show no English text. English is what remains once the records' own text (names,
+titles, notes: the firm's data, written in whatever language its people wrote) is taken
+out: a phrase of the catalogue in its English form, or an English function word."""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Sequence
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from django.apps import apps
+
+from kamkit.web.diagnosis.models import DiagnosisCase
+from tests.web.users.test_language import translated
+
+ENGLISH_WORDS = {
+    "the", "and", "of", "to", "is", "are", "has", "have", "with", "for", "not", "yet",
+    "from", "by", "this", "that", "which", "when", "each", "on", "at", "or", "be", "its",
+    "their", "our", "your", "you", "we", "no", "none", "since", "days", "due", "done",
+}  # fmt: skip
+"""Words an English sentence can hardly do without and German never uses."""
+GERMAN_TOO = {"Pulse", "Pulses", "Admin", "Profile"}
+"""Catalogue phrases that are German words too (des Pulses, die Pulse)."""
+
+
+def data_texts() -> tuple[str, ...]:
+    """Every text value the records hold (kamkit's own apps), longest first."""
+    found: set[str] = set()
+    for model in apps.get_models():
+        if not model.__module__.startswith("kamkit."):
+            continue
+        fields = [
+            f.name
+            for f in model._meta.concrete_fields
+            if f.get_internal_type() in ("CharField", "TextField", "EmailField") and not f.choices
+        ]
+        for row in model._default_manager.values_list(*fields) if fields else []:
+            found.update(v for v in row if isinstance(v, str) and len(v.strip()) >= 4)
+    for text in DiagnosisCase.objects.values_list("source_yaml", flat=True):
+        found.update(_strings(yaml.safe_load(text)))  # a case file's names and quotes
+    return tuple(sorted((f for f in found if len(f.strip()) >= 4), key=len, reverse=True))
+
+
+def _strings(value) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return set().union(*(_strings(v) for v in value.values())) if value else set()
+    if isinstance(value, list):
+        return set().union(*(_strings(v) for v in value)) if value else set()
+    return set()
+
+
+@functools.cache
+def _phrases() -> frozenset[str]:
+    return frozenset(en for en, de in translated().items() if en != de and len(en) > 4) - GERMAN_TOO
+
+
+def english_left(html: bytes, data: Sequence[str] | None = None) -> list[str]:
+    """The English phrases and words in a page's visible text, the records' text aside
+    (the module firm's, read once; when something is left, the database's as it is now:
+    a test may have added records)."""
+    if data is None:
+        return _english_left(html, _firm_texts()) and _english_left(html, data_texts())
+    return _english_left(html, data)
+
+
+@functools.cache
+def _firm_texts() -> tuple[str, ...]:
+    return data_texts()
+
+
+def _english_left(html: bytes, data: Sequence[str]) -> list[str]:
+    soup = BeautifulSoup(html.split(b"<template shadowrootmode")[0], "html.parser")
+    for tag in soup(["script", "style", "template", "code", "pre", "option"]):
+        tag.decompose()
+    for tag in soup.select("body [lang=en], body .data"):
+        tag.decompose()
+    text = " ".join(soup.get_text(" ").split())
+    for value in data:
+        text = re.sub(rf"(?<!\w){re.escape(' '.join(value.split()))}(?!\w)", " ", text)
+    phrases = _phrases()
+    left = [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)]
+    words = re.findall(r"[^\W\d_]+", text)  # whole words, umlauts included
+    left += sorted({w for w in words if w.lower() in ENGLISH_WORDS and w != "Die"})
+    return sorted(left)
+
+
+CUSTOMER_PAGES = [
+    "/accounts/{own}/",
+    "/portal/problems/new/",
+    "/portal/problems/{problem}/",
+    "/portal/initiatives/new/",
+    "/portal/initiatives/{initiative}/",
+    "/portal/rate/",
+    "/portal/phase/",
+    "/portal/preferences/",
+    "/portal/perception/",
+    "/portal/notifications/",
+    "/accounts/{own}/plan/",
+    "/tasks/",
+    "/auth/tokens/",
+]
+SUPPLIER_PAGES = [
+    ("manager", "/accounts/"),
+    ("manager", "/accounts/{own}/"),
+    ("manager", "/tasks/"),
+    ("manager", "/accounts/{own}/plan/"),
+    ("manager", "/accounts/{own}/stakeholders/"),
+    ("manager", "/accounts/problems/{problem}/"),
+    ("manager", "/accounts/initiatives/{initiative}/"),
+    ("manager", "/accounts/{own}/phase/"),
+    ("manager", "/accounts/{own}/perception/"),
+    ("manager", "/accounts/{own}/preferences/"),
+    ("manager", "/portal/notifications/"),
+    ("director", "/accounts/matrix/"),
+    ("director", "/assessment/plan/"),
+    ("director", "/imports/"),
+    ("analyst", "/diagnosis/"),
+    ("analyst", "/research/"),
+    (
+        "analyst",
+        "/research/qca/?source=pairs&run=1&outcome=NOGAP&conditions=TRANSFORMATION"
+        "&conditions=TIME_ORIENTATION&conditions=GOAL_ORIENTATION&incl_cut=0.8&n_cut=1"
+        "&solution=complex",
+    ),
+    ("director", "/research/qca/?source=accounts"),
+]
+
+
+def _urls(firm) -> dict[str, int]:
+    return {
+        "own": firm.own.pk,
+        "problem": firm.records["problems"].pk,
+        "initiative": firm.records["initiatives"].pk,
+    }
+
+
+@pytest.fixture
+def german_firm(firm_once):
+    """The module's firm (built once; each test in its own savepoint) with everyone's
+    language German and the problem, initiative and perception gap shared."""
+    from kamkit.web.accounts.models import Account
+    from kamkit.web.relationships.models import JointInitiative, Problem
+    from kamkit.web.users.models import User
+
+    User.objects.update(language="de")
+    Problem.objects.filter(pk=firm_once.records["problems"].pk).update(shared=True)
+    JointInitiative.objects.filter(pk=firm_once.records["initiatives"].pk).update(shared=True)
+    Account.objects.filter(pk=firm_once.own.pk).update(perception_shared=True)
+    return firm_once
+
+
+@pytest.fixture
+def as_role(client, german_firm):
+    """A client logged in as the given role of the German firm."""
+
+    def login(role: str):
+        client.logout()
+        client.force_login(german_firm.users[role])
+        return client
+
+    return login
+
+
+@pytest.mark.parametrize("path", CUSTOMER_PAGES)
+def test_the_customer_s_pages_are_all_german(as_role, german_firm, path):
+    page = as_role("customer").get(path.format(**_urls(german_firm)))
+    assert page.status_code == 200, path
+    assert page["Content-Language"] == "de"
+    left = english_left(page.content)
+    assert not left, "English left: " + " | ".join(left)
+
+
+@pytest.mark.parametrize(("role", "path"), SUPPLIER_PAGES)
+def test_the_supplier_s_key_pages_are_all_german(as_role, german_firm, role, path):
+    page = as_role(role).get(path.format(**_urls(german_firm)))
+    assert page.status_code == 200, path
+    left = english_left(page.content)
+    assert not left, "English left: " + " | ".join(left)
+
+
+def test_the_check_finds_english(as_role, german_firm):
+    """The check itself: the same page in English is full of English."""
+    from kamkit.web.users.models import User
+
+    User.objects.update(language="en")
+    page = as_role("customer").get(f"/accounts/{german_firm.own.pk}/")
+    left = english_left(page.content)
+    assert "Raise a problem" in left and "the" in left
+
+
+def test_the_core_s_sentences_are_said_again_in_german():
+    """The core writes English from marked templates; ``say`` reads a sentence back into
+    its slots and says it in German, numbers and days in German form, data untouched."""
+    from django.utils import translation
+
+    from kamkit.core.lifecycle.index import principal_lever
+    from kamkit.core.relationships import check_joint_definition
+    from kamkit.web.labels import say
+
+    lever = principal_lever(
+        {"communication": 40.0, "co_creation": 60.0, "problem_solving": None},
+        {"communication": "motivator", "co_creation": "hygiene", "problem_solving": "background"},
+        "maturity",
+    )
+    missing = check_joint_definition(
+        supplier_framing="", customer_framing="x", supplier_agreed=False, customer_agreed=True
+    )
+    assert lever.why.startswith("Collaborative communication is a motivator in maturity")
+    with translation.override("de"):
+        german = say(lever.why)
+        assert german.startswith("Kollaborative Kommunikation ist ein Motivator in der Phase Reife")
+        assert "(Gemeinsame Problemlösung: noch keine Daten)." in german
+        gain = re.search(r"heben den Index um (\S+),", german).group(1)
+        assert "," in gain and "." not in gain  # 4,3 not 4.3
+        assert say(missing) == (
+            "gemeinsam definiert braucht noch die Sicht des Lieferanten und die Zustimmung "
+            "des Lieferanten"
+        )
+        assert say("Task due since 2026-11-20 on Alpha Motors: Send the forecast") == (
+            "Aufgabe fällig seit 20.11.2026 bei Alpha Motors: Send the forecast"
+        )
+        assert say("Late deliveries of spare parts") == "Late deliveries of spare parts"
+        plan_reason = (  # several sentences, one with " to " (a short template's words)
+            "Co-creation of value is a hygiene factor (it hurts most below the baseline) in "
+            "maturity; it stands at 0, below the baseline. 13.6 h lift it to 49; the last hour "
+            "still raises the account's index by 1.10 points. Its weight is 4."
+        )
+        assert say(plan_reason) == (
+            "Gemeinsame Wertschöpfung ist ein Hygienefaktor (er schadet unter der Basislinie "
+            "am meisten) in der Phase Reife; er steht bei 0, unter der Basislinie. 13,6 h heben "
+            "ihn auf 49; die letzte Stunde hebt den Index des Accounts noch um 1,10 Punkte. "
+            "Sein Gewicht ist 4."
+        )
+    with translation.override("en"):
+        assert say(lever.why) == lever.why
+
+
+def test_dates_numbers_and_amounts_follow_the_language():
+    import datetime as dt
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    template = Template(
+        '{% load kamkit_l10n %}{{ day|date:"SHORT_DATE_FORMAT" }}|{{ n|floatformat:1 }}|'
+        "{{ amount|money }}|{{ nothing|money }}"
+    )
+    context = Context({"day": dt.date(2026, 11, 29), "n": 1.25, "amount": 12000, "nothing": None})
+    with translation.override("en"):
+        assert template.render(context) == "2026-11-29|1.3|EUR\u00a012,000|—"
+    with translation.override("de"):
+        assert template.render(context) == "29.11.2026|1,3|12.000\u00a0EUR|—"
+
+
+def test_notifications_are_shown_and_mailed_in_each_reader_s_language(
+    client, german_firm, settings, django_capture_on_commit_callbacks
+):
+    """A notification is stored once, in English; each reader sees it in their own
+    language, and the mails go out one per language."""
+    from django.core import mail
+
+    from kamkit.web.accounts.models import Account
+    from kamkit.web.portal.models import Notification
+    from kamkit.web.relationships import services
+    from kamkit.web.users.models import User
+
+    settings.KAMKIT_NOTIFY_BY_EMAIL = True
+    User.objects.filter(username="manager").update(email="max@supplier.example")
+    manager = User.objects.get(username="manager")
+    customer = User.objects.get(username="customer")
+    account = Account.objects.get(pk=german_firm.own.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.raise_problem(customer, account, title="Pallets unlabelled", framing="x")
+    note = Notification.objects.get(recipient=manager, text__contains="Pallets")
+    assert note.text == "Chris Customer raised a problem: Pallets unlabelled"
+    client.force_login(manager)
+    page = client.get("/portal/notifications/")
+    assert "Chris Customer hat ein Problem gemeldet: Pallets unlabelled" in page.content.decode()
+    assert [m.body.split("\n")[0] for m in mail.outbox] == [
+        "Chris Customer hat ein Problem gemeldet: Pallets unlabelled"
+    ]
+
+
+def _every_page() -> list[tuple[str, str]]:
+    """Every page of the permission table (GET, HTML) with the first role that reads it."""
+    from tests.web.test_permissions import PAGES
+
+    out = []
+    for name, (method, _kwargs, _data, expected) in sorted(PAGES.items()):
+        if method != "get" or name in ("healthz", "home") or "export" in name:
+            continue
+        for role in ("customer", "manager", "director", "analyst", "admin"):
+            if expected.get(role) == 200:
+                out.append((name, role))
+                break
+    return out
+
+
+@pytest.mark.parametrize(("name", "role"), _every_page())
+def test_every_page_is_german(name, role, as_role, german_firm):
+    """Beyond the key pages: every page a role reads, rendered in German."""
+    from django.urls import reverse
+
+    from tests.web.test_permissions import PAGES
+
+    _method, kwargs, _data, _expected = PAGES[name]
+    page = as_role(role).get(reverse(name, kwargs=kwargs(german_firm)))
+    if not page["Content-Type"].startswith("text/html"):
+        return
+    left = english_left(page.content)
+    assert not left, f"{name} as {role}: " + " | ".join(left)
+
+
+def test_the_stakeholder_map_s_judgements_and_warnings_in_german(as_role, german_firm):
+    from kamkit.web.accounts.models import Person
+
+    Person.objects.filter(pk=german_firm.records["chris"].pk).update(
+        buying_role="decision_maker", attitude="supporter", influence="high"
+    )
+    page = as_role("manager").get(f"/accounts/{german_firm.own.pk}/stakeholders/")
+    text = page.content.decode()
+    assert "Entscheider" in text and "Unterstützer" in text and "Hoch" in text
+    assert "Entscheider Chris Customer: Niemand von uns hat die Person getroffen" in text
+    left = english_left(page.content)
+    assert not left, " | ".join(left)
+
+
+def test_an_import_s_row_problems_and_skips_in_german():
+    """The importers write English (the CLI prints it); the import page says it again."""
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from kamkit.core.imports.records import parse_when
+    from kamkit.web.labels import say
+
+    with pytest.raises(ValueError) as caught:
+        parse_when("13/45/2025x", ZoneInfo("UTC"))
+    problem = str(caught.value)
+    assert problem.startswith("'13/45/2025x' is not a date")
+    with translation.override("de"):
+        assert say(problem).startswith("'13/45/2025x' ist kein Datum; erwartet wird ISO 8601")
+        assert say("in the future: not a contact yet") == "in der Zukunft: noch kein Kontakt"

@@ -4,7 +4,11 @@ parameters of fit and necessity, on Lipset's data as R's QCA package ships them.
 Data: ``tests/core/qca_data/LF.csv`` is the fuzzy-set version ``LF`` of Lipset's (1959)
 indicators, calibrated by Ragin (2009), as R's QCA package (Dusa, version 3.23, ``data/
 LF.rda``) ships it; the raw values ``LR`` below are the package's ``data/LR.tab.gz``.
-Where an expected result is published, the test says where."""
+``tests/core/qca_data/CVF.csv`` is Cebotari & Vink's (2013) ethnic protest data in fuzzy
+sets (replication data: Cebotari & Vink 2015, Harvard Dataverse, doi:10.7910/DVN/PT2IB9),
+as R's QCA ships it (``data/CVF.tab.gz``). Where an expected result is published, the test
+says where: "R's minimize examples" are the printed results of the examples of
+``minimize()`` in R's QCA 3.23 (``inst/staticdocs/minimize.html``)."""
 
 from __future__ import annotations
 
@@ -340,3 +344,96 @@ def test_the_text_report_aligns_its_columns():
         first_number = line.split()[1]
         assert line.index(first_number) + len(first_number) in ends, table
     assert table[1].split()[:2] == ["DEV*~IND", "0.815"]
+
+
+def _table(name: str) -> tuple[dict[str, list[float]], list[str]]:
+    rows = list(csv.DictReader((HERE / name).open()))
+    return {k: [float(r[k]) for r in rows] for k in rows[0] if k != "case"}, [
+        r["case"] for r in rows
+    ]
+
+
+def _fits(model: qca.Model) -> list[tuple]:
+    return [
+        (t.term, *(round(v, 3) for v in (t.inclusion, t.pri, t.coverage, t.unique_coverage)))
+        for t in model.terms
+    ] + [("M", *(round(v, 3) for v in (model.inclusion, model.pri, model.coverage)))]
+
+
+def test_lf_parameters_of_fit_are_the_printed_ones():
+    """LF, SURV, incl.cut 0.8, as R's minimize examples print them ("Lipset fuzzy sets
+    data (Ragin 2009, p.112)"): inclS, PRI, covS and covU of each term and the model's
+    inclS, PRI and covS, for the conservative, parsimonious and intermediate solutions
+    (every condition expected present)."""
+    tt = qca.truth_table(lf(), "SURV", CONDITIONS, incl_cut=0.8, case_names=CASES)
+    printed = {
+        "complex": [
+            ("DEV*URB*LIT*IND*STB", 0.904, 0.886, 0.454, 0.393),
+            ("DEV*~URB*LIT*~IND*STB", 0.804, 0.719, 0.265, 0.204),
+            ("M", 0.870, 0.843, 0.658),
+        ],
+        "parsimonious": [
+            ("DEV*~IND", 0.815, 0.721, 0.284, 0.194),
+            ("URB*STB", 0.874, 0.845, 0.520, 0.430),
+            ("M", 0.850, 0.819, 0.714),
+        ],
+        "intermediate": [
+            ("DEV*URB*LIT*STB", 0.901, 0.879, 0.468, 0.378),
+            ("DEV*LIT*~IND*STB", 0.814, 0.721, 0.282, 0.191),
+            ("M", 0.866, 0.839, 0.660),
+        ],
+    }
+    for kind, expected in printed.items():
+        dir_exp = {c: "1" for c in CONDITIONS} if kind == "intermediate" else None
+        (model,) = qca.minimise(tt, kind, dir_exp).models
+        assert _fits(model) == expected, kind
+
+
+def test_cebotari_and_vink_four_tied_models_as_r_prints_them():
+    """CVF, PROTEST, incl.cut 0.8, parsimonious: R's minimize examples ("Cebotari & Vink
+    (2013, 2015)") print 13 positive and 16 negative cases, four tied models that share
+    the essential ~NATPRIDE and DEMOC*GEOCON*POLDIS, each with two of four further prime
+    implicants in parentheses, and the unique coverage of each term within each model
+    (the columns M1 to M4)."""
+    data, cases = _table("CVF.csv")
+    conditions = ["DEMOC", "ETHFRACT", "GEOCON", "POLDIS", "NATPRIDE"]
+    tt = qca.truth_table(data, "PROTEST", conditions, incl_cut=0.8, case_names=cases)
+    assert sum(r.n for r in tt.rows if r.out == "1") == 13
+    assert sum(r.n for r in tt.rows if r.out == "0") == 16
+    solution = qca.minimise(tt, "parsimonious")
+    assert [m.expression for m in solution.models] == [
+        "~NATPRIDE + DEMOC*GEOCON*POLDIS + (~DEMOC*ETHFRACT*POLDIS + DEMOC*ETHFRACT*GEOCON)",
+        "~NATPRIDE + DEMOC*GEOCON*POLDIS + (~DEMOC*ETHFRACT*POLDIS + DEMOC*ETHFRACT*~POLDIS)",
+        "~NATPRIDE + DEMOC*GEOCON*POLDIS + (DEMOC*ETHFRACT*GEOCON + ETHFRACT*GEOCON*POLDIS)",
+        "~NATPRIDE + DEMOC*GEOCON*POLDIS + (DEMOC*ETHFRACT*~POLDIS + ETHFRACT*GEOCON*POLDIS)",
+    ]
+    assert solution.essential == ("~NATPRIDE", "DEMOC*GEOCON*POLDIS")
+    term = {  # inclS, PRI, covS as printed
+        "~NATPRIDE": (0.899, 0.807, 0.597),
+        "DEMOC*GEOCON*POLDIS": (0.906, 0.805, 0.342),
+        "~DEMOC*ETHFRACT*POLDIS": (0.842, 0.718, 0.299),
+        "DEMOC*ETHFRACT*GEOCON": (0.935, 0.826, 0.480),
+        "DEMOC*ETHFRACT*~POLDIS": (0.932, 0.773, 0.417),
+        "ETHFRACT*GEOCON*POLDIS": (0.869, 0.786, 0.365),
+    }
+    unique = [  # covU within M1 … M4, in the order of each model's terms
+        (0.132, 0.065, 0.040, 0.085),
+        (0.122, 0.070, 0.040, 0.085),
+        (0.136, 0.065, 0.085, 0.045),
+        (0.126, 0.065, 0.085, 0.045),
+    ]
+    models = [(0.877, 0.777, 0.805)] * 2 + [(0.879, 0.782, 0.810)] * 2
+    for m, covu, whole in zip(solution.models, unique, models, strict=True):
+        assert [
+            (t.term, *t_fit)
+            for t, t_fit in zip(m.terms, [term[t.term] for t in m.terms], strict=True)
+        ] == [
+            (t.term, round(t.inclusion, 3), round(t.pri, 3), round(t.coverage, 3)) for t in m.terms
+        ]
+        assert tuple(round(t.unique_coverage, 3) for t in m.terms) == covu
+        assert (round(m.inclusion, 3), round(m.pri, 3), round(m.coverage, 3)) == whole
+    # the cases R lists for the first essential term (membership above 0.5 in both)
+    assert set(solution.models[0].terms[0].cases) == {
+        "CrimRussiansUkr", "RussiansUkraine", "HungariansYugo", "KosovoAlbanians",
+        "RussiansLatvia", "BasquesSpain", "AlbaniansFYROM",
+    }  # fmt: skip

@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -451,6 +451,9 @@ class Solution:
     directional_expectations: Mapping[str, str] | None = None
     complete: bool = True
     """False when more tied models exist than :data:`MAX_MODELS` (the first are listed)."""
+    essential: tuple[str, ...] = ()
+    """The terms every model holds (R's essential prime implicants); with one model, all
+    its terms."""
 
 
 def _code(config: tuple[int, ...]) -> int:
@@ -497,27 +500,61 @@ def _fit_model(tt: TruthTable, terms: Sequence[Term]) -> Model:
     )
 
 
-def _order(terms: Sequence[Term]) -> list[Term]:
-    """R's order of a model's terms: fewer literals first, then by the conditions' order
-    and values."""
+def _order(terms: Sequence[Term], kind: str = "complex") -> list[Term]:
+    """R's order of a model's terms: fewer literals first, then by the conditions in data
+    order, a condition in the term before one left out. Within a condition R's QCA puts
+    the present literal first where it minimises by Quine-McCluskey (the complex solution,
+    and the intermediate one, which minimises the positive rows and the easy
+    counterfactuals again; LF: ``DEV*URB*LIT*IND*STB + DEV*~URB*LIT*~IND*STB``) and the
+    negated one first in the parsimonious solution (its ``sortExpressions``; CVF:
+    ``~DEMOC*ETHFRACT*POLDIS`` before ``DEMOC*ETHFRACT*GEOCON``): both as printed in R's
+    ``minimize`` examples (QCA 3.23)."""
+    present, negated = (1, 0) if kind == "parsimonious" else (0, 1)
 
     def key(t: Term):
-        return (t.size, [(2 if v is None else 1 - v) for v in t.values])
+        return (t.size, [2 if v is None else (present if v == 1 else negated) for v in t.values])
 
     return sorted(terms, key=key)
+
+
+def _with_ties(models: Sequence[Model]) -> tuple[tuple[Model, ...], tuple[str, ...]]:
+    """Tied models written as R's QCA writes them: the terms every model holds (the
+    essential prime implicants) first, then the model's own choice in parentheses
+    (``~NATPRIDE + DEMOC*GEOCON*POLDIS + (~DEMOC*ETHFRACT*POLDIS + …)``). One model, or
+    models without a common term, are written plainly (R's ``print.QCA_min``). Returns the
+    models and the essential terms."""
+    if len(models) < 2:
+        return tuple(models), tuple(f.term for f in models[0].terms) if models else ()
+    essential = [f.term for f in models[0].terms if all(
+        any(g.term == f.term for g in m.terms) for m in models[1:]
+    )]  # fmt: skip
+    if not essential:  # R writes the models plainly then
+        return tuple(models), ()
+    written = []
+    for m in models:
+        first = [f for f in m.terms if f.term in essential]
+        own = [f for f in m.terms if f.term not in essential]
+        parts = [f.term for f in first]
+        if own:
+            parts.append("(" + " + ".join(f.term for f in own) + ")")
+        written.append(replace(m, expression=" + ".join(parts), terms=tuple(first + own)))
+    return tuple(written), tuple(essential)
 
 
 def _solve(tt: TruthTable, kind: str, primes: list[Term], dir_exp=None) -> Solution:
     positive = tt.configurations("1")
     covers, complete = minimal_covers(positive, primes)
-    models = [_fit_model(tt, _order([primes[i] for i in cover])) for cover in covers]
+    models, essential = _with_ties(
+        [_fit_model(tt, _order([primes[i] for i in cover], kind)) for cover in covers]
+    )
     return Solution(
         kind,
         tt.outcome_label,
-        tuple(models),
-        tuple(t.text(tt.conditions) for t in _order(primes)),
+        models,
+        tuple(t.text(tt.conditions) for t in _order(primes, kind)),
         dir_exp,
         complete,
+        essential,
     )
 
 
@@ -619,7 +656,7 @@ def _intermediate(tt: TruthTable, expectations: list[str]) -> Solution:
     seen: set[str] = set()
     used_primes: dict[Term, None] = {}
     for primes, cover in candidates():
-        terms = _order([primes[i] for i in cover])
+        terms = _order([primes[i] for i in cover], "intermediate")
         expression = " + ".join(t.text(tt.conditions) for t in terms)
         if expression in seen:
             continue
@@ -629,13 +666,15 @@ def _intermediate(tt: TruthTable, expectations: list[str]) -> Solution:
         seen.add(expression)
         models.append(_fit_model(tt, terms))
         used_primes.update(dict.fromkeys(primes))
+    written, essential = _with_ties(models)
     return Solution(
         "intermediate",
         tt.outcome_label,
-        tuple(models),
-        tuple(t.text(tt.conditions) for t in _order(list(used_primes))),
+        written,
+        tuple(t.text(tt.conditions) for t in _order(list(used_primes), "intermediate")),
         expectations_as_text(tt, expectations),
         complete[0],
+        essential,
     )
 
 
@@ -855,6 +894,7 @@ def analyse(
             "kind": result.kind,
             "complete": result.complete,
             "prime_implicants": list(result.prime_implicants),
+            "essential": list(result.essential),
             "models": [
                 {
                     "expression": m.expression,

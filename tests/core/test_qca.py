@@ -437,3 +437,71 @@ def test_cebotari_and_vink_four_tied_models_as_r_prints_them():
         "CrimRussiansUkr", "RussiansUkraine", "HungariansYugo", "KosovoAlbanians",
         "RussiansLatvia", "BasquesSpain", "AlbaniansFYROM",
     }  # fmt: skip
+
+
+def _printed_rows(text: str) -> dict[tuple[int, ...], tuple[str, int, float, float]]:
+    """Rows of a truth table as R prints it: row number, five conditions, OUT, n, incl,
+    PRI."""
+    rows = {}
+    for line in text.strip().splitlines():
+        _, *config, out, n, incl, pri = line.split()
+        rows[tuple(int(v) for v in config)] = (out, int(n), float(incl), float(pri))
+    return rows
+
+
+CVF_NEGATED = """
+10 0 1 0 0 1 1 1 0.976 0.914
+6 0 0 1 0 1 1 1 0.953 0.852
+28 1 1 0 1 1 1 1 0.933 0.775
+14 0 1 1 0 1 1 3 0.929 0.816
+2 0 0 0 0 1 1 4 0.922 0.818
+20 1 0 0 1 1 1 1 0.902 0.714
+8 0 0 1 1 1 1 1 0.902 0.705
+22 1 0 1 0 1 1 4 0.846 0.597
+30 1 1 1 0 1 1 2 0.843 0.333
+5 0 0 1 0 0 1 2 0.823 0.416
+27 1 1 0 1 0 0 1 0.776 0.217
+16 0 1 1 1 1 0 1 0.742 0.409
+29 1 1 1 0 0 0 1 0.738 0.142
+32 1 1 1 1 1 0 1 0.726 0.283
+24 1 0 1 1 1 0 2 0.699 0.229
+31 1 1 1 1 0 0 1 0.662 0.109
+15 0 1 1 1 0 0 2 0.629 0.161
+"""
+CVF_CONTRADICTIONS = """
+31 1 1 1 1 0 1 1 0.959 0.891
+29 1 1 1 0 0 1 1 0.957 0.858
+27 1 1 0 1 0 1 1 0.938 0.783
+15 0 1 1 1 0 1 2 0.929 0.839
+30 1 1 1 0 1 1 2 0.922 0.667
+24 1 0 1 1 1 1 2 0.904 0.754
+32 1 1 1 1 1 1 1 0.892 0.717
+5 0 0 1 0 0 1 2 0.874 0.584
+16 0 1 1 1 1 1 1 0.821 0.591
+28 1 1 0 1 1 C 1 0.768 0.225
+8 0 0 1 1 1 0 1 0.749 0.248
+10 0 1 0 0 1 0 1 0.741 0.086
+6 0 0 1 0 1 0 1 0.732 0.148
+22 1 0 1 0 1 0 4 0.725 0.281
+20 1 0 0 1 1 0 1 0.711 0.162
+14 0 1 1 0 1 0 3 0.653 0.098
+2 0 0 0 0 1 0 4 0.648 0.182
+"""
+
+
+@pytest.mark.parametrize(
+    "outcome, cuts, printed",
+    [("~PROTEST", {}, CVF_NEGATED), ("PROTEST", {"incl_cut0": 0.75}, CVF_CONTRADICTIONS)],
+)
+def test_cebotari_and_vink_truth_tables_as_r_prints_them(outcome, cuts, printed):
+    """The two truth tables of CVF that R's truthTable() examples print (QCA 3.23,
+    ``inst/staticdocs/truthTable.html``, "Cebotari & Vink fuzzy data"): the negated
+    outcome at incl.cut 0.8, and PROTEST with contradictions between 0.75 and 0.8
+    (``incl.cut = c(0.8, 0.75)``). Every observed row: OUT, n, inclusion and PRI."""
+    data, cases = _table("CVF.csv")
+    conditions = ["DEMOC", "ETHFRACT", "GEOCON", "POLDIS", "NATPRIDE"]
+    tt = qca.truth_table(data, outcome, conditions, incl_cut=0.8, case_names=cases, **cuts)
+    ours = {
+        r.configuration: (r.out, r.n, round(r.inclusion, 3), round(r.pri, 3)) for r in tt.observed()
+    }
+    assert ours == _printed_rows(printed)

@@ -23,8 +23,8 @@ ENGLISH_WORDS = {
     "their", "our", "your", "you", "we", "no", "none", "since", "days", "due", "done",
 }  # fmt: skip
 """Words an English sentence can hardly do without and German never uses."""
-GERMAN_TOO = {"Pulse", "Pulses", "Admin", "Profile"}
-"""Catalogue phrases that are German words too (des Pulses, die Pulse)."""
+GERMAN_TOO = {"Pulse", "Pulses", "Admin", "Profile", "Partners"}
+"""Catalogue phrases that are German words too (des Pulses, die Pulse, des Partners)."""
 
 
 def data_texts() -> tuple[str, ...]:
@@ -347,3 +347,19 @@ def test_an_import_s_row_problems_and_skips_in_german():
     with translation.override("de"):
         assert say(problem).startswith("'13/45/2025x' ist kein Datum; erwartet wird ISO 8601")
         assert say("in the future: not a contact yet") == "in der Zukunft: noch kein Kontakt"
+
+
+def test_the_diagnosis_report_inside_the_app_is_german(as_role, german_firm):
+    """The report the core draws (in a shadow root of the report page): its headings,
+    tables, legends, the core's findings, advice and sources, and the network's hover
+    texts in German; the case's own names and statements stay as written."""
+    from django.urls import reverse
+
+    page = as_role("analyst").get(reverse("diagnosis:report", args=[german_firm.wave.pk]))
+    html = page.content.decode()
+    report = html.split("<template shadowrootmode", 1)[1].split("</template>", 1)[0]
+    report = report.split(">", 1)[1].replace("<title", "<p").replace("</title>", "</p>")
+    assert 'lang="de"' in html.split("<template shadowrootmode", 1)[0][-80:]
+    assert "Diagnose der Integrationslücken" in report and "Woher jedes Urteil kommt" in report
+    left = english_left(f"<html><body>{report}</body></html>".encode())
+    assert not left, " | ".join(left)

@@ -223,7 +223,7 @@ NUMBER_SLOTS = {
     "score", "step", "gain", "baseline", "count", "n", "hours", "days", "index", "weight",
     "before", "after", "low", "high", "percent", "cap", "minimum", "months", "prev", "last",
     "needed", "change", "year", "year_before", "pairs", "limit", "size", "a", "b", "delta",
-    "threshold",
+    "threshold", "mean", "rwg",
 }  # fmt: skip
 """Slots that hold a number in the core's sentences."""
 

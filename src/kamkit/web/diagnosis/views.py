@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -21,6 +22,7 @@ from kamkit.core.diagnosis.render import render as render_report
 from kamkit.core.diagnosis.render.html import render_html
 from kamkit.core.diagnosis.subset import pages, restrict
 from kamkit.web.base import errors_on_form
+from kamkit.web.labels import say
 
 from .forms import CaseForm
 from .models import DiagnosisCase, DiagnosisProject, GapAction, reads_diagnosis
@@ -108,7 +110,7 @@ def _in_app(request: HttpRequest, case: DiagnosisCase, whole: Diagnosis) -> Http
         return reverse("diagnosis:pair", args=[case.pk, kam, partner]) + f"#dim-{dimension}"
 
     with collector_paused():
-        report = render_html(result, mark_link=mark_link)
+        report = render_html(result, mark_link=mark_link, say=say, language=get_language() or "en")
     css = "".join(re.findall(r"<style>(.*?)</style>", report, flags=re.S))
     gaps = [d for d in result.dyads if d.gap or d.gap_possible]
     listed = gaps[:MAX_GAPS_LISTED]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from ...i18n import gettext_noop
 from ..agreement import ICC_SOURCE, RWG_SOURCE, UnitAgreement
 from ..compare import WaveComparison
 from ..model import Case, Statement
@@ -20,8 +21,24 @@ DIFFERS_MARK = "×"
 UNKNOWN_MARK = "?"
 ANALYST_MARK = "†"
 """After an alignment level the analyst set (SPEC §3 step 3: the report says so)."""
-ANALYST_LEGEND = "† = alignment level set by the analyst, not computed from the practices"
-NO_PARTNERS = "no internal partners recorded"
+ANALYST_LEGEND = gettext_noop(
+    "† = alignment level set by the analyst, not computed from the practices"
+)
+NO_PARTNERS = gettext_noop("no internal partners recorded")
+LEVEL_ROWS = (
+    gettext_noop("Level of differentiation"),
+    gettext_noop("Level of alignment"),
+    gettext_noop("Integration gaps"),
+)
+"""The labels of a matrix's last three rows (Tables 2–3 of the paper)."""
+_SAID = (  # texts written below, marked where their templates are
+    gettext_noop("yes"),
+    gettext_noop("no"),
+    gettext_noop("{units}: no internal partners recorded."),
+    gettext_noop("mean {mean}"),
+    gettext_noop("mean {mean} (rwg {rwg}, n = {n})"),
+    gettext_noop("mean {mean} (rwg {rwg}, n = {n}, respondents disagree)"),
+)
 FORMAT_VERSION = 1
 
 
@@ -99,9 +116,9 @@ def matrix(diagnosis: Diagnosis, kam: str) -> Matrix:
     rows: list[tuple[str, tuple[str, ...]]] = []
     for dim in DIMENSIONS:
         rows.append((DIMENSION_LABELS[dim], tuple(dimension_mark(d, dim) for d in dyads)))
-    rows.append(("Level of differentiation", tuple(d.differentiation.level for d in dyads)))
-    rows.append(("Level of alignment", tuple(alignment_text(d) for d in dyads)))
-    rows.append(("Integration gaps", tuple(gap_text(d) for d in dyads)))
+    rows.append((LEVEL_ROWS[0], tuple(d.differentiation.level for d in dyads)))
+    rows.append((LEVEL_ROWS[1], tuple(alignment_text(d) for d in dyads)))
+    rows.append((LEVEL_ROWS[2], tuple(gap_text(d) for d in dyads)))
     return Matrix(
         kam=kam,
         kam_name=dyads[0].kam_name if dyads else kam,
@@ -182,6 +199,9 @@ def profile_rows(diagnosis: Diagnosis) -> list[dict[str, Any]]:
                     for d in DIMENSIONS
                 },
                 "statements": {d: statements.get(unit.id, {}).get(d, []) for d in DIMENSIONS},
+                # a finding from the case's profile is the researcher's own text (data);
+                # one from the ratings is kamkit's sentence
+                "from_profile": {d: bool(profile_text(profile.get(d))) for d in DIMENSIONS},
             }
         )
     return out

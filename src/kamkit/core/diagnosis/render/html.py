@@ -8,6 +8,7 @@ from importlib.resources import files
 
 import jinja2
 
+from ...i18n import gettext_noop
 from ..results import Diagnosis
 from ..scales import DIMENSION_LABELS, DIMENSIONS, PRACTICES
 from .common import (
@@ -63,16 +64,33 @@ class NetworkPicture:
 
 NODE_W, NODE_H = 190, 38
 DEPENDENCE = {
-    "kam": "the KAM unit depends on the partner's resources",
-    "partner": "the partner depends on the KAM unit",
-    "mutual": "they depend on each other",
+    "kam": gettext_noop("the KAM unit depends on the partner's resources"),
+    "partner": gettext_noop("the partner depends on the KAM unit"),
+    "mutual": gettext_noop("they depend on each other"),
 }
 
 
-def network_picture(diagnosis: Diagnosis) -> NetworkPicture | None:
+A_CASE = gettext_noop("a case")
+"""The footer's source when the case came from no file."""
+CHECK_WORDS = (
+    gettext_noop("consistent"),
+    gettext_noop("inconsistent"),
+    gettext_noop("unchecked"),
+)
+"""The statuses of the check of a gap against the recorded relationship."""
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def network_picture(
+    diagnosis: Diagnosis, say: Callable[[str], str] = _same
+) -> NetworkPicture | None:
     """KAM units on the left, partners on the right, a line per link; gaps drawn in red,
     thicker with the size of the gap. Partners are ordered by the mean position of the KAM
-    units they link to, which keeps crossings few."""
+    units they link to, which keeps crossings few. ``say`` puts its texts in the reader's
+    language (see :func:`render_html`)."""
     kams = list(diagnosis.kam_units)
     partners: list[str] = []
     for d in diagnosis.dyads:
@@ -110,9 +128,9 @@ def network_picture(diagnosis: Diagnosis) -> NetworkPicture | None:
     for i, k in enumerate(kams):
         y = 20 + kam_step * (i + 0.5) - NODE_H / 2
         teams = team_chain(k)
-        sub = ("teams: " + " › ".join(teams)) if teams else ""
+        sub = (say("teams") + ": " + " › ".join(teams)) if teams else ""
         if k in diagnosis.without_partners:
-            sub = NO_PARTNERS
+            sub = say(NO_PARTNERS)
         nodes[k] = _Node(k, names[k], sub, left_x, y, "kam")
     for i, p in enumerate(partners):
         y = 20 + step * i + (step - NODE_H) / 2
@@ -133,23 +151,33 @@ def network_picture(diagnosis: Diagnosis) -> NetworkPicture | None:
             kind, width_px, label = "possible", 2.0, "?"
         else:
             kind, width_px, label = "nogap", 1.5, ""
-        title = (
-            f"{d.kam_name} – {d.partner_name}: differentiation {d.differentiation.level}, "
-            f"alignment {d.alignment.level or 'not recorded'}"
-            + (f", gap {d.gap_size}" if d.gap else ", no gap" if d.gap is False else "")
-            + (
-                f"; a gap if the {len(d.differentiation.unknown)} unknown dimensions differ"
-                if d.gap_possible
-                else ""
-            )
-        )
+        parts = [
+            say(gettext_noop("differentiation {level}")).format(level=say(d.differentiation.level)),
+            say(gettext_noop("alignment {level}")).format(level=say(d.alignment.level))
+            if d.alignment.level
+            else say(gettext_noop("alignment not recorded")),
+        ]
+        if d.gap:
+            parts.append(say(gettext_noop("gap {size}")).format(size=d.gap_size))
+        elif d.gap is False:
+            parts.append(say(gettext_noop("no gap")))
+        title = f"{d.kam_name} – {d.partner_name}: " + ", ".join(parts)
+        if d.gap_possible:
+            title += "; " + say(
+                gettext_noop("a gap if the {count} unknown dimensions differ")
+            ).format(count=len(d.differentiation.unknown))
         depends = {"kam_depends": "kam", "partner_depends": "partner", "mutual": "mutual"}.get(
             d.requisite_integration or ""
         )
         if d.flows:
-            title += "; flows: " + ", ".join(f"{k} {v}" for k, v in d.flows.items())
+            title += (
+                "; "
+                + say("flows")
+                + ": "
+                + ", ".join(f"{say(k)} {say(v)}" for k, v in d.flows.items())
+            )
         if depends:
-            title += "; " + DEPENDENCE[depends]
+            title += "; " + say(DEPENDENCE[depends])
         edges.append(_Edge(x1, y1, x2, y2, lx, ly, kind, width_px, label, title, depends))
     return NetworkPicture(width, height, tuple(nodes.values()), tuple(edges))
 
@@ -167,10 +195,18 @@ def _environment() -> jinja2.Environment:
 
 
 def render_html(
-    diagnosis: Diagnosis, mark_link: Callable[[str, str, str], str] | None = None
+    diagnosis: Diagnosis,
+    mark_link: Callable[[str, str, str], str] | None = None,
+    *,
+    say: Callable[[str], str] | None = None,
+    language: str = "en",
 ) -> str:
     """The whole report as one HTML document. With ``mark_link(kam, partner, dimension)``
-    each × of the gap tables links there (the web app: to the pair's statements)."""
+    each × of the gap tables links there (the web app: to the pair's statements). With
+    ``say`` (an English text of the report or of the core → the same in ``language``;
+    the web app passes its translation) the report is in that language; without, in
+    English. Names, statements and data stay as they are."""
+    say = say or _same
     from kamkit import __version__
 
     data = to_dict(diagnosis)
@@ -190,11 +226,14 @@ def render_html(
         analyst_legend=ANALYST_LEGEND if has_analyst_levels(diagnosis) else "",
         networks={n.unit: n for n in diagnosis.networks},
         dyads=diagnosis.dyads,
-        picture=network_picture(diagnosis),
+        picture=network_picture(diagnosis, say),
         max_picture_units=MAX_PICTURE_UNITS,
         recommendations=diagnosis.recommendations,
         version=__version__,
         node_w=NODE_W,
         node_h=NODE_H,
         mark_link=mark_link,
+        _=say,
+        language=language,
+        a_case=A_CASE,
     )

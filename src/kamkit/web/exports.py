@@ -7,7 +7,8 @@ no name can make an export fail. CSV is streamed row by row (a portfolio of 10,0
 accounts never sits in memory); XLSX is written by openpyxl's write-only mode.
 
 The columns of accounts, people and interactions are the ones ``kamkit import`` reads
-(``--source kamkit``), so an export re-imports.
+(``--source kamkit``), so an export re-imports; a reader of another language gets them
+under that language's names, which the import reads too.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
+from kamkit.core.columns import in_language
 from kamkit.core.spreadsheet import row as safe_row
 
 FORMATS = {
@@ -46,12 +50,20 @@ def _plain(value: Any) -> Any:
 
 
 def table_response(
-    name: str, header: list[str], rows: Iterable[Iterable[Any]], fmt: str
+    name: str,
+    header: list[str],
+    rows: Iterable[Iterable[Any]],
+    fmt: str,
+    *,
+    kamkit_columns: bool = True,
 ) -> HttpResponse:
     """``rows`` under ``header`` as ``name.csv`` or ``name.xlsx``; 400 for another
-    format."""
+    format. A header of kamkit's column names (``kamkit_columns``) is written in the
+    reader's language (``kamkit.core.columns``; the import reads it back)."""
     if fmt not in FORMATS:
-        return HttpResponse("format must be csv or xlsx.", status=400)
+        return HttpResponse(_("format must be csv or xlsx."), status=400)
+    if kamkit_columns:
+        header = in_language(header, get_language())
     stamp = timezone.localdate().isoformat()
     filename = f"kamkit-{name}-{stamp}.{fmt}"
     if fmt == "csv":

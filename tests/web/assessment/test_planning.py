@@ -3,6 +3,7 @@ are the core's, each user plans only their accounts, bad input is named."""
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
@@ -259,3 +260,25 @@ def test_a_large_plan_pages_its_accounts_and_exports_them_all(as_role, firm):
     ).decode()
     in_csv = {line.split(",")[1] for line in csv_text.strip().splitlines()[1:]}
     assert set(shown) == in_csv
+
+
+def test_the_plan_downloads_in_the_reader_s_language(as_role, firm):
+    """Issue 20: a German reader's plan export: German column names, the core's reasons
+    said in German, the workbook's sheets and comparison in German."""
+    from kamkit.web.users.models import User
+
+    _scores(firm)
+    User.objects.filter(pk=firm.users["director"].pk).update(language="de")
+    c = as_role("director")
+    csv_text = b"".join(
+        c.get("/assessment/plan/", {"hours": "30", "format": "csv"}).streaming_content
+    ).decode()
+    rows = list(csv.reader(io.StringIO(csv_text)))
+    assert rows[0][:6] == ["Account-ID", "Account", "Phase", "KA-Manager", "Prozess", "Stunden"]
+    why = {r[10] for r in rows[1:] if r[10]}
+    assert why and not any("stands at" in w for w in why), why
+    book = load_workbook(
+        io.BytesIO(c.get("/assessment/plan/", {"hours": "30", "format": "xlsx"}).content)
+    )
+    assert book.sheetnames == ["Plan", "Vergleich", "Über diese Datei"]
+    assert book["Vergleich"]["A3"].value == "Stunden proportional"

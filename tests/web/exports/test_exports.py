@@ -150,3 +150,37 @@ def test_the_timeline_export_holds_what_the_timeline_shows(as_role, firm):
     assert str(firm.records["interactions"].pk) not in {
         r[6] for r in customer[1:] if r[5] == "communication"
     }
+
+
+def test_a_german_reader_s_export_has_german_column_names_and_still_reads_back(
+    as_role, firm, tmp_path
+):
+    """Issue 20: the columns under the reader's language's names; the cells stay kamkit's
+    codes; the import recognises the German names, so the export re-imports."""
+    from kamkit.web.users.models import User
+
+    User.objects.filter(pk=firm.users["director"].pk).update(language="de")
+    client = as_role("director")
+    accounts = client.get("/accounts/?export=csv")
+    header = rows_of(accounts)[0]
+    assert header[:5] == ["ID", "Name", "Branche", "Land", "KA-Manager"]
+    sheet = sheet_of(client.get(f"/accounts/{firm.own.pk}/export/interactions.xlsx"))
+    assert sheet[0][:4] == ("ID", "Account-ID", "Zeitpunkt", "Kanal")
+    files = {
+        "konten.csv": client.get("/accounts/?export=csv"),
+        "personen.csv": client.get(f"/accounts/{firm.own.pk}/export/people.csv"),
+        "kontakte.csv": client.get(f"/accounts/{firm.own.pk}/export/interactions.csv"),
+    }
+    paths = []
+    for name, response in files.items():
+        path = tmp_path / name
+        path.write_bytes(b"".join(response.streaming_content))
+        paths.append(path)
+    report = import_files(firm.users["director"], paths, dry_run=True)
+    by_kind = {f.kind: (f.created, f.rejected) for f in report.files}
+    people = firm.own.persons.filter(deleted_at=None).count()
+    contacts = firm.own.interactions.filter(deleted_at=None).count()
+    assert by_kind == {"account": (2, 0), "person": (people, 0), "interaction": (contacts, 0)}
+    # an English reader's export keeps kamkit's names
+    User.objects.filter(pk=firm.users["director"].pk).update(language="en")
+    assert rows_of(client.get("/accounts/?export=csv"))[0][:3] == ["id", "name", "industry"]

@@ -16,7 +16,8 @@ labels are the ones each CRM writes by default, learnt from its public documenta
 - **Dynamics 365** (Export to Excel): display names, with the hidden
   ``(Do Not Modify) …`` key column. Accounts, Contacts, Phone Calls and Appointments;
   references to accounts and owners are by name (``Regarding``, ``Company Name``).
-- **kamkit**: the columns kamkit's own exports write.
+- **kamkit**: the columns kamkit's own exports write, under kamkit's names or under
+  those of the reader's language the export was made in (``kamkit.core.columns``).
 
 Anything else is mapped by a YAML column map (``load_mapping``).
 """
@@ -28,6 +29,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from ..columns import COLUMN_NAMES
 
 KINDS = ("user", "account", "person", "interaction")
 """The order files are imported in: what others refer to first."""
@@ -382,6 +385,30 @@ PROFILES: tuple[Profile, ...] = (
         },
         activity="kamkit",
     ),
+)
+
+
+def _in_language(profile: Profile, language: str, names: dict[str, str]) -> Profile:
+    """A kamkit profile that reads the column names of an export made in ``language``
+    (``kamkit.core.columns``)."""
+    return Profile(
+        profile.source,
+        profile.kind,
+        f"{profile.title} ({language})",
+        tuple(names.get(c, c) for c in profile.signature),
+        {f: tuple(names.get(c, c) for c in labels) for f, labels in profile.columns.items()},
+        profile.activity,
+        profile.values,
+        profile.date_format,
+        profile.excludes,
+    )
+
+
+PROFILES += tuple(
+    _in_language(p, language, names)
+    for language, names in COLUMN_NAMES.items()
+    for p in PROFILES
+    if p.source == "kamkit"
 )
 
 SOURCES = ("salesforce", "hubspot", "dynamics", "kamkit")

@@ -12,17 +12,25 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import OuterRef, Subquery
+from django.utils import translation
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from kamkit.core.allocation import Plan, PlanAccount, PlanError, explain, plan_allocation
+from kamkit.core.columns import in_language
 from kamkit.core.spreadsheet import row as safe_row
 from kamkit.web.accounts.models import Account
-from kamkit.web.labels import PHASE_LABELS, decap
+from kamkit.web.labels import PHASE_LABELS, decap, say
 from kamkit.web.users.models import Role, User
 
 from .models import AssessmentSnapshot
 from .services import assess_accounts, configuration
+
+RULE_HOURS = {
+    "proportional": gettext_noop("proportional hours"),
+    "equal": gettext_noop("equal hours"),
+}
+"""The plans the export compares kamkit's with (``kamkit.core.allocation``'s naive rules)."""
 
 MAX_HOURS = 1_000_000
 
@@ -151,7 +159,12 @@ class PortfolioPlan:
         return "".join(self.csv_lines())
 
     def csv_lines(self) -> Iterator[str]:
-        """The plan as CSV, a line at a time (the page streams it)."""
+        """The plan as CSV, a line at a time (the page streams it), in the language of
+        the moment it is asked for (a stream is read after the request's language is
+        gone)."""
+        return self._csv_lines(get_language() or "en")
+
+    def _csv_lines(self, language: str) -> Iterator[str]:
         out = io.StringIO()
         writer = csv.writer(out)
 
@@ -166,13 +179,20 @@ class PortfolioPlan:
 
         made = [__version__, f"{TAU:g}", f"{configuration().baseline:g}"]
         writer.writerow(
-            ["account_id", "account", "phase", "ka_manager", "process", "hours",
-             "score_before", "score_after", "index_before", "index_after", "why",
-             "kamkit_version", "tau_hours", "baseline"]
+            in_language(
+                ["account_id", "account", "phase", "ka_manager", "process", "hours",
+                 "score_before", "score_after", "index_before", "index_after", "why",
+                 "kamkit_version", "tau_hours", "baseline"],
+                language,
+            )
         )  # fmt: skip
         yield taken()
         for start in range(0, self.row_count(), 500):  # explained 500 accounts at a time
-            yield from self._csv_rows(writer, self.rows(slice(start, start + 500)), made, taken)
+            with translation.override(language):
+                lines = list(
+                    self._csv_rows(writer, self.rows(slice(start, start + 500)), made, taken)
+                )
+            yield from lines
 
     @staticmethod
     def _csv_rows(writer, rows: list[dict], made: list[str], taken) -> Iterator[str]:
@@ -191,7 +211,7 @@ class PortfolioPlan:
                             f"{item['after']:.1f}" if item else "",
                             _fmt(row["index_before"]),
                             _fmt(row["index_after"]),
-                            item["why"] if item else row["kept"],
+                            say(item["why"]) if item else say(row["kept"]),
                             *made,
                         ]
                     )
@@ -204,7 +224,7 @@ class PortfolioPlan:
 
         book = Workbook()
         sheet = book.active
-        sheet.title = "Plan"
+        sheet.title = _("Plan")
         rows = list(csv.reader(io.StringIO(self.csv())))
         for r, values in enumerate(rows):
             sheet.append(
@@ -212,20 +232,22 @@ class PortfolioPlan:
             )
         for cell in sheet[1]:
             cell.font = Font(bold=True)
-        summary = book.create_sheet("Comparison")
-        summary.append(["plan", "index points added (sum over accounts)", "objective (Σ weight·U)"])
+        summary = book.create_sheet(_("Comparison"))
+        summary.append(
+            [_("plan"), _("index points added (sum over accounts)"), _("objective (Σ weight·U)")]
+        )
         summary.append(["kamkit", round(self.plan.index_gain, 2), round(self.plan.objective, 2)])
         for name, value in self.plan.comparison.items():
             gain = self.plan.comparison_index_gain.get(name, 0.0)
-            summary.append([f"{name} hours", round(gain, 2), round(value, 2)])
-        summary.append(["before any hours", 0, round(self.plan.objective_before, 2)])
-        summary.append(["upper bound of the optimum", None, round(self.plan.upper_bound, 2)])
+            summary.append([_(RULE_HOURS.get(name, name)), round(gain, 2), round(value, 2)])
+        summary.append([_("before any hours"), 0, round(self.plan.objective_before, 2)])
+        summary.append([_("upper bound of the optimum"), None, round(self.plan.upper_bound, 2)])
         for cell in summary[1]:
             cell.font = Font(bold=True)
         from kamkit import __version__
 
-        about = book.create_sheet("About")
-        about.append(["kamkit version", __version__])
+        about = book.create_sheet(_("About"))
+        about.append([_("kamkit version"), __version__])
         for key, value in self.settings().items():
             about.append([key, value if isinstance(value, int | float) else str(value)])
         out = io.BytesIO()

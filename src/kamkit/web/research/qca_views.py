@@ -155,6 +155,6 @@ def _download(report: dict, fmt: str) -> HttpResponse:
             [c["case"], c["outcome"], *[c["conditions"][k] for k in conditions], *c["solutions"]]
             for c in report["cases"]
         )
-        return table_response("qca-cases", header, rows, fmt)
+        return table_response("qca-cases", header, rows, fmt, kamkit_columns=False)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

@@ -28,8 +28,12 @@ def browser():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing; .ci/run installs Debian's chromium")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # a loaded CI machine (two test workers, the live server, the browser on two cores)
+    # can take seconds for a page: assertions wait up to 20 s, not Playwright's 5; a
+    # passing check returns as soon as it holds, so this costs only a failing test time
+    expect.set_options(timeout=20_000)
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         yield b

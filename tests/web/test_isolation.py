@@ -51,17 +51,25 @@ STR_VALUES = {"fmt": "csv", "secret": "x" * 43, "kind": "interaction", "what": "
 
 
 def _probe_records(firm) -> list[int]:
-    """The other account's records and A's internal ones, each with an id ≥ 900,000."""
+    """The other account's records and A's internal ones, each with an id ≥ 900,000.
+
+    The ids are shared across tables: the first probed record of every table has id
+    900,010, the second 900,020, and so on, so each id probes one record of every table
+    at once (a route reads one table by it; a leak of any of them shows as an answer
+    unlike the missing id's, or a marker in it) and a route is tried with three ids, not
+    one per record. A stride of ten: rows made later take the next id of their table,
+    never a probed one."""
     other, own = firm.other, firm.own
     Account.objects.filter(pk=other.pk).update(name="ZZ_B Corp", internal_notes="ZZ_B notes")
     Account.objects.filter(pk=own.pk).update(internal_notes="ZZA_INTERNAL notes")
-    # a stride of ten: rows made later take the next id of their table, never a probed one
-    ids = iter(range(900_010, 910_000, 10))
     made: list[int] = []
+    per_table: dict[type, int] = {}
 
     def new(model, **fields):
-        obj = model.objects.create(pk=next(ids), **fields)
-        made.append(obj.pk)
+        per_table[model] = per_table.get(model, 0) + 1
+        obj = model.objects.create(pk=900_000 + 10 * per_table[model], **fields)
+        if obj.pk not in made:
+            made.append(obj.pk)
         return obj
 
     b_user = make_user("zzb_customer", "customer", account=other, first_name="ZZ_B")

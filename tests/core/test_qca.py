@@ -505,3 +505,29 @@ def test_cebotari_and_vink_truth_tables_as_r_prints_them(outcome, cuts, printed)
         r.configuration: (r.out, r.n, round(r.inclusion, 3), round(r.pri, 3)) for r in tt.observed()
     }
     assert ours == _printed_rows(printed)
+
+
+def test_intermediate_models_name_the_pairs_they_come_from():
+    """R's QCA heads each intermediate model with the pair of a complex and a
+    parsimonious model it comes from: LF's is printed "From C1P1:" (R's minimize
+    examples). CVF has one complex and four tied parsimonious models: each of the four
+    pairs is named by a model, once."""
+    tt = qca.truth_table(lf(), "SURV", CONDITIONS, incl_cut=0.8, case_names=CASES)
+    (model,) = qca.minimise(tt, "intermediate", {c: "1" for c in CONDITIONS}).models
+    assert model.origins == ("C1P1",)
+    report = qca.analyse(
+        lf(), "SURV", CONDITIONS, case_names=CASES, solution="intermediate",
+        dir_exp={c: "1" for c in CONDITIONS},
+    )  # fmt: skip
+    assert report["solution"]["models"][0]["from"] == ["C1P1"]
+    assert "-> SURV   (from C1P1)" in qca.report_text(report)
+    data, cases = _table("CVF.csv")
+    conditions = ["DEMOC", "ETHFRACT", "GEOCON", "POLDIS", "NATPRIDE"]
+    tt = qca.truth_table(data, "PROTEST", conditions, incl_cut=0.8, case_names=cases)
+    assert len(qca.minimise(tt, "complex").models) == 1
+    assert len(qca.minimise(tt, "parsimonious").models) == 4
+    solution = qca.minimise(tt, "intermediate", dict.fromkeys(conditions, "1"))
+    named = [pair for m in solution.models for pair in m.origins]
+    assert sorted(named) == ["C1P1", "C1P2", "C1P3", "C1P4"]
+    # other solutions name no pairs
+    assert qca.minimise(tt, "parsimonious").models[0].origins == ()

@@ -439,6 +439,9 @@ class Model:
     coverage: float
     membership: tuple[float, ...] = ()
     """Each case's membership in the model (the maximum over its terms), for XY plots."""
+    origins: tuple[str, ...] = ()
+    """An intermediate model: the pairs of a complex and a parsimonious model it comes
+    from, as R's QCA names them (``C1P1``: the first of each)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -614,11 +617,12 @@ def _intermediate(tt: TruthTable, expectations: list[str]) -> Solution:
     complete = [c_complete and p_complete]
     solved: dict[frozenset[int], tuple[list[Term], list[tuple[int, ...]]]] = {}
 
-    def candidates() -> Iterator[tuple[list[Term], tuple[int, ...]]]:
-        """Each pair's minimal models (its prime implicants and a cover of them)."""
-        for c_cover in c_covers:
+    def candidates() -> Iterator[tuple[str, list[Term], tuple[int, ...]]]:
+        """Each pair's minimal models (R's name of the pair, ``C1P1``: the first complex
+        and the first parsimonious model; its prime implicants and a cover of them)."""
+        for ci, c_cover in enumerate(c_covers, start=1):
             c_terms = [c_primes[i].values for i in c_cover]
-            for p_cover in p_covers:
+            for pi, p_cover in enumerate(p_covers, start=1):
                 p_terms = [p_primes[i].values for i in p_cover]
                 kept = [
                     tuple(
@@ -650,22 +654,25 @@ def _intermediate(tt: TruthTable, expectations: list[str]) -> Solution:
                     solved[easy] = (primes, covers)
                 primes, covers = solved[easy]
                 for cover in covers:
-                    yield primes, cover
+                    yield f"C{ci}P{pi}", primes, cover
 
     models: list[Model] = []
-    seen: set[str] = set()
+    origins: dict[str, list[str]] = {}  # a model's expression: the pairs that give it
     used_primes: dict[Term, None] = {}
-    for primes, cover in candidates():
+    for pair, primes, cover in candidates():
         terms = _order([primes[i] for i in cover], "intermediate")
         expression = " + ".join(t.text(tt.conditions) for t in terms)
-        if expression in seen:
+        if expression in origins:
+            if pair not in origins[expression]:
+                origins[expression].append(pair)
             continue
         if len(models) == MAX_MODELS:  # one more than can be listed
             complete[0] = False
             break
-        seen.add(expression)
+        origins[expression] = [pair]
         models.append(_fit_model(tt, terms))
         used_primes.update(dict.fromkeys(primes))
+    models = [replace(m, origins=tuple(origins[m.expression])) for m in models]
     written, essential = _with_ties(models)
     return Solution(
         "intermediate",
@@ -898,6 +905,7 @@ def analyse(
             "models": [
                 {
                     "expression": m.expression,
+                    "from": list(m.origins),
                     "incl": _round(m.inclusion),
                     "pri": _round(m.pri),
                     "cov": _round(m.coverage),
@@ -1004,7 +1012,8 @@ def report_text(report: dict) -> str:
             f"  more than {len(models)} tied minimal models: the first {len(models)} follow"
         )
     for i, m in enumerate(models, start=1):
-        lines.append(f"M{i}: {m['expression']} -> {s['outcome']}")
+        origin = f"   (from {', '.join(m['from'])})" if m.get("from") else ""
+        lines.append(f"M{i}: {m['expression']} -> {s['outcome']}{origin}")
         terms = [
             [
                 t["term"],

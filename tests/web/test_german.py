@@ -241,6 +241,31 @@ def test_the_core_s_sentences_are_said_again_in_german():
         assert say(lever.why) == lever.why
 
 
+def test_the_sentences_found_english_on_the_demo_s_german_pages_are_german():
+    """What a crawl of the demo firm's pages in German found still in English (the test
+    firm holds none of it): the inferred phase's reasons, a conflict of evidence on a
+    pair, the next wave's word on an action, the levels of a wave's changes."""
+    from django.utils import translation
+
+    from kamkit.core.diagnosis.compare import FOLLOW_UP
+    from kamkit.core.diagnosis.results import EvidenceConflict, Judgement
+    from kamkit.web.labels import say
+
+    conflict = EvidenceConflict(
+        "kam", "legal", "goal_orientation",
+        Judgement("goal_orientation", False, "analyst", "not marked"),
+        Judgement("goal_orientation", True, "ratings", "rating means 6.00 vs 3.00"),
+    )  # fmt: skip
+    with translation.override("de"):
+        assert say("the rules have pointed to build-up since 2026-08-01") == (
+            "die Regeln zeigen seit 01.08.2026 auf Aufbau"
+        )
+        german = say(conflict.message)
+        assert german.startswith("Zielorientierung: Die Markierungen der Analystin"), german
+        assert say(FOLLOW_UP["closed"]) == "die Lücke hat sich geschlossen"
+        assert say("rather high") == "eher hoch"
+
+
 def test_dates_numbers_and_amounts_follow_the_language():
     import datetime as dt
 

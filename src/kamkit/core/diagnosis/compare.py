@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from ..i18n import gettext_noop
 from .results import Diagnosis, Dyad
 from .scales import rank
 
@@ -163,15 +164,15 @@ def compare_waves(old: Diagnosis, new: Diagnosis) -> WaveComparison:
 
 
 FOLLOW_UP: dict[str, str] = {
-    "closed": "the gap closed",
-    "persists": "the gap persists",
-    "opened": "no gap before, one now",
-    "none": "no gap in either wave",
-    "removed": "the pair is not in the next wave",
-    "added": "the pair is new in the next wave",
-    "first_assessed": "first assessed in the next wave",
-    "no_longer_assessed": "alignment not recorded in the next wave",
-    "unknown": "alignment recorded in neither wave",
+    "closed": gettext_noop("the gap closed"),
+    "persists": gettext_noop("the gap persists"),
+    "opened": gettext_noop("no gap before, one now"),
+    "none": gettext_noop("no gap in either wave"),
+    "removed": gettext_noop("the pair is not in the next wave"),
+    "added": gettext_noop("the pair is new in the next wave"),
+    "first_assessed": gettext_noop("first assessed in the next wave"),
+    "no_longer_assessed": gettext_noop("alignment not recorded in the next wave"),
+    "unknown": gettext_noop("alignment recorded in neither wave"),
 }
 """What the next wave says about an action's gap, by ``DyadChange.status`` (issue 18:
 an action is checked at the next wave)."""

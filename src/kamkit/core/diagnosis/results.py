@@ -9,7 +9,13 @@ from kamkit.core.i18n import gettext_noop
 
 from .agreement import Agreement
 from .model import Case, RelationshipQuality
-from .scales import integration_gap, level_of_alignment, level_of_differentiation, rank
+from .scales import (
+    DIMENSION_LABELS,
+    integration_gap,
+    level_of_alignment,
+    level_of_differentiation,
+    rank,
+)
 
 
 class Judgement(NamedTuple):
@@ -70,7 +76,7 @@ class EvidenceConflict:
             )
         )
         return template.format(
-            dimension=self.dimension,
+            dimension=DIMENSION_LABELS[self.dimension].lower(),
             used=SOURCE_NAMES[self.used.source],
             other=SOURCE_NAMES[self.other.source],
             detail=self.other.detail,

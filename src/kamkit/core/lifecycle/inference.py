@@ -231,7 +231,11 @@ def stabilise(
     due = since + dt.timedelta(days=wait)
     if today >= due:
         held = (
-            (f"the rules have pointed to {_name(rules_say)} since {since.isoformat()}",)
+            (
+                gettext_noop("the rules have pointed to {phase} since {since}").format(
+                    phase=_name(rules_say), since=since.isoformat()
+                ),
+            )
             if since < today
             else ()
         )
@@ -242,12 +246,17 @@ def stabilise(
         rule_phase=rules_say,
         pending=PendingChange(rules_say, since),
         reasons=(
-            f"still {_name(previous)}: a change of the inferred phase needs the rules to "
-            f"point the same way on two assessments at least {wait} days apart",
-            f"change to {_name(rules_say)} pending since {since.isoformat()}, because: "
-            + "; ".join(rule.reasons),
-            f"it takes effect if the rules still point to {_name(rules_say)} on an "
-            f"assessment on or after {due.isoformat()}",
+            gettext_noop(
+                "still {phase}: a change of the inferred phase needs the rules to point the "
+                "same way on two assessments at least {days} days apart"
+            ).format(phase=_name(previous), days=wait),
+            gettext_noop("change to {phase} pending since {since}, because: {reasons}").format(
+                phase=_name(rules_say), since=since.isoformat(), reasons="; ".join(rule.reasons)
+            ),
+            gettext_noop(
+                "it takes effect if the rules still point to {phase} on an assessment on or "
+                "after {day}"
+            ).format(phase=_name(rules_say), day=due.isoformat()),
         ),
     )
 

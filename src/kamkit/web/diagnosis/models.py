@@ -126,10 +126,10 @@ class DiagnosisCase(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    PLANNED = "planned", "Planned"
-    IN_PROGRESS = "in_progress", "In progress"
-    DONE = "done", "Done"
-    DROPPED = "dropped", "Dropped"
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
 
 
 class GapAction(models.Model):

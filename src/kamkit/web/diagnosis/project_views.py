@@ -40,7 +40,7 @@ from kamkit.core.diagnosis.scales import DIMENSIONS, LEVELS, PRACTICES, rank
 from kamkit.core.diagnosis.writer import dump_case
 from kamkit.web.assessment.charts import levels_over_waves
 from kamkit.web.base import errors_on_form
-from kamkit.web.labels import DIMENSION_LABELS
+from kamkit.web.labels import DIMENSION_LABELS, say
 
 from .evidence import evidence
 from .forms import (
@@ -180,6 +180,7 @@ def follow_ups(waves: list[DiagnosisCase], actions: list[GapAction]) -> list[Gap
         measure = BY_KEY.get(action.measure)
         action.measure_title = measure.title if measure else action.description[:80]
         n = order.get(action.wave_id)
+        action.follow_up_wave = ""
         if n is None or n + 1 >= len(waves):
             action.follow_up = gettext_noop("checked at the next wave")
             continue
@@ -191,11 +192,12 @@ def follow_ups(waves: list[DiagnosisCase], actions: list[GapAction]) -> list[Gap
             except CaseFileError:
                 compared[n] = None
         statuses = compared[n]
+        action.follow_up_wave = later.title  # shown before what it says, as written
         if statuses is None:
-            action.follow_up = f"{later.title}: its case file cannot be read"
+            action.follow_up = gettext_noop("its case file cannot be read")
         else:
             status = statuses.get((action.kam, action.partner), "unknown")
-            action.follow_up = f"{later.title}: {FOLLOW_UP[status]}"
+            action.follow_up = FOLLOW_UP[status]
             action.closed = status == "closed"
     return actions
 
@@ -342,10 +344,10 @@ def history_chart(points: list[HistoryPoint]) -> SafeString | None:
     return levels_over_waves(
         [p.wave.title for p in points],
         [
-            ("differentiation", "#c53030", ranks("differentiation")),
-            ("alignment", "#2b6cb0", ranks("alignment")),
+            (say("differentiation"), "#c53030", ranks("differentiation")),
+            (say("alignment"), "#2b6cb0", ranks("alignment")),
         ],
-        LEVELS,
+        [say(level) for level in LEVELS],
     )
 
 

@@ -388,3 +388,15 @@ def test_the_diagnosis_report_inside_the_app_is_german(as_role, german_firm):
     assert "Diagnose der Integrationslücken" in report and "Woher jedes Urteil kommt" in report
     left = english_left(f"<html><body>{report}</body></html>".encode())
     assert not left, " | ".join(left)
+
+
+def test_the_admin_names_kamkit_s_apps_and_records_in_german(as_role, german_firm):
+    """The admin's index: Django says its own words in German; kamkit's apps and record
+    kinds are German too (their field names are still kamkit's English ones)."""
+    page = as_role("admin").get("/admin/")
+    assert page.status_code == 200
+    text = " ".join(BeautifulSoup(page.content, "html.parser").get_text(" ").split())
+    for german in ("Key Accounts und Personen", "Beziehungsdaten", "Kontakte", "Probleme"):
+        assert german in text, german
+    for english in ("Relationship data", "Interactions", "Joint initiatives"):
+        assert english not in text, english

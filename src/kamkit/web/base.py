@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db import models, transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kamkit.core.texts import control_problem
 
@@ -197,9 +197,9 @@ def _check_references(records: list, plan: list, problems: dict) -> None:
         for n, r in enumerate(records):
             value = getattr(r, f.attname)
             if value is not None and value not in found:
-                problems.setdefault(n, {})[f.name] = (
-                    f"no {f.remote_field.model._meta.verbose_name} with id {value}"
-                )
+                with translation.override("en"):  # said again in the reader's language
+                    kind = str(f.remote_field.model._meta.verbose_name)
+                problems.setdefault(n, {})[f.name] = f"no {kind} with id {value}"
 
 
 def _quick_clean(record: models.Model, plan: list) -> None:

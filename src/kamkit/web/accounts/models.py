@@ -37,8 +37,9 @@ class KAMUnit(TrackedModel):
     history = HistoricalRecords()
 
     class Meta:
+        verbose_name = _("KAM unit")
+        verbose_name_plural = _("KAM units")
         ordering = ["name"]
-        verbose_name = "KAM unit"
 
     def __str__(self) -> str:
         return f"{self.parent.name} › {self.name}" if self.parent_id else self.name
@@ -54,8 +55,9 @@ class InternalUnit(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
+        verbose_name = _("internal unit")
+        verbose_name_plural = _("internal units")
         ordering = ["name"]
-        verbose_name = "internal unit"
 
     def __str__(self) -> str:
         return self.name
@@ -205,6 +207,8 @@ class Account(SourceFields, TrackedModel):
     objects = AccountQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
         ordering = ["name"]
         indexes = [
             models.Index(fields=["ka_manager", "name"]),
@@ -353,6 +357,8 @@ class Person(SourceFields, TrackedModel):
     objects = PersonQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("persons")
         ordering = ["side", "name"]
         indexes = [models.Index(fields=["account", "side"])]
         constraints = [source_unique("person_source_id")]

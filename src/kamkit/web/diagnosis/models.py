@@ -119,6 +119,8 @@ class DiagnosisCase(models.Model):
     objects = CaseQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("diagnosis case")
+        verbose_name_plural = _("diagnosis cases")
         ordering = ["title"]
 
     def __str__(self) -> str:

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ImportsConfig(AppConfig):
     name = "kamkit.web.imports"
     label = "imports"
-    verbose_name = "Imports"
+    verbose_name = _("Imports")

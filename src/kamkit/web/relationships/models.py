@@ -88,6 +88,8 @@ class PhaseRecord(TrackedModel):
     objects = PhaseRecordQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("phase record")
+        verbose_name_plural = _("phase records")
         ordering = ["-recorded_on", "-pk"]
         indexes = [models.Index(fields=["account", "source", "recorded_on"])]
 
@@ -254,6 +256,8 @@ class JointInitiative(TrackedModel):
     objects = SharedRecordQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("joint initiative")
+        verbose_name_plural = _("joint initiatives")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["account", "status"])]
 
@@ -338,6 +342,8 @@ class Problem(TrackedModel):
     objects = SharedRecordQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("problem")
+        verbose_name_plural = _("problems")
         ordering = ["-raised_on", "-pk"]
         indexes = [models.Index(fields=["account", "stage"])]
 
@@ -442,6 +448,8 @@ class Interaction(SourceFields, TrackedModel):
     objects = InteractionQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("interaction")
+        verbose_name_plural = _("interactions")
         ordering = ["-occurred_at", "-pk"]
         indexes = [
             # covers the assessment's per-account aggregate, so it reads no table rows
@@ -495,6 +503,8 @@ class Pulse(TrackedModel):
     objects = OwnRecordQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("pulse")
+        verbose_name_plural = _("pulses")
         ordering = ["-rated_on", "-pk"]
 
     @property
@@ -526,6 +536,8 @@ class CommunicationPreference(TrackedModel):
     objects = OwnRecordQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("communication preference")
+        verbose_name_plural = _("communication preferences")
         ordering = ["person_id", "-pk"]
 
     def clean(self) -> None:

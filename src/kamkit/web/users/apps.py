@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class UsersConfig(AppConfig):
     name = "kamkit.web.users"
     label = "users"
-    verbose_name = "Users and roles"
+    verbose_name = _("Users and roles")
 
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in

@@ -56,6 +56,12 @@ FLOW_KINDS: Final[tuple[str, ...]] = ("asset", "information", "status")
 FLOW_LEVELS: Final[dict[str, int]] = {"none": 0, "low": 1, "medium": 2, "high": 3}
 
 REQUISITE_INTEGRATION: Final[tuple[str, ...]] = ("kam_depends", "partner_depends", "mutual")
+REQUISITE_TEXT: Final[dict[str, str]] = {
+    "kam_depends": gettext_noop("the KAM unit depends on the partner's resources"),
+    "partner_depends": gettext_noop("the partner depends on the KAM unit"),
+    "mutual": gettext_noop("they depend on each other"),
+}
+"""Each requisite integration in words (the report's network, a pair's page)."""
 
 UNIT_KINDS: Final[tuple[str, ...]] = ("kam", "partner", "other")
 

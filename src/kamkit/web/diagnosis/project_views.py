@@ -36,7 +36,7 @@ from kamkit.core.diagnosis.advice import recommend
 from kamkit.core.diagnosis.compare import FOLLOW_UP, PairSummary, compare_pairs, summarize
 from kamkit.core.diagnosis.countermeasures import BY_KEY, RULES_SOURCE, countermeasures
 from kamkit.core.diagnosis.render import render_comparison
-from kamkit.core.diagnosis.scales import DIMENSIONS, LEVELS, PRACTICES, rank
+from kamkit.core.diagnosis.scales import DIMENSIONS, LEVELS, PRACTICES, REQUISITE_TEXT, rank
 from kamkit.core.diagnosis.writer import dump_case
 from kamkit.web.assessment.charts import levels_over_waves
 from kamkit.web.base import errors_on_form
@@ -351,13 +351,6 @@ def history_chart(points: list[HistoryPoint]) -> SafeString | None:
     )
 
 
-REQUISITE = {
-    "kam_depends": gettext_noop("the KAM unit depends on the partner's resources"),
-    "partner_depends": gettext_noop("the partner depends on the KAM unit"),
-    "mutual": gettext_noop("they depend on each other"),
-}
-
-
 def _pair_statements(case, dyad) -> list[tuple[str, str, list, list]]:
     """Per dimension with statements: (dimension, label, the KAM unit's, the partner's)."""
     from kamkit.core.diagnosis.render.common import unit_statements
@@ -387,7 +380,7 @@ def pair_detail(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpRe
         "case": case,
         "project": case.project,
         "dyad": dyad,
-        "requisite": REQUISITE.get(dyad.requisite_integration or ""),
+        "requisite": REQUISITE_TEXT.get(dyad.requisite_integration or ""),
         "judgements": [(DIMENSION_LABELS[j.dimension], j) for j in dyad.differentiation.judgements],
         "statements": _pair_statements(result.case, dyad),
         "practices": PRACTICES,

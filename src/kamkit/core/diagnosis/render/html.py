@@ -10,7 +10,7 @@ import jinja2
 
 from ...i18n import gettext_noop
 from ..results import Diagnosis
-from ..scales import DIMENSION_LABELS, DIMENSIONS, PRACTICES
+from ..scales import DIMENSION_LABELS, DIMENSIONS, PRACTICES, REQUISITE_TEXT
 from .common import (
     ANALYST_LEGEND,
     NO_PARTNERS,
@@ -63,11 +63,6 @@ class NetworkPicture:
 
 
 NODE_W, NODE_H = 190, 38
-DEPENDENCE = {
-    "kam": gettext_noop("the KAM unit depends on the partner's resources"),
-    "partner": gettext_noop("the partner depends on the KAM unit"),
-    "mutual": gettext_noop("they depend on each other"),
-}
 
 
 A_CASE = gettext_noop("a case")
@@ -177,7 +172,7 @@ def network_picture(
                 + ", ".join(f"{say(k)} {say(v)}" for k, v in d.flows.items())
             )
         if depends:
-            title += "; " + say(DEPENDENCE[depends])
+            title += "; " + say(REQUISITE_TEXT[d.requisite_integration])
         edges.append(_Edge(x1, y1, x2, y2, lx, ly, kind, width_px, label, title, depends))
     return NetworkPicture(width, height, tuple(nodes.values()), tuple(edges))
 

@@ -33,7 +33,7 @@ def test_edit_delete_and_undo_a_contact(page, live_server, live_firm):
     expect(page.locator("#timeline-list li", has_text="Prep call: pricing")).to_have_count(1)
     page.goto(f"{live_server.url}/accounts/interactions/{live_firm.records['interactions'].pk}/")
     changes = page.locator("#changes").inner_text()
-    assert "Changed by manager: summary" in changes
+    assert "Changed by manager: summary" in changes  # the field, by its label
     assert "Changed by manager: deleted" in changes and "Changed by manager: restored" in changes
 
 

@@ -92,7 +92,7 @@ INSTALLED_APPS = [
     "kamkit.web.imports",
     "kamkit.web.research",
     "django_tasks",
-    "django_tasks_db",
+    "kamkit.web.vendor_texts.TasksConfig",  # django_tasks_db, its name translated
 ]
 
 # Background work (imports now; reminders and mail later) runs in django-tasks with its

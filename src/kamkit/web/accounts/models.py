@@ -306,8 +306,8 @@ def customer_person(user: User, create: bool = False) -> Person | None:
 
 
 class Side(models.TextChoices):
-    SUPPLIER = "supplier", "Supplier"
-    CUSTOMER = "customer", "Customer"
+    SUPPLIER = "supplier", _("Supplier")
+    CUSTOMER = "customer", _("Customer")
 
 
 class AccountRecordQuerySet(TrackedQuerySet):

@@ -14,12 +14,12 @@ class ImportRun(models.Model):
     files wait in the data folder (``imports/<id>/``) until the run is done."""
 
     class Status(models.TextChoices):
-        PREVIEWING = "previewing", "Preview being made"
-        PREVIEWED = "previewed", "Preview ready"
-        IMPORTING = "importing", "Importing"
-        DONE = "done", "Imported"
-        FAILED = "failed", "Failed"
-        CANCELLED = "cancelled", "Cancelled"
+        PREVIEWING = "previewing", _("Preview being made")
+        PREVIEWED = "previewed", _("Preview ready")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     created_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -146,7 +147,11 @@ class DeclineDecision(models.Model):
         indexes = [models.Index(fields=["account", "decided_on"])]
 
     def __str__(self) -> str:
-        return f"{self.account_id}: {self.decision} on {self.decided_on}"
+        return gettext("%(account)s: %(decision)s on %(day)s") % {
+            "account": self.account_id,
+            "decision": self.get_decision_display(),
+            "day": self.decided_on,
+        }
 
 
 # -- the three relational processes (issue 4) ------------------------------------------------
@@ -470,7 +475,10 @@ class Interaction(SourceFields, TrackedModel):
         constraints = [source_unique("interaction_source_id", "account")]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} on {self.occurred_at:%Y-%m-%d}"
+        return gettext("%(channel)s on %(date)s") % {
+            "channel": self.get_channel_display(),
+            "date": f"{self.occurred_at:%Y-%m-%d}",
+        }
 
     def clean(self) -> None:
         if errors := check_record(self, {"occurred_at": self.occurred_at}):
@@ -718,7 +726,7 @@ class ObjectiveComment(models.Model):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     side = models.CharField(
-        max_length=10, choices=[("supplier", "Supplier"), ("customer", "Customer")]
+        max_length=10, choices=[("supplier", _("Supplier")), ("customer", _("Customer"))]
     )
     text = models.TextField(max_length=rules.TEXT_LIMITS["comment"])
     created_at = models.DateTimeField(default=timezone.now)

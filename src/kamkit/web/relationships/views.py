@@ -368,19 +368,24 @@ def interaction_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _changes(record, limit: int = 20) -> list[tuple[object, list[str]]]:
-    """The record's history, newest first, each entry with the fields it changed (the
-    bookkeeping fields left out)."""
-    skip = {"version", "updated_at"}
+    """The record's history, newest first, each entry with the fields it changed by their
+    labels in the reader's language (the bookkeeping fields left out)."""
+    skip = {"version", "updated_at", "deleted_at"}  # a deletion says "deleted" below
+    meta = type(record)._meta
     out = []
     for h in record.history.select_related("history_user")[:limit]:
         previous = h.prev_record
         fields = []
         if previous is not None:
-            fields = [c.field for c in h.diff_against(previous).changes if c.field not in skip]
+            fields = [
+                meta.get_field(c.field).verbose_name
+                for c in h.diff_against(previous).changes
+                if c.field not in skip
+            ]
             if h.deleted_at and not previous.deleted_at:
-                fields.append("deleted")
+                fields.append(_("deleted"))
             elif previous.deleted_at and not h.deleted_at:
-                fields.append("restored")
+                fields.append(_("restored"))
         out.append((h, fields))
     return out
 

@@ -152,8 +152,8 @@ class CodingDocument(models.Model):
     to the wave as statements."""
 
     class Kind(models.TextChoices):
-        TRANSCRIPT = "transcript", "Transcript"
-        QDPX = "qdpx", "REFI-QDA project"
+        TRANSCRIPT = "transcript", _("Transcript")
+        QDPX = "qdpx", _("REFI-QDA project")
 
     wave = models.ForeignKey(
         DiagnosisCase, on_delete=models.CASCADE, related_name="coding_documents"

@@ -10,6 +10,10 @@ class UsersConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from kamkit.web.field_labels import translate_field_labels
         from kamkit.web.middleware import start_idle_clock
+
+        # all models are loaded by now: the admin's field labels in the reader's language
+        translate_field_labels()
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="kamkit_idle_clock")

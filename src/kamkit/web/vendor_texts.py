@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 from django_tasks_db.apps import TasksAppConfig
 
-#: texts that Django 5.2, django-otp and django-tasks show untranslated in German
+#: texts that Django 5.2, django-otp, django-simple-history and django-tasks show
+#: untranslated in German
 LIBRARY_TEXTS = (
     # django.contrib.auth (the user admin's password-based login)
     gettext_noop("Conflicting form data submitted. Please try again."),
@@ -44,6 +45,8 @@ LIBRARY_TEXTS = (
     gettext_noop("In case you’ve forgotten, you are:"),
     # django-otp
     gettext_noop("sent by email"),
+    # django-simple-history (the admin's history of a record)
+    gettext_noop("Changes"),
     # django-tasks' database backend
     gettext_noop("Task Result"),
     gettext_noop("Task Results"),

@@ -449,6 +449,7 @@ def test_the_admin_s_lists_and_forms_are_german(as_role, german_firm, path):
     assert page.status_code == 200
     text = " ".join(BeautifulSoup(page.content, "html.parser").get_text(" ").split())
     assert "Hintergrundaufgaben" in text and "Tasks Database Backend" not in text
+    assert "kamkit-Verwaltung" in text and "Django" not in text
     soup = BeautifulSoup(page.content, "html.parser")
     for salted in soup.select(".field-password bdi"):  # a hash's random salt, not words
         salted.decompose()

@@ -3,12 +3,18 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from kamkit.web import health
 from kamkit.web.accounts import views as account_views
 from kamkit.web.api import api
 from kamkit.web.relationships import views as relationship_views
 from kamkit.web.users import views as user_views
+
+# the admin says whose it is, in the reader's language (Django's default: "Django
+# administration")
+admin.site.site_header = _("kamkit administration")
+admin.site.site_title = _("kamkit administration")
 
 urlpatterns = [
     path("", account_views.home, name="home"),

@@ -102,7 +102,12 @@ def drop(database: str) -> None:
 
 
 def test_the_demo_firm_round_trips_across_both_databases(db, tmp_path):
+    from django.db import connection
+
     from kamkit.web.demo import load_demo
+
+    if connection.vendor == "postgresql":  # CI's second pass: 30 s for nothing new
+        pytest.skip("the SQLite pass already goes SQLite → PostgreSQL → SQLite")
 
     load_demo()
     first = tmp_path / "first.zip"

@@ -430,15 +430,25 @@ ADMIN_PAGES = [
     "/admin/relationships/problem/{problem}/change/",
     "/admin/relationships/jointinitiative/{initiative}/change/",
     "/admin/users/user/{manager}/change/",
+    "/admin/otp_totp/totpdevice/",
+    "/admin/otp_totp/totpdevice/add/",
+    "/admin/django_tasks_database/dbtaskresult/",
 ]
+
+ADMIN_WORDS = {
+    "/admin/accounts/account/{own}/change/": ("Branche", "Wachstumspotenzial"),
+    "/admin/accounts/person/": ("Nach Seite", "Kunde"),
+    "/admin/otp_totp/totpdevice/add/": ("Identität", "Der lesbare Name dieses Geräts."),
+    "/admin/django_tasks_database/dbtaskresult/": ("Name der Warteschlange", "Erfolgreich"),
+}
+"""A few words each page must show, so the check above cannot pass on an empty page."""
 
 
 @pytest.mark.parametrize("path", ADMIN_PAGES)
 def test_the_admin_s_lists_and_forms_are_german(as_role, german_firm, path):
-    """The admin's lists, filters and forms for kamkit's records: Django's words, kamkit's
-    app and record names, field labels, choices and record names in German; the records'
-    own texts aside. (The admin pages of the libraries' own records, such as TOTP devices
-    and background tasks, keep the libraries' words.)"""
+    """The admin's lists, filters and forms: Django's words, kamkit's app and record names,
+    field labels, choices and record names in German, and those of the libraries' records
+    (TOTP devices, background tasks); the records' own texts aside."""
     url = path.format(
         own=german_firm.own.pk,
         problem=german_firm.records["problems"].pk,
@@ -450,6 +460,8 @@ def test_the_admin_s_lists_and_forms_are_german(as_role, german_firm, path):
     text = " ".join(BeautifulSoup(page.content, "html.parser").get_text(" ").split())
     assert "Hintergrundaufgaben" in text and "Tasks Database Backend" not in text
     assert "kamkit-Verwaltung" in text and "Django" not in text
+    for german in ADMIN_WORDS.get(path, ()):
+        assert german in text, german
     soup = BeautifulSoup(page.content, "html.parser")
     for salted in soup.select(".field-password bdi"):  # a hash's random salt, not words
         salted.decompose()

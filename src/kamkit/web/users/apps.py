@@ -12,8 +12,10 @@ class UsersConfig(AppConfig):
 
         from kamkit.web.field_labels import translate_field_labels
         from kamkit.web.middleware import start_idle_clock
+        from kamkit.web.vendor_texts import translate_library_admin
 
         # all models are loaded by now: the admin's field labels in the reader's language
         translate_field_labels()
+        translate_library_admin()
 
         user_logged_in.connect(start_idle_clock, dispatch_uid="kamkit_idle_clock")

@@ -115,7 +115,7 @@ def build_firm() -> Firm:
         ),
         "pulses": Pulse.objects.create(account=own, person=chris, communication=5, trust=6),
         "preferences": CommunicationPreference.objects.create(
-            account=own, person=chris, channels=["video"]
+            account=own, person=chris, channels=["video", "email"]
         ),
         "phases": PhaseRecord.objects.create(
             account=own, phase="maturity", source="customer_self", person=chris

@@ -103,3 +103,25 @@ def test_unknown_speakers_need_a_unit_and_broken_files_are_named(as_role, firm):
         ).status_code
         == 302
     )
+
+
+def test_the_coding_list_names_codes_in_the_reader_s_language(as_role, firm):
+    """The agreement per code on the wave's coding list: each code in a word of the
+    reader's language, its full name on hover (it showed the codes' ids, also in German)."""
+    from kamkit.web.users.models import User
+
+    client = as_role("analyst")
+    assert bring_in(client, firm, "study.qdpx", project()).status_code == 302
+    page = BeautifulSoup(
+        client.get(f"/research/waves/{firm.wave.pk}/coding/").content, "html.parser"
+    )
+    codes = {s.text.rsplit(" ", 1)[0]: s["title"] for s in page.select("td span.small[title]")}
+    assert codes["formalization"] == "Structural formalization"
+    assert codes["bridging"] == "Frame bridging"
+    User.objects.filter(pk=firm.users["analyst"].pk).update(language="de")
+    page = BeautifulSoup(
+        client.get(f"/research/waves/{firm.wave.pk}/coding/").content, "html.parser"
+    )
+    codes = {s.text.rsplit(" ", 1)[0]: s["title"] for s in page.select("td span.small[title]")}
+    assert codes["Formalisierung"] == "Strukturelle Formalisierung"
+    assert "Überbrückung" in codes and "bridging" not in codes

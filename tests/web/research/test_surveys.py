@@ -281,3 +281,24 @@ def test_partners_rate_a_kam_unit_s_practices_and_the_pair_s_practices_follow(as
     assert [e for e in after.evidence if e.startswith(f"questionnaire {survey.pk}:")] == [
         f"questionnaire {survey.pk}: 2 respondents of legal"
     ]
+
+
+def test_the_wave_s_questionnaires_say_how_and_whether_open_in_german(as_role, firm):
+    """The list of a wave's questionnaires: anonymous or named, open or closed, in the
+    reader's language (it said "anonymous" and "open" in German too)."""
+    from kamkit.web.users.models import User
+
+    client, survey = start(as_role, firm)
+    User.objects.filter(pk=firm.users["analyst"].pk).update(language="de")
+    page = BeautifulSoup(
+        client.get(f"/research/waves/{firm.wave.pk}/surveys/").content, "html.parser"
+    )
+    cells = [td.get_text(" ", strip=True) for td in page.select("table.list tbody td")]
+    assert "anonym" in cells and "offen" in cells
+    assert "anonymous" not in cells and "open" not in cells
+    Survey.objects.filter(pk=survey.pk).update(anonymous=False, closes_on=dt.date(2020, 1, 1))
+    page = BeautifulSoup(
+        client.get(f"/research/waves/{firm.wave.pk}/surveys/").content, "html.parser"
+    )
+    cells = [td.get_text(" ", strip=True) for td in page.select("table.list tbody td")]
+    assert "namentlich" in cells and "geschlossen" in cells

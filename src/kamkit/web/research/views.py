@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
 from kamkit.core.research.datasets import files
@@ -395,6 +395,22 @@ def _targets():
     return [*DIMENSION_LABELS.items(), *[(p, frames[p]) for p in PRACTICES]]
 
 
+SHORT_CODES = {
+    "structural_formalization": pgettext_lazy("code", "formalization"),
+    "orientation_toward_others": pgettext_lazy("code", "others"),
+    "time_orientation": pgettext_lazy("code", "time"),
+    "goal_orientation": pgettext_lazy("code", "goal"),
+    "linguistic_orientation": pgettext_lazy("code", "linguistic"),
+    "motivational_orientation": pgettext_lazy("code", "motivational"),
+    "bridging": pgettext_lazy("code", "bridging"),
+    "amplification": pgettext_lazy("code", "amplification"),
+    "extension": pgettext_lazy("code", "extension"),
+    "transformation": pgettext_lazy("code", "transformation"),
+}
+"""A code in a row of agreements: a dimension or practice in a word (its full name on
+hover)."""
+
+
 def coding(request: HttpRequest, pk: int) -> HttpResponse:
     """A wave's coding documents, and bringing in another."""
     from kamkit.core.diagnosis import parse_case
@@ -426,8 +442,11 @@ def coding(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("research:coding", pk=wave.pk)
         status = 422
     documents = []
+    full = dict(_targets())
     for doc in wave.coding_documents.all():
-        documents.append((doc, document_agreement(doc)))
+        ag = document_agreement(doc)
+        codes = [(SHORT_CODES.get(a.target, a.target), full.get(a.target), a) for a in ag.agreement]
+        documents.append((doc, ag, codes))
     context = {
         "wave": wave,
         "form": form,

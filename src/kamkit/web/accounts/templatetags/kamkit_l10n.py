@@ -49,6 +49,16 @@ def say(text) -> str:
 
 
 @register.filter
+def values(stored) -> str:
+    """Stored values (a preference's channels) by their labels in the reader's language,
+    in running text: ``["email", "phone"]`` → "email, phone" / "E-Mail, Telefon"."""
+    from kamkit.web.labels import decap as small
+    from kamkit.web.labels import value_label
+
+    return ", ".join(small(value_label(v)) for v in stored or ())
+
+
+@register.filter
 def decap(text) -> str:
     """A label inside a sentence (``kamkit.web.labels.decap``)."""
     from kamkit.web.labels import decap as small

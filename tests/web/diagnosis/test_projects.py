@@ -595,3 +595,31 @@ def test_respondents_ratings_and_statements_in_forms(as_role, firm):
     wave.refresh_from_db()
     case = parse_case(wave.source_yaml)
     assert [r.id for r in case.respondents] == ["r1"] and len(case.ratings) == 1
+
+
+def test_a_respondent_s_item_ratings_are_summed_up_in_the_reader_s_language(as_role, firm):
+    """A dimension rated by several items in the case file cannot be edited as one number:
+    the form says how many items and their mean, with the language's decimal mark."""
+    import yaml
+
+    from kamkit.web.users.models import User
+
+    c = as_role("analyst")
+    start = c.post(
+        f"/diagnosis/projects/{firm.project.pk}/waves/start/",
+        {"title": "W", "kam_id": "k", "kam_name": "K", "partner_id": "p", "partner_name": "P"},
+    )
+    wave = DiagnosisCase.objects.get(pk=start["Location"].split("/")[2])
+    c.post(f"/diagnosis/{wave.pk}/respondents/new/", {"id": "r1", "unit": "k"})
+    wave.refresh_from_db()
+    data = yaml.safe_load(wave.source_yaml)
+    data["ratings"] = [
+        {"respondent": "r1", "item": item, "dimension": "goal_orientation", "value": value}
+        for item, value in (("g1", 4), ("g2", 5))
+    ]
+    DiagnosisCase.objects.filter(pk=wave.pk).update(source_yaml=yaml.safe_dump(data))
+    page = soup(c.get(f"/diagnosis/{wave.pk}/respondents/r1/")).get_text(" ")
+    assert "2 items in the file, mean 4.50: edit them in the case file" in page
+    User.objects.filter(pk=firm.users["analyst"].pk).update(language="de")
+    page = soup(c.get(f"/diagnosis/{wave.pk}/respondents/r1/")).get_text(" ")
+    assert "2 Items in der Datei, Mittelwert 4,50: in der Falldatei bearbeiten" in page

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from kamkit.web.labels import TranslatedLabels
@@ -407,9 +408,10 @@ class RespondentForm(TranslatedLabels, forms.Form):
             if len(given) > 1:
                 mean = sum(r.value for r in given) / len(given)
                 field.disabled = True
-                field.help_text = (
-                    f"{len(given)} items in the file, mean {mean:.2f}: edit them in the case file"
-                )
+                # always two or more here: one item is edited in the form
+                field.help_text = _(
+                    "%(n)s items in the file, mean %(mean)s: edit them in the case file"
+                ) % {"n": len(given), "mean": formats.number_format(mean, 2)}
             self.fields[f"rating_{dim}"] = field
 
 

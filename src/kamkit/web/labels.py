@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 
 from django.utils.formats import date_format, number_format
-from django.utils.translation import get_language, gettext, trans_real
+from django.utils.translation import get_language, gettext, pgettext_lazy, trans_real
 from django.utils.translation import gettext_lazy as _
 
 from kamkit.core import perception
@@ -325,6 +325,34 @@ def decap(text) -> str:
     if (get_language() or "en").startswith("de"):
         return text
     return text[:1].lower() + text[1:]
+
+
+OBJECTIVE_STATUS_LABELS = {
+    "open": pgettext_lazy("objective", "Open"),
+    "achieved": pgettext_lazy("objective", "Achieved"),
+    "missed": pgettext_lazy("objective", "Missed"),
+    "dropped": pgettext_lazy("objective", "Dropped"),
+}
+"""An objective's status (``kamkit.core.plan.OBJECTIVE_STATUSES``); "Open" as a state,
+not the button's verb."""
+
+PRACTICE_LABELS = {
+    "bridging": _("Frame bridging"),
+    "amplification": _("Frame amplification"),
+    "extension": _("Frame extension"),
+    "transformation": _("Frame transformation"),
+}
+"""The four frame alignment practices by name (forms, the coding pages)."""
+
+FLOW_LABELS = {
+    "asset": _("Asset flow"),
+    "information": _("Information flow"),
+    "status": _("Status flow"),
+}
+"""The three kinds of flow between a KAM unit and a partner (SPEC §3.1)."""
+
+UNIT_KIND_LABELS = {"kam": _("KAM unit"), "partner": _("Partner unit"), "other": _("Other unit")}
+"""A diagnosis unit's kind (SPEC §3.1)."""
 
 
 DIAGNOSIS_WORDS = [

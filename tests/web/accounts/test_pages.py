@@ -237,3 +237,22 @@ def test_recompute_now_assesses_the_accounts_the_user_works_on(as_role, firm):
     after = soup(done).select_one("form.recompute").get_text(" ", strip=True)
     assert "Last assessed" in after
     assert as_role("customer").post("/assessment/recompute/").status_code == 403
+
+
+def test_the_portfolio_s_sort_choices_follow_the_reader_s_language(as_role, firm):
+    """The sort menu in English for one reader and German for the next, from the same
+    process: django-filter words its choices once when the class is made, so kamkit's
+    ordering words them lazily, each time they are shown."""
+    from kamkit.web.users.models import User
+
+    def sort_choices(role: str) -> list[str]:
+        page = soup(as_role(role).get("/accounts/"))
+        return [o.get_text() for o in page.select("select[name=ordering] option")]
+
+    english = sort_choices("director")
+    assert "Risk (lowest index first) (descending)" in english
+    User.objects.filter(pk=firm.users["manager"].pk).update(language="de")
+    german = sort_choices("manager")
+    assert "Risiko (niedrigster Index zuerst) (absteigend)" in german
+    assert not [c for c in german if "descending" in c or "Risk" in c]
+    assert "Risk (lowest index first) (descending)" in sort_choices("director")

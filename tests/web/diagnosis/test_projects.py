@@ -623,3 +623,28 @@ def test_a_respondent_s_item_ratings_are_summed_up_in_the_reader_s_language(as_r
     User.objects.filter(pk=firm.users["analyst"].pk).update(language="de")
     page = soup(c.get(f"/diagnosis/{wave.pk}/respondents/r1/")).get_text(" ")
     assert "2 Items in der Datei, Mittelwert 4,50: in der Falldatei bearbeiten" in page
+
+
+def test_what_a_project_s_steps_report_is_said_in_the_reader_s_language(as_role, firm):
+    """The confirmations after creating a project and starting a wave, and a refused
+    duplicate unit, in German for a German reader (they were English sentences)."""
+    from kamkit.web.users.models import User
+
+    User.objects.filter(pk=firm.users["analyst"].pk).update(language="de")
+    c = as_role("analyst")
+    answer = c.post("/diagnosis/projects/new/", {"name": "Nordlicht", "firm": "Nordlicht GmbH"})
+    page = soup(c.get(answer["Location"])).get_text(" ")
+    assert "Projekt „Nordlicht“ angelegt." in page and "Created" not in page
+    project = DiagnosisProject.objects.get(name="Nordlicht")
+    start = c.post(
+        f"/diagnosis/projects/{project.pk}/waves/start/",
+        {"title": "W1", "kam_id": "k", "kam_name": "K", "partner_id": "p", "partner_name": "P"},
+    )
+    page = soup(c.get(start["Location"])).get_text(" ")
+    assert "„W1“ begonnen: jetzt Einheiten und Paare ergänzen." in page
+    wave = DiagnosisCase.objects.get(pk=start["Location"].split("/")[2])
+    twice = c.post(
+        f"/diagnosis/{wave.pk}/units/new/", {"id": "k", "kind": "kam", "name": "K again"}
+    )
+    assert twice.status_code == 422
+    assert "die Welle hat schon eine Einheit 'k'" in soup(twice).get_text(" ")

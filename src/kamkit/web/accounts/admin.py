@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from kamkit.web.base import restore
@@ -6,13 +8,15 @@ from kamkit.web.base import restore
 from .models import Account, InternalUnit, KAMUnit, Person
 
 
-@admin.action(description="Restore the selected (soft-deleted) records")
+@admin.action(description=_("Restore the selected (soft-deleted) records"))
 def restore_selected(modeladmin, request, queryset):
     n = 0
     for obj in queryset.filter(deleted_at__isnull=False):
         restore(obj)
         n += 1
-    messages.success(request, f"Restored {n} record(s).")
+    messages.success(
+        request, ngettext("Restored %(n)s record.", "Restored %(n)s records.", n) % {"n": n}
+    )
 
 
 class TrackedAdmin(SimpleHistoryAdmin):

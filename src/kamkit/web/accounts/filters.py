@@ -4,14 +4,32 @@ from __future__ import annotations
 
 import django_filters
 from django.db.models import F, Q
+from django.utils.functional import lazy
+from django.utils.translation import gettext_lazy as _
 
 from kamkit.web.users.models import Role, User
 
 from .models import PHASE_CHOICES, Account, KAMUnit
 
 
+def _descending_text(fmt, label) -> str:
+    return fmt % label
+
+
+_descending = lazy(_descending_text, str)
+
+
 class _Ordering(django_filters.OrderingFilter):
-    """Accounts without a score sort last, whichever the direction or database."""
+    """Accounts without a score sort last, whichever the direction or database. Its
+    choices are said in the reader's language when shown (django-filter words them once,
+    when the class is made, in whatever language is active then)."""
+
+    def build_choices(self, fields, labels):
+        ascending = [(param, labels.get(field, param)) for field, param in fields.items()]
+        descending = [
+            (f"-{param}", _descending(self.descending_fmt, label)) for param, label in ascending
+        ]
+        return [choice for pair in zip(ascending, descending, strict=True) for choice in pair]
 
     def get_ordering_value(self, param):
         value = super().get_ordering_value(param)
@@ -26,27 +44,27 @@ class _Ordering(django_filters.OrderingFilter):
 
 
 class AccountFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(method="search", label="Search")
-    phase = django_filters.ChoiceFilter(choices=PHASE_CHOICES, empty_label="All phases")
+    q = django_filters.CharFilter(method="search", label=_("Search"))
+    phase = django_filters.ChoiceFilter(choices=PHASE_CHOICES, empty_label=_("All phases"))
     decision = django_filters.ChoiceFilter(
         choices=[
-            ("needed", "Decision needed"),
-            ("revive", "Revive"),
-            ("wind_down", "Wind down"),
+            ("needed", _("Decision needed")),
+            ("revive", _("Revive")),
+            ("wind_down", _("Wind down")),
         ],
         method="by_decision",
-        empty_label="Any decision",
-        label="Decline decision",
+        empty_label=_("Any decision"),
+        label=_("Decline decision"),
     )
     ka_manager = django_filters.ModelChoiceFilter(
         queryset=User.objects.filter(role=Role.KA_MANAGER),
-        empty_label="All managers",
-        label="KA manager",
+        empty_label=_("All managers"),
+        label=_("KA manager"),
     )
     kam_unit = django_filters.ModelChoiceFilter(
         queryset=KAMUnit.objects.alive().select_related("parent"),
-        empty_label="All units",
-        label="KAM unit",
+        empty_label=_("All units"),
+        label=_("KAM unit"),
     )
     ordering = _Ordering(
         fields=(
@@ -60,9 +78,19 @@ class AccountFilter(django_filters.FilterSet):
             ("kam_unit__name", "unit"),
             ("latest_index_by_strength", "index"),
         ),
-        field_labels={"latest_index": "Risk (lowest index first)"},
-        label="Sort",
-        empty_label="Name (A–Z)",
+        field_labels={
+            "latest_index": _("Risk (lowest index first)"),
+            "name": _("Name"),
+            "phase": _("Phase"),
+            "industry": _("Industry"),
+            "country": _("Country"),
+            "updated_at": _("Updated"),
+            "ka_manager__username": _("KA manager"),
+            "kam_unit__name": _("KAM unit"),
+            "latest_index_by_strength": _("Index"),
+        },
+        label=_("Sort"),
+        empty_label=_("Name (A–Z)"),
     )
 
     class Meta:

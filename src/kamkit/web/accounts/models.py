@@ -19,7 +19,7 @@ from kamkit.core.lifecycle.phases import PHASES, decision_needed
 from kamkit.core.portfolio import DEFAULT_WEIGHTS, SELECTION_CRITERIA, selection_score
 from kamkit.core.stakeholders import ATTITUDES, BUYING_ROLES, INFLUENCE
 from kamkit.web.base import TrackedModel, TrackedQuerySet
-from kamkit.web.labels import DECISION_LABELS, PHASE_LABELS, SOURCE_LABELS
+from kamkit.web.labels import DECISION_LABELS, PHASE_LABELS, SOURCE_LABELS, Translated
 from kamkit.web.users.models import Role, User
 
 PHASE_CHOICES = [(p, PHASE_LABELS[p]) for p in PHASES]
@@ -339,16 +339,22 @@ class Person(SourceFields, TrackedModel):
     )
     # the stakeholder map (issue 20): our judgement, never shown to the customer
     buying_role = models.CharField(
-        max_length=20, blank=True, choices=list(BUYING_ROLES.items()), help_text=_("Internal.")
+        max_length=20,
+        blank=True,
+        choices=list(Translated(BUYING_ROLES).items()),
+        help_text=_("Internal."),
     )
     attitude = models.CharField(
         max_length=20,
         blank=True,
-        choices=list(ATTITUDES.items()),
+        choices=list(Translated(ATTITUDES).items()),
         help_text=_("Towards us. Internal."),
     )
     influence = models.CharField(
-        max_length=10, blank=True, choices=list(INFLUENCE.items()), help_text=_("Internal.")
+        max_length=10,
+        blank=True,
+        choices=list(Translated(INFLUENCE).items()),
+        help_text=_("Internal."),
     )
     user = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="persons"

@@ -34,7 +34,10 @@ class CaseForm(TranslatedLabels, forms.Form):
         upload = data.get("file")
         if upload is not None:
             if upload.size > MAX_CASE_BYTES:
-                self.add_error("file", f"larger than {MAX_CASE_BYTES // 2**20} MB")
+                self.add_error(
+                    "file",
+                    _("larger than {mb} MB").format(mb=MAX_CASE_BYTES // 2**20),
+                )
                 return data
             raw = upload.read()
             try:
@@ -98,7 +101,7 @@ class ActionForm(TranslatedLabels, forms.Form):
         from .models import ActionStatus
 
         super().__init__(*args, **kwargs)
-        self.fields["measure"].choices = [(m.key, m.title) for m in CATALOGUE] + [
+        self.fields["measure"].choices = [(m.key, _(m.title)) for m in CATALOGUE] + [
             ("other", _("Other (described below)"))
         ]
         self.fields["status"].choices = ActionStatus.choices
@@ -107,8 +110,12 @@ class ActionForm(TranslatedLabels, forms.Form):
         )
 
 
-def _blank(label: str, values) -> list[tuple[str, str]]:
-    return [("", label)] + [(v, v.replace("_", " ")) for v in values]
+def _blank(label, values, labels=None) -> list[tuple[str, object]]:
+    """Choices of stored values with an empty first one (``label``), each value by its
+    label in ``labels`` or, else, by itself in the reader's language (the catalogue has
+    the diagnosis's words: ``kamkit.web.labels.DIAGNOSIS_WORDS``)."""
+    labels = labels or {}
+    return [("", label)] + [(v, labels.get(v) or _(v.replace("_", " "))) for v in values]
 
 
 class PairForm(TranslatedLabels, forms.Form):
@@ -124,17 +131,24 @@ class PairForm(TranslatedLabels, forms.Form):
             PRACTICE_VALUES,
             PRACTICES,
             REQUISITE_INTEGRATION,
+            REQUISITE_TEXT,
         )
-        from kamkit.web.labels import DIMENSION_LABELS
+        from kamkit.web.labels import DIMENSION_LABELS, FLOW_LABELS, PRACTICE_LABELS
 
         super().__init__(*args, **kwargs)
         for kind in FLOW_KINDS:
             self.fields[kind] = forms.ChoiceField(
-                required=False, choices=_blank("not recorded", FLOW_LEVELS), label=f"{kind} flow"
+                required=False,
+                choices=_blank(_("not recorded"), FLOW_LEVELS),
+                label=FLOW_LABELS[kind],
             )
         self.fields["requisite_integration"] = forms.ChoiceField(
             required=False,
-            choices=_blank("not recorded", REQUISITE_INTEGRATION),
+            choices=_blank(
+                _("not recorded"),
+                REQUISITE_INTEGRATION,
+                {k: _(text) for k, text in REQUISITE_TEXT.items()},
+            ),
             label=_("Requisite integration"),
         )
         self.fields["differentiation"] = forms.ChoiceField(
@@ -155,12 +169,12 @@ class PairForm(TranslatedLabels, forms.Form):
         for practice in PRACTICES:
             self.fields[practice] = forms.ChoiceField(
                 required=False,
-                choices=_blank("not recorded", PRACTICE_VALUES),
-                label=practice.capitalize(),
+                choices=_blank(_("not recorded"), PRACTICE_VALUES),
+                label=PRACTICE_LABELS[practice],
             )
         self.fields["alignment_level"] = forms.ChoiceField(
             required=False,
-            choices=_blank("from the practices", ALIGNMENT_LEVELS),
+            choices=_blank(_("from the practices"), ALIGNMENT_LEVELS),
             label=_("Alignment level"),
             help_text=_("Set it only to overrule the practices (the report says so)."),
         )
@@ -171,7 +185,7 @@ class PairForm(TranslatedLabels, forms.Form):
         )
         self.fields["quality"] = forms.ChoiceField(
             required=False,
-            choices=_blank("not recorded", ("positive", "mixed", "negative")),
+            choices=_blank(_("not recorded"), ("positive", "mixed", "negative")),
             label=_("Relationship quality"),
         )
         self.fields["quality_description"] = forms.CharField(
@@ -247,7 +261,7 @@ class UnitForm(TranslatedLabels, forms.Form):
             PRACTICES,
             UNIT_KINDS,
         )
-        from kamkit.web.labels import DIMENSION_LABELS
+        from kamkit.web.labels import DIMENSION_LABELS, PRACTICE_LABELS, UNIT_KIND_LABELS
 
         super().__init__(*args, **kwargs)
         if adding:
@@ -255,12 +269,12 @@ class UnitForm(TranslatedLabels, forms.Form):
                 max_length=60, help_text=_("Kept across waves: the same unit, the same id.")
             )
             self.fields["kind"] = forms.ChoiceField(
-                choices=[(k, k) for k in UNIT_KINDS], initial="partner"
+                choices=[(k, UNIT_KIND_LABELS[k]) for k in UNIT_KINDS], initial="partner"
             )
         self.fields["name"] = forms.CharField(max_length=120)
         self.fields["parent"] = forms.ChoiceField(
             required=False,
-            choices=[("", "— none —"), *kam_units],
+            choices=[("", _("— none —")), *kam_units],
             help_text=_("For a team: the KAM unit it belongs to."),
         )
         self.fields["members"] = forms.IntegerField(required=False, min_value=0, max_value=100000)
@@ -273,8 +287,8 @@ class UnitForm(TranslatedLabels, forms.Form):
         for practice in PRACTICES:
             self.fields[f"practice_{practice}"] = forms.ChoiceField(
                 required=False,
-                choices=[("", "not recorded")] + [(v, v) for v in PRACTICE_VALUES],
-                label=practice.capitalize(),
+                choices=_blank(_("not recorded"), PRACTICE_VALUES),
+                label=PRACTICE_LABELS[practice],
             )
         self.fields["evidence"] = forms.CharField(
             required=False,

@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamkit.core.diagnosis import (
@@ -213,7 +213,9 @@ def project_new(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc)
         else:
-            messages.success(request, f"Created the project “{project.name}”.")
+            messages.success(
+                request, gettext("Created the project “{name}”.").format(name=project.name)
+            )
             return redirect("diagnosis:project", pk=project.pk)
     status = 422 if request.method == "POST" else 200
     return render(request, "diagnosis/project_form.html", {"form": form}, status=status)
@@ -233,7 +235,10 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProjectForm(request.POST or None, initial=initial)
     if request.method == "POST" and "delete" in request.POST:
         delete_project(request.user, project)
-        messages.success(request, f"Deleted the project “{project.name}” and its waves.")
+        messages.success(
+            request,
+            gettext("Deleted the project “{name}” and its waves.").format(name=project.name),
+        )
         return redirect("diagnosis:list")
     if request.method == "POST" and form.is_valid():
         try:
@@ -290,7 +295,12 @@ def wave_new(request: HttpRequest, pk: int) -> HttpResponse:
             pasted = data["name"] == "pasted text"
             errors_on_form(form, exc, {"file": "text"} if pasted else None)
         else:
-            messages.success(request, f"Stored “{wave.title}” in {project.name}.")
+            messages.success(
+                request,
+                gettext("Stored “{title}” in {project}.").format(
+                    title=wave.title, project=project.name
+                ),
+            )
             return redirect("diagnosis:project", pk=project.pk)
     status = 422 if request.method == "POST" else 200
     return render(
@@ -731,7 +741,9 @@ def unit_edit(request: HttpRequest, pk: int, uid: str | None = None) -> HttpResp
         if form.is_valid():
             edited, profile = form.unit_and_profile(unit)
             if unit is None and edited.id in case.unit_names():
-                form.add_error("id", f"the wave already has a unit {edited.id!r}")
+                form.add_error(
+                    "id", gettext("the wave already has a unit {id!r}").format(id=edited.id)
+                )
             else:
                 units = (
                     tuple(edited if u is unit else u for u in case.units)
@@ -786,7 +798,10 @@ def next_wave(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(" ".join(m) for m in exc.message_dict.values()))
         return redirect("diagnosis:wave_edit", pk=wave.pk)
-    messages.success(request, f"Started “{new.title}” from “{wave.title}”.")
+    messages.success(
+        request,
+        gettext("Started “{title}” from “{source}”.").format(title=new.title, source=wave.title),
+    )
     return redirect("diagnosis:wave_edit", pk=new.pk)
 
 
@@ -821,7 +836,10 @@ def wave_start(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc, {"file": "__all__"})
         else:
-            messages.success(request, f"Started “{wave.title}”: add its units and pairs.")
+            messages.success(
+                request,
+                gettext("Started “{title}”: add its units and pairs.").format(title=wave.title),
+            )
             return redirect("diagnosis:wave_edit", pk=wave.pk)
     status = 422 if request.method == "POST" else 200
     return render(
@@ -875,7 +893,10 @@ def respondent_edit(request: HttpRequest, pk: int, rid: str | None = None) -> Ht
             d = form.cleaned_data
             new_id = respondent.id if respondent else d["id"]
             if respondent is None and any(r.id == new_id for r in case.respondents):
-                form.add_error("id", f"the wave already has a respondent {new_id!r}")
+                form.add_error(
+                    "id",
+                    gettext("the wave already has a respondent {id!r}").format(id=new_id),
+                )
             else:
                 edited = Respondent(
                     id=new_id,

@@ -25,7 +25,7 @@ from kamkit.web.accounts.models import (
     source_unique,
 )
 from kamkit.web.base import TrackedModel
-from kamkit.web.labels import DECISION_LABELS, decap
+from kamkit.web.labels import DECISION_LABELS, OBJECTIVE_STATUS_LABELS, decap
 from kamkit.web.users.models import Role, User
 
 _TEXT_FIELDS: dict[type, tuple[str, ...]] = {}
@@ -673,7 +673,9 @@ class Objective(TrackedModel):
     target_value = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     due_on = models.DateField(null=True, blank=True)
     status = models.CharField(
-        max_length=10, choices=list(OBJECTIVE_STATUSES.items()), default="open"
+        max_length=10,
+        choices=[(k, OBJECTIVE_STATUS_LABELS[k]) for k in OBJECTIVE_STATUSES],
+        default="open",
     )
     owner = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

@@ -384,15 +384,9 @@ SEGMENTS_PER_PAGE = 40
 
 def _targets():
     from kamkit.core.diagnosis.scales import PRACTICES
-    from kamkit.web.labels import DIMENSION_LABELS
+    from kamkit.web.labels import DIMENSION_LABELS, PRACTICE_LABELS
 
-    frames = {
-        "bridging": _("Frame bridging"),
-        "amplification": _("Frame amplification"),
-        "extension": _("Frame extension"),
-        "transformation": _("Frame transformation"),
-    }
-    return [*DIMENSION_LABELS.items(), *[(p, frames[p]) for p in PRACTICES]]
+    return [*DIMENSION_LABELS.items(), *[(p, PRACTICE_LABELS[p]) for p in PRACTICES]]
 
 
 SHORT_CODES = {

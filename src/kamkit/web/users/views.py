@@ -154,7 +154,12 @@ class PasswordResetComplete(auth_views.PasswordResetCompleteView):
 
 # a token's lifetimes to choose from, 90 days preselected (kamkit defaults: a short
 # life limits a leaked token; "never" for a server's own integration, revocable)
-EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "never")]
+EXPIRY_CHOICES = [
+    ("30", _("30 days")),
+    ("90", _("90 days")),
+    ("365", _("1 year")),
+    ("", _("never")),
+]
 
 
 def _token_page(request: HttpRequest, *, secret: str = "", errors=None, status: int = 200):

@@ -409,7 +409,7 @@ class UndoStageForm(TranslatedLabels, forms.Form):
     reason = forms.CharField(
         label=_("Why take the last move back?"),
         max_length=rules.TEXT_LIMITS["note"],
-        widget=forms.TextInput(attrs={"placeholder": "e.g. clicked by mistake"}),
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. clicked by mistake")}),
     )
 
 

@@ -5,9 +5,11 @@ out: a phrase of the catalogue in its English form, or an English function word.
 
 from __future__ import annotations
 
+import ast
 import functools
 import re
 from collections.abc import Sequence
+from pathlib import Path
 
 import pytest
 import yaml
@@ -495,3 +497,37 @@ def test_the_admin_s_field_labels_follow_the_reader_s_language(as_role, german_f
     User.objects.filter(pk=german_firm.users["admin"].pk).update(language="en")
     page = client.get(url).content.decode()
     assert ">Industry:<" in page and "Branche" not in page
+
+
+def _english_literals(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    if isinstance(node, ast.JoinedStr):
+        return [ast.unparse(node)]
+    if isinstance(node, ast.IfExp):
+        return _english_literals(node.body) + _english_literals(node.orelse)
+    return []
+
+
+def test_no_message_to_a_reader_is_an_english_literal():
+    """Every flash message and form error the web layer writes goes through the catalogue
+    (a plain or f-string literal would reach a German reader in English; only a POST
+    shows them, so the page checks above never see them)."""
+    import kamkit.web
+
+    found = []
+    for path in Path(kamkit.web.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            target = node.func.value
+            said = (
+                node.func.attr in ("success", "error", "info", "warning")
+                and isinstance(target, ast.Name)
+                and target.id == "messages"
+            ) or node.func.attr == "add_error"
+            if said and len(node.args) >= 2:
+                found += [
+                    f"{path.name}:{node.lineno}: {t}" for t in _english_literals(node.args[1])
+                ]
+    assert not found, "\n".join(found)

@@ -162,3 +162,22 @@ def test_a_customer_user_without_a_person_gets_one_when_it_first_acts(client, fi
     assert (person.account, person.side) == (firm.own, "customer")
     assert Pulse.objects.filter(person=person, satisfaction=6).exists()
     assert User.objects.get(pk=newcomer.pk).role == Role.CUSTOMER
+
+
+def test_a_german_customer_is_thanked_in_german(as_role, firm):
+    """The confirmation after the customer agrees on a problem's definition, in the
+    customer's language (it was an English sentence for everyone)."""
+    from kamkit.web.relationships.services import frame_problem
+    from kamkit.web.users.models import User
+
+    problem = firm.records["problems"]
+    url = f"/portal/problems/{problem.pk}/"
+    User.objects.filter(pk=firm.users["customer"].pk).update(language="de")
+    c = as_role("customer")
+    c.post(url, {"action": "frame", "framing": "Trucks arrive after our shift", "version": 1})
+    problem.refresh_from_db()
+    frame_problem(firm.users["manager"], problem, "Carrier capacity", problem.version)
+    agreed = c.post(url, {"action": "agree"}, follow=True)
+    said = soup(agreed).select_one(".messages").get_text()
+    assert "als Nächstes stimmt das Team Ihres Lieferanten zu" in said
+    assert "Thank you" not in said

@@ -246,7 +246,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc)
         else:
-            messages.success(request, "Saved.")
+            messages.success(request, gettext("Saved."))
             return redirect("diagnosis:project", pk=project.pk)
     status = 422 if request.method == "POST" else 200
     return render(
@@ -434,7 +434,7 @@ def pair_detail(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpRe
                 except ValidationError as exc:
                     errors_on_form(form, exc)
                 else:
-                    messages.success(request, "Action added.")
+                    messages.success(request, gettext("Action added."))
                     return redirect(request.path + "#actions")
             status = 422
         context["form"] = form
@@ -456,7 +456,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
     back = redirect("diagnosis:pair", pk=action.wave_id, kam=action.kam, partner=action.partner)
     if request.method == "POST" and "delete" in request.POST:
         delete_action(request.user, action)
-        messages.success(request, "Action deleted.")
+        messages.success(request, gettext("Action deleted."))
         return back
     initial = {
         "measure": action.measure,
@@ -472,7 +472,7 @@ def action_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             errors_on_form(form, exc)
         else:
-            messages.success(request, "Action saved.")
+            messages.success(request, gettext("Action saved."))
             return back
     status = 422 if request.method == "POST" else 200
     return render(
@@ -589,7 +589,7 @@ def pair_edit(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpResp
                 wave,
                 replace(case, links=links),
                 f"the pair {kam}–{partner}",
-                f"Saved {names[kam]} – {names[partner]}.",
+                gettext("Saved {kam} – {partner}.").format(kam=names[kam], partner=names[partner]),
                 form,
             ):
                 return redirect("diagnosis:pair", pk=wave.pk, kam=kam, partner=partner)
@@ -655,14 +655,14 @@ def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
             wave,
             replace(case, links=links),
             f"removed the pair {kam}–{partner}",
-            f"Removed the pair {kam} – {partner}.",
+            gettext("Removed the pair {kam} – {partner}.").format(kam=kam, partner=partner),
         )
         return redirect("diagnosis:wave_edit", pk=wave.pk)
     if request.method == "POST":
         if form.is_valid():
             kam, partner = form.cleaned_data["kam"], form.cleaned_data["partner"]
             if any((x.kam, x.partner) == (kam, partner) for x in case.links):
-                form.add_error("partner", "this pair is already in the wave")
+                form.add_error("partner", gettext("this pair is already in the wave"))
             else:
                 link = Link(kam=kam, partner=partner)
                 if _save_case(
@@ -670,7 +670,7 @@ def wave_edit(request: HttpRequest, pk: int) -> HttpResponse:
                     wave,
                     replace(case, links=(*case.links, link)),
                     f"added the pair {kam}–{partner}",
-                    "Added the pair: record what is known about it.",
+                    gettext("Added the pair: record what is known about it."),
                 ):
                     return redirect("diagnosis:pair_edit", pk=wave.pk, kam=kam, partner=partner)
         status = 422
@@ -732,7 +732,7 @@ def unit_edit(request: HttpRequest, pk: int, uid: str | None = None) -> HttpResp
             wave,
             replace(case, units=units, profiles=profiles),
             f"removed the unit {uid}",
-            f"Removed the unit {unit.name}.",
+            gettext("Removed the unit {name}.").format(name=unit.name),
         ):
             return redirect("diagnosis:wave_edit", pk=wave.pk)
         return redirect("diagnosis:unit_edit", pk=wave.pk, uid=uid)
@@ -758,7 +758,7 @@ def unit_edit(request: HttpRequest, pk: int, uid: str | None = None) -> HttpResp
                     wave,
                     replace(case, units=units, profiles=profiles),
                     f"{'edited' if unit else 'added'} the unit {edited.id}",
-                    f"Saved the unit {edited.name}.",
+                    gettext("Saved the unit {name}.").format(name=edited.name),
                     form,
                 ):
                     return redirect("diagnosis:wave_edit", pk=wave.pk)
@@ -781,7 +781,10 @@ def next_wave(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(
             request,
-            "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items()),
+            "; ".join(
+                f"{form[k].label if k in form.fields else k}: {' '.join(v)}"
+                for k, v in form.errors.items()
+            ),
         )
         return redirect("diagnosis:wave_edit", pk=wave.pk)
     d = form.cleaned_data
@@ -883,7 +886,7 @@ def respondent_edit(request: HttpRequest, pk: int, rid: str | None = None) -> Ht
                 ratings=tuple(r for r in case.ratings if r.respondent != respondent.id),
             ),
             f"removed the respondent {respondent.id}",
-            f"Removed the respondent {respondent.id} and their ratings.",
+            gettext("Removed the respondent {id} and their ratings.").format(id=respondent.id),
         ):
             return redirect("diagnosis:wave_edit", pk=wave.pk)
         return redirect("diagnosis:respondent_edit", pk=wave.pk, rid=respondent.id)
@@ -924,7 +927,7 @@ def respondent_edit(request: HttpRequest, pk: int, rid: str | None = None) -> Ht
                     wave,
                     replace(case, respondents=respondents, ratings=tuple(keep)),
                     f"{'edited' if respondent else 'added'} the respondent {new_id}",
-                    f"Saved the respondent {new_id}.",
+                    gettext("Saved the respondent {id}.").format(id=new_id),
                     form,
                 ):
                     return redirect("diagnosis:wave_edit", pk=wave.pk)
@@ -960,7 +963,7 @@ def statements(request: HttpRequest, pk: int) -> HttpResponse:
             wave,
             replace(case, statements=tuple(s for s in case.statements if s is not gone)),
             "removed a statement",
-            "Removed the statement.",
+            gettext("Removed the statement."),
         )
         return redirect("diagnosis:statements", pk=wave.pk)
     status = 200
@@ -978,7 +981,7 @@ def statements(request: HttpRequest, pk: int) -> HttpResponse:
                 wave,
                 replace(case, statements=(*case.statements, statement)),
                 "added a statement",
-                "Added the statement.",
+                gettext("Added the statement."),
                 form,
             ):
                 return redirect("diagnosis:statements", pk=wave.pk)
@@ -1019,11 +1022,15 @@ def partner_unit(request: HttpRequest, pk: int, kam: str, partner: str) -> HttpR
 
         unit = InternalUnit.objects.filter(pk=value if value.isdigit() else -1).first()
         if unit is None:
-            messages.error(request, f"internal_unit: no internal unit with id {value}")
+            messages.error(
+                request, gettext("internal_unit: no internal unit with id {id}").format(id=value)
+            )
             return redirect(reverse("diagnosis:pair", args=[pk, kam, partner]) + "#evidence")
     map_partner(request.user, wave.project, partner, unit)
     messages.success(
         request,
-        f"The partner is kamkit's “{unit}”." if unit else "The partner is matched by its name.",
+        gettext("The partner is kamkit's “{unit}”.").format(unit=unit)
+        if unit
+        else gettext("The partner is matched by its name."),
     )
     return redirect(reverse("diagnosis:pair", args=[pk, kam, partner]) + "#evidence")

@@ -125,11 +125,11 @@ def problem(request: HttpRequest, pk: int) -> HttpResponse:
             item.refresh_from_db()
             messages.success(
                 request,
-                "Thank you: the problem is closed."
+                _("Thank you: the problem is closed.")
                 if action == "confirm"
-                else "Thank you: both sides agree, the problem is now jointly defined."
+                else _("Thank you: both sides agree, the problem is now jointly defined.")
                 if item.stage == "jointly_defined"
-                else "Thank you: your agreement is recorded; your supplier's team agrees next.",
+                else _("Thank you: your agreement is recorded; your supplier's team agrees next."),
             )
             return redirect("portal:problem", pk=item.pk)
         else:

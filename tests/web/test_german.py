@@ -531,3 +531,23 @@ def test_no_message_to_a_reader_is_an_english_literal():
                     f"{path.name}:{node.lineno}: {t}" for t in _english_literals(node.args[1])
                 ]
     assert not found, "\n".join(found)
+
+
+def test_the_rules_refusals_on_forms_are_said_in_german(as_role, german_firm):
+    """A form whose model applies the core's rules (a pulse rates at least one item; a
+    self-identification names a person of its side): the refusal in German, the rated
+    items by their names (the model form passed the core's English through)."""
+    client = as_role("manager")
+    own = german_firm.own.pk
+    pulse = client.post(f"/accounts/{own}/pulses/new/", {"person": german_firm.own_person.pk})
+    assert pulse.status_code == 422
+    said = BeautifulSoup(pulse.content, "html.parser").get_text(" ")
+    assert "bewerten Sie mindestens eines von: Kollaborative Kommunikation" in said
+    assert "co_creation" not in said and "rate at least" not in said
+    phase = client.post(
+        f"/accounts/{own}/phase/", {"phase": "maturity", "source": "supplier_self", "person": ""}
+    )
+    assert phase.status_code == 422
+    said = BeautifulSoup(phase.content, "html.parser").get_text(" ")
+    assert "nennt die Person auf Lieferantenseite" in said
+    assert not english_left(phase.content) and not english_left(pulse.content)

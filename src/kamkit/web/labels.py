@@ -203,7 +203,23 @@ the reader's language."""
 
 class TranslatedLabels:
     """Form mixin: a field labelled by its name gets its label from ``FIELD_LABELS`` when
-    it is shown (so also the fields a form adds after its ``__init__``)."""
+    it is shown (so also the fields a form adds after its ``__init__``); on a model form,
+    what the model's ``clean`` objects (the core's rules, in English) is said in the
+    reader's language."""
+
+    def _update_errors(self, errors) -> None:  # ModelForm: the model's full_clean
+        from django.core.exceptions import ValidationError
+
+        if hasattr(errors, "error_dict"):
+            errors = ValidationError(
+                {
+                    name: [say(m) for m in ValidationError(problems).messages]
+                    for name, problems in errors.error_dict.items()
+                }
+            )
+        else:
+            errors = ValidationError([say(m) for m in errors.messages])
+        super()._update_errors(errors)
 
     def __getitem__(self, name: str):
         field = self.fields[name]
@@ -282,6 +298,8 @@ def say(text: str) -> str:
     translated = gettext(text)
     if translated != text:
         return translated
+    if text in perception.ITEM_LABELS:  # a rated item by its key ("co_creation")
+        return gettext(perception.ITEM_LABELS[text])
     if _NUMBER.fullmatch(text):
         return number_format(text) if "." in text else text
     if _ISO_DAY.fullmatch(text):

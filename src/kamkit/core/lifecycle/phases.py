@@ -124,22 +124,36 @@ def check_phase_statement(*, phase: str, source: str, person_side: str | None) -
     of that side; a decision is the KA manager's, with no person of either side."""
     errors = {}
     if phase not in PHASES:
-        errors["phase"] = f"'{phase}' is not a phase; expected one of: {', '.join(PHASES)}"
+        errors["phase"] = gettext_noop(
+            "'{value}' is not a phase; expected one of: {phases}"
+        ).format(value=phase, phases=", ".join(PHASES))
     if source not in STATED_SOURCES:
         errors["source"] = (
-            "inferred phases are computed by kamkit"
+            gettext_noop("inferred phases are computed by kamkit")
             if source == "inferred"
-            else f"'{source}' is not a source; expected one of: {', '.join(STATED_SOURCES)}"
+            else gettext_noop("'{value}' is not a source; expected one of: {sources}").format(
+                value=source, sources=", ".join(STATED_SOURCES)
+            )
         )
     elif source in ("supplier_self", "customer_self"):
         side = source.removesuffix("_self")
         if person_side is None:
-            errors["person"] = f"a {side} self-identification names the {side}-side person"
+            errors["person"] = _NAMES_THE_PERSON[side]
         elif person_side != side:
-            errors["person"] = f"must be a {side}-side person for a {side} self-identification"
+            errors["person"] = _PERSON_OF_THE_SIDE[side]
     elif person_side is not None:
-        errors["person"] = "a decision is the KA manager's; leave the person empty"
+        errors["person"] = gettext_noop("a decision is the KA manager's; leave the person empty")
     return errors
+
+
+_NAMES_THE_PERSON = {
+    "supplier": gettext_noop("a supplier self-identification names the supplier-side person"),
+    "customer": gettext_noop("a customer self-identification names the customer-side person"),
+}
+_PERSON_OF_THE_SIDE = {
+    "supplier": gettext_noop("must be a supplier-side person for a supplier self-identification"),
+    "customer": gettext_noop("must be a customer-side person for a customer self-identification"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,13 +7,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from kamkit.core.i18n import gettext_noop
-
 OBJECTIVE_STATUSES: dict[str, str] = {
-    "open": gettext_noop("Open"),
-    "achieved": gettext_noop("Achieved"),
-    "missed": gettext_noop("Missed"),
-    "dropped": gettext_noop("Dropped"),
+    "open": "Open",
+    "achieved": "Achieved",
+    "missed": "Missed",
+    "dropped": "Dropped",
 }
 REVIEW_EVERY_DAYS = 90
 """An objective is reviewed every quarter unless its plan says otherwise (kamkit

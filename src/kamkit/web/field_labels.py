@@ -15,6 +15,9 @@ catalog).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 from django.apps import apps
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
@@ -234,28 +237,26 @@ FIELD_LABELS: dict[str, Promise] = {
 }
 
 
-def automatic_labels() -> dict[str, list[str]]:
-    """Each field of kamkit's models that has no label of its own: its automatic label
-    → the fields (``app.Model.field``) that show it."""
-    found: dict[str, list[str]] = {}
+def _unlabelled_fields() -> Iterator[tuple[type, Any]]:
+    """Each field of kamkit's models that was declared without a label of its own."""
     for model in apps.get_models():
-        if not model.__module__.startswith("kamkit."):
-            continue
-        for field in model._meta.get_fields(include_hidden=True):
-            if getattr(field, "_verbose_name", "") is None:
-                name = str(field.verbose_name)
-                found.setdefault(name, []).append(f"{model._meta.label}.{field.name}")
+        if model.__module__.startswith("kamkit."):
+            for field in model._meta.get_fields(include_hidden=True):
+                if getattr(field, "_verbose_name", "") is None:
+                    yield model, field
+
+
+def automatic_labels() -> dict[str, list[str]]:
+    """Each automatic label → the fields (``app.Model.field``) that show it."""
+    found: dict[str, list[str]] = {}
+    for model, field in _unlabelled_fields():
+        found.setdefault(str(field.verbose_name), []).append(f"{model._meta.label}.{field.name}")
     return found
 
 
 def translate_field_labels() -> None:
     """Give every listed automatic label its lazy translation (run once, when the apps
     are ready). A field that is not listed keeps its English label."""
-    for model in apps.get_models():
-        if not model.__module__.startswith("kamkit."):
-            continue
-        for field in model._meta.get_fields(include_hidden=True):
-            if getattr(field, "_verbose_name", "") is None and isinstance(field.verbose_name, str):
-                label = FIELD_LABELS.get(field.verbose_name)
-                if label is not None:
-                    field.verbose_name = label
+    for _model, field in _unlabelled_fields():
+        if isinstance(field.verbose_name, str) and field.verbose_name in FIELD_LABELS:
+            field.verbose_name = FIELD_LABELS[field.verbose_name]

@@ -14,6 +14,7 @@ first measurement (the README has both).
 
     uv run python bench/load.py                 # 10 and 50 users, 60 s each
     uv run python bench/load.py --seconds 20    # shorter
+    uv run python bench/load.py --write-every 1 # a contact logged every second
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 TARGET_P95_MS = {10: 300, 50: 1000}
 FLOOR = "login page (floor)"
+WRITES = "contact logged (API)"
 
 
 def free_port() -> int:
@@ -82,6 +84,20 @@ def login(base: str, username: str) -> urllib.request.OpenerDirector:
     return opener
 
 
+def token_for(data: Path, username: str) -> str:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["KAMKIT_DATA_DIR"] = str(data)
+    printed = subprocess.run(
+        [sys.executable, "-m", "kamkit.cli", "token", "create", username, "--label", "load"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return re.search(r"kk_\S+", printed).group(0)
+
+
 def biggest_account(opener, base: str) -> int:
     import json
 
@@ -89,12 +105,41 @@ def biggest_account(opener, base: str) -> int:
     return items["items"][0]["id"] if items["items"] else 1
 
 
-def run(base: str, users: int, seconds: float, pages: dict[str, str]) -> dict:
+def run(
+    base: str, users: int, seconds: float, pages: dict[str, str], writer: dict | None = None
+) -> dict:
     openers = [login(base, "director") for _ in range(users)]
     times: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
     lock = threading.Lock()
     stop = time.monotonic() + seconds
+
+    def write() -> None:
+        import json
+
+        body = json.dumps(
+            {"channel": "phone", "initiated_by": "supplier", "summary": "load"}
+        ).encode()
+        while time.monotonic() < stop:
+            start = time.perf_counter()
+            request = urllib.request.Request(
+                f"{base}/api/v1/accounts/{writer['account']}/interactions",
+                data=body,
+                headers={
+                    "Authorization": f"Bearer {writer['token']}",
+                    "Content-Type": "application/json",
+                },
+            )
+            try:
+                with urllib.request.urlopen(request, timeout=60) as answer:
+                    ok = answer.status == 201
+            except (urllib.error.URLError, OSError):
+                ok = False
+            with lock:
+                times[WRITES].append((time.perf_counter() - start) * 1000)
+                if not ok:
+                    errors[WRITES] += 1
+            time.sleep(max(0.0, writer["every"] - (time.perf_counter() - start)))
 
     anonymous = urllib.request.build_opener()  # the floor: the login page, logged out
 
@@ -120,6 +165,8 @@ def run(base: str, users: int, seconds: float, pages: dict[str, str]) -> dict:
                     errors[name] += 1
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    if writer:
+        threads.append(threading.Thread(target=write))
     for t in threads:
         t.start()
     for t in threads:
@@ -138,6 +185,9 @@ def main() -> int:
     )
     parser.add_argument("--seconds", type=float, default=60.0, help="per user count (≤ 120)")
     parser.add_argument("--users", default="10,50", help="user counts, comma-separated (≤ 100)")
+    parser.add_argument(
+        "--write-every", type=float, default=0.0, help="log a contact every S seconds (≥ 0.2)"
+    )
     args = parser.parse_args()
     seconds = min(args.seconds, 120.0)
     counts = [min(int(u), 100) for u in args.users.split(",")]
@@ -154,15 +204,25 @@ def main() -> int:
                 "account page": f"/accounts/{account}/",
                 "API account list": "/api/v1/accounts?limit=50",
             }
+            writer = None
+            if args.write_every:
+                every = max(args.write_every, 0.2)
+                writer = {"account": account, "token": token_for(Path(data), "director")}
+                writer["every"] = every
+            kept = os.environ.get("KAMKIT_PAGE_CACHE", "1") != "0"
             met = True
             for users in counts:
-                result = run(base, users, seconds, pages)
-                print(f"\n{users} users, {seconds:.0f} s, 2 web workers (kamkit serve's default)")
+                result = run(base, users, seconds, pages, writer)
+                print(
+                    f"\n{users} users, {seconds:.0f} s, 2 web workers (kamkit serve's default), "
+                    f"kept pages {'on' if kept else 'off'}"
+                    + (f", a contact logged every {writer['every']:g} s" if writer else "")
+                )
                 print(
                     f"{'page':<22}{'requests':>9}{'per s':>8}{'p50 ms':>9}{'p95 ms':>9}"
                     f"{'p99 ms':>9}{'errors':>8}"
                 )
-                for name in pages:
+                for name in [*pages, WRITES]:
                     t = result["times"][name]
                     if not t:
                         continue

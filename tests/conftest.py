@@ -77,6 +77,16 @@ def _test_settings() -> Iterator[None]:
         yield
 
 
+@pytest.fixture(autouse=True)
+def _no_kept_pages() -> Iterator[None]:
+    """Pages kept by ``kamkit.web.pagecache`` go with the test: a test's writes are rolled
+    back without a commit, which the pages' key cannot see."""
+    yield
+    from django.core.cache import caches
+
+    caches["pages"].clear()
+
+
 @pytest.fixture
 def immediate_tasks(settings):
     """Background tasks run at once, inside the request that starts them."""

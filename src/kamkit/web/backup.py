@@ -7,8 +7,8 @@ file per table, a row per line, values as JSON (dates and times as ISO 8601, dec
 as text). It holds every record with its history, users and their tokens, the diagnosis
 cases, imports, notifications, and the data folder's secret key. Left out, because the
 target makes its own: sessions, the queue of background tasks, login attempts, the
-admin's action log, and Django's content types and permissions (a group's or user's
-permissions are kept by name).
+admin's action log, the kept pages' data version, and Django's content types and
+permissions (a group's or user's permissions are kept by name).
 
 The backup reads one consistent snapshot while the server runs (a read transaction:
 SQLite's WAL and PostgreSQL's repeatable read let writers go on). The restore writes
@@ -43,6 +43,7 @@ LEFT_OUT = {
     "contenttypes.contenttype",
     "auth.permission",
     "django_tasks_db.dbtaskresult",
+    "assessment.dataversion",
 }
 """Tables the target makes for itself (see the module's docstring)."""
 LEFT_OUT_APPS = {"axes"}

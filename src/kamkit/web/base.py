@@ -11,6 +11,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from kamkit.core.texts import control_problem
+from kamkit.web import pagecache
 
 
 class StaleVersion(Exception):
@@ -443,6 +444,7 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]])
     ):
         for row in rows:
             copy.write_row(row)
+    pagecache.written(connection)  # COPY writes past Django's cursor
 
 
 def soft_delete(obj: TrackedModel, user: Any = None) -> None:

@@ -18,6 +18,9 @@
   thresholds and weights (docs/scores.md); the SPEC defaults otherwise.
 - ``KAMKIT_EMAIL_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``):
   send invitations by SMTP; without a host, emails are printed to the console.
+- ``KAMKIT_PAGE_CACHE`` (1), ``KAMKIT_PAGE_CACHE_SECONDS`` (300),
+  ``KAMKIT_PAGE_CACHE_PAGES`` (1000): whole pages kept per process until anything is
+  written (``kamkit.web.pagecache``); 0 turns it off.
 """
 
 from __future__ import annotations
@@ -123,6 +126,7 @@ MIDDLEWARE = [
     "kamkit.web.middleware.IdleTimeout",  # after messages: it says why you were logged out
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "kamkit.web.pagecache.PageCache",  # after the user, language, messages, idle timeout
     "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",  # last: it answers locked-out logins
 ]
@@ -270,6 +274,20 @@ KAMKIT_TRUSTED_PROXIES = [
 # meetings), and after 14 days in any case (Django's default).
 KAMKIT_IDLE_MINUTES = int(os.environ.get("KAMKIT_IDLE_MINUTES", "120"))
 KAMKIT_CUSTOMER_IDLE_MINUTES = int(os.environ.get("KAMKIT_CUSTOMER_IDLE_MINUTES", "30"))
+
+# Whole pages kept until anything is written (issue 17, item 8; kamkit.web.pagecache):
+# in memory per process, at most 1,000 pages (about 40 MB at the account page's size)
+# for at most 5 minutes (kamkit defaults: a bound on memory and on any staleness).
+KAMKIT_PAGE_CACHE = os.environ.get("KAMKIT_PAGE_CACHE", "1") != "0"
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "kamkit-pages",
+        "TIMEOUT": int(os.environ.get("KAMKIT_PAGE_CACHE_SECONDS", "300")),
+        "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("KAMKIT_PAGE_CACHE_PAGES", "1000"))},
+    },
+}
 
 # two-factor (django-otp): the issuer shown in authenticator apps; a code is asked for at
 # most 5 minutes after the password (kamkit default)

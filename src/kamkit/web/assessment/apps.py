@@ -8,4 +8,11 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Assessment")
 
     def ready(self) -> None:
+        from django.db import connections
+
+        from kamkit.web import pagecache
+
         from . import signals  # noqa: F401  (connects the receivers)
+
+        for connection in connections.all(initialized_only=True):  # the rest as they open
+            pagecache.install(connection)

@@ -154,3 +154,15 @@ class RecordsChanged(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_id}: changed {self.at}"
+
+
+class DataVersion(models.Model):
+    """A number that grows after every committed write to kamkit's data (issue 17, item
+    8): the key under which ``kamkit.web.pagecache`` keeps whole pages, so a page kept
+    before a write is never shown after it, whichever process wrote. One row; written
+    by ``pagecache`` only, never backed up (a restored database starts its own)."""
+
+    version = models.BigIntegerField(default=0)  # in the one row, id 1
+
+    def __str__(self) -> str:
+        return f"data version {self.version}"

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from kamkit.web.users.models import Role
@@ -50,6 +51,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     return render(request, "imports/list.html", {"form": form, "page": page}, status=status)
 
 
+@never_cache  # its progress is read from a file the worker writes, not from the database
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One import: its progress while it works (htmx polls the partial), its preview
     with each rejected row's reason, the confirm button, and the result."""

@@ -118,7 +118,7 @@ def run(
         import json
 
         body = json.dumps(
-            {"channel": "phone", "initiated_by": "supplier", "summary": "load"}
+            {"channel": "phone", "initiated_by": "supplier", "two_way": False, "summary": "load"}
         ).encode()
         while time.monotonic() < stop:
             start = time.perf_counter()

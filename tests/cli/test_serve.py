@@ -107,6 +107,7 @@ def test_kamkit_serve_demo_probed_from_outside(server):
     demo_logins_see_exactly_their_share(base)
     static_files_and_no_debug(base)
     healthy_and_private(base, data)
+    a_kept_page_shows_another_process_write(base, data)
     assert proc.poll() is None, "the server stopped during the probes"
     # the fixture then sends Ctrl-C and expects exit status 0
 
@@ -167,3 +168,28 @@ def healthy_and_private(base: str, data: Path) -> None:
     # the data folder and the database in it are its owner's alone (issue 17)
     assert data.stat().st_mode & 0o077 == 0
     assert (data / "kamkit.sqlite3").stat().st_mode & 0o077 == 0
+
+
+def a_kept_page_shows_another_process_write(base: str, data: Path) -> None:
+    """Kept pages (issue 17): a write by another process (here the command line) shows
+    on the next look at a page the server kept."""
+    director, _ = session(base, "director")
+    director.open(base + "/auth/tokens/").read()
+    again = director.open(base + "/auth/tokens/")
+    assert again.headers["X-Kamkit-Page"] == "kept"
+    assert b"from-another-process" not in again.read()
+    env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE")
+    }
+    env["KAMKIT_DATA_DIR"] = str(data)
+    made = subprocess.run(
+        [sys.executable, "-m", "kamkit.cli", "token", "create", "director"]
+        + ["--label", "from-another-process"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert made.returncode == 0, made.stdout + made.stderr
+    after = director.open(base + "/auth/tokens/")
+    assert after.headers["X-Kamkit-Page"] is None
+    assert b"from-another-process" in after.read()

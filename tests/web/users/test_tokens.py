@@ -23,6 +23,19 @@ def auth(secret: str) -> dict[str, str]:
     return {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
 
 
+def test_a_tokens_last_use_is_written_once_a_minute(client, firm):
+    """Each write drops every kept page: an integration calling each second must not."""
+    token, secret = issue_token(None, firm.users["manager"], "poller")
+    assert client.get("/api/v1/accounts", **auth(secret)).status_code == 200
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    assert client.get("/api/v1/accounts", **auth(secret)).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at == first
+    earlier = first - dt.timedelta(seconds=61)
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=earlier)
+    assert client.get("/api/v1/accounts", **auth(secret)).status_code == 200
+    assert ApiToken.objects.get(pk=token.pk).last_used_at > first
+
+
 def test_an_expired_token_is_refused_and_a_live_one_works(client, firm):
     token, secret = issue_token(None, firm.users["manager"], "report", expires_in_days=30)
     assert client.get("/api/v1/accounts", **auth(secret)).status_code == 200

@@ -62,6 +62,12 @@ def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+LAST_USE_STEP = dt.timedelta(minutes=1)
+"""A token's last use is written at most once a minute (a kamkit assumption, as for a
+session's last activity): an integration calling every second would otherwise write on
+every call, and every write drops the kept pages (``kamkit.web.pagecache``)."""
+
+
 class ApiToken(models.Model):
     """A bearer token for the API. Only its SHA-256 digest is stored."""
 
@@ -108,7 +114,7 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, secret: str) -> ApiToken | None:
         """The usable token with this secret (not revoked, not expired, its user active),
-        its last use noted; None otherwise."""
+        its last use noted (to the minute: ``LAST_USE_STEP``); None otherwise."""
         now = timezone.now()
         token = (
             cls.objects.select_related("user")
@@ -118,7 +124,8 @@ class ApiToken(models.Model):
         )
         if token is None:
             return None
-        cls.objects.filter(pk=token.pk).update(last_used_at=now)
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USE_STEP:
+            cls.objects.filter(pk=token.pk).update(last_used_at=now)
         return token
 
     @classmethod

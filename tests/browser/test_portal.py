@@ -51,6 +51,35 @@ def test_invited_customer_sets_a_password_and_enters(page, browser, live_server,
     assert "has access" in page.locator("#people li", has_text="Eva Buyer").inner_text()
 
 
+def test_an_invitation_sent_in_german_opens_in_german(page, browser, live_server, live_firm):
+    """The KA manager picks German for the invitation: on an English phone, the customer
+    sets the password on a German page and enters a German kamkit."""
+    eva = live_firm.own_person
+    eva.email = "eva@alpha.example"
+    eva.save()
+    login(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    row = page.locator("#people li", has_text="Eva Buyer")
+    row.get_by_label("Language of the invitation to Eva Buyer").select_option("de")
+    row.get_by_role("button", name="Invite to kamkit").click()
+    page.wait_for_load_state()
+    assert "Invitation sent to eva@alpha.example" in page.locator(".messages").inner_text()
+    assert mail.outbox[-1].subject.endswith("Ihr Zugang zu kamkit")
+    link = re.search(r"http://\S+/portal/invite/\S+/", mail.outbox[-1].body).group(0)
+
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, locale="en-US")
+    eva_page = phone.new_page()
+    eva_page.goto(link)
+    expect(eva_page.locator("html")).to_have_attribute("lang", "de")
+    eva_page.fill("input[name=password1]", "plum-orchard-lantern-42")
+    eva_page.fill("input[name=password2]", "plum-orchard-lantern-42")
+    eva_page.get_by_role("button", name="Passwort setzen und eintreten").click()
+    eva_page.wait_for_url(f"**/accounts/{live_firm.own.pk}/")
+    expect(eva_page.locator("html")).to_have_attribute("lang", "de")
+    assert "Eva Buyer" in eva_page.locator(".messages").inner_text()
+    phone.close()
+
+
 def test_a_problem_from_raised_to_confirmed_by_both_sides(page, browser, live_server, live_firm):
     from kamkit.web.relationships.models import Problem
 

@@ -115,3 +115,48 @@ def test_who_may_be_invited(as_role, firm):
     # another manager's account: not found; a customer may not invite
     assert c.post(f"/accounts/people/{firm.other_person.pk}/invite/").status_code == 404
     assert as_role("customer").post(f"/accounts/people/{eva.pk}/invite/").status_code == 403
+
+
+def test_an_invitation_in_german_reaches_a_german_login(as_role, firm, client):
+    """The KA manager picks the invitation's language: the email, the page that sets the
+    password and the new login read German."""
+    eva = firm.own_person
+    eva.email = "eva@alpha.example"
+    eva.save()
+    c = as_role("manager")
+    people = BeautifulSoup(c.get(f"/accounts/{firm.own.pk}/").content, "html.parser")
+    picker = people.select_one("#people select[name=language]")
+    assert [o["value"] for o in picker.select("option")] == ["en", "de"]
+    assert picker.select_one("option[selected]")["value"] == "en"  # the manager's language
+    sent = c.post(f"/accounts/people/{eva.pk}/invite/", {"language": "de"}, follow=True)
+    assert "Invitation sent to eva@alpha.example" in messages_of(sent)
+    email = mail.outbox[0]
+    assert email.subject == f"{firm.own.name}: Ihr Zugang zu kamkit"
+    assert "Hallo Eva Buyer" in email.body and "Passwort" in email.body
+    assert Invitation.objects.get(person=eva).language == "de"
+    # sent again: German is what the picker now offers first
+    people = BeautifulSoup(c.get(f"/accounts/{firm.own.pk}/").content, "html.parser")
+    assert people.select_one("#people select[name=language] option[selected]")["value"] == "de"
+
+    client.logout()
+    path = link_in(email)
+    form = client.get(path, HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="de">' in form.content.decode()
+    done = client.post(path, {"password1": GOOD, "password2": GOOD})
+    assert done.status_code == 302
+    assert User.objects.get(username="eva@alpha.example").language == "de"
+    welcome = client.get(done["Location"])
+    assert '<html lang="de">' in welcome.content.decode()
+
+
+def test_an_invitation_in_english_by_default_and_no_unknown_language(as_role, firm):
+    eva = firm.own_person
+    eva.email = "eva@alpha.example"
+    eva.save()
+    c = as_role("manager")
+    refused = c.post(f"/accounts/people/{eva.pk}/invite/", {"language": "xx"}, follow=True)
+    assert "xx is not a language of kamkit" in messages_of(refused)
+    assert not mail.outbox and not Invitation.objects.filter(person=eva).exists()
+    invite(c, eva)  # no language chosen (an older form, a script): the installation's
+    assert mail.outbox[0].subject.endswith("your access to kamkit")
+    assert Invitation.objects.get(person=eva).language == ""

@@ -32,6 +32,11 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    language = models.CharField(
+        max_length=5,
+        blank=True,
+        help_text=_("The language of the email and of the new login; empty: the browser's."),
+    )
 
     class Meta:
         verbose_name = _("invitation")
@@ -42,7 +47,9 @@ class Invitation(models.Model):
         return f"{self.email} ({self.state})"
 
     @classmethod
-    def issue(cls, person: Person, by: User, days: int = INVITATION_DAYS) -> tuple[Invitation, str]:
+    def issue(
+        cls, person: Person, by: User, days: int = INVITATION_DAYS, language: str = ""
+    ) -> tuple[Invitation, str]:
         """A new invitation and its secret (shown only in the link sent); any earlier
         open invitation of the person is revoked."""
         now = timezone.now()
@@ -55,6 +62,7 @@ class Invitation(models.Model):
             created_by=by,
             created_at=now,
             expires_at=now + dt.timedelta(days=days),
+            language=language,
         )
         return invitation, secret
 

@@ -35,21 +35,36 @@ def check_invitable(person: Person) -> None:
         )
 
 
-def invite(person: Person, by: User, link_base: str) -> Invitation:
+def invite(person: Person, by: User, link_base: str, language: str = "") -> Invitation:
     """Create the invitation and email the link (Django's email backend: the console by
-    default, SMTP when configured)."""
+    default, SMTP when configured), in ``language`` (one of ``settings.LANGUAGES``; empty:
+    the installation's). The new login reads kamkit in that language too."""
+    from django.utils import translation
+    from django.utils.translation import gettext
+
+    if language and language not in dict(settings.LANGUAGES):
+        raise InvitationRefused(
+            gettext_noop("{language} is not a language of kamkit").format(language=language)
+        )
     check_invitable(person)
-    invitation, secret = Invitation.issue(person, by)
+    invitation, secret = Invitation.issue(person, by, language=language)
     link = f"{link_base.rstrip('/')}/portal/invite/{secret}/"
+    with translation.override(language or settings.LANGUAGE_CODE):
+        subject = gettext("%(account)s: your access to kamkit") % {"account": person.account.name}
+        message = gettext(
+            "Hello %(name)s,\n\n"
+            "%(by)s invites you to kamkit, where you and your supplier's team share the joint "
+            "initiatives, problems and ratings of your relationship.\n\n"
+            "Set your password here (the link works once, for %(days)s days):\n%(link)s\n"
+        ) % {
+            "name": person.name,
+            "by": by.get_full_name() or by.username,
+            "days": INVITATION_DAYS,
+            "link": link,
+        }
     send_mail(
-        subject=f"{person.account.name}: your access to kamkit",
-        message=(
-            f"Hello {person.name},\n\n"
-            f"{by.get_full_name() or by.username} invites you to kamkit, where you and your "
-            f"supplier's team share the joint initiatives, problems and ratings of your "
-            f"relationship.\n\nSet your password here (the link works once, for "
-            f"{INVITATION_DAYS} days):\n{link}\n"
-        ),
+        subject=subject,
+        message=message,
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[person.email],
     )
@@ -72,6 +87,8 @@ def accept(invitation: Invitation, password: str) -> User:
             account=person.account,
         )
     user.is_active = True
+    if invitation.language and not user.language:
+        user.language = invitation.language
     user.set_password(password)
     user.save()
     if person.user_id != user.pk:

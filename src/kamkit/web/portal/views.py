@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,7 +34,12 @@ def _person(request: HttpRequest, pk: int) -> Person:
 def invite_person(request: HttpRequest, pk: int) -> HttpResponse:
     person = _person(request, pk)
     try:
-        invitation = invite(person, request.user, request.build_absolute_uri("/"))
+        invitation = invite(
+            person,
+            request.user,
+            request.build_absolute_uri("/"),
+            language=request.POST.get("language", ""),
+        )
     except InvitationRefused as exc:
         messages.error(request, _("Not invited: {exc}.").format(exc=say(str(exc))))
     else:
@@ -62,6 +68,12 @@ def accept_invitation(request: HttpRequest, secret: str) -> HttpResponse:
     invitation = Invitation.open_for(secret)
     if invitation is None:
         return render(request, "portal/invitation_gone.html", status=404)
+    # in the language the invitation was sent in (else the browser's, as for visitors)
+    with translation.override(invitation.language or translation.get_language()):
+        return _accept(request, invitation)
+
+
+def _accept(request: HttpRequest, invitation: Invitation) -> HttpResponse:
     person = invitation.person
     form = ChoosePasswordForm(request.POST or None, email=invitation.email, name=person.name)
     if request.method == "POST" and form.is_valid():

@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 _MIGRATED: list[bool] = []  # once applied, migrations stay applied while this runs
 
 
 @login_not_required
+@never_cache  # each answer is this moment's (never a kept page, even for a signed-in user)
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """For load balancers and orchestrators: 200 when the database answers and every

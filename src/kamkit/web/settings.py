@@ -276,7 +276,8 @@ KAMKIT_IDLE_MINUTES = int(os.environ.get("KAMKIT_IDLE_MINUTES", "120"))
 KAMKIT_CUSTOMER_IDLE_MINUTES = int(os.environ.get("KAMKIT_CUSTOMER_IDLE_MINUTES", "30"))
 
 # Whole pages kept until anything is written (issue 17, item 8; kamkit.web.pagecache):
-# in memory per process, at most 1,000 pages (about 40 MB at the account page's size)
+# in memory per process, at most 1,000 pages (compressed: about 10 MB at the account
+# page's size)
 # for at most 5 minutes (kamkit defaults: a bound on memory and on any staleness).
 KAMKIT_PAGE_CACHE = os.environ.get("KAMKIT_PAGE_CACHE", "1") != "0"
 CACHES = {

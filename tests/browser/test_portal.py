@@ -14,13 +14,18 @@ from tests.browser.test_web_journey import SHOTS, login
 pytestmark = [pytest.mark.browser]
 
 
-def test_invited_customer_sets_a_password_and_enters(page, browser, live_server, live_firm):
+def _eva_on_the_managers_page(page, live_server, live_firm):
+    """The customer person Eva, with an email address, in the KA manager's people list."""
     eva = live_firm.own_person
     eva.email = "eva@alpha.example"
     eva.save()
     login(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
-    row = page.locator("#people li", has_text="Eva Buyer")
+    return page.locator("#people li", has_text="Eva Buyer")
+
+
+def test_invited_customer_sets_a_password_and_enters(page, browser, live_server, live_firm):
+    row = _eva_on_the_managers_page(page, live_server, live_firm)
     row.get_by_role("button", name="Invite to kamkit").click()
     page.wait_for_load_state()
     assert "Invitation sent to eva@alpha.example" in page.locator(".messages").inner_text()
@@ -54,12 +59,7 @@ def test_invited_customer_sets_a_password_and_enters(page, browser, live_server,
 def test_an_invitation_sent_in_german_opens_in_german(page, browser, live_server, live_firm):
     """The KA manager picks German for the invitation: on an English phone, the customer
     sets the password on a German page and enters a German kamkit."""
-    eva = live_firm.own_person
-    eva.email = "eva@alpha.example"
-    eva.save()
-    login(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
-    row = page.locator("#people li", has_text="Eva Buyer")
+    row = _eva_on_the_managers_page(page, live_server, live_firm)
     row.get_by_label("Language of the invitation to Eva Buyer").select_option("de")
     row.get_by_role("button", name="Invite to kamkit").click()
     page.wait_for_load_state()

@@ -23,7 +23,9 @@ never stale):
   no ``Cache-Control`` of their own (a view that must never be kept uses Django's
   ``never_cache``), to a reader who has the CSRF cookie (a page's forms carry a token
   made from it; without it, the answer sets it).
-- **At most ``KAMKIT_PAGE_CACHE_SECONDS`` old** (default 300), in memory per process
+- **At most ``KAMKIT_PAGE_CACHE_SECONDS`` old** (default 300: what depends on the
+  hour rather than the day, such as an invitation expiring at 14:05, shows at most that
+  late), in memory per process
   (``KAMKIT_PAGE_CACHE_PAGES`` pages, default 1,000, each kept zlib-compressed: the
   demo's account page, 45 KB, takes about 10 KB). ``KAMKIT_PAGE_CACHE=0`` turns
   it off.

@@ -43,6 +43,7 @@ from kamkit.core.lifecycle import (
 )
 from kamkit.core.lifecycle.inference import PendingChange
 from kamkit.core.relationships import OPEN_STAGES, SOLVED_STAGES
+from kamkit.web import pagecache
 from kamkit.web.accounts.models import Account
 from kamkit.web.labels import value_label
 from kamkit.web.relationships.models import (
@@ -602,6 +603,7 @@ def _write_snapshots(items: Sequence[Assessment]) -> None:
         with cur.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+        pagecache.written(connection)  # COPY writes past Django's cursor
 
 
 def _sqlite_upsert(
@@ -669,6 +671,7 @@ def _write_latest(
             for pk, a in newest.items():
                 if pk not in later:
                     copy.write_row(row(a))
+        pagecache.written(connection)  # COPY writes past Django's cursor
 
 
 def _write_pending(items: Sequence[Assessment]) -> None:

@@ -157,6 +157,9 @@ def test_an_invitation_in_english_by_default_and_no_unknown_language(as_role, fi
     refused = c.post(f"/accounts/people/{eva.pk}/invite/", {"language": "xx"}, follow=True)
     assert "xx is not a language of kamkit" in messages_of(refused)
     assert not mail.outbox and not Invitation.objects.filter(person=eva).exists()
+    hostile = c.post(f"/accounts/people/{eva.pk}/invite/", {"language": "q" * 5000}, follow=True)
+    assert "q" * 20 + " is not a language" in messages_of(hostile)
+    assert "q" * 21 not in messages_of(hostile)  # not echoed whole
     invite(c, eva)  # no language chosen (an older form, a script): the installation's
     assert mail.outbox[0].subject.endswith("your access to kamkit")
     assert Invitation.objects.get(person=eva).language == ""

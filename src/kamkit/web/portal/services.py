@@ -44,7 +44,7 @@ def invite(person: Person, by: User, link_base: str, language: str = "") -> Invi
 
     if language and language not in dict(settings.LANGUAGES):
         raise InvitationRefused(
-            gettext_noop("{language} is not a language of kamkit").format(language=language)
+            gettext_noop("{language} is not a language of kamkit").format(language=language[:20])
         )
     check_invitable(person)
     invitation, secret = Invitation.issue(person, by, language=language)

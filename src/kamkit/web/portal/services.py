@@ -6,8 +6,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext_noop
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from kamkit.web.accounts.models import Person, Side
 from kamkit.web.users.models import Role, User
@@ -39,9 +39,6 @@ def invite(person: Person, by: User, link_base: str, language: str = "") -> Invi
     """Create the invitation and email the link (Django's email backend: the console by
     default, SMTP when configured), in ``language`` (one of ``settings.LANGUAGES``; empty:
     the installation's). The new login reads kamkit in that language too."""
-    from django.utils import translation
-    from django.utils.translation import gettext
-
     if language and language not in dict(settings.LANGUAGES):
         raise InvitationRefused(
             gettext_noop("{language} is not a language of kamkit").format(language=language[:20])
@@ -116,8 +113,6 @@ def _email_after_commit(account, recipients, text: str, link: str) -> None:
     it has committed (a rolled-back write sends nothing; the notification rows are part
     of the write itself). Each reads it in their own language (a user's choice; else the
     installation's), one mail per language."""
-    from django.utils import translation
-
     from kamkit.web.labels import say
 
     if not getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False):

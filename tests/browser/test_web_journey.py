@@ -100,3 +100,34 @@ def test_manager_records_realized_value_for_both_sides(page, live_server, live_f
     assert errors == [], errors
     assert "Saved “Joint pilot line”." in page.locator(".messages").inner_text()
     assert "Realized" in page.locator("#timeline li", has_text="Joint pilot line").inner_text()
+
+
+def test_director_creates_deletes_and_restores_an_account_on_a_phone(page, live_server, live_firm):
+    """A new key account won: created from the portfolio, found on the manager's list;
+    deleted by mistake, and back with Undo; the page stays the phone's width."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    login(page, live_server.url, "director")
+    page.click("#account-actions a:has-text('New account')")
+    page.fill("#new-account input[name=name]", "Gamma Rail")
+    page.fill("#new-account input[name=revenue_share]", "7")
+    page.click("#new-account button[type=submit]")
+    error = page.locator("#new-account .field-error")
+    expect(error).to_have_count(1)
+    assert "5" in error.inner_text()  # the score's range, named at the field
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.fill("#new-account input[name=revenue_share]", "4")
+    manager = live_firm.users["manager"]
+    page.select_option("#new-account select[name=ka_manager]", value=str(manager.pk))
+    page.click("#new-account button[type=submit]")
+    expect(page.locator("h1")).to_have_text("Gamma Rail")
+    expect(page.locator(".messages, [role=status]").first).to_contain_text("Created Gamma Rail.")
+    page.locator("#edit summary").click()
+    page.click("#delete-account button")
+    expect(page.locator("#undo-delete")).to_contain_text("Gamma Rail")
+    expect(page.locator("table.list tbody tr", has_text="Gamma Rail")).to_have_count(0)
+    page.click("#undo-delete button")
+    expect(page.locator("h1")).to_have_text("Gamma Rail")
+    page.screenshot(path=str(SHOTS / "account-created-phone.png"), full_page=True)
+    from kamkit.web.accounts.models import Account
+
+    assert Account.objects.alive().get(name="Gamma Rail").ka_manager_id == manager.pk

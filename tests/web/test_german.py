@@ -551,3 +551,20 @@ def test_the_rules_refusals_on_forms_are_said_in_german(as_role, german_firm):
     said = BeautifulSoup(phase.content, "html.parser").get_text(" ")
     assert "nennt die Person auf Lieferantenseite" in said
     assert not english_left(phase.content) and not english_left(pulse.content)
+
+
+def test_the_new_account_page_and_its_refusals_are_german(as_role, german_firm):
+    client = as_role("director")
+    form = client.get("/accounts/new/")
+    assert "Neuer Account" in form.content.decode()
+    assert not english_left(form.content), " | ".join(english_left(form.content))
+    refused = client.post("/accounts/new/", {"name": "", "revenue_share": "9"})
+    assert refused.status_code == 422
+    assert not english_left(refused.content), " | ".join(english_left(refused.content))
+    client.post(f"/accounts/{german_firm.own.pk}/delete/")
+    undo = client.get(f"/accounts/?deleted={german_firm.own.pk}")
+    from bs4 import BeautifulSoup
+
+    bar = BeautifulSoup(undo.content, "html.parser").select_one("#undo-delete").get_text(" ")
+    assert "Gelöscht:" in bar and german_firm.own.name in bar
+    assert not english_left(undo.content), " | ".join(english_left(undo.content))

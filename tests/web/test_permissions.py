@@ -204,6 +204,25 @@ PAGES = {
         },
         row(302, 302, 302, 302, 404, 404, 403),
     ),
+    "accounts:create": (
+        "post",
+        lambda f: {},
+        {"name": "Gamma Rail", "is_key_account": "on"},
+        row(302, 302, 302, 403, 403, 403, 403),
+    ),
+    "accounts:deleted": ("get", lambda f: {}, None, row(302, 200, 200, 403, 403, 403, 403)),
+    "accounts:delete": (
+        "post",
+        lambda f: {"pk": f.own.pk},
+        {},
+        row(302, 302, 302, 403, 404, 404, 403),
+    ),
+    "accounts:restore": (
+        "post",
+        lambda f: {"pk": f.deleted.pk},
+        {},
+        row(302, 302, 302, 403, 403, 403, 403),
+    ),
     "accounts:person_create": (
         "post",
         lambda f: {"pk": f.own.pk},

@@ -258,3 +258,95 @@ def test_the_portfolio_s_sort_choices_follow_the_reader_s_language(as_role, firm
     assert "Risiko (niedrigster Index zuerst) (absteigend)" in german
     assert not [c for c in german if "descending" in c or "Risk" in c]
     assert "Risk (lowest index first) (descending)" in sort_choices("director")
+
+
+def test_a_director_creates_an_account_and_lands_on_its_page(as_role, firm):
+    c = as_role("director")
+    portfolio = soup(c.get("/accounts/"))
+    assert portfolio.select_one("#account-actions a[href='/accounts/new/']")
+    form = soup(c.get("/accounts/new/")).select_one("form#new-account")
+    assert form.select_one("input[name=revenue_share]")["max"] == "5"
+    manager = firm.users["manager"]
+    response = c.post(
+        "/accounts/new/",
+        {
+            "name": "Gamma Rail",
+            "industry": "rail",
+            "country": "Austria",
+            "is_key_account": "on",
+            "ka_manager": manager.pk,
+            "revenue_share": "4",
+        },
+    )
+    made = Account.objects.get(name="Gamma Rail")
+    assert response.status_code == 302 and response["Location"] == f"/accounts/{made.pk}/"
+    assert (made.industry, made.ka_manager, made.revenue_share) == ("rail", manager, 4)
+    assert made.history.first().history_user == firm.users["director"]
+    page = c.get(response["Location"])
+    assert "Created Gamma Rail." in page.content.decode()
+    assert "Gamma Rail" in names(c.get("/accounts/"))
+    assert "Gamma Rail" in names(as_role("manager").get("/accounts/"))  # now the manager's
+
+
+def test_a_new_account_with_bad_input_names_each_field_and_writes_nothing(as_role, firm):
+    c = as_role("director")
+    before = Account.objects.count()
+    response = c.post("/accounts/new/", {"name": "", "revenue_share": "9", "country": "x\x00"})
+    assert response.status_code == 422
+    page = soup(response)
+    errors = {
+        e.find_parent("label").find(["input", "select", "textarea"])["name"]: e.get_text()
+        for e in page.select(".field-error")
+    }
+    assert set(errors) == {"name", "revenue_share", "country"}, errors
+    assert "5" in errors["revenue_share"]
+    assert page.select_one("input[name=revenue_share]")["value"] == "9"  # kept to correct
+    assert Account.objects.count() == before
+
+
+def test_only_directors_and_administrators_create_delete_and_restore(as_role, firm):
+    manager = as_role("manager")
+    assert manager.get("/accounts/new/").status_code == 403
+    assert not soup(manager.get("/accounts/")).select_one("#account-actions")
+    assert not soup(manager.get(f"/accounts/{firm.own.pk}/")).select_one("#delete-account")
+    assert manager.post(f"/accounts/{firm.own.pk}/delete/").status_code == 403
+    assert Account.objects.alive().filter(pk=firm.own.pk).exists()
+
+
+def test_delete_offers_undo_and_the_deleted_list_restores(as_role, firm):
+    c = as_role("director")
+    assert soup(c.get(f"/accounts/{firm.own.pk}/")).select_one("#delete-account button")
+    gone = c.post(f"/accounts/{firm.own.pk}/delete/")
+    assert gone.status_code == 302 and gone["Location"] == f"/accounts/?deleted={firm.own.pk}"
+    portfolio = c.get(gone["Location"])
+    undo = soup(portfolio).select_one("form#undo-delete")
+    assert "Alpha Motors" in undo.get_text()
+    assert undo["action"] == f"/accounts/{firm.own.pk}/restore/"
+    assert names(portfolio) == ["Beta Energy"]
+    # the firm's "Gone GmbH" was deleted before
+    assert "2 deleted accounts" in soup(portfolio).select_one("#deleted-link").get_text()
+    # the account's customer user and its manager no longer reach it
+    assert as_role("customer").get(f"/accounts/{firm.own.pk}/").status_code == 404
+    assert "Alpha Motors" not in names(as_role("manager").get("/accounts/"))
+    # later, from the list of deleted accounts
+    c = as_role("director")
+    listed = soup(c.get("/accounts/deleted/")).select("#deleted-accounts tbody tr")
+    assert [r.td.get_text() for r in listed] == ["Alpha Motors", "Gone GmbH"]  # newest first
+    back = c.post(f"/accounts/{firm.own.pk}/restore/")
+    assert back["Location"] == f"/accounts/{firm.own.pk}/"
+    assert "Restored Alpha Motors." in c.get(back["Location"]).content.decode()
+    assert as_role("customer").get(f"/accounts/{firm.own.pk}/").status_code == 200
+    c = as_role("director")  # one client: each as_role signs it in again
+    assert c.post(f"/accounts/{firm.deleted.pk}/restore/").status_code == 302
+    empty = soup(as_role("director").get("/accounts/deleted/"))
+    assert "No account is deleted." in empty.select_one(".empty").get_text()
+    assert not soup(as_role("director").get("/accounts/")).select_one("#deleted-link")
+
+
+def test_undo_is_offered_only_for_an_account_that_is_still_deleted(as_role, firm):
+    c = as_role("director")
+    for query in (f"?deleted={firm.own.pk}", "?deleted=abc", "?deleted=" + "9" * 30):
+        page = soup(c.get(f"/accounts/{query}"))
+        assert page.select_one("#undo-delete") is None, query  # alive, or not an id
+    assert c.post("/accounts/999999/restore/").status_code == 404
+    assert c.post(f"/accounts/{firm.own.pk}/restore/").status_code == 404  # not deleted

@@ -21,6 +21,15 @@ class VersionedForm(TranslatedLabels, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+SELECTION_CRITERIA = (
+    "revenue_share",
+    "growth_potential",
+    "lead_user",
+    "reputation",
+    "market_access",
+)
+
+
 class AccountForm(VersionedForm):
     class Meta:
         model = Account
@@ -52,12 +61,23 @@ class AccountForm(VersionedForm):
         if user is not None and not user.sees_all_accounts:
             for name in self.ASSIGNMENT:
                 self.fields.pop(name)
+        for name in SELECTION_CRITERIA:  # the key-account selection scores, 0–5 (SPEC §2.1)
+            self.fields[name].widget.attrs.update(min=0, max=5, placeholder="0–5")
         if "kam_unit" in self.fields:  # a unit's label names its parent: one query for all
             field = self.fields["kam_unit"]
             field.queryset = field.queryset.select_related("parent")
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.fields if name != "version"}
+
+
+class NewAccountForm(AccountForm):
+    """A new account (the "New account" page): the edit form's fields, without the
+    version an edit carries."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields.pop("version")
 
 
 class PersonForm(VersionedForm):

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case, Count, Max, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -35,7 +36,7 @@ from kamkit.web.users.models import Role
 
 from . import services
 from .filters import AccountFilter
-from .forms import AccountForm, PersonForm
+from .forms import AccountForm, NewAccountForm, PersonForm
 from .models import PHASE_CHOICES, Account, Person, Side, can
 
 PAGE_SIZE = 25
@@ -83,6 +84,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "total": base.count(),
         "phase_counts": _phase_counts(base),
         "decisions_needed": base.filter(phase="decline", decline_decision="").count(),
+        "undo_account": _deleted_account(request),
+        "deleted_count": Account.objects.deleted().count()
+        if user.sees_all_accounts and not request.htmx
+        else 0,
         "last_assessed": LatestAssessment.objects.filter(account__in=base.values("pk")).aggregate(
             last=Max("on")
         )["last"]
@@ -99,6 +104,15 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "accounts/partials/portfolio_table.html" if request.htmx else "accounts/portfolio.html"
     )
     return render(request, template, context)
+
+
+def _deleted_account(request: HttpRequest) -> Account | None:
+    """After an account was deleted (``?deleted=ID``): that account, still deleted, for
+    the portfolio's Undo (a director's or an administrator's)."""
+    pk = request.GET.get("deleted") or ""
+    if request.htmx or not request.user.sees_all_accounts or not pk.isdigit() or len(pk) > 18:
+        return None
+    return Account.objects.deleted().filter(pk=int(pk)).first()
 
 
 SORTABLE = [
@@ -339,6 +353,62 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _director(request: HttpRequest) -> None:
+    """Creating, deleting and restoring accounts: KAM directors and administrators
+    (SPEC §4's roles; the services check it again)."""
+    if not request.user.sees_all_accounts:
+        raise PermissionDenied(gettext("Only a KAM director or an administrator does this."))
+
+
+@require_http_methods(["GET", "POST"])
+def account_create(request: HttpRequest) -> HttpResponse:
+    """The "New account" page: the edit form's fields; the account page after."""
+    _director(request)
+    status = 200
+    if request.method == "POST":
+        form = NewAccountForm(request.POST, user=request.user)
+        status = 422
+        if form.is_valid():
+            made: list[Account] = []
+            status = form_write(
+                form, lambda: made.append(services.create_account(request.user, form.changes()))
+            )
+            if not status:
+                messages.success(request, _("Created {name}.").format(name=made[0].name))
+                return redirect("accounts:detail", pk=made[0].pk)
+    else:
+        form = NewAccountForm(user=request.user, initial={"is_key_account": True})
+    return render(request, "accounts/new.html", {"form": form}, status=status)
+
+
+@require_POST
+def account_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an account (restorable): it leaves the portfolio, the plan and its
+    customer users' portal; the portfolio then offers Undo."""
+    account = _account_for(request, pk)
+    if not can(request.user, "delete", account):
+        raise PermissionDenied
+    services.delete_account(request.user, account)
+    return redirect(reverse("accounts:portfolio") + f"?deleted={account.pk}")
+
+
+@require_POST
+def account_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    _director(request)
+    account = get_object_or_404(Account.objects.deleted(), pk=pk)
+    services.restore_account(request.user, account)
+    messages.success(request, _("Restored {name}.").format(name=account.name))
+    return redirect("accounts:detail", pk=account.pk)
+
+
+def deleted_accounts(request: HttpRequest) -> HttpResponse:
+    """The deleted accounts, newest deletion first, each with Restore."""
+    _director(request)
+    qs = Account.objects.deleted().select_related("ka_manager").order_by("-deleted_at", "pk")
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "accounts/deleted.html", {"page": page})
+
+
 @require_POST
 def person_create(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account_for(request, pk)
@@ -415,8 +485,6 @@ def portfolio_matrix(request: HttpRequest) -> HttpResponse:
     """The KAM portfolio matrix (attractiveness × relationship strength, quadrants after
     McDonald & Woodburn 2007) and the portfolio's health month by month (issue 20), over
     the accounts the user sees."""
-    from django.urls import reverse
-
     from kamkit.core.portfolio import QUADRANT_SOURCE, QUADRANTS, quadrant, quartiles
     from kamkit.web.assessment.charts import index_distribution
     from kamkit.web.assessment.charts import portfolio_matrix as matrix_chart

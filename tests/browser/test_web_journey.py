@@ -131,3 +131,20 @@ def test_director_creates_deletes_and_restores_an_account_on_a_phone(page, live_
     from kamkit.web.accounts.models import Account
 
     assert Account.objects.alive().get(name="Gamma Rail").ka_manager_id == manager.pk
+
+
+def test_director_reassigns_a_leaving_manager_s_accounts(page, live_server, live_firm):
+    from kamkit.web.accounts.models import Account
+
+    leaving, successor = live_firm.users["manager"], live_firm.other.ka_manager
+    login(page, live_server.url, "director")
+    page.select_option("form.filters select[name=ka_manager]", value=str(leaving.pk))
+    expect(page.locator("table.list tbody tr")).to_have_count(1)  # htmx, no page load
+    box = page.locator("#reassign-box")
+    expect(box.locator("summary")).to_contain_text("Reassign this account")
+    box.locator("summary").click()
+    box.locator("select[name=ka_manager]").select_option(value=str(successor.pk))
+    box.locator("button[type=submit]").click()
+    expect(page.locator(".messages")).to_contain_text("Reassigned 1 of 1 accounts to")
+    expect(page.locator("table.list tbody tr")).to_have_count(0)  # the filter still applies
+    assert Account.objects.get(pk=live_firm.own.pk).ka_manager_id == successor.pk

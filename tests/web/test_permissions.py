@@ -210,6 +210,12 @@ PAGES = {
         {"name": "Gamma Rail", "is_key_account": "on"},
         row(302, 302, 302, 403, 403, 403, 403),
     ),
+    "accounts:reassign": (
+        "post",
+        lambda f: {},
+        lambda f: {"filters": f"ka_manager={f.users['manager'].pk}", "expected": 1},
+        row(302, 302, 302, 403, 403, 403, 403),
+    ),
     "accounts:deleted": ("get", lambda f: {}, None, row(302, 200, 200, 403, 403, 403, 403)),
     "accounts:delete": (
         "post",

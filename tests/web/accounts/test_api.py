@@ -178,3 +178,9 @@ def test_api_docs_page_loads_nothing_from_outside(client, db):
     assert "swagger-ui-bundle.js" in html
     external = re.findall(r'(?:src|href)="(https?://[^"]+)"', html)
     assert external == []
+
+
+def test_the_accounts_nobody_manages_are_listed_by_ka_manager_null(client, firm, bearer):
+    Account.objects.filter(pk=firm.other.pk).update(ka_manager=None)
+    data = call(client, "get", "/api/v1/accounts?ka_manager=null", bearer("director")).json()
+    assert [a["name"] for a in data["items"]] == ["Beta Energy"]

@@ -14,9 +14,11 @@ def soup(response) -> BeautifulSoup:
 
 
 def names(response) -> list[str]:
-    return [
-        a.get_text(strip=True) for a in soup(response).select("table.list tbody td:first-child a")
-    ]
+    return names_in(soup(response))
+
+
+def names_in(page: BeautifulSoup) -> list[str]:
+    return [a.get_text(strip=True) for a in page.select("table.list tbody td:first-child a")]
 
 
 def test_portfolio_search_filter_sort(as_role, firm):
@@ -350,3 +352,71 @@ def test_undo_is_offered_only_for_an_account_that_is_still_deleted(as_role, firm
         assert page.select_one("#undo-delete") is None, query  # alive, or not an id
     assert c.post("/accounts/999999/restore/").status_code == 404
     assert c.post(f"/accounts/{firm.own.pk}/restore/").status_code == 404  # not deleted
+
+
+def _reassign_form(page) -> dict:
+    form = page.select_one("form#reassign")
+    return {i["name"]: i.get("value", "") for i in form.select("input[type=hidden]")}
+
+
+def test_a_director_reassigns_a_leaving_manager_s_accounts(as_role, firm):
+    from kamkit.web.accounts.models import KAMUnit
+
+    leaving = firm.users["manager"]
+    Account.objects.create(name="Delta Foods", ka_manager=leaving)
+    successor = firm.other.ka_manager  # the other manager
+    c = as_role("director")
+    listed = soup(c.get(f"/accounts/?ka_manager={leaving.pk}"))
+    assert names_in(listed) == ["Alpha Motors", "Delta Foods"]
+    hidden = _reassign_form(listed)
+    assert hidden["expected"] == "2" and f"ka_manager={leaving.pk}" in hidden["filters"]
+    assert "Reassign these 2 accounts" in listed.select_one("form#reassign button").get_text()
+    unit = KAMUnit.objects.create(name="Food KAM")
+    done = c.post(
+        "/accounts/reassign/",
+        {**hidden, "ka_manager": successor.pk, "kam_unit": unit.pk},
+    )
+    assert done.status_code == 302
+    assert done["Location"] == f"/accounts/?ka_manager={leaving.pk}"
+    moved = Account.objects.filter(name__in=["Alpha Motors", "Delta Foods"])
+    assert {(a.ka_manager_id, a.kam_unit_id) for a in moved} == {(successor.pk, unit.pk)}
+    alpha = Account.objects.get(pk=firm.own.pk)
+    assert alpha.version == 2 and alpha.history.first().history_user == firm.users["director"]
+    after = c.get(done["Location"])
+    assert "Reassigned 2 of 2 accounts to other_manager." in after.content.decode()
+    assert Account.objects.get(pk=firm.other.pk).ka_manager == successor  # was already
+
+
+def test_reassign_refuses_a_changed_list_or_bad_filters_and_writes_nothing(as_role, firm):
+    c = as_role("director")
+    manager = firm.users["manager"]
+    hidden = _reassign_form(soup(c.get(f"/accounts/?ka_manager={manager.pk}")))
+    hidden["ka_manager"] = manager.pk
+    Account.objects.create(name="Epsilon AG", ka_manager=manager)  # meanwhile
+    for post, words in (
+        (hidden, "holds 2 accounts now, not 1"),
+        ({**hidden, "expected": "2", "ka_manager": ""}, "KA manager: This field is required."),
+        ({**hidden, "filters": "phase=nonsense"}, "the filters are not valid"),
+        ({**hidden, "expected": "x"}, "Number of accounts listed: Enter a whole number."),
+        ({**hidden, "expected": "2", "ka_manager": "999999"}, "KA manager"),
+    ):
+        response = c.post("/accounts/reassign/", post)
+        assert response.status_code == 302, post
+        text = c.get(response["Location"]).content.decode()
+        assert "Nothing was reassigned" in text and words in text, (post, words)
+    assert Account.objects.alive().filter(ka_manager=manager).count() == 2
+    assert Account.objects.get(pk=firm.own.pk).version == 1
+
+
+def test_unassigned_accounts_are_listed_and_only_directors_reassign(as_role, firm):
+    Account.objects.filter(pk=firm.other.pk).update(ka_manager=None)
+    c = as_role("director")
+    assert names(c.get("/accounts/?ka_manager=null")) == ["Beta Energy"]
+    manager = as_role("manager")
+    assert not soup(manager.get("/accounts/")).select_one("form#reassign")
+    refused = manager.post(
+        "/accounts/reassign/",
+        {"filters": "", "expected": "1", "ka_manager": firm.users["manager"].pk},
+    )
+    assert refused.status_code == 403
+    assert Account.objects.get(pk=firm.own.pk).ka_manager == firm.users["manager"]

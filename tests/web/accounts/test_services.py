@@ -52,3 +52,22 @@ def test_people_are_added_and_changed_by_the_accounts_editors(firm):
     assert not Person.objects.alive().filter(pk=added.pk).exists()
     with pytest.raises(PermissionDenied):
         services.remove_person(firm.users["customer"], firm.own_person)
+
+
+def test_many_accounts_are_reassigned_all_or_nothing(firm):
+    director, manager = firm.users["director"], firm.users["manager"]
+    accounts = list(Account.objects.alive().order_by("pk"))
+    with pytest.raises(PermissionDenied):
+        services.reassign_accounts(manager, accounts, {"ka_manager": None})
+    with pytest.raises(ValueError, match="not name"):
+        services.reassign_accounts(director, accounts, {"name": "x"})
+    # a director is no KA manager: the second account's check fails, the first is undone
+    with pytest.raises(ValidationError) as refused:
+        services.reassign_accounts(director, accounts, {"ka_manager": director})
+    assert "ka_manager" in refused.value.message_dict
+    assert Account.objects.get(pk=firm.own.pk).ka_manager == manager
+    accounts = list(Account.objects.alive().order_by("pk"))  # as stored, not as tried
+    changed = services.reassign_accounts(director, accounts, {"ka_manager": manager})
+    assert changed == len(accounts) - 1  # the own account was the manager's already
+    assert set(Account.objects.alive().values_list("ka_manager", flat=True)) == {manager.pk}
+    assert Account.objects.get(pk=firm.other.pk).history.first().history_user == director

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -42,7 +44,9 @@ class ListParams(Schema):
     offset: int = Field(0, ge=0, le=MAX_OFFSET, description="Items to skip, 0 to 2^31.")
     q: str | None = None
     phase: str | None = None
-    ka_manager: int | None = None
+    ka_manager: int | Literal["null"] | None = Field(
+        None, description="A KA manager's user id, or `null`: the accounts nobody manages."
+    )
     kam_unit: int | None = None
     ordering: str | None = None
 

@@ -59,6 +59,7 @@ class AccountFilter(django_filters.FilterSet):
     ka_manager = django_filters.ModelChoiceFilter(
         queryset=User.objects.filter(role=Role.KA_MANAGER),
         empty_label=_("All managers"),
+        null_label=_("No KA manager"),  # ?ka_manager=null: the accounts nobody manages
         label=_("KA manager"),
     )
     kam_unit = django_filters.ModelChoiceFilter(

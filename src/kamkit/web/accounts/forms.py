@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from kamkit.web.labels import TranslatedLabels
+from kamkit.web.users.models import Role, User
 
-from .models import Account, Person
+from .models import Account, KAMUnit, Person
 
 
 class VersionedForm(TranslatedLabels, forms.ModelForm):
@@ -78,6 +80,32 @@ class NewAccountForm(AccountForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields.pop("version")
+
+
+class ReassignForm(TranslatedLabels, forms.Form):
+    """The portfolio's Reassign: every account its filters list (``filters``, the
+    portfolio's query; ``expected``, how many it listed) to another KA manager, and to
+    another KAM unit if one is chosen."""
+
+    filters = forms.CharField(
+        required=False, max_length=2000, widget=forms.HiddenInput, label=_("Filters")
+    )
+    expected = forms.IntegerField(
+        min_value=1, widget=forms.HiddenInput, label=_("Number of accounts listed")
+    )
+    ka_manager = forms.ModelChoiceField(
+        queryset=User.objects.filter(role=Role.KA_MANAGER, is_active=True).order_by(
+            "first_name", "last_name", "username"
+        ),
+        empty_label=_("Choose…"),  # no default: a stray click reassigns nothing
+        label=_("KA manager"),
+    )
+    kam_unit = forms.ModelChoiceField(
+        queryset=KAMUnit.objects.alive().select_related("parent"),
+        required=False,
+        empty_label=_("Unchanged"),
+        label=_("KAM unit"),
+    )
 
 
 class PersonForm(VersionedForm):

@@ -40,6 +40,26 @@ def update_account(user, account: Account, changes: dict[str, Any], version: int
     return save_versioned(account, changes, version, user)
 
 
+def reassign_accounts(user, accounts: list[Account], changes: dict[str, Any]) -> int:
+    """Give many accounts another KA manager and/or KAM unit at once (the portfolio's
+    Reassign: a manager who leaves, a new team): KAM directors and administrators. Each
+    account that changes is saved as by ``update_account`` (its check, its version, its
+    history entry); all or nothing. Returns how many changed."""
+    if user is not None and not user.sees_all_accounts:
+        raise PermissionDenied("only a KAM director reassigns accounts (ka_manager, kam_unit)")
+    unknown = sorted(set(changes) - set(REASSIGNING))
+    if unknown:
+        raise ValueError(f"reassigning changes only {', '.join(REASSIGNING)}, not {unknown[0]}")
+    changed = 0
+    with transaction.atomic():
+        for account in accounts:
+            moved = {f: v for f, v in changes.items() if getattr(account, f) != v}
+            if moved:
+                save_versioned(account, moved, account.version, user)
+                changed += 1
+    return changed
+
+
 def delete_account(user, account: Account) -> None:
     """Delete an account (restorable by a director or an administrator)."""
     if not can(user, "delete", account):

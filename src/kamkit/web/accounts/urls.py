@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.portfolio, name="portfolio"),
     path("matrix/", views.portfolio_matrix, name="matrix"),
     path("new/", views.account_create, name="create"),
+    path("reassign/", views.reassign, name="reassign"),
     path("deleted/", views.deleted_accounts, name="deleted"),
     path("<int:pk>/delete/", views.account_delete, name="delete"),
     path("<int:pk>/restore/", views.account_restore, name="restore"),

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -36,7 +37,7 @@ from kamkit.web.users.models import Role
 
 from . import services
 from .filters import AccountFilter
-from .forms import AccountForm, NewAccountForm, PersonForm
+from .forms import AccountForm, NewAccountForm, PersonForm, ReassignForm
 from .models import PHASE_CHOICES, Account, Person, Side, can
 
 PAGE_SIZE = 25
@@ -62,10 +63,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your role has no key accounts.")
     base = Account.objects.visible_to(user).select_related("ka_manager", "kam_unit")
     scored = base.with_assessment()
-    flt = AccountFilter(request.GET or None, queryset=scored.with_index_change())
-    qs = flt.qs if flt.is_bound and flt.is_valid() else scored.with_index_change()
-    if not request.GET.get("ordering"):
-        qs = qs.order_by("name", "pk")
+    flt, qs = _filtered(base, request.GET)
     if fmt := request.GET.get("export"):  # every row the filters leave, as a file
         from kamkit.web.exports import table_response
 
@@ -85,6 +83,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "phase_counts": _phase_counts(base),
         "decisions_needed": base.filter(phase="decline", decline_decision="").count(),
         "undo_account": _deleted_account(request),
+        "reassign_form": ReassignForm() if user.sees_all_accounts else None,
         "deleted_count": Account.objects.deleted().count()
         if user.sees_all_accounts and not request.htmx
         else 0,
@@ -106,6 +105,76 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _filtered(base, query) -> tuple[AccountFilter, Any]:
+    """The portfolio's filter and the accounts it lists, in its order (A–Z unless
+    sorted): the page, its downloads and its Reassign list the same accounts."""
+    scored = base.with_assessment().with_index_change()
+    flt = AccountFilter(query or None, queryset=scored)
+    qs = flt.qs if flt.is_bound and flt.is_valid() else scored
+    if not query.get("ordering"):
+        qs = qs.order_by("name", "pk")
+    return flt, qs
+
+
+@require_POST
+def reassign(request: HttpRequest) -> HttpResponse:
+    """Reassign every account the portfolio lists with its filters (a manager who
+    leaves: filter by that manager, then Reassign) to another KA manager, and to another
+    KAM unit if one is chosen. Refused when the filters are not valid or the list is no
+    longer what the director saw (``expected``): nothing is written then."""
+    from django.core.exceptions import ValidationError
+    from django.http import QueryDict
+
+    from kamkit.web.labels import say
+
+    _director(request)
+    form = ReassignForm(request.POST)
+    filters = QueryDict(request.POST.get("filters", "")[:2000])
+    back = reverse("accounts:portfolio") + (f"?{filters.urlencode()}" if filters else "")
+    if not form.is_valid():
+        problems = "; ".join(
+            f"{form.fields[name].label if name in form.fields else name}: {' '.join(errs)}"
+            for name, errs in form.errors.items()
+        )
+        messages.error(request, _("Nothing was reassigned: {problems}").format(problems=problems))
+        return redirect(back)
+    base = Account.objects.visible_to(request.user).select_related("ka_manager", "kam_unit")
+    flt, qs = _filtered(base, filters)
+    if flt.is_bound and not flt.is_valid():
+        messages.error(request, _("Nothing was reassigned: the filters are not valid."))
+        return redirect(back)
+    accounts = list(qs)
+    expected = form.cleaned_data["expected"]
+    if len(accounts) != expected:
+        messages.error(
+            request,
+            _(
+                "Nothing was reassigned: the list holds {now} accounts now, not {then}. "
+                "Check it and reassign again."
+            ).format(now=len(accounts), then=expected),
+        )
+        return redirect(back)
+    manager = form.cleaned_data["ka_manager"]
+    changes: dict[str, Any] = {"ka_manager": manager}
+    if form.cleaned_data["kam_unit"] is not None:
+        changes["kam_unit"] = form.cleaned_data["kam_unit"]
+    try:
+        changed = services.reassign_accounts(request.user, accounts, changes)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{k}: {' '.join(say(m) for m in v)}" for k, v in exc.message_dict.items()
+        )
+        messages.error(request, _("Nothing was reassigned: {problems}").format(problems=problems))
+        return redirect(back)
+    messages.success(
+        request,
+        _("Reassigned {n} of {total} accounts to {to}.").format(
+            n=changed, total=expected, to=manager
+        ),
+    )
+    return redirect(back)
+
+
 def _deleted_account(request: HttpRequest) -> Account | None:
     """After an account was deleted (``?deleted=ID``): that account, still deleted, for
     the portfolio's Undo (a director's or an administrator's)."""
@@ -116,18 +185,18 @@ def _deleted_account(request: HttpRequest) -> Account | None:
 
 
 SORTABLE = [
-    (_("Account"), "name"),
-    (_("Phase"), "phase"),
-    (_("Industry"), "industry"),
-    (_("Country"), "country"),
-    (_("KA manager"), "manager"),
-    (_("KAM unit"), "unit"),
-    (_("Selection"), None),
-    (_("Index"), "index"),
-    (_("Lever"), None),
+    (_("Account"), "name", False),
+    (_("Phase"), "phase", False),
+    (_("Industry"), "industry", False),
+    (_("Country"), "country", False),
+    (_("KA manager"), "manager", False),
+    (_("KAM unit"), "unit", False),
+    (_("Selection"), None, True),
+    (_("Index"), "index", True),
+    (_("Lever"), None, False),
 ]
-"""The portfolio's columns and their sort keys (None: not sortable; the selection score
-is computed per account, not stored)."""
+"""The portfolio's columns, their sort keys (None: not sortable; the selection score
+is computed per account, not stored) and whether they hold numbers (right-aligned)."""
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -140,7 +209,7 @@ def _sortable_columns(ordering: str, rest: str) -> list[dict]:
     """Each column's header: its link toggles between ascending and descending, and it
     says which way the list is sorted now (for ``aria-sort``)."""
     out = []
-    for label, key in SORTABLE:
+    for label, key, numeric in SORTABLE:
         current = ordering.lstrip("-") == key
         descending = ordering.startswith("-")
         # a first click on Index sorts the strongest first; the others A–Z
@@ -151,6 +220,7 @@ def _sortable_columns(ordering: str, rest: str) -> list[dict]:
                 "label": label,
                 "href": f"?{rest}{'&' if rest else ''}ordering={nxt}" if key else None,
                 "sort": ("descending" if descending else "ascending") if current else "",
+                "num": numeric,
             }
         )
     return out

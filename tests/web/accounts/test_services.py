@@ -71,3 +71,20 @@ def test_many_accounts_are_reassigned_all_or_nothing(firm):
     assert changed == len(accounts) - 1  # the own account was the manager's already
     assert set(Account.objects.alive().values_list("ka_manager", flat=True)) == {manager.pk}
     assert Account.objects.get(pk=firm.other.pk).history.first().history_user == director
+
+
+def test_a_manager_given_an_account_is_told_and_an_import_tells_nobody(firm):
+    from kamkit.web.portal.models import Notification
+
+    director, manager = firm.users["director"], firm.users["manager"]
+    other = Account.objects.get(pk=firm.other.pk)
+    services.reassign_accounts(director, [other], {"ka_manager": manager})
+    told = Notification.objects.get(recipient=manager, account=other)
+    assert told.text == "director made you the KA manager of Beta Energy"
+    assert told.link == f"/accounts/{other.pk}/"
+    # the same manager again, or kamkit itself (an import's owner): nobody is told
+    services.update_account(director, other, {"ka_manager": manager}, other.version)
+    services.update_account(None, other, {"ka_manager": None}, other.version)
+    services.update_account(None, other, {"ka_manager": manager}, other.version)
+    assert Account.objects.get(pk=other.pk).ka_manager == manager
+    assert Notification.objects.filter(recipient=manager, account=other).count() == 1

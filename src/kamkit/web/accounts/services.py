@@ -37,14 +37,35 @@ def update_account(user, account: Account, changes: dict[str, Any], version: int
     moved = [f for f in REASSIGNING if f in changes and changes[f] != getattr(account, f)]
     if moved and user is not None and not user.sees_all_accounts:
         raise PermissionDenied("only a KAM director reassigns accounts (ka_manager, kam_unit)")
-    return save_versioned(account, changes, version, user)
+    before = account.ka_manager_id
+    with transaction.atomic():
+        saved = save_versioned(account, changes, version, user)
+        if user is not None and saved.ka_manager_id not in (None, before, user.pk):
+            _tell_new_manager(user, saved)
+    return saved
+
+
+def _tell_new_manager(user, account: Account) -> None:
+    """A KA manager given an account (by a director's edit or Reassign) is told, in kamkit
+    and by email where notifications go by email. An import's owners are not announced
+    (``user`` None: it may bring thousands)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext_noop
+
+    from kamkit.web.portal.services import notify_people
+
+    text = gettext_noop("{name} made you the KA manager of {account}").format(
+        name=user.get_full_name() or user.username, account=account.name
+    )
+    link = reverse("accounts:detail", kwargs={"pk": account.pk})
+    notify_people(account, [account.ka_manager], [], text, link)
 
 
 def reassign_accounts(user, accounts: list[Account], changes: dict[str, Any]) -> int:
     """Give many accounts another KA manager and/or KAM unit at once (the portfolio's
     Reassign: a manager who leaves, a new team): KAM directors and administrators. Each
-    account that changes is saved as by ``update_account`` (its check, its version, its
-    history entry); all or nothing. Returns how many changed."""
+    account that changes goes through ``update_account`` (its check, its version, its
+    history entry, its new manager told); all or nothing. Returns how many changed."""
     if user is not None and not user.sees_all_accounts:
         raise PermissionDenied("only a KAM director reassigns accounts (ka_manager, kam_unit)")
     unknown = sorted(set(changes) - set(REASSIGNING))
@@ -55,7 +76,7 @@ def reassign_accounts(user, accounts: list[Account], changes: dict[str, Any]) ->
         for account in accounts:
             moved = {f: v for f, v in changes.items() if getattr(account, f) != v}
             if moved:
-                save_versioned(account, moved, account.version, user)
+                update_account(user, account, moved, account.version)
                 changed += 1
     return changed
 

@@ -561,6 +561,9 @@ def test_the_new_account_page_and_its_refusals_are_german(as_role, german_firm):
     refused = client.post("/accounts/new/", {"name": "", "revenue_share": "9"})
     assert refused.status_code == 422
     assert not english_left(refused.content), " | ".join(english_left(refused.content))
+    same = client.post("/accounts/new/", {"name": german_firm.own.name})
+    assert "Ist es derselbe Kunde?" in same.content.decode()
+    assert not english_left(same.content), " | ".join(english_left(same.content))
     client.post(f"/accounts/{german_firm.own.pk}/delete/")
     undo = client.get(f"/accounts/?deleted={german_firm.own.pk}")
     from bs4 import BeautifulSoup

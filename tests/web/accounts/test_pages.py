@@ -420,3 +420,19 @@ def test_unassigned_accounts_are_listed_and_only_directors_reassign(as_role, fir
     )
     assert refused.status_code == 403
     assert Account.objects.get(pk=firm.own.pk).ka_manager == firm.users["manager"]
+
+
+def test_a_name_that_exists_is_asked_about_before_a_second_account(as_role, firm):
+    c = as_role("director")
+    before = Account.objects.count()
+    asked = c.post("/accounts/new/", {"name": "  alpha   MOTORS ", "is_key_account": "on"})
+    assert asked.status_code == 422
+    page = soup(asked)
+    assert "An account of this name exists already: Alpha Motors." in page.get_text()
+    assert page.select_one("#same-name a")["href"] == f"/accounts/{firm.own.pk}/"
+    assert Account.objects.count() == before
+    # a deleted account's name is free again; ticked, a second one is made
+    made = c.post("/accounts/new/", {"name": "Alpha Motors", "anyway": "on"})
+    assert made.status_code == 302
+    assert Account.objects.filter(name="Alpha Motors").count() == 2
+    assert c.post("/accounts/new/", {"name": "Gone GmbH"}).status_code == 302

@@ -75,11 +75,35 @@ class AccountForm(VersionedForm):
 
 class NewAccountForm(AccountForm):
     """A new account (the "New account" page): the edit form's fields, without the
-    version an edit carries."""
+    version an edit carries. A name that an account has already (letter case and spaces
+    aside) is asked about first: "Create it anyway" makes a second one (kamkit
+    assumption: two firms may share a name, but most often it is the same customer)."""
+
+    anyway = forms.BooleanField(required=False, label=_("Create it anyway"))
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields.pop("version")
+        self.same_name: Account | None = None  # the page offers "Create it anyway" then
+
+    def clean(self) -> dict:
+        data = super().clean()
+        name = " ".join((data.get("name") or "").split())
+        if name and not data.get("anyway"):
+            self.same_name = (
+                Account.objects.alive().filter(name__iexact=name).order_by("pk").first()
+            )
+            if self.same_name is not None:
+                self.add_error(
+                    "name",
+                    _("An account of this name exists already: {name}.").format(
+                        name=self.same_name.name
+                    ),
+                )
+        return data
+
+    def changes(self) -> dict:
+        return {n: v for n, v in super().changes().items() if n != "anyway"}
 
 
 class ReassignForm(TranslatedLabels, forms.Form):

@@ -30,3 +30,21 @@ def test_quartiles_by_hand():
     assert quartiles([40.0]) == (40.0, 40.0, 40.0, 40.0, 40.0)
     # 10, 20, 30, 40, 50: inclusive quartiles 20, 30, 40
     assert quartiles([50.0, 10.0, 30.0, 20.0, 40.0]) == (10.0, 20.0, 30.0, 40.0, 50.0)
+
+
+@pytest.mark.parametrize(
+    ("earlier", "now", "fell"),
+    [(70, 60, 10), (70, 60.5, None), (70, 75, None), (None, 40, None), (70, None, None)],
+)
+def test_an_index_fell_by_the_alert_s_points_or_more(earlier, now, fell):
+    from kamkit.core.portfolio import ALERT_DROP_POINTS, index_fell
+
+    assert ALERT_DROP_POINTS == 10.0  # the documented default
+    assert index_fell(earlier, now) == fell
+
+
+def test_a_firm_s_own_alert_points():
+    from kamkit.core.portfolio import index_fell
+
+    assert index_fell(70, 65, points=5) == 5
+    assert index_fell(70, 66, points=5) is None

@@ -80,3 +80,24 @@ def quartiles(values: list[float]) -> tuple[float, float, float, float, float] |
         return (v, v, v, v, v)
     q1, q2, q3 = statistics.quantiles(data, n=4, method="inclusive")
     return (data[0], q1, q2, q3, data[-1])
+
+
+ALERT_DROP_POINTS = 10.0
+"""An account whose effectiveness index stands this many points or more below the index
+stored a month before is flagged to its KA manager and the KAM directors (kamkit
+assumption: a tenth of the 0–100 scale, the size of the lever step of SPEC §2.5, so a
+fall that one process moving by ten points could explain). ``KAMKIT_ALERT_DROP_POINTS``
+sets it for a firm."""
+ALERT_WINDOW_DAYS = 30
+"""The month compared (the portfolio's change arrows use the same), and the time after an
+alert in which the same account is not flagged again (kamkit assumption)."""
+
+
+def index_fell(
+    earlier: float | None, now: float | None, points: float = ALERT_DROP_POINTS
+) -> float | None:
+    """How many points the index fell from ``earlier`` to ``now`` when that is at least
+    ``points``; None otherwise (and when either index is unknown)."""
+    if earlier is None or now is None or earlier - now < points:
+        return None
+    return earlier - now

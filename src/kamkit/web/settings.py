@@ -18,6 +18,8 @@
   thresholds and weights (docs/scores.md); the SPEC defaults otherwise.
 - ``KAMKIT_EMAIL_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``):
   send invitations by SMTP; without a host, emails are printed to the console.
+- ``KAMKIT_ALERT_DROP_POINTS`` (10): an account whose index fell by this many points in
+  a month is flagged to its KA manager and the KAM directors.
 - ``KAMKIT_PAGE_CACHE`` (1), ``KAMKIT_PAGE_CACHE_SECONDS`` (300),
   ``KAMKIT_PAGE_CACHE_PAGES`` (1000): whole pages kept per process until anything is
   written (``kamkit.web.pagecache``); 0 turns it off.
@@ -31,6 +33,9 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from kamkit.core import portfolio as _portfolio
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("KAMKIT_DATA_DIR", "kamkit-data")).resolve()
@@ -149,6 +154,19 @@ KAMKIT_LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("KAMKIT_LOGIN_ADDRESS_FA
 # a password reset link works once, for 2 hours (kamkit default; OWASP's Forgot Password
 # Cheat Sheet asks for a short expiry; Django's own default is 3 days)
 PASSWORD_RESET_TIMEOUT = 3600 * int(os.environ.get("KAMKIT_PASSWORD_RESET_HOURS", "2"))
+
+# an account whose index fell by this many points in a month is flagged to its KA manager
+# and the KAM directors (kamkit.core.portfolio.ALERT_DROP_POINTS, a kamkit assumption)
+try:
+    KAMKIT_ALERT_DROP_POINTS = float(
+        os.environ.get("KAMKIT_ALERT_DROP_POINTS", str(_portfolio.ALERT_DROP_POINTS))
+    )
+    if not 0 < KAMKIT_ALERT_DROP_POINTS <= 100:
+        raise ValueError
+except ValueError:
+    raise ImproperlyConfigured(
+        "KAMKIT_ALERT_DROP_POINTS must be a number of index points above 0 and at most 100, like 10"
+    ) from None
 AXES_LOCKOUT_CALLABLE = "kamkit.web.users.lockout.locked_out"
 AXES_VERBOSE = False
 

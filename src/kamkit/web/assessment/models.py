@@ -166,3 +166,22 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"data version {self.version}"
+
+
+class IndexAlert(models.Model):
+    """An account's index fell by ``ALERT_DROP_POINTS`` or more within a month
+    (``kamkit.core.portfolio``): its KA manager and the KAM directors were told, on the
+    day of the assessment that saw it. Kept so the same fall is told once a month."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="index_alerts")
+    on = models.DateField()
+    index = models.FloatField()
+    earlier = models.FloatField()
+    """The index stored a month (``ALERT_WINDOW_DAYS``) or more before ``on``."""
+
+    class Meta:
+        indexes = [models.Index(fields=["account", "on"])]
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.account_id} on {self.on}: {self.earlier:.0f} → {self.index:.0f}"

@@ -29,9 +29,11 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kamkit.core.lifecycle import (
     Assessment,
@@ -41,6 +43,7 @@ from kamkit.core.lifecycle import (
     Signals,
     assess,
 )
+from kamkit.core.lifecycle.index import PROCESS_LABELS
 from kamkit.core.lifecycle.inference import PendingChange
 from kamkit.core.relationships import OPEN_STAGES, SOLVED_STAGES
 from kamkit.web import pagecache
@@ -776,9 +779,59 @@ def assess_portfolio(
     with _bulk_work():  # what is stored is what was read
         assessments = assess_accounts(account_ids, today, config)
         changes = store(assessments, began, config)
+        if today == timezone.localdate():  # today's falls, not a backfill's or the demo's past
+            alert_falls(assessments, today)
     return RunSummary(
         len(assessments), time.perf_counter() - started, today, changes, tuple(assessments)
     )
+
+
+def alert_falls(items: Sequence[Assessment], today: dt.date) -> int:
+    """Tell an account's KA manager and the KAM directors (in kamkit, and by email where
+    notifications go by email) when its index fell by ``ALERT_DROP_POINTS`` or more since
+    the index stored a month before (``kamkit.core.portfolio``; the firm's
+    ``KAMKIT_ALERT_DROP_POINTS``), with the principal lever; at most once a month per
+    account. Returns how many accounts were flagged."""
+    from kamkit.core.portfolio import ALERT_DROP_POINTS, ALERT_WINDOW_DAYS, index_fell
+    from kamkit.web.portal.services import notify_people
+    from kamkit.web.users.models import Role, User
+
+    from .models import IndexAlert
+
+    points = float(getattr(settings, "KAMKIT_ALERT_DROP_POINTS", ALERT_DROP_POINTS))
+    scored = {a.account: a for a in items if a.index is not None}
+    if not scored:
+        return 0
+    accounts = Account.objects.alive().with_index_change(days=ALERT_WINDOW_DAYS)
+    if len(scored) <= 1000:  # as ``store``: a long IN list costs more than reading all
+        accounts = accounts.filter(pk__in=list(scored))
+    fell = {
+        pk: (earlier, scored[pk])
+        for pk, earlier in accounts.values_list("pk", "earlier_index")
+        if pk in scored and index_fell(earlier, scored[pk].index, points) is not None
+    }
+    if not fell:
+        return 0
+    recent = set(
+        IndexAlert.objects.filter(
+            account_id__in=list(fell), on__gt=today - dt.timedelta(days=ALERT_WINDOW_DAYS)
+        ).values_list("account_id", flat=True)
+    )
+    directors = list(User.objects.filter(role=Role.KAM_DIRECTOR, is_active=True))
+    told = 0
+    for account in Account.objects.filter(pk__in=[pk for pk in fell if pk not in recent]):
+        earlier, now = fell[account.pk]
+        IndexAlert.objects.create(account=account, on=today, index=now.index, earlier=earlier)
+        lever = PROCESS_LABELS.get(now.lever.process or "", "")
+        text = gettext_noop(
+            "{account}: the index fell from {earlier} to {now} in a month. "
+            "Principal lever: {lever}."
+        ).format(account=account.name, earlier=round(earlier), now=round(now.index), lever=lever)
+        link = reverse("accounts:detail", kwargs={"pk": account.pk})
+        manager = [account.ka_manager] if account.ka_manager_id else []
+        notify_people(account, {u.pk: u for u in manager + directors}.values(), [], text, link)
+        told += 1
+    return told
 
 
 _quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("kamkit_assessing", default=False)

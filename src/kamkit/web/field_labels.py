@@ -78,6 +78,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "due": pgettext_lazy("field", "due"),
     "due date": pgettext_lazy("field", "due date"),
     "due on": pgettext_lazy("field", "due on"),
+    "earlier": pgettext_lazy("field", "earlier"),
     "email": pgettext_lazy("field", "email"),
     "error": pgettext_lazy("field", "error"),
     "expected value customer": pgettext_lazy("field", "expected value customer"),

@@ -80,7 +80,7 @@ def test_a_manager_given_an_account_is_told_and_an_import_tells_nobody(firm):
     other = Account.objects.get(pk=firm.other.pk)
     services.reassign_accounts(director, [other], {"ka_manager": manager})
     told = Notification.objects.get(recipient=manager, account=other)
-    assert told.text == "director made you the KA manager of Beta Energy"
+    assert told.text == "director made you its KA manager"
     assert told.link == f"/accounts/{other.pk}/"
     # the same manager again, or kamkit itself (an import's owner): nobody is told
     services.update_account(director, other, {"ka_manager": manager}, other.version)

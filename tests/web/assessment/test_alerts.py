@@ -30,10 +30,10 @@ def test_a_fall_of_ten_points_is_told_to_the_manager_and_the_directors_once(firm
     assess_portfolio(account_ids=[firm.own.pk])
     alert = IndexAlert.objects.get(account=firm.own)
     assert (round(alert.earlier), round(alert.index)) == (round(now + 12), round(now))
-    told = Notification.objects.filter(account=firm.own, text__contains="the index fell")
+    told = Notification.objects.filter(account=firm.own, text__contains="The index fell")
     assert {n.recipient.username for n in told} == {"manager", "director"}
     text = told.first().text
-    assert text.startswith(f"Alpha Motors: the index fell from {round(now + 12)} to {round(now)}")
+    assert text.startswith(f"The index fell from {round(now + 12)} to {round(now)} in a month.")
     assert "Principal lever: " in text and told.first().link == f"/accounts/{firm.own.pk}/"
     # the next run the same month tells nobody again
     assess_portfolio(account_ids=[firm.own.pk])
@@ -56,4 +56,4 @@ def test_a_past_day_s_assessment_tells_nobody(firm):
     _stored_a_month_ago(firm.own, _today_index(firm.own) + 30)
     assess_portfolio(timezone.localdate() - dt.timedelta(days=1), [firm.own.pk])
     assert not IndexAlert.objects.exists()
-    assert not Notification.objects.filter(text__contains="the index fell").exists()
+    assert not Notification.objects.filter(text__contains="The index fell").exists()

@@ -181,3 +181,19 @@ def test_a_german_customer_is_thanked_in_german(as_role, firm):
     said = soup(agreed).select_one(".messages").get_text()
     assert "als Nächstes stimmt das Team Ihres Lieferanten zu" in said
     assert "Thank you" not in said
+
+
+def test_notifications_come_25_a_page_and_the_unread_count_covers_them_all(as_role, firm):
+    manager = firm.users["manager"]
+    Notification.objects.bulk_create(
+        Notification(recipient=manager, account=firm.own, text=f"note {i:02d}") for i in range(30)
+    )
+    m = as_role("manager")
+    first = soup(m.get("/portal/notifications/"))
+    assert len(first.select("#notifications li")) == 25
+    assert "30 unread" in first.select_one("#notifications form").get_text()
+    pager = first.select_one("#notifications .pager").get_text(" ", strip=True)
+    assert "Page 1 of 2" in pager and "Older" in pager
+    second = soup(m.get("/portal/notifications/?page=2"))
+    assert len(second.select("#notifications li")) == 5
+    assert soup(m.get("/portal/notifications/?page=x")).select("#notifications li")  # page 1

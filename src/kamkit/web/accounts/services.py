@@ -54,8 +54,9 @@ def _tell_new_manager(user, account: Account) -> None:
 
     from kamkit.web.portal.services import notify_people
 
-    text = gettext_noop("{name} made you the KA manager of {account}").format(
-        name=user.get_full_name() or user.username, account=account.name
+    # the account is named beside the text (the list) and in the email's subject
+    text = gettext_noop("{name} made you its KA manager").format(
+        name=user.get_full_name() or user.username
     )
     link = reverse("accounts:detail", kwargs={"pk": account.pk})
     notify_people(account, [account.ka_manager], [], text, link)

@@ -823,10 +823,10 @@ def alert_falls(items: Sequence[Assessment], today: dt.date) -> int:
         earlier, now = fell[account.pk]
         IndexAlert.objects.create(account=account, on=today, index=now.index, earlier=earlier)
         lever = PROCESS_LABELS.get(now.lever.process or "", "")
+        # the account is named beside the text (the list) and in the email's subject
         text = gettext_noop(
-            "{account}: the index fell from {earlier} to {now} in a month. "
-            "Principal lever: {lever}."
-        ).format(account=account.name, earlier=round(earlier), now=round(now.index), lever=lever)
+            "The index fell from {earlier} to {now} in a month. Principal lever: {lever}."
+        ).format(earlier=round(earlier), now=round(now.index), lever=lever)
         link = reverse("accounts:detail", kwargs={"pk": account.pk})
         manager = [account.ka_manager] if account.ka_manager_id else []
         notify_people(account, {u.pk: u for u in manager + directors}.values(), [], text, link)

@@ -348,18 +348,20 @@ def perception(request: HttpRequest) -> HttpResponse:
 
 def notifications(request: HttpRequest) -> HttpResponse:
     """The user's own notifications, either side (a customer's come from the supplier's
-    team acting on what is shared with it), newest first, the unread ones marked.
-    Following one marks it read; "Mark all as read" does the rest."""
+    team acting on what is shared with it), newest first, 25 a page, the unread ones
+    marked. Following one marks it read; "Mark all as read" does the rest."""
     mine = request.user.notifications
     if request.method == "POST":
         mark_read(request.user)
         messages.success(request, _("All marked as read."))
         return redirect("portal:notifications")
-    items = list(mine.select_related("account")[:100])
+    from django.core.paginator import Paginator
+
+    page = Paginator(mine.select_related("account"), 25).get_page(request.GET.get("page"))
     return render(
         request,
         "portal/notifications.html",
-        {"items": items, "unread": sum(1 for n in items if n.read_at is None)},
+        {"page": page, "items": page.object_list, "unread": mine.filter(read_at=None).count()},
     )
 
 

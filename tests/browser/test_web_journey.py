@@ -128,6 +128,14 @@ def test_director_creates_deletes_and_restores_an_account_on_a_phone(page, live_
     page.click("#undo-delete button")
     expect(page.locator("h1")).to_have_text("Gamma Rail")
     page.screenshot(path=str(SHOTS / "account-created-phone.png"), full_page=True)
+    # deleted again, and restored later from the list of deleted accounts
+    page.locator("#edit summary").click()
+    page.click("#delete-account button")
+    page.click("#deleted-link")
+    row = page.locator("#deleted-accounts tbody tr", has_text="Gamma Rail")
+    row.locator("button").click()
+    expect(page.locator("h1")).to_have_text("Gamma Rail")
+    expect(page.locator(".messages")).to_contain_text("Restored Gamma Rail.")
     from kamkit.web.accounts.models import Account
 
     assert Account.objects.alive().get(name="Gamma Rail").ka_manager_id == manager.pk

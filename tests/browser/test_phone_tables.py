@@ -1,0 +1,38 @@
+"""On a phone, list tables show their first three columns (app.css); a column of actions
+(Edit, Open, Remove, downloads: class ``act``) must stay, or a phone cannot act on a row.
+Found hidden before: the diagnosis list's reports and downloads, a project's case files,
+the preferences' Edit, a wave's Edit links and Remove on coded statements."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import log_in
+
+pytestmark = [pytest.mark.browser]
+
+HIDDEN_ACTIONS = """() => [...document.querySelectorAll('table.list td')]
+  .filter(td => getComputedStyle(td).display === 'none' && td.querySelector('a, button'))
+  .map(td => (td.closest('table').id || 'table') + ' column ' + (td.cellIndex + 1))"""
+
+
+def test_every_row_s_actions_stay_on_a_phone(page, live_server, live_firm):
+    from kamkit.web.relationships.models import CommunicationPreference
+
+    assert CommunicationPreference.objects.filter(account=live_firm.own).exists()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, "director")
+    wave = live_firm.wave.pk
+    paths = [
+        "/diagnosis/",
+        f"/diagnosis/projects/{live_firm.project.pk}/",
+        f"/accounts/{live_firm.own.pk}/preferences/",
+        f"/diagnosis/{wave}/edit/",
+        f"/diagnosis/{wave}/statements/",
+        "/accounts/deleted/",
+    ]
+    for path in paths:
+        page.goto(live_server.url + path)
+        assert page.locator("table.list td a, table.list td button").count(), path
+        assert page.evaluate(HIDDEN_ACTIONS) == [], path
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path

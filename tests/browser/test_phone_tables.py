@@ -52,3 +52,17 @@ def test_the_plan_s_hours_stay_on_a_phone(page, live_server, live_firm):
     assert box.evaluate("e => e.scrollWidth <= e.clientWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
     expect(table.locator("th", has_text="KA manager")).to_be_visible()
+
+
+def test_the_portfolio_shows_each_account_s_index_on_a_phone(page, live_server, live_firm):
+    from kamkit.web.assessment.models import AssessmentSnapshot, LatestAssessment
+    from kamkit.web.assessment.services import assess_portfolio
+
+    assess_portfolio()
+    assert LatestAssessment.objects.exists() and AssessmentSnapshot.objects.exists()
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server.url, "director")
+    table = page.locator("#portfolio-table table.list")
+    expect(table.locator("th", has_text="Index")).to_be_visible()
+    expect(table.locator("th", has_text="Industry")).to_be_hidden()
+    assert page.locator("#portfolio-table .scroll").evaluate("e => e.scrollWidth <= e.clientWidth")

@@ -185,18 +185,20 @@ def _deleted_account(request: HttpRequest) -> Account | None:
 
 
 SORTABLE = [
-    (_("Account"), "name", False),
-    (_("Phase"), "phase", False),
-    (_("Industry"), "industry", False),
-    (_("Country"), "country", False),
-    (_("KA manager"), "manager", False),
-    (_("KAM unit"), "unit", False),
-    (_("Selection"), None, True),
-    (_("Index"), "index", True),
-    (_("Lever"), None, False),
+    (_("Account"), "name", ""),
+    (_("Phase"), "phase", ""),
+    (_("Industry"), "industry", "drop"),
+    (_("Country"), "country", ""),
+    (_("KA manager"), "manager", ""),
+    (_("KAM unit"), "unit", ""),
+    (_("Selection"), None, "num"),
+    (_("Index"), "index", "num stay"),
+    (_("Lever"), None, ""),
 ]
 """The portfolio's columns, their sort keys (None: not sortable; the selection score
-is computed per account, not stored) and whether they hold numbers (right-aligned)."""
+is computed per account, not stored) and their cells' classes: ``num`` right-aligned;
+on a phone, where a list shows three columns, the index stays (the accounts' health)
+and the industry makes room for it."""
 
 
 def _without_page(request: HttpRequest) -> str:
@@ -209,7 +211,7 @@ def _sortable_columns(ordering: str, rest: str) -> list[dict]:
     """Each column's header: its link toggles between ascending and descending, and it
     says which way the list is sorted now (for ``aria-sort``)."""
     out = []
-    for label, key, numeric in SORTABLE:
+    for label, key, classes in SORTABLE:
         current = ordering.lstrip("-") == key
         descending = ordering.startswith("-")
         # a first click on Index sorts the strongest first; the others A–Z
@@ -220,7 +222,7 @@ def _sortable_columns(ordering: str, rest: str) -> list[dict]:
                 "label": label,
                 "href": f"?{rest}{'&' if rest else ''}ordering={nxt}" if key else None,
                 "sort": ("descending" if descending else "ascending") if current else "",
-                "num": numeric,
+                "classes": classes,
             }
         )
     return out

@@ -436,3 +436,16 @@ def test_a_name_that_exists_is_asked_about_before_a_second_account(as_role, firm
     assert made.status_code == 302
     assert Account.objects.filter(name="Alpha Motors").count() == 2
     assert c.post("/accounts/new/", {"name": "Gone GmbH"}).status_code == 302
+
+
+def test_reassign_takes_at_most_its_limit_at_once(as_role, firm, monkeypatch):
+    from kamkit.web.accounts import views
+
+    monkeypatch.setattr(views, "REASSIGN_LIMIT", 1)
+    c = as_role("director")
+    hidden = _reassign_form(soup(c.get("/accounts/")))  # both accounts
+    hidden["ka_manager"] = firm.users["manager"].pk
+    response = c.post("/accounts/reassign/", hidden)
+    text = c.get(response["Location"]).content.decode()
+    assert "Nothing was reassigned: at most 1 accounts at once." in text
+    assert Account.objects.get(pk=firm.other.pk).ka_manager != firm.users["manager"]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kamkit.core.portfolio import SELECTION_CRITERIA
 from kamkit.web.labels import TranslatedLabels
 from kamkit.web.users.models import Role, User
 
@@ -21,15 +22,6 @@ class VersionedForm(TranslatedLabels, forms.ModelForm):
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
-
-
-SELECTION_CRITERIA = (
-    "revenue_share",
-    "growth_potential",
-    "lead_user",
-    "reputation",
-    "market_access",
-)
 
 
 class AccountForm(VersionedForm):

@@ -116,6 +116,12 @@ def _filtered(base, query) -> tuple[AccountFilter, Any]:
     return flt, qs
 
 
+REASSIGN_LIMIT = 500
+"""Accounts one Reassign changes at most: each is checked, saved with its history and
+its new manager told within the request (kamkit assumption: a team's portfolio; a larger
+move is several filtered ones, or the API)."""
+
+
 @require_POST
 def reassign(request: HttpRequest) -> HttpResponse:
     """Reassign every account the portfolio lists with its filters (a manager who
@@ -143,8 +149,17 @@ def reassign(request: HttpRequest) -> HttpResponse:
     if flt.is_bound and not flt.is_valid():
         messages.error(request, _("Nothing was reassigned: the filters are not valid."))
         return redirect(back)
-    accounts = list(qs)
     expected = form.cleaned_data["expected"]
+    if expected > REASSIGN_LIMIT:
+        messages.error(
+            request,
+            _(
+                "Nothing was reassigned: at most {limit} accounts at once. "
+                "Narrow the list with the filters."
+            ).format(limit=REASSIGN_LIMIT),
+        )
+        return redirect(back)
+    accounts = list(qs)
     if len(accounts) != expected:
         messages.error(
             request,
@@ -161,8 +176,10 @@ def reassign(request: HttpRequest) -> HttpResponse:
     try:
         changed = services.reassign_accounts(request.user, accounts, changes)
     except ValidationError as exc:
+        labels = {name: field.label for name, field in form.fields.items()}
         problems = "; ".join(
-            f"{k}: {' '.join(say(m) for m in v)}" for k, v in exc.message_dict.items()
+            f"{labels.get(k, k)}: {' '.join(say(m) for m in v)}"
+            for k, v in exc.message_dict.items()
         )
         messages.error(request, _("Nothing was reassigned: {problems}").format(problems=problems))
         return redirect(back)
@@ -427,7 +444,7 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _director(request: HttpRequest) -> None:
     """Creating, deleting and restoring accounts: KAM directors and administrators
-    (SPEC §4's roles; the services check it again)."""
+    (SPEC §5's roles; the services check it again)."""
     if not request.user.sees_all_accounts:
         raise PermissionDenied(gettext("Only a KAM director or an administrator does this."))
 

@@ -449,3 +449,24 @@ def test_reassign_takes_at_most_its_limit_at_once(as_role, firm, monkeypatch):
     text = c.get(response["Location"]).content.decode()
     assert "Nothing was reassigned: at most 1 accounts at once." in text
     assert Account.objects.get(pk=firm.other.pk).ka_manager != firm.users["manager"]
+
+
+def test_the_accounts_whose_index_fell_are_one_click_away(as_role, firm, client, bearer):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kamkit.web.assessment.models import IndexAlert
+
+    c = as_role("director")
+    assert soup(c.get("/accounts/")).select_one("#fell-this-month") is None
+    today = timezone.localdate()
+    IndexAlert.objects.create(account=firm.own, on=today, index=41, earlier=55)
+    IndexAlert.objects.create(  # a fall older than the month counts no more
+        account=firm.other, on=today - dt.timedelta(days=31), index=30, earlier=45
+    )
+    chip = soup(c.get("/accounts/")).select_one("#fell-this-month")
+    assert chip.b.get_text() == "1" and "10 points" in chip["title"]
+    assert names(c.get("/accounts/" + chip["href"])) == ["Alpha Motors"]
+    api = client.get("/api/v1/accounts?fell=month", **bearer("director")).json()
+    assert [a["name"] for a in api["items"]] == ["Alpha Motors"]

@@ -48,6 +48,9 @@ class ListParams(Schema):
         None, description="A KA manager's user id, or `null`: the accounts nobody manages."
     )
     kam_unit: int | None = None
+    fell: Literal["month"] | None = Field(
+        None, description="`month`: the accounts whose index fell enough for an alert."
+    )
     ordering: str | None = None
 
 

@@ -62,6 +62,12 @@ class AccountFilter(django_filters.FilterSet):
         null_label=_("No KA manager"),  # ?ka_manager=null: the accounts nobody manages
         label=_("KA manager"),
     )
+    fell = django_filters.ChoiceFilter(
+        choices=[("month", _("Index fell this month"))],
+        method="by_fall",
+        empty_label=_("Any index"),
+        label=_("Index"),
+    )
     kam_unit = django_filters.ModelChoiceFilter(
         queryset=KAMUnit.objects.alive().select_related("parent"),
         empty_label=_("All units"),
@@ -96,11 +102,25 @@ class AccountFilter(django_filters.FilterSet):
 
     class Meta:
         model = Account
-        fields = ["q", "phase", "decision", "ka_manager", "kam_unit"]
+        fields = ["q", "phase", "decision", "ka_manager", "kam_unit", "fell"]
 
     def by_decision(self, queryset, name, value):
         """Declining accounts by their decision (SPEC §2.3); ``needed``: none yet."""
         return queryset.filter(phase="decline", decline_decision="" if value == "needed" else value)
+
+    def by_fall(self, queryset, name, value):
+        """Accounts whose index fell enough for an alert within the alert's window
+        (``kamkit.core.portfolio``: 10 points, 30 days)."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from kamkit.core.portfolio import ALERT_WINDOW_DAYS
+        from kamkit.web.assessment.models import IndexAlert
+
+        since = timezone.localdate() - dt.timedelta(days=ALERT_WINDOW_DAYS)
+        alerted = IndexAlert.objects.filter(on__gt=since).values("account_id")
+        return queryset.filter(pk__in=alerted)
 
     def search(self, queryset, name, value):
         value = value.strip()

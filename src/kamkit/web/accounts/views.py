@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -82,6 +83,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "total": base.count(),
         "phase_counts": _phase_counts(base),
         "decisions_needed": base.filter(phase="decline", decline_decision="").count(),
+        "fell_this_month": AccountFilter.by_fall(None, base, "fell", "month").count(),
+        "alert_points": settings.KAMKIT_ALERT_DROP_POINTS,
         "undo_account": _deleted_account(request),
         "reassign_form": ReassignForm() if user.sees_all_accounts else None,
         "deleted_count": Account.objects.deleted().count()

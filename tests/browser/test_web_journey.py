@@ -153,6 +153,6 @@ def test_director_reassigns_a_leaving_manager_s_accounts(page, live_server, live
     box.locator("summary").click()
     box.locator("select[name=ka_manager]").select_option(value=str(successor.pk))
     box.locator("button[type=submit]").click()
-    expect(page.locator(".messages")).to_contain_text("Reassigned 1 of 1 accounts to")
+    expect(page.locator(".messages")).to_contain_text("Reassigned 1 of 1 account to")
     expect(page.locator("table.list tbody tr")).to_have_count(0)  # the filter still applies
     assert Account.objects.get(pk=live_firm.own.pk).ka_manager_id == successor.pk

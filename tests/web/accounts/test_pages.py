@@ -384,6 +384,11 @@ def test_a_director_reassigns_a_leaving_manager_s_accounts(as_role, firm):
     assert alpha.version == 2 and alpha.history.first().history_user == firm.users["director"]
     after = c.get(done["Location"])
     assert "Reassigned 2 of 2 accounts to other_manager." in after.content.decode()
+    c.post(f"/accounts/{firm.own.pk}/delete/")  # its notification stays, without a link
+    c.force_login(successor)
+    told = soup(c.get("/portal/notifications/"))
+    gone = [li for li in told.select("#notifications li") if "Alpha Motors" in li.get_text()]
+    assert gone and "(deleted)" in gone[0].get_text() and not gone[0].select("a")
     assert Account.objects.get(pk=firm.other.pk).ka_manager == successor  # was already
 
 

@@ -15,7 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -188,9 +188,11 @@ def reassign(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     messages.success(
         request,
-        _("Reassigned {n} of {total} accounts to {to}.").format(
-            n=changed, total=expected, to=manager
-        ),
+        ngettext(
+            "Reassigned {n} of {total} account to {to}.",
+            "Reassigned {n} of {total} accounts to {to}.",
+            expected,
+        ).format(n=changed, total=expected, to=manager),
     )
     return redirect(back)
 

@@ -109,18 +109,8 @@ class AccountFilter(django_filters.FilterSet):
         return queryset.filter(phase="decline", decline_decision="" if value == "needed" else value)
 
     def by_fall(self, queryset, name, value):
-        """Accounts whose index fell enough for an alert within the alert's window
-        (``kamkit.core.portfolio``: 10 points, 30 days)."""
-        import datetime as dt
-
-        from django.utils import timezone
-
-        from kamkit.core.portfolio import ALERT_WINDOW_DAYS
-        from kamkit.web.assessment.models import IndexAlert
-
-        since = timezone.localdate() - dt.timedelta(days=ALERT_WINDOW_DAYS)
-        alerted = IndexAlert.objects.filter(on__gt=since).values("account_id")
-        return queryset.filter(pk__in=alerted)
+        """Accounts alerted for a fall of their index this month."""
+        return queryset.index_fell()
 
     def search(self, queryset, name, value):
         value = value.strip()

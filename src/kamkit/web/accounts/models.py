@@ -89,6 +89,15 @@ class AccountQuerySet(TrackedQuerySet):
             latest_lever=models.Subquery(latest.values("lever")[:1]),
         )
 
+    def index_fell(self) -> AccountQuerySet:
+        """Only the accounts alerted for a fall of their index within the alert's window
+        (``kamkit.core.portfolio``: ``ALERT_DROP_POINTS`` in ``ALERT_WINDOW_DAYS``)."""
+        from kamkit.core.portfolio import ALERT_WINDOW_DAYS
+        from kamkit.web.assessment.models import IndexAlert
+
+        since = timezone.localdate() - dt.timedelta(days=ALERT_WINDOW_DAYS)
+        return self.filter(pk__in=IndexAlert.objects.filter(on__gt=since).values("account_id"))
+
     def with_index_change(self, days: int = 30) -> AccountQuerySet:
         """Also the index stored ``days`` or more before the latest assessment
         (``earlier_index``): the portfolio's change arrows (issue 20; 30 days, a kamkit

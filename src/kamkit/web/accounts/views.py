@@ -83,7 +83,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "total": base.count(),
         "phase_counts": _phase_counts(base),
         "decisions_needed": base.filter(phase="decline", decline_decision="").count(),
-        "fell_this_month": AccountFilter.by_fall(None, base, "fell", "month").count(),
+        "fell_this_month": base.index_fell().count(),
         "alert_points": settings.KAMKIT_ALERT_DROP_POINTS,
         "undo_account": _deleted_account(request),
         "reassign_form": ReassignForm() if user.sees_all_accounts else None,

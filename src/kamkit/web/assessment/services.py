@@ -818,10 +818,17 @@ def alert_falls(items: Sequence[Assessment], today: dt.date) -> int:
         ).values_list("account_id", flat=True)
     )
     directors = list(User.objects.filter(role=Role.KAM_DIRECTOR, is_active=True))
-    told = 0
-    for account in Account.objects.filter(pk__in=[pk for pk in fell if pk not in recent]):
+    flagged = list(
+        Account.objects.filter(pk__in=[pk for pk in fell if pk not in recent]).select_related(
+            "ka_manager"
+        )
+    )
+    IndexAlert.objects.bulk_create(
+        IndexAlert(account=a, on=today, index=fell[a.pk][1].index, earlier=fell[a.pk][0])
+        for a in flagged
+    )
+    for account in flagged:
         earlier, now = fell[account.pk]
-        IndexAlert.objects.create(account=account, on=today, index=now.index, earlier=earlier)
         lever = PROCESS_LABELS.get(now.lever.process or "", "")
         # the account is named beside the text (the list) and in the email's subject
         text = gettext_noop(
@@ -830,8 +837,7 @@ def alert_falls(items: Sequence[Assessment], today: dt.date) -> int:
         link = reverse("accounts:detail", kwargs={"pk": account.pk})
         manager = [account.ka_manager] if account.ka_manager_id else []
         notify_people(account, {u.pk: u for u in manager + directors}.values(), [], text, link)
-        told += 1
-    return told
+    return len(flagged)
 
 
 _quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("kamkit_assessing", default=False)

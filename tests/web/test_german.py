@@ -112,6 +112,7 @@ CUSTOMER_PAGES = [
     "/accounts/{own}/plan/",
     "/tasks/",
     "/auth/tokens/",
+    "/search/?q=late",
 ]
 SUPPLIER_PAGES = [
     ("manager", "/accounts/"),
@@ -137,6 +138,8 @@ SUPPLIER_PAGES = [
         "&solution=complex",
     ),
     ("director", "/research/qca/?source=accounts"),
+    ("director", "/search/?q=er"),  # hits in several groups
+    ("director", "/search/?q=zzzz"),  # nothing found
 ]
 
 

@@ -642,6 +642,8 @@ PAGES = {
     # tasks (issue 20): everyone has their own list (a partner's is empty); the supplier's
     # team adds tasks to an account; a task's owner (or the account's team) marks it done
     "tasks": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
+    # every signed-in role may search; what it finds is its own (tests/web/search)
+    "search": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
     "relationships:new_task": (
         "post",
         lambda f: {"pk": f.own.pk},
@@ -729,6 +731,8 @@ API = {
     "api:openapi-view": ("get", lambda f: {}, None, row(200, 200, 200, 200, 200, 200, 200)),
     "api:api-root": ("get", lambda f: {}, None, row(404, 404, 404, 404, 404, 404, 404)),
     "api:list_accounts": ("get", lambda f: {}, None, row(401, 200, 200, 200, 200, 200, 200)),
+    # without its q: named as missing (422) to whoever may search; tests/web/search
+    "api:search": ("get", lambda f: {}, None, row(401, 422, 422, 422, 422, 422, 422)),
     "api:create_account": (
         "post",
         lambda f: {},

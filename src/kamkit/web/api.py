@@ -178,6 +178,7 @@ from kamkit.web.assessment.api import accounts_router as assessment_router  # no
 from kamkit.web.assessment.api import portfolio_router  # noqa: E402
 from kamkit.web.diagnosis.api import router as diagnosis_router  # noqa: E402
 from kamkit.web.relationships.api import router as relationships_router  # noqa: E402
+from kamkit.web.search.api import router as search_router  # noqa: E402
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/accounts", relationships_router)
@@ -185,3 +186,4 @@ api.add_router("/accounts", assessment_router)
 api.add_router("/portfolio", portfolio_router)
 api.add_router("/diagnosis", diagnosis_router)
 api.add_router("/internal-units", internal_units_router)
+api.add_router("/search", search_router)

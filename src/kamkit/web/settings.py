@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "kamkit.web.diagnosis",
     "kamkit.web.imports",
     "kamkit.web.research",
+    "kamkit.web.search",
     "django_tasks",
     "kamkit.web.vendor_texts.TasksConfig",  # django_tasks_db, its name translated
 ]

@@ -116,6 +116,10 @@ class AccountFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        return queryset.filter(
-            Q(name__icontains=value) | Q(industry__icontains=value) | Q(country__icontains=value)
-        )
+        return queryset.filter(account_matches(value))
+
+
+def account_matches(phrase: str) -> Q:
+    """Accounts whose name, industry or country holds ``phrase`` (any letter case): the
+    portfolio's search box and the accounts of the search in the top bar."""
+    return Q(name__icontains=phrase) | Q(industry__icontains=phrase) | Q(country__icontains=phrase)

@@ -1,0 +1,268 @@
+"""Search across what a user may see (one box in the top bar, ``GET /api/v1/search``).
+
+Each group is the model's own ``visible_to(user)`` queryset filtered by the words typed,
+so search shows nothing a list page would not: a customer user finds only its account's
+shared records, a KA manager only their accounts'. Matching is a case-insensitive
+"contains" of the whole phrase, as the portfolio's search box does; a name that starts
+with the phrase comes first. Interactions are not searched here (millions of rows: an
+account's timeline lists them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db import models
+from django.db.models import Case, IntegerField, Q, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kamkit.web.users.models import Role, User
+
+MIN_LENGTH = 2
+"""The shortest phrase searched (kamkit assumption: one letter matches nearly all)."""
+MAX_LENGTH = 100
+"""The longest phrase searched (kamkit assumption: longer is a pasted text, not a name)."""
+PER_GROUP = 10
+"""Hits shown per group; the count says how many there are (kamkit assumption)."""
+
+
+class BadQuery(ValueError):
+    """The phrase cannot be searched; the message says why."""
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One record found: what it is called, one line about it, where it opens."""
+
+    id: int
+    title: str
+    detail: str
+    url: str
+
+
+@dataclass
+class Group:
+    """The hits of one kind of record, and how many there are in all."""
+
+    kind: str
+    label: Any
+    count: int = 0
+    hits: list[Hit] = field(default_factory=list)
+    all_url: str = ""
+
+
+def clean_query(raw: str | None) -> str:
+    """The phrase to search, trimmed, or BadQuery naming what is wrong with it."""
+    phrase = " ".join((raw or "").split())
+    if len(phrase) < MIN_LENGTH:
+        raise BadQuery(gettext("Type at least %(n)d characters.") % {"n": MIN_LENGTH})
+    if len(phrase) > MAX_LENGTH:
+        raise BadQuery(
+            gettext("Type at most %(n)d characters (this has %(has)d).")
+            % {"n": MAX_LENGTH, "has": len(phrase)}
+        )
+    return phrase
+
+
+def _contains(phrase: str, *fields: str) -> Q:
+    q = Q()
+    for name in fields:
+        q |= Q(**{f"{name}__icontains": phrase})
+    return q
+
+
+def _ranked(qs: models.QuerySet, phrase: str, name: str, *first: Any) -> models.QuerySet:
+    """Names that start with the phrase first, then the rest, each alphabetically (after
+    any ordering given as ``first``)."""
+    return qs.annotate(
+        _starts=Case(
+            When(**{f"{name}__istartswith": phrase}, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+    ).order_by(*first, "_starts", name, "pk")
+
+
+def _fill(group: Group, qs: models.QuerySet, limit: int, hit) -> Group:
+    group.count = qs.count()
+    if group.count:
+        group.hits = [hit(obj) for obj in qs[:limit]]
+    return group
+
+
+def search(user: User, raw: str | None, limit: int = PER_GROUP) -> list[Group]:
+    """The groups of records ``user`` may see that match ``raw`` (BadQuery if it cannot
+    be searched): accounts, people, problems, initiatives, tasks, and the diagnosis
+    projects and cases. Groups with no hit are left out."""
+    from kamkit.web.accounts.filters import account_matches
+    from kamkit.web.accounts.models import Account, Person, Side
+    from kamkit.web.diagnosis.models import DiagnosisCase, DiagnosisProject
+    from kamkit.web.relationships.models import JointInitiative, Problem, Task
+
+    phrase = clean_query(raw)
+    customer = user.role == Role.CUSTOMER
+    groups: list[Group] = []
+
+    accounts = _ranked(
+        Account.objects.visible_to(user).filter(account_matches(phrase)), phrase, "name"
+    ).select_related("ka_manager")
+    groups.append(
+        _fill(
+            Group(
+                "accounts",
+                _("Accounts"),
+                all_url=""
+                if customer
+                else f"{reverse('accounts:portfolio')}?" + urlencode({"q": phrase}),
+            ),
+            accounts,
+            limit,
+            lambda a: Hit(
+                a.pk,
+                a.name,
+                " · ".join(
+                    str(x)
+                    for x in (a.get_phase_display(), a.industry, a.country, a.ka_manager or "")
+                    if x
+                ),
+                reverse("accounts:detail", args=[a.pk]),
+            ),
+        )
+    )
+
+    people = _ranked(
+        Person.objects.visible_to(user).filter(
+            _contains(phrase, "name", "email", "role", "department")
+        ),
+        phrase,
+        "name",
+        # the customer's people first: ours recur on every account they work on
+        Case(When(side=Side.CUSTOMER, then=Value(0)), default=Value(1)),
+    ).select_related("account")
+    groups.append(
+        _fill(
+            Group("people", _("People")),
+            people,
+            limit,
+            lambda p: Hit(
+                p.pk,
+                p.name,
+                " · ".join(
+                    str(x)
+                    for x in (
+                        p.role,
+                        p.account.name,
+                        _("our side") if p.side == Side.SUPPLIER else "",
+                        p.email,
+                    )
+                    if x
+                ),
+                reverse("accounts:detail", args=[p.account_id]) + "#people",
+            ),
+        )
+    )
+
+    problems = _ranked(
+        Problem.objects.visible_to(user).filter(
+            _contains(phrase, "title", "customer_framing", "supplier_framing")
+        ),
+        phrase,
+        "title",
+    ).select_related("account")
+    problem_page = "portal:problem" if customer else "relationships:problem_edit"
+    groups.append(
+        _fill(
+            Group("problems", _("Problems")),
+            problems,
+            limit,
+            lambda p: Hit(
+                p.pk,
+                p.title,
+                f"{p.account.name} · {p.get_stage_display()}",
+                reverse(problem_page, args=[p.pk]),
+            ),
+        )
+    )
+
+    initiatives = _ranked(
+        JointInitiative.objects.visible_to(user).filter(_contains(phrase, "title", "goal")),
+        phrase,
+        "title",
+    ).select_related("account")
+    initiative_page = "portal:initiative" if customer else "relationships:initiative_edit"
+    groups.append(
+        _fill(
+            Group("initiatives", _("Initiatives")),
+            initiatives,
+            limit,
+            lambda i: Hit(
+                i.pk,
+                i.title,
+                f"{i.account.name} · {i.get_status_display()}",
+                reverse(initiative_page, args=[i.pk]),
+            ),
+        )
+    )
+
+    tasks = _ranked(
+        Task.objects.visible_to(user).filter(_contains(phrase, "title")), phrase, "title"
+    ).select_related("account")
+    groups.append(
+        _fill(
+            Group("tasks", _("Tasks")),
+            tasks,
+            limit,
+            lambda t: Hit(
+                t.pk,
+                t.title,
+                " · ".join(
+                    str(x)
+                    for x in (
+                        t.account.name,
+                        _("done") if t.done_on else _("due %(day)s") % {"day": t.due_on},
+                    )
+                ),
+                reverse("accounts:detail", args=[t.account_id]) + "#tasks",
+            ),
+        )
+    )
+
+    if not customer:  # the diagnosis is internal (SPEC §2.7): never a customer's
+        projects = _ranked(
+            DiagnosisProject.objects.visible_to(user).filter(
+                _contains(phrase, "name", "firm", "description")
+            ),
+            phrase,
+            "name",
+        )
+        groups.append(
+            _fill(
+                Group("projects", _("Diagnosis projects")),
+                projects,
+                limit,
+                lambda p: Hit(p.pk, p.name, p.firm, reverse("diagnosis:project", args=[p.pk])),
+            )
+        )
+        cases = _ranked(
+            DiagnosisCase.objects.visible_to(user).filter(_contains(phrase, "title")),
+            phrase,
+            "title",
+        ).select_related("project")
+        groups.append(
+            _fill(
+                Group("cases", _("Diagnosis cases")),
+                cases,
+                limit,
+                lambda c: Hit(
+                    c.pk,
+                    c.title,
+                    str(c.project or _("single case")),
+                    reverse("diagnosis:report", args=[c.pk]),
+                ),
+            )
+        )
+    return [g for g in groups if g.count]

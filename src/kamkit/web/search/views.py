@@ -1,0 +1,23 @@
+"""The search page: what the box in the top bar finds."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from .services import MAX_LENGTH, PER_GROUP, BadQuery, search
+
+
+def search_page(request: HttpRequest) -> HttpResponse:
+    """Every group of records the user may see that matches ``q``; with no ``q`` the box
+    alone, with a ``q`` that cannot be searched its reason (422)."""
+    raw = request.GET.get("q", "")
+    context = {"q": raw.strip()[: MAX_LENGTH * 2], "groups": None, "error": "", "per": PER_GROUP}
+    status = 200
+    if raw.strip():
+        try:
+            context["groups"] = search(request.user, raw)
+        except BadQuery as exc:
+            context["error"] = str(exc)
+            status = 422
+    return render(request, "search/results.html", context, status=status)

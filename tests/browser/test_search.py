@@ -1,0 +1,38 @@
+"""Search in Chromium: the KA manager types a name into the top bar's box, finds the
+customer's buyer and opens the account; on a phone the box is there and the results do
+not scroll sideways."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import log_in
+from tests.browser.test_web_journey import SHOTS
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_manager_finds_a_buyer_from_the_top_bar(page, live_server, live_firm):
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/tasks/")
+    box = page.locator("header form.topsearch input[name=q]")
+    box.fill("eva")
+    box.press("Enter")
+    page.wait_for_url("**/search/?q=eva")
+    people = page.locator("#found-people")
+    assert "Eva Buyer" in people.inner_text()
+    assert page.locator("#found-accounts").count() == 0
+    page.screenshot(path=str(SHOTS / "search.png"), full_page=True)
+    people.get_by_role("link", name="Eva Buyer").click()
+    page.wait_for_load_state()
+    assert page.url.endswith(f"/accounts/{live_firm.own.pk}/#people")
+    assert "Eva Buyer" in page.locator("#people").inner_text()
+    # someone else's account is not found
+    page.goto(f"{live_server.url}/search/?q=beta")
+    assert "Nothing you may see matches" in page.locator("#found-nothing").inner_text()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/search/?q=alpha")
+    assert page.locator("header form.topsearch input[name=q]").is_visible()
+    assert "Alpha Motors" in page.locator("#found-accounts").inner_text()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the search page scrolls sideways on a phone ({width} px)"

@@ -125,6 +125,12 @@ def test_bad_phrases_are_named_and_nothing_is_searched(as_role, firm):
     long = c.get("/search/", {"q": "x" * (MAX_LENGTH + 1)})
     assert long.status_code == 422
     assert f"at most {MAX_LENGTH} characters" in long.content.decode()
+    for hostile in ("ab\x00cd", "ab\x1bcd"):  # PostgreSQL cannot compare a NUL
+        refused = c.get("/search/", {"q": hostile})
+        assert refused.status_code == 422
+        assert "control character" in refused.content.decode()
+    # the database's wildcards are letters like any other
+    assert found(c.get("/search/", {"q": "%_"})) == {}
     nothing = c.get("/search/", {"q": "zzz-nothing"})
     assert nothing.status_code == 200
     assert "Nothing you may see matches" in nothing.content.decode()
@@ -181,6 +187,8 @@ def test_the_api_answers_groups_and_names_a_bad_field(client, firm, bearer):
     assert short.status_code == 422
     assert short.json()["errors"][0]["field"] == "q"
     assert "at least 2" in short.json()["errors"][0]["message"]
+    nul = client.get("/api/v1/search", {"q": "ab\x00"}, **headers)
+    assert nul.status_code == 422 and nul.json()["errors"][0]["field"] == "q"
     missing = client.get("/api/v1/search", **headers)
     assert missing.status_code == 422 and missing.json()["errors"][0]["field"] == "q"
     too_many = client.get("/api/v1/search", {"q": "alpha", "limit": 51}, **headers)

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kamkit.core.texts import control_problem
 from kamkit.web.users.models import Role, User
 
 MIN_LENGTH = 2
@@ -58,6 +59,8 @@ class Group:
 def clean_query(raw: str | None) -> str:
     """The phrase to search, trimmed, or BadQuery naming what is wrong with it."""
     phrase = " ".join((raw or "").split())
+    if control_problem(phrase):  # PostgreSQL cannot even compare a NUL character
+        raise BadQuery(gettext("The phrase holds a control character; type text only."))
     if len(phrase) < MIN_LENGTH:
         raise BadQuery(gettext("Type at least %(n)d characters.") % {"n": MIN_LENGTH})
     if len(phrase) > MAX_LENGTH:

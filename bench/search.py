@@ -1,0 +1,84 @@
+"""Benchmark: the search page at the SPEC §6 size, next to the portfolio's own search.
+
+Median of 20 requests of ``/search/?q=…`` as a KAM director (who sees every account, so
+every row is searched) through Django's full request cycle, kept pages off (each request
+rendered), for a phrase that matches one person, one that matches half of them, an
+account's name and a phrase that matches nothing; printed next to the portfolio page
+searched for the same account in the same run (the baseline: a page the SPEC wants
+"well under a second"). Target (kamkit assumption): each search under 500 ms.
+
+    KAMKIT_DATA_DIR=/tmp/kamkit-bench uv run python bench/generate.py
+    KAMKIT_DATA_DIR=/tmp/kamkit-bench uv run python bench/search.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from urllib.parse import urlencode
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamkit.web.settings")
+os.environ.setdefault("KAMKIT_ALLOWED_HOSTS", "testserver")  # Django's test client
+os.environ["KAMKIT_PAGE_CACHE"] = "0"  # every request rendered, none kept
+
+import django
+
+django.setup()
+
+from django.test import Client  # noqa: E402
+
+from kamkit.web.accounts.models import Account, Person  # noqa: E402
+from kamkit.web.users.models import Role, User  # noqa: E402
+
+RUNS = 20
+TARGET_MS = 500
+
+
+def median_ms(client: Client, url: str) -> tuple[float, int]:
+    client.get(url)  # warm the caches once
+    times, status = [], 0
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        status = client.get(url).status_code
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), status
+
+
+def main() -> int:
+    person = Person.objects.order_by("-pk").values_list("name", flat=True).first()
+    account = Account.objects.order_by("-pk").values_list("name", flat=True).first()
+    if person is None or account is None:
+        print("no accounts or people: run bench/generate.py first")
+        return 1
+    director, _ = User.objects.get_or_create(
+        username="bench-director", defaults={"role": Role.KAM_DIRECTOR}
+    )
+    client = Client()
+    client.force_login(director)
+    print(f"accounts: {Account.objects.count():,}; people: {Person.objects.count():,}")
+    print(f"median of {RUNS} requests, kept pages off")
+    rows = [
+        ("portfolio ?q=<account> (baseline)", f"/accounts/?{urlencode({'q': account})}"),
+        ("search: one account", f"/search/?{urlencode({'q': account})}"),
+        ("search: one person", f"/search/?{urlencode({'q': person})}"),
+        ("search: 'Person 1' (half of them)", "/search/?q=Person+1"),
+        ("search: nothing matches", "/search/?q=zzzz"),
+    ]
+    worst = 0.0
+    for label, url in rows:
+        ms, status = median_ms(client, url)
+        if status != 200:
+            print(f"{label}: status {status}")
+            return 1
+        if url.startswith("/search/"):
+            worst = max(worst, ms)
+        print(f"{label:<38}{ms:8.1f} ms")
+    met = worst < TARGET_MS
+    print(f"target (each search < {TARGET_MS} ms): {'met' if met else 'NOT met'}")
+    return 0 if met else 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -113,6 +113,16 @@ def test_demo_firm(db):
     assert admin.is_staff and admin.is_superuser and admin.role == Role.ADMIN
     customer = User.objects.get(username="customer")
     assert customer.account.ka_manager.username == "manager"
+    # one of the manager's accounts went quiet: its fall is alerted to both of them
+    from kamkit.web.assessment.models import IndexAlert
+    from kamkit.web.portal.models import Notification
+
+    alert = IndexAlert.objects.select_related("account__ka_manager").get()
+    assert alert.account.ka_manager.username == "manager"
+    assert Account.objects.index_fell().get() == alert.account
+    for login in ("manager", "director"):
+        told = Notification.objects.filter(recipient__username=login, account=alert.account)
+        assert told.filter(text__contains="fell").exists(), login
     assert load_demo() == {}  # loading twice changes nothing
 
 

@@ -576,7 +576,14 @@ def _load_demo(seed: int, today: dt.date | None) -> dict[str, int]:
     for record in records:  # the people have their ids now
         record.person = record.person
     work.add_records_in_bulk(None, records)  # the accounts' phases follow
-    activity = _activity(accounts, [phases[i % 4] for i in range(len(accounts))], rnd, today)
+    # one of the demo manager's mature accounts went quiet four weeks ago, with two of
+    # the customer's problems unanswered: its index falls by more than the alert's ten
+    # points in the last month, so the director's "Index fell" chip and the
+    # notifications of both have something to show
+    quiet = {accounts[6].pk}
+    activity = _activity(
+        accounts, [phases[i % 4] for i in range(len(accounts))], rnd, today, quiet=quiet
+    )
 
     # the customer login belongs to the demo manager's first build-up account
     customer_account = (
@@ -797,6 +804,8 @@ RHYTHM = {
     "maturity": lambda m: 6,
     "decline": lambda m: max(1, 9 - m // 1.5),
 }
+QUIET_DAYS = 28
+"""How long the demo's quiet account has had no contact."""
 SUPPLIER_LEADS = {"exploration": 0.8, "build_up": 0.55, "maturity": 0.5, "decline": 0.7}
 TOPICS = {
     "strategic": [
@@ -823,7 +832,11 @@ def _money(value: float) -> Decimal:
 
 
 def _activity(
-    accounts: list[Account], phases: list[str], rnd: random.Random, today: dt.date
+    accounts: list[Account],
+    phases: list[str],
+    rnd: random.Random,
+    today: dt.date,
+    quiet: set[int] = frozenset(),
 ) -> dict[str, int]:
     """A year of interactions, initiatives, problems and pulses per account, from both
     sides, shaped by each account's phase: sparse and supplier-led in exploration, rising
@@ -862,25 +875,25 @@ def _activity(
                     who += rnd.sample(
                         sides["customer"], rnd.randint(1, min(2, len(sides["customer"])))
                     )
-                interactions.append(
-                    Interaction(
-                        account=account,
-                        occurred_at=timezone.make_aware(
-                            dt.datetime.combine(day, dt.time(rnd.randint(8, 17)))
-                        ),
-                        channel=rnd.choice(
-                            ["in_person", "video", "phone", "email"]
-                            if two_way
-                            else ["email", "letter"]
-                        ),
-                        initiated_by="supplier" if supplier_first else "customer",
-                        two_way=two_way,
-                        formality=rnd.choice(["formal", "formal", "informal"]),
-                        content=content,
-                        summary=rnd.choice(TOPICS[content]),
-                        shared_with_customer=two_way and rnd.random() < 0.6,
-                    )
+                interaction = Interaction(
+                    account=account,
+                    occurred_at=timezone.make_aware(
+                        dt.datetime.combine(day, dt.time(rnd.randint(8, 17)))
+                    ),
+                    channel=rnd.choice(
+                        ["in_person", "video", "phone", "email"] if two_way else ["email", "letter"]
+                    ),
+                    initiated_by="supplier" if supplier_first else "customer",
+                    two_way=two_way,
+                    formality=rnd.choice(["formal", "formal", "informal"]),
+                    content=content,
+                    summary=rnd.choice(TOPICS[content]),
+                    shared_with_customer=two_way and rnd.random() < 0.6,
                 )
+                if account.pk in quiet and day > today - dt.timedelta(days=QUIET_DAYS):
+                    continue  # nobody has been in touch lately (drawn all the same: the
+                    # other accounts' records stay what they were)
+                interactions.append(interaction)
                 links.append(who)
     # through the one write path for many records: checked, written, aggregates rebuilt
     work.log_interactions_in_bulk(None, list(zip(interactions, links, strict=True)))
@@ -964,6 +977,23 @@ def _activity(
                     raised,
                 )
             )
+        if account.pk in quiet:  # raised just before it went quiet; nobody called back
+            for n, title in enumerate(("Missed delivery window", "Quality claim unanswered")):
+                raised = today - dt.timedelta(days=QUIET_DAYS + 5 + 3 * n)
+                problems.append(
+                    (
+                        Problem(
+                            account=account,
+                            title=title,
+                            raised_by="customer",
+                            raised_on=raised,
+                            customer_framing="Nobody has called us back",
+                            shared=True,
+                        ),
+                        1,
+                        raised,
+                    )
+                )
         for quarter in range(4):
             rated = today - dt.timedelta(days=90 * quarter + rnd.randint(0, 20))
             if rated < account.relationship_start:

@@ -160,14 +160,15 @@ def test_the_query_count_does_not_grow_with_the_hits(as_role, firm):
     def queries() -> int:
         with CaptureQueriesContext(connection) as ctx:
             assert c.get("/search/", {"q": "zeta"}).status_code == 200
-        return len(ctx.captured_queries)
+        # the kept pages' data version is read after a write: not the search's
+        return sum("dataversion" not in q["sql"] for q in ctx.captured_queries)
 
     Account.objects.bulk_create([Account(name=f"Zeta {i}") for i in range(2)])
     few = queries()
     Account.objects.bulk_create([Account(name=f"Zeta {i}") for i in range(2, 30)])
     for account in Account.objects.filter(name__startswith="Zeta"):
         Person.objects.create(account=account, side=Side.CUSTOMER, name=f"Zeta person {account.pk}")
-    assert queries() <= few + 2  # the people group appears: its count and its page
+    assert queries() == few + 2  # two groups hold more than a page: they are counted
 
 
 def test_the_api_answers_groups_and_names_a_bad_field(client, firm, bearer):

@@ -91,9 +91,11 @@ def _ranked(qs: models.QuerySet, phrase: str, name: str, *first: Any) -> models.
 
 
 def _fill(group: Group, qs: models.QuerySet, limit: int, hit) -> Group:
-    group.count = qs.count()
-    if group.count:
-        group.hits = [hit(obj) for obj in qs[:limit]]
+    """The group's first ``limit`` hits, and its count: counted in the database only when
+    there are more (each query reads the whole table: one read where there are few)."""
+    first = list(qs[:limit])
+    group.hits = [hit(obj) for obj in first]
+    group.count = len(first) if len(first) < limit else qs.order_by().count()
     return group
 
 

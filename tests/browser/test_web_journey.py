@@ -39,7 +39,7 @@ def test_director_login_portfolio_account(page, live_server, live_firm):
     expect(rows).to_have_count(2)
     page.screenshot(path=str(SHOTS / "portfolio.png"), full_page=True)
     # typing in the search box filters through htmx, without a page load
-    page.fill("input[name=q]", "beta")
+    page.fill("#portfolio-q", "beta")
     expect(page.locator("table.list tbody tr")).to_have_count(1)
     assert "q=beta" in page.url
     page.locator("table.list a", has_text="Beta Energy").click()
@@ -47,6 +47,12 @@ def test_director_login_portfolio_account(page, live_server, live_firm):
     assert page.locator("h1").inner_text() == "Beta Energy"
     assert "Decline" in page.locator("#phase").inner_text()
     page.screenshot(path=str(SHOTS / "account.png"), full_page=True)
+    # the accounts nobody has contacted for a month: one click from the portfolio
+    page.goto(live_server.url + "/accounts/")
+    page.locator("#no-contact").click()
+    page.wait_for_load_state()
+    expect(page.locator("table.list tbody tr")).to_have_count(1)
+    assert page.locator("table.list tbody tr td.contact").inner_text() == "never"
 
 
 def test_manager_edits_an_account_inline(page, live_server, live_firm):

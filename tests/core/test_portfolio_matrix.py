@@ -48,3 +48,21 @@ def test_a_firm_s_own_alert_points():
 
     assert index_fell(70, 65, points=5) == 5
     assert index_fell(70, 66, points=5) is None
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "days", "quiet"),
+    [(None, None, True), (0, 0, False), (29, 29, False), (30, 30, True), (400, 400, True)],
+)
+def test_no_contact_for_a_month_or_ever(days_ago, days, quiet):
+    import datetime as dt
+
+    from kamkit.core.portfolio import NO_CONTACT_DAYS, contact_days, no_contact
+
+    today = dt.date(2026, 11, 29)
+    last = None if days_ago is None else today - dt.timedelta(days=days_ago)
+    assert NO_CONTACT_DAYS == 30
+    assert contact_days(last, today) == days
+    assert no_contact(last, today) is quiet
+    # a contact dated after today (a clock ahead, a time zone) is today's
+    assert contact_days(today + dt.timedelta(days=1), today) == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 
 from kamkit.core.i18n import gettext_noop
@@ -17,6 +18,23 @@ SELECTION_CRITERIA: tuple[str, ...] = (
 reputation, market access)."""
 
 DEFAULT_WEIGHTS: dict[str, float] = dict.fromkeys(SELECTION_CRITERIA, 1.0)
+
+NO_CONTACT_DAYS = 30
+"""An account with no logged interaction for this many days or more is listed as "no
+contact": every phase's ideal band asks for at least two interactions in 30 days (SPEC
+§2.4, ``phase_bands``), so such an account's frequency fit for the month is nil (kamkit
+assumption)."""
+
+
+def contact_days(last: dt.date | None, today: dt.date) -> int | None:
+    """Whole days since the last contact (0: today), or None when there was none."""
+    return None if last is None else max(0, (today - last).days)
+
+
+def no_contact(last: dt.date | None, today: dt.date) -> bool:
+    """No contact for ``NO_CONTACT_DAYS`` or more, or never."""
+    days = contact_days(last, today)
+    return days is None or days >= NO_CONTACT_DAYS
 
 
 def selection_score(

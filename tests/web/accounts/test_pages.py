@@ -193,7 +193,7 @@ def test_portfolio_sorts_by_risk_and_draws_phase_by_index(as_role, firm):
     c = as_role("director")
     page = soup(c.get("/accounts/?ordering=risk"))
     rows = page.select("#portfolio-table tbody tr")
-    indexes = [r.select("td")[-2].get_text(strip=True) for r in rows]
+    indexes = [r.select_one("td.num.stay").get_text(strip=True) for r in rows]
     shown = [float(i) for i in indexes if i != "—"]
     assert shown == sorted(shown) and shown  # lowest index first
     assert "—" in indexes  # Beta Energy has no records, so no index: it sorts last
@@ -475,3 +475,77 @@ def test_the_accounts_whose_index_fell_are_one_click_away(as_role, firm, client,
     assert names(c.get("/accounts/" + chip["href"])) == ["Alpha Motors"]
     api = client.get("/api/v1/accounts?fell=month", **bearer("director")).json()
     assert [a["name"] for a in api["items"]] == ["Alpha Motors"]
+
+
+def test_the_accounts_nobody_contacted_for_a_month_are_one_click_away(
+    as_role, firm, client, bearer
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kamkit.web.relationships.models import Interaction
+
+    def contact_cells(response) -> dict[str, tuple[str, bool]]:
+        rows = soup(response).select("#portfolio-table tbody tr")
+        return {
+            r.select_one("td a").get_text(strip=True): (
+                r.select_one("td.contact").get_text(strip=True),
+                "flag-text" in r.select_one("td.contact")["class"],
+            )
+            for r in rows
+        }
+
+    c = as_role("director")
+    page = c.get("/accounts/")
+    # Alpha's internal call was logged just now; Beta Energy has never been contacted
+    assert contact_cells(page) == {"Alpha Motors": ("today", False), "Beta Energy": ("never", True)}
+    chip = soup(page).select_one("#no-contact")
+    assert chip.b.get_text() == "1" and "30 days" in chip["title"]
+    assert names(c.get("/accounts/" + chip["href"])) == ["Beta Energy"]
+    # 31 days without contact is a month; a call 29 days ago is not
+    now = timezone.now()
+    call = firm.records["interactions"]
+    Interaction.objects.filter(pk=call.pk).update(occurred_at=now - dt.timedelta(days=31))
+    assert contact_cells(c.get("/accounts/"))["Alpha Motors"] == ("31 days ago", True)
+    assert names(c.get("/accounts/?contact=none")) == ["Alpha Motors", "Beta Energy"]
+    later = Interaction.objects.create(
+        account=firm.own,
+        channel="video",
+        initiated_by="customer",
+        two_way=True,
+        occurred_at=now - dt.timedelta(days=29),
+    )
+    assert contact_cells(c.get("/accounts/"))["Alpha Motors"] == ("29 days ago", False)
+    assert names(c.get("/accounts/?contact=none")) == ["Beta Energy"]
+    # sorted by last contact: the longest silence first, never at the very top
+    assert names(c.get("/accounts/?ordering=contact")) == ["Beta Energy", "Alpha Motors"]
+    assert names(c.get("/accounts/?ordering=-contact")) == ["Alpha Motors", "Beta Energy"]
+    # a deleted interaction was no contact
+    from kamkit.web.base import soft_delete
+
+    soft_delete(later)
+    assert names(c.get("/accounts/?contact=none")) == ["Alpha Motors", "Beta Energy"]
+    # the download carries the day of the last contact
+    download = c.get("/accounts/?export=csv")
+    csv = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    header = csv[0].split(",")
+    alpha = next(line for line in csv if "Alpha Motors" in line).split(",")
+    assert alpha[header.index("last_contact")].startswith(
+        str(timezone.localdate(now - dt.timedelta(days=31)))
+    )
+    # the API: the same filter, a bad value named
+    director = bearer("director")
+    api = client.get("/api/v1/accounts?contact=none", **director).json()
+    assert [a["name"] for a in api["items"]] == ["Alpha Motors", "Beta Energy"]
+    bad = client.get("/api/v1/accounts?contact=soon", **director)
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "contact"
+
+
+def test_a_customer_s_last_contact_counts_only_what_is_shared_with_it(client, firm, bearer):
+    # the account's one interaction is the firm's internal call: not the customer's to see
+    customer = bearer("customer")
+    api = client.get("/api/v1/accounts?contact=none", **customer).json()
+    assert [a["name"] for a in api["items"]] == ["Alpha Motors"]
+    manager = client.get("/api/v1/accounts?contact=none", **bearer("manager")).json()
+    assert manager["items"] == []

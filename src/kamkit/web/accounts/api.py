@@ -51,6 +51,11 @@ class ListParams(Schema):
     fell: Literal["month"] | None = Field(
         None, description="`month`: the accounts whose index fell enough for an alert."
     )
+    contact: Literal["none"] | None = Field(
+        None,
+        description="`none`: the accounts with no interaction (that the caller may see) "
+        "for 30 days or more, or ever.",
+    )
     ordering: str | None = None
 
 
@@ -101,7 +106,7 @@ def _references(data: dict) -> dict:
 def list_accounts(request: HttpRequest, params: Query[ListParams]):
     limit, offset = _page(params.limit, params.offset)
     user = request.auth
-    base = Account.objects.visible_to(user).with_assessment()
+    base = Account.objects.visible_to(user).with_assessment().with_last_contact(user)
     filters = {
         k: v for k, v in params.dict().items() if k not in ("limit", "offset") and v is not None
     }

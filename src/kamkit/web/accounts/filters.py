@@ -34,6 +34,13 @@ class _Ordering(django_filters.OrderingFilter):
     def get_ordering_value(self, param):
         value = super().get_ordering_value(param)
         name = value.lstrip("-")
+        if name == "last_contact":  # ascending: the longest silence first, never at the top
+            field = F(name)
+            return (
+                field.desc(nulls_last=True)
+                if value.startswith("-")
+                else field.asc(nulls_first=True)
+            )
         if name not in ("latest_index", "latest_index_by_strength"):
             return value
         if name == "latest_index_by_strength":  # the Index column: strongest first by default
@@ -68,6 +75,12 @@ class AccountFilter(django_filters.FilterSet):
         empty_label=_("Any index"),
         label=_("Index"),
     )
+    contact = django_filters.ChoiceFilter(
+        choices=[("none", _("No contact for 30 days or more"))],
+        method="by_contact",
+        empty_label=_("Any contact"),
+        label=_("Last contact"),
+    )
     kam_unit = django_filters.ModelChoiceFilter(
         queryset=KAMUnit.objects.alive().select_related("parent"),
         empty_label=_("All units"),
@@ -84,6 +97,7 @@ class AccountFilter(django_filters.FilterSet):
             ("ka_manager__username", "manager"),
             ("kam_unit__name", "unit"),
             ("latest_index_by_strength", "index"),
+            ("last_contact", "contact"),
         ),
         field_labels={
             "latest_index": _("Risk (lowest index first)"),
@@ -95,6 +109,7 @@ class AccountFilter(django_filters.FilterSet):
             "ka_manager__username": _("KA manager"),
             "kam_unit__name": _("KAM unit"),
             "latest_index_by_strength": _("Index"),
+            "last_contact": _("Last contact"),
         },
         label=_("Sort"),
         empty_label=_("Name (A–Z)"),
@@ -102,11 +117,15 @@ class AccountFilter(django_filters.FilterSet):
 
     class Meta:
         model = Account
-        fields = ["q", "phase", "decision", "ka_manager", "kam_unit", "fell"]
+        fields = ["q", "phase", "decision", "ka_manager", "kam_unit", "fell", "contact"]
 
     def by_decision(self, queryset, name, value):
         """Declining accounts by their decision (SPEC §2.3); ``needed``: none yet."""
         return queryset.filter(phase="decline", decline_decision="" if value == "needed" else value)
+
+    def by_contact(self, queryset, name, value):
+        """No interaction for a month or more, or none at all."""
+        return queryset.no_contact()
 
     def by_fall(self, queryset, name, value):
         """Accounts alerted for a fall of their index this month."""

@@ -98,6 +98,28 @@ class AccountQuerySet(TrackedQuerySet):
         since = timezone.localdate() - dt.timedelta(days=ALERT_WINDOW_DAYS)
         return self.filter(pk__in=IndexAlert.objects.filter(on__gt=since).values("account_id"))
 
+    def with_last_contact(self, user: User) -> AccountQuerySet:
+        """Annotate when each account last had an interaction ``user`` may see
+        (``last_contact``, None when never): for a customer user its shared ones only.
+        One index seek an account (the interactions' index leads with the account)."""
+        from kamkit.web.relationships.models import Interaction
+
+        last = (
+            Interaction.objects.visible_to(user)
+            .filter(account=models.OuterRef("pk"))
+            .order_by("-occurred_at")
+            .values("occurred_at")[:1]
+        )
+        return self.annotate(last_contact=models.Subquery(last))
+
+    def no_contact(self) -> AccountQuerySet:
+        """Only the accounts without contact for ``NO_CONTACT_DAYS`` or more, or ever
+        (``kamkit.core.portfolio``; ``with_last_contact`` annotated first)."""
+        from kamkit.core.portfolio import NO_CONTACT_DAYS
+
+        since = timezone.now() - dt.timedelta(days=NO_CONTACT_DAYS)
+        return self.filter(models.Q(last_contact__lt=since) | models.Q(last_contact__isnull=True))
+
     def with_index_change(self, days: int = 30) -> AccountQuerySet:
         """Also the index stored ``days`` or more before the latest assessment
         (``earlier_index``): the portfolio's change arrows (issue 20; 30 days, a kamkit

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from kamkit.core.portfolio import NO_CONTACT_DAYS, contact_days, no_contact
 from kamkit.web.assessment.charts import phase_index_bubbles
 from kamkit.web.assessment.models import LatestAssessment
 from kamkit.web.assessment.services import account_overview
@@ -34,7 +35,7 @@ from kamkit.web.relationships.models import (
 )
 from kamkit.web.relationships.timeline import PROCESSES
 from kamkit.web.relationships.views import timeline_context
-from kamkit.web.users.models import Role
+from kamkit.web.users.models import Role, User
 
 from . import services
 from .filters import AccountFilter
@@ -64,7 +65,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Your role has no key accounts.")
     base = Account.objects.visible_to(user).select_related("ka_manager", "kam_unit")
     scored = base.with_assessment()
-    flt, qs = _filtered(base, request.GET)
+    flt, qs = _filtered(base, request.GET, user)
     if fmt := request.GET.get("export"):  # every row the filters leave, as a file
         from kamkit.web.exports import table_response
 
@@ -72,6 +73,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
         return table_response("portfolio", *exports.accounts(qs), fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    for a in page:  # days since the last contact, and whether that is too long
+        last = timezone.localdate(a.last_contact) if a.last_contact else None
+        a.contact_days, a.no_contact = contact_days(last, today), no_contact(last, today)
     unsorted = request.GET.copy()
     for key in ("page", "ordering"):
         unsorted.pop(key, None)
@@ -84,6 +89,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "phase_counts": _phase_counts(base),
         "decisions_needed": base.filter(phase="decline", decline_decision="").count(),
         "fell_this_month": base.index_fell().count(),
+        "no_contact": 0 if request.htmx else base.with_last_contact(user).no_contact().count(),
+        "no_contact_days": NO_CONTACT_DAYS,
         "alert_points": settings.KAMKIT_ALERT_DROP_POINTS,
         "undo_account": _deleted_account(request),
         "reassign_form": ReassignForm() if user.sees_all_accounts else None,
@@ -108,10 +115,10 @@ def portfolio(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _filtered(base, query) -> tuple[AccountFilter, Any]:
+def _filtered(base, query, user: User) -> tuple[AccountFilter, Any]:
     """The portfolio's filter and the accounts it lists, in its order (A–Z unless
     sorted): the page, its downloads and its Reassign list the same accounts."""
-    scored = base.with_assessment().with_index_change()
+    scored = base.with_assessment().with_index_change().with_last_contact(user)
     flt = AccountFilter(query or None, queryset=scored)
     qs = flt.qs if flt.is_bound and flt.is_valid() else scored
     if not query.get("ordering"):
@@ -148,7 +155,7 @@ def reassign(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Nothing was reassigned: {problems}").format(problems=problems))
         return redirect(back)
     base = Account.objects.visible_to(request.user).select_related("ka_manager", "kam_unit")
-    flt, qs = _filtered(base, filters)
+    flt, qs = _filtered(base, filters, request.user)
     if flt.is_bound and not flt.is_valid():
         messages.error(request, _("Nothing was reassigned: the filters are not valid."))
         return redirect(back)
@@ -216,6 +223,7 @@ SORTABLE = [
     (_("Selection"), None, "num"),
     (_("Index"), "index", "num stay"),
     (_("Lever"), None, ""),
+    (_("Last contact"), "contact", "num"),
 ]
 """The portfolio's columns, their sort keys (None: not sortable; the selection score
 is computed per account, not stored) and their cells' classes: ``num`` right-aligned;

@@ -576,7 +576,7 @@ def _load_demo(seed: int, today: dt.date | None) -> dict[str, int]:
     for record in records:  # the people have their ids now
         record.person = record.person
     work.add_records_in_bulk(None, records)  # the accounts' phases follow
-    # one of the demo manager's mature accounts went quiet four weeks ago, with two of
+    # one of the demo manager's mature accounts has had no contact for 28 days, with two of
     # the customer's problems unanswered: its index falls by more than the alert's ten
     # points in the last month, so the director's "Index fell" chip and the
     # notifications of both have something to show
@@ -805,7 +805,7 @@ RHYTHM = {
     "decline": lambda m: max(1, 9 - m // 1.5),
 }
 QUIET_DAYS = 28
-"""How long the demo's quiet account has had no contact."""
+"""The demo's quiet account has had no contact for at least this many days."""
 SUPPLIER_LEADS = {"exploration": 0.8, "build_up": 0.55, "maturity": 0.5, "decline": 0.7}
 TOPICS = {
     "strategic": [

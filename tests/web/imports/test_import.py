@@ -280,3 +280,41 @@ def test_postgresql_statistics_follow_a_growing_table(db):
         return
     # 6,000 rows: analysed; 5,000 more: not yet doubled; 6,000 more: analysed (12,000)
     assert analyses(steps) == [False, True, False, True, False, False]
+
+
+def test_a_long_file_name_still_names_the_import_in_the_history(crm, firm):
+    """The history's reason holds 100 characters: a longer file name is cut, not a
+    database error (PostgreSQL refuses a longer value)."""
+    director = firm.users["director"]
+    import_files(director, files(crm / "salesforce"))
+    folder = crm / "salesforce"
+    long = folder / ("Account export of the whole Nordic region, " * 4 + "Account.csv")
+    long.write_text((folder / "Account.csv").read_text().replace("Nordwerk Holding,", "NH SE,"))
+    report = import_files(director, [long])
+    assert report.exit_status == 0, report.to_json()
+    holding = Account.objects.get(source_id="0018d000002AAAA")
+    assert holding.name == "NH SE"
+    reason = holding.history.first().history_change_reason
+    assert reason.startswith("import of Account export") and len(reason) <= 100
+
+
+def test_the_account_page_names_the_import_that_changed_it(crm, firm, as_role):
+    from bs4 import BeautifulSoup
+
+    from kamkit.web.users.models import User
+
+    director = firm.users["director"]
+    import_files(director, files(crm / "salesforce"))
+    path = crm / "salesforce" / "Account.csv"
+    path.write_text(path.read_text().replace("Nordwerk Holding,", "Nordwerk Holding SE,"))
+    import_files(director, [path])
+    holding = Account.objects.get(source_id="0018d000002AAAA")
+    c = as_role("director")
+
+    def latest() -> str:
+        page = BeautifulSoup(c.get(f"/accounts/{holding.pk}/").content, "html.parser")
+        return page.select_one("#history li").get_text(" ", strip=True)
+
+    assert latest().endswith("(import of Account.csv)")
+    User.objects.filter(pk=director.pk).update(language="de")
+    assert latest().endswith("(Import von Account.csv)")

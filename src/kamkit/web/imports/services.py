@@ -30,6 +30,7 @@ from django.db import connection, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from kamkit.core.i18n import gettext_noop
 from kamkit.core.imports import calendar as ics
 from kamkit.core.imports import mail
 from kamkit.core.imports.profiles import Profile, detect, load_mapping
@@ -156,6 +157,17 @@ class ImportReport:
             "assessed_accounts": self.assessed,
             "files": [f.to_json(limit) for f in self.files],
         }
+
+
+REASON_LIMIT = 100
+"""What a history entry's reason holds (django-simple-history's column)."""
+
+
+def _reason(report: FileReport) -> str:
+    """The reason a change by an import is saved with: the file it came from, cut to
+    the history's column (PostgreSQL refuses a longer value; a name can be 255 long),
+    and said again in the reader's language where it is shown."""
+    return cut(gettext_noop("import of {file}").format(file=report.file), REASON_LIMIT)
 
 
 def _chunks(items: Iterable[Any], size: int = CHUNK) -> Iterator[list[Any]]:
@@ -492,7 +504,7 @@ class Importer:
     def _update(self, write, obj, changes: dict[str, Any], report, line, columns) -> bool:
         """Change an existing record through its service, with a history entry naming
         the file; a refusal becomes the row's reject."""
-        obj._change_reason = f"import of {report.file}"
+        obj._change_reason = _reason(report)
         try:
             write(self.user, obj, changes, obj.version)
         except ValidationError as exc:
@@ -590,7 +602,7 @@ class Importer:
                 if account is None or account.pk is None or account.parent_id == parent_pk:
                     continue
                 account.refresh_from_db()
-                account._change_reason = f"import of {report.file}"
+                account._change_reason = _reason(report)
                 try:
                     accounts.update_account(
                         self.user, account, {"parent_id": parent_pk}, account.version
@@ -806,7 +818,7 @@ class Importer:
                 if f in COMPARED and getattr(interaction, f) != getattr(old, f)
             }
             if changes:
-                old._change_reason = f"import of {report.file}"
+                old._change_reason = _reason(report)
                 try:
                     work.edit_interaction(self.user, old, changes, old.version)
                     report.updated += 1

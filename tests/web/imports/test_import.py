@@ -318,3 +318,33 @@ def test_the_account_page_names_the_import_that_changed_it(crm, firm, as_role):
     assert latest().endswith("(import of Account.csv)")
     User.objects.filter(pk=director.pk).update(language="de")
     assert latest().endswith("(Import von Account.csv)")
+
+
+def test_an_import_collects_garbage_less_often_and_gives_the_collector_back(crm, firm, monkeypatch):
+    """Young collections every GC_THRESHOLD allocations while a file is imported (they
+    walked the chunk's records again and again); Python's settings afterwards, even when
+    the import fails."""
+    import gc
+
+    from kamkit.web.imports import services
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    original = services.Importer.import_file
+
+    def watched(self, plan, report):
+        seen.append(gc.get_threshold())
+        return original(self, plan, report)
+
+    monkeypatch.setattr(services.Importer, "import_file", watched)
+    import_files(firm.users["director"], files(crm / "salesforce", "Account.csv"))
+    assert seen and all(t[0] == services.GC_THRESHOLD for t in seen)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+    def broken(self, plan, report):
+        raise RuntimeError("the disk went away")
+
+    monkeypatch.setattr(services.Importer, "import_file", broken)
+    with pytest.raises(RuntimeError):
+        import_files(firm.users["director"], files(crm / "salesforce", "Account.csv"))
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0

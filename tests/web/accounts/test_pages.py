@@ -549,3 +549,28 @@ def test_a_customer_s_last_contact_counts_only_what_is_shared_with_it(client, fi
     assert [a["name"] for a in api["items"]] == ["Alpha Motors"]
     manager = client.get("/api/v1/accounts?contact=none", **bearer("manager")).json()
     assert manager["items"] == []
+
+
+def test_the_account_page_says_when_the_last_contact_was(as_role, firm):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kamkit.web.relationships.models import Interaction
+
+    c = as_role("manager")
+    cell = soup(c.get(f"/accounts/{firm.own.pk}/")).select_one("#last-contact")
+    assert cell.get_text(" ", strip=True).startswith("today") and "flag-text" not in (
+        cell.get("class") or []
+    )
+    Interaction.objects.filter(account=firm.own).update(
+        occurred_at=timezone.now() - dt.timedelta(days=45)
+    )
+    cell = soup(c.get(f"/accounts/{firm.own.pk}/")).select_one("#last-contact")
+    assert cell.get_text(" ", strip=True).startswith("45 days ago") and "flag-text" in cell["class"]
+    director = as_role("director")
+    other = soup(director.get(f"/accounts/{firm.other.pk}/")).select_one("#last-contact")
+    assert other.get_text(strip=True) == "never"
+    # the customer's page has no facts section: nothing of the internal call's day
+    customer = soup(as_role("customer").get(f"/accounts/{firm.own.pk}/"))
+    assert customer.select_one("#last-contact") is None

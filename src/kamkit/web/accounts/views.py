@@ -315,6 +315,23 @@ def _account_for(request: HttpRequest, pk: int) -> Account:
     )
 
 
+def _last_contact(user: User, account: Account) -> dict | None:
+    """The account's latest interaction the user may see: its day, the days since and
+    whether that is a month without contact (``kamkit.core.portfolio``)."""
+    from kamkit.web.relationships.models import Interaction
+
+    last = (
+        Interaction.objects.visible_to(user)
+        .filter(account=account)
+        .order_by("-occurred_at")
+        .values_list("occurred_at", flat=True)
+        .first()
+    )
+    today = timezone.localdate()
+    day = timezone.localdate(last) if last else None
+    return {"day": day, "days": contact_days(day, today), "none": no_contact(day, today)}
+
+
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account_for(request, pk)
     user = request.user
@@ -396,6 +413,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can(user, "change", account),
         "internal": internal,
         "history": account.history.select_related("history_user")[:8] if internal else [],
+        "contact": _last_contact(user, account) if internal else None,
         "form": AccountForm(instance=account, user=user) if can(user, "change", account) else None,
         "person_form": PersonForm(initial={"side": Side.CUSTOMER})
         if can(user, "change", account)

@@ -57,3 +57,27 @@ def test_a_past_day_s_assessment_tells_nobody(firm):
     assess_portfolio(timezone.localdate() - dt.timedelta(days=1), [firm.own.pk])
     assert not IndexAlert.objects.exists()
     assert not Notification.objects.filter(text__contains="The index fell").exists()
+
+
+def test_the_worker_s_morning_run_assesses_today_and_alerts_without_a_cron_job(firm):
+    """Nothing was logged, nobody ran ``kamkit assess``: the morning run (and the worker's
+    start) assesses every account not yet assessed today, so the fall is told anyway."""
+    from kamkit.web.relationships.tasks import at_worker_start, daily_task_reminders
+
+    today = timezone.localdate()
+    _stored_a_month_ago(firm.own, _today_index(firm.own) + 15)
+    assert not AssessmentSnapshot.objects.filter(on=today).exists()
+    at_worker_start()
+    assessed_today = set(
+        AssessmentSnapshot.objects.filter(on=today).values_list("account_id", flat=True)
+    )
+    assert assessed_today == {firm.own.pk, firm.other.pk}  # not the deleted account
+    assert IndexAlert.objects.filter(account=firm.own, on=today).count() == 1
+    # the next run the same day assesses nothing again and tells nobody twice
+    from kamkit.web.assessment.services import assess_missing_today
+
+    stored = AssessmentSnapshot.objects.get(account=firm.own, on=today).pk
+    daily_task_reminders.call()
+    assert assess_missing_today() == 0
+    assert AssessmentSnapshot.objects.get(account=firm.own, on=today).pk == stored
+    assert Notification.objects.filter(text__contains="The index fell").count() == 2

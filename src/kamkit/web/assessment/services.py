@@ -786,6 +786,23 @@ def assess_portfolio(
     )
 
 
+def assess_missing_today() -> int:
+    """Today's assessment of every account that has none stored yet today (the worker's
+    morning run and its start): scores move with their windows even when nothing is
+    logged, and a fall is alerted only when an assessment of today sees it. Accounts
+    assessed already today (after a change, or by ``kamkit assess``) are left as they
+    are. Returns how many were assessed."""
+    today = timezone.localdate()
+    missing = list(
+        Account.objects.alive()
+        .exclude(pk__in=AssessmentSnapshot.objects.filter(on=today).values("account_id"))
+        .values_list("pk", flat=True)
+    )
+    if not missing:
+        return 0
+    return assess_portfolio(today, missing).accounts
+
+
 def alert_falls(items: Sequence[Assessment], today: dt.date) -> int:
     """Tell an account's KA manager and the KAM directors (in kamkit, and by email where
     notifications go by email) when its index fell by ``ALERT_DROP_POINTS`` or more since

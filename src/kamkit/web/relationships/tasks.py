@@ -1,6 +1,8 @@
-"""The daily reminders of due tasks (issue 20), through the task runner: the worker
-reminds at its start (catching up) and keeps one deferred run waiting for the next
-morning, which reminds and defers the next one. No cron needed."""
+"""The morning run, through the task runner: today's assessment of every account not
+yet assessed today (so a fall of the index is alerted even when nothing was logged), then
+the reminders of due tasks (issue 20). The worker does both at its start (catching up)
+and keeps one deferred run waiting for the next morning, which does them and defers the
+next one. No cron needed."""
 
 from __future__ import annotations
 
@@ -11,8 +13,8 @@ from django.utils import timezone
 from django_tasks import task
 
 REMIND_AT = dt.time(7, 0)
-"""Reminders go out at 07:00, the server's time zone (kamkit assumption: before the day's
-meetings)."""
+"""The morning run is at 07:00, the server's time zone (kamkit assumption: alerts and
+reminders before the day's meetings)."""
 
 
 def _pending() -> bool:
@@ -41,20 +43,29 @@ def schedule_next(now: dt.datetime | None = None) -> dt.datetime | None:
     return at
 
 
-@task()
-def daily_task_reminders() -> int:
-    """Remind the owners of due tasks, then defer tomorrow's run."""
+def _morning() -> int:
+    """Assess the accounts not yet assessed today (alerting falls), then remind the
+    owners of due tasks; returns the reminders sent."""
+    from kamkit.web.assessment.services import assess_missing_today
+
     from .services import remind_due_tasks
 
-    sent = remind_due_tasks()
+    assess_missing_today()
+    return remind_due_tasks()
+
+
+@task()
+def daily_task_reminders() -> int:
+    """The morning run (its name kept: runs already waiting in a database carry it):
+    today's assessment where missing, the reminders, then tomorrow's run deferred."""
+    sent = _morning()
     schedule_next()
     return sent
 
 
 def at_worker_start() -> int:
-    """Catch up on reminders missed while no worker ran, and keep tomorrow's run waiting."""
-    from .services import remind_due_tasks
-
-    sent = remind_due_tasks()
+    """Catch up on a morning run missed while no worker ran, and keep tomorrow's run
+    waiting."""
+    sent = _morning()
     schedule_next()
     return sent

@@ -5,6 +5,7 @@ not scroll sideways."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import log_in
 from tests.browser.test_web_journey import SHOTS
@@ -36,3 +37,15 @@ def test_the_manager_finds_a_buyer_from_the_top_bar(page, live_server, live_firm
     assert "Alpha Motors" in page.locator("#found-accounts").inner_text()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"the search page scrolls sideways on a phone ({width} px)"
+
+
+def test_the_manager_searches_an_account_s_timeline(page, live_server, live_firm):
+    log_in(page, live_server.url, "manager")
+    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    entries = page.locator("#timeline-list ol.timeline > li")
+    assert entries.count() > 1
+    page.locator("#timeline-q").fill("prep call")
+    expect(entries).to_have_count(1)  # typed, not submitted: the list follows (htmx)
+    assert "Internal prep call notes" in entries.first.inner_text()
+    page.locator("#timeline-q").fill("no such words")
+    expect(page.locator("#timeline-list")).to_contain_text("Nothing recorded yet for this filter")

@@ -166,3 +166,51 @@ def test_the_timeline_does_not_query_per_entry(as_role, firm):
             account=firm.own, phase="maturity", source="supplier_self", person=firm.own_person
         )
     assert queries() == few
+
+
+def test_the_timeline_is_searched_by_words_and_names(as_role, firm):
+    from kamkit.web.relationships.models import JointInitiative, Pulse
+
+    c = as_role("manager")
+    url = f"/accounts/{firm.own.pk}/timeline/"
+    # a contact by its summary, or by the name of one who took part (Eva Buyer)
+    assert titles(c.get(url, {"q": "PREP CALL"})) == [titles(c.get(url, {"q": "eva"}))[0]]
+    assert titles(c.get(url, {"q": "prep call"}))[0].startswith("Phone")
+    # an initiative by its goal, a problem by either side's framing, a pulse by its rater
+    JointInitiative.objects.filter(pk=firm.records["initiatives"].pk).update(
+        goal="Halve the changeover time"
+    )
+    assert titles(c.get(url, {"q": "changeover"})) == ["Initiative: Joint pilot line"]
+    Problem.objects.filter(pk=firm.records["problems"].pk).update(
+        customer_framing="Trucks wait at the gate"
+    )
+    assert titles(c.get(url, {"q": "gate"})) == ["Problem: Late deliveries"]
+    assert all(t.startswith("Pulse by Chris") for t in titles(c.get(url, {"q": "chris"})))
+    assert Pulse.objects.filter(account=firm.own).exists()
+    # combined with the other filters; nothing found says so
+    assert titles(c.get(url, {"q": "gate", "process": "communication"})) == []
+    empty = c.get(url, {"q": "nothing like this"})
+    assert "Nothing recorded yet for this filter" in empty.content.decode()
+    # the next page keeps the words
+    Interaction.objects.bulk_create(
+        [
+            Interaction(
+                account=firm.own,
+                channel="email",
+                initiated_by="supplier",
+                two_way=False,
+                summary=f"Forecast update {n}",
+            )
+            for n in range(30)
+        ]
+    )
+    first = soup(c.get(url, {"q": "forecast"}))
+    more = first.select_one(".pager button")["hx-get"]
+    assert "q=forecast" in more
+    rest = [li.strong.get_text() for li in soup(c.get(more)).select("li")]
+    shown = len(first.select("ol.timeline li")) + len(rest)
+    assert shown == 30
+    # words that cannot be searched are refused by name; a customer finds only its share
+    assert c.get(url, {"q": "x"}).status_code == 400
+    assert c.get(url, {"q": "a\x00b"}).status_code == 400
+    assert titles(as_role("customer").get(url, {"q": "prep call"})) == []

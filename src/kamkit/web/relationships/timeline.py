@@ -142,19 +142,28 @@ def build_timeline(
     side: str | None = None,
     limit: int = 60,
     after: Cursor | None = None,
+    text: str | None = None,
 ) -> list[Entry]:
     """Up to ``limit`` newest entries the user may see (after ``after``, when given),
-    optionally of one process or side. One query per record kind, each limited, then
-    merged in the timeline's order (day, kind, time, id; newest first)."""
+    optionally of one process or side, and holding ``text`` (any letter case: a
+    contact's summary or a participant's name, an initiative's title or goal, a
+    problem's title or framings, a pulse's comment or rater; phase statements hold no
+    text to match). One query per record kind, each limited, then merged in the
+    timeline's order (day, kind, time, id; newest first)."""
     entries: list[Entry] = []
 
     def want(kind: str) -> bool:
-        return process in (None, "", kind)
+        return process in (None, "", kind) and not (text and kind == "phase")
 
     if want("communication"):
         qs = Interaction.objects.visible_to(user).filter(account=account)
         if side:
             qs = qs.filter(initiated_by=side)
+        if text:
+            named = Interaction.participants.through.objects.filter(
+                interaction__account=account, person__name__icontains=text
+            ).values("interaction_id")
+            qs = qs.filter(Q(summary__icontains=text) | Q(pk__in=named))
         contacts = list(_older(qs, "communication", "occurred_at", True, after)[:limit])
         # the participants' names in one query (a prefetch built a manager per contact)
         names: dict[int, list[str]] = {}
@@ -182,6 +191,8 @@ def build_timeline(
             )
     if want("co_creation") and side in (None, ""):
         qs = JointInitiative.objects.visible_to(user).filter(account=account)
+        if text:
+            qs = qs.filter(Q(title__icontains=text) | Q(goal__icontains=text))
         for ini in _older(qs, "co_creation", "created_at", True, after)[:limit]:
             entries.append(
                 Entry(
@@ -198,6 +209,12 @@ def build_timeline(
         qs = Problem.objects.visible_to(user).filter(account=account)
         if side:
             qs = qs.filter(raised_by=side)
+        if text:
+            qs = qs.filter(
+                Q(title__icontains=text)
+                | Q(customer_framing__icontains=text)
+                | Q(supplier_framing__icontains=text)
+            )
         for pr in _older(qs, "problem_solving", "raised_on", False, after)[:limit]:
             entries.append(
                 Entry(
@@ -213,6 +230,8 @@ def build_timeline(
         qs = Pulse.objects.visible_to(user).filter(account=account).select_related("person")
         if side:
             qs = qs.filter(person__side=side)
+        if text:
+            qs = qs.filter(Q(comment__icontains=text) | Q(person__name__icontains=text))
         for pu in _older(qs, "pulse", "rated_on", False, after)[:limit]:
             scores = ", ".join(
                 f"{decap(ITEM_LABELS[k])} {getattr(pu, k)}"
@@ -255,12 +274,13 @@ def iter_timeline(
     process: str | None = None,
     side: str | None = None,
     page: int = 1000,
+    text: str | None = None,
 ) -> Iterator[Entry]:
     """Every entry the user may see, newest first, read ``page`` at a time by cursor:
     an export of the whole history streams without holding it in memory."""
     after = None
     while True:
-        chunk = build_timeline(account, user, process, side, limit=page, after=after)
+        chunk = build_timeline(account, user, process, side, limit=page, after=after, text=text)
         yield from chunk
         if len(chunk) < page:
             return

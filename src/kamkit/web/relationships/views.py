@@ -23,6 +23,7 @@ from kamkit.core.lifecycle.phases import PhaseStatement, effective_phase
 from kamkit.web.accounts.models import Account, can
 from kamkit.web.base import errors_on_form, form_write, local_next, save_versioned
 from kamkit.web.labels import PHASE_LABELS, SOURCE_LABELS, decap
+from kamkit.web.search.services import BadQuery, clean_query
 from kamkit.web.users.models import Role
 
 from . import services as work
@@ -73,14 +74,15 @@ def timeline_context(
     process: str | None = None,
     side: str | None = None,
     after: Cursor | None = None,
+    text: str | None = None,
 ) -> dict:
     """The ``PAGE`` timeline entries after ``after`` (the newest when None) and the
     cursor of the next page, if there is one."""
-    entries = build_timeline(account, user, process, side, limit=PAGE + 1, after=after)
+    entries = build_timeline(account, user, process, side, limit=PAGE + 1, after=after, text=text)
     return {
         "entries": entries[:PAGE],
         "more_after": str(entries[PAGE - 1].cursor) if len(entries) > PAGE else None,
-        "filters": {"process": process or "", "side": side or ""},
+        "filters": {"process": process or "", "side": side or "", "q": text or ""},
     }
 
 
@@ -92,6 +94,12 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     side = request.GET.get("side") or None
     if process not in (None, *PROCESSES) or side not in (None, *rules.SIDES):
         return HttpResponse("Unknown filter.", status=400)
+    text = None
+    if request.GET.get("q", "").strip():
+        try:
+            text = clean_query(request.GET["q"])
+        except BadQuery as exc:
+            return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     after = None
     if raw := request.GET.get("after"):
         after = Cursor.parse(raw)
@@ -106,7 +114,7 @@ def timeline(request: HttpRequest, pk: int) -> HttpResponse:
         else "relationships/partials/timeline.html",
         {
             "account": account,
-            **timeline_context(account, request.user, process, side, after),
+            **timeline_context(account, request.user, process, side, after, text),
             "can_change": can(request.user, "change", account),
         },
     )

@@ -14,9 +14,7 @@ searched for the same account in the same run (the baseline: a page the SPEC wan
 from __future__ import annotations
 
 import os
-import statistics
 import sys
-import time
 from urllib.parse import urlencode
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kamkit.web.settings")
@@ -31,19 +29,9 @@ from django.test import Client  # noqa: E402
 
 from kamkit.web.accounts.models import Account, Person  # noqa: E402
 from kamkit.web.users.models import Role, User  # noqa: E402
+from pages import RUNS, median_ms  # noqa: E402  (bench/pages.py: the same medians)
 
-RUNS = 20
 TARGET_MS = 500
-
-
-def median_ms(client: Client, url: str) -> tuple[float, int]:
-    client.get(url)  # warm the caches once
-    times, status = [], 0
-    for _ in range(RUNS):
-        start = time.perf_counter()
-        status = client.get(url).status_code
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), status
 
 
 def main() -> int:

@@ -31,6 +31,12 @@ def test_the_manager_finds_a_buyer_from_the_top_bar(page, live_server, live_firm
     # someone else's account is not found
     page.goto(f"{live_server.url}/search/?q=beta")
     assert "Nothing you may see matches" in page.locator("#found-nothing").inner_text()
+    # the role beside the name where the top bar has room for the search box too
+    role = page.locator("header .who-role")
+    assert not role.is_visible()  # 1280 px: the name alone, the role on hover
+    page.set_viewport_size({"width": 1600, "height": 900})
+    assert role.is_visible() and role.inner_text().strip() == "· KA manager"
+    assert page.locator("header.topbar").bounding_box()["height"] < 70  # one row
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server.url}/search/?q=alpha")
     assert page.locator("header form.topsearch input[name=q]").is_visible()

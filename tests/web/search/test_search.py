@@ -19,7 +19,7 @@ def found(response) -> dict[str, list[str]]:
     page = BeautifulSoup(response.content, "html.parser")
     return {
         section["id"].removeprefix("found-"): [
-            a.get_text(strip=True) for a in section.select("ul.found a")
+            a.get_text(strip=True) for a in section.select("ul.found li > a:first-child")
         ]
         for section in page.select("section[id^=found-]")
     }
@@ -27,7 +27,7 @@ def found(response) -> dict[str, list[str]]:
 
 def links(response) -> dict[str, str]:
     page = BeautifulSoup(response.content, "html.parser")
-    return {a.get_text(strip=True): a["href"] for a in page.select("ul.found a")}
+    return {a.get_text(strip=True): a["href"] for a in page.select("ul.found li > a:first-child")}
 
 
 def test_a_director_finds_every_kind_of_record_and_it_opens(as_role, firm):
@@ -209,3 +209,21 @@ def test_a_german_reader_is_told_in_german(as_role, firm):
     error = BeautifulSoup(short.content, "html.parser").select_one("#search-error")
     assert error.get_text(strip=True) == "Geben Sie mindestens 2 Zeichen ein."
     assert "Nichts, was Sie sehen dürfen" in c.get("/search/", {"q": "zzzz"}).content.decode()
+
+
+def test_an_account_found_offers_to_log_a_contact_to_whoever_may(as_role, firm):
+    def log_links(role: str) -> list[str]:
+        page = BeautifulSoup(as_role(role).get("/search/", {"q": "alpha"}).content, "html.parser")
+        return [a["href"] for a in page.select("#found-accounts a.log-here")]
+
+    assert log_links("manager") == [f"/accounts/{firm.own.pk}/?log=1#log"]
+    assert log_links("director") == [f"/accounts/{firm.own.pk}/?log=1#log"]
+    assert log_links("customer") == []  # its own account, not its to log on
+    page = BeautifulSoup(
+        as_role("manager").get(f"/accounts/{firm.own.pk}/?log=1").content, "html.parser"
+    )
+    assert page.select_one("details#log").has_attr("open")
+    plain = BeautifulSoup(
+        as_role("manager").get(f"/accounts/{firm.own.pk}/").content, "html.parser"
+    )
+    assert not plain.select_one("details#log").has_attr("open")

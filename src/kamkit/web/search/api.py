@@ -52,7 +52,13 @@ def search(
     return {
         "query": " ".join(q.split()),
         "groups": [
-            {"kind": g.kind, "count": g.count, "items": [h.__dict__ for h in g.hits]}
+            {
+                "kind": g.kind,
+                "count": g.count,
+                "items": [
+                    {"id": h.id, "title": h.title, "detail": h.detail, "url": h.url} for h in g.hits
+                ],
+            }
             for g in groups
         ],
     }

@@ -43,6 +43,8 @@ class Hit:
     title: str
     detail: str
     url: str
+    log_url: str = ""
+    """Where to log a contact on it (an account the reader may change), else empty."""
 
 
 @dataclass
@@ -104,7 +106,7 @@ def search(user: User, raw: str | None, limit: int = PER_GROUP) -> list[Group]:
     be searched): accounts, people, problems, initiatives, tasks, and the diagnosis
     projects and cases. Groups with no hit are left out."""
     from kamkit.web.accounts.filters import account_matches
-    from kamkit.web.accounts.models import Account, Person, Side
+    from kamkit.web.accounts.models import Account, Person, Side, can
     from kamkit.web.diagnosis.models import DiagnosisCase, DiagnosisProject
     from kamkit.web.relationships.models import JointInitiative, Problem, Task
 
@@ -135,6 +137,9 @@ def search(user: User, raw: str | None, limit: int = PER_GROUP) -> list[Group]:
                     if x
                 ),
                 reverse("accounts:detail", args=[a.pk]),
+                reverse("accounts:detail", args=[a.pk]) + "?log=1#log"
+                if can(user, "change", a)
+                else "",
             ),
         )
     )

@@ -722,6 +722,11 @@ def serve(
         ),
     ] = True,
 ) -> None:
+    import os
+
+    # the links of emails sent without a request (the worker's too) name this address
+    # unless the firm names its own (behind a proxy, a domain)
+    os.environ.setdefault("KAMKIT_BASE_URL", serving_address(host, port))
     _django()
     from django.conf import settings
     from django.db import connections
@@ -760,10 +765,19 @@ def serve(
 
             return application
 
-    shown = f"[{host}]" if ":" in host else host
-    print(f"kamkit is serving http://{shown}:{port}/  (data: {settings.DATA_DIR}; Ctrl-C stops)")
+    address = serving_address(host, port)
+    print(f"kamkit is serving {address}/  (data: {settings.DATA_DIR}; Ctrl-C stops)")
     sys.stdout.flush()
     _Server().run()
+
+
+def serving_address(host: str, port: int) -> str:
+    """Where ``kamkit serve --host HOST --port PORT`` is opened: an IPv6 address in
+    brackets, every-interface addresses as localhost."""
+    if host in ("0.0.0.0", "::"):
+        host = "localhost"
+    shown = f"[{host}]" if ":" in host else host
+    return f"http://{shown}:{port}"
 
 
 def _start_worker() -> None:

@@ -18,6 +18,9 @@
   thresholds and weights (docs/scores.md); the SPEC defaults otherwise.
 - ``KAMKIT_EMAIL_HOST`` (and ``_PORT``, ``_USER``, ``_PASSWORD``, ``_TLS``, ``_FROM``):
   send invitations by SMTP; without a host, emails are printed to the console.
+- ``KAMKIT_BASE_URL``: the address people open kamkit at (``https://kamkit.example.com``):
+  the links in emails sent without a request (notifications, reminders) start with it;
+  ``kamkit serve`` sets it to the address it serves when it is not set.
 - ``KAMKIT_ALERT_DROP_POINTS`` (10): an account whose index fell by this many points in
   a month is flagged to its KA manager and the KAM directors.
 - ``KAMKIT_PAGE_CACHE`` (1), ``KAMKIT_PAGE_CACHE_SECONDS`` (300),
@@ -345,6 +348,15 @@ EMAIL_HOST_USER = os.environ.get("KAMKIT_EMAIL_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("KAMKIT_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = os.environ.get("KAMKIT_EMAIL_TLS", "1") == "1"
 KAMKIT_NOTIFY_BY_EMAIL = os.environ.get("KAMKIT_NOTIFY_BY_EMAIL") == "1"
+KAMKIT_BASE_URL = os.environ.get("KAMKIT_BASE_URL", "").strip().rstrip("/")
+if KAMKIT_BASE_URL and (
+    not KAMKIT_BASE_URL.startswith(("http://", "https://"))
+    or not KAMKIT_BASE_URL.split("://", 1)[1]
+):
+    raise ImproperlyConfigured(
+        f"KAMKIT_BASE_URL must be the address people open kamkit at, starting with "
+        f"https:// or http://, like https://kamkit.example.com (it is {KAMKIT_BASE_URL!r})"
+    )
 DEFAULT_FROM_EMAIL = os.environ.get("KAMKIT_EMAIL_FROM", "kamkit <kamkit@localhost>")
 
 LOGGING = {

@@ -3,9 +3,12 @@ pages and any future API."""
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_noop
 
@@ -13,6 +16,8 @@ from kamkit.web.accounts.models import Person, Side
 from kamkit.web.users.models import Role, User
 
 from .models import INVITATION_DAYS, Invitation
+
+log = logging.getLogger(__name__)
 
 
 class InvitationRefused(Exception):
@@ -108,6 +113,24 @@ def revoke(person: Person) -> None:
         User.objects.filter(pk=person.user_id).update(is_active=False)
 
 
+def absolute(link: str) -> str:
+    """``link`` as an address that works outside kamkit (in an email): a path gets
+    ``KAMKIT_BASE_URL`` in front; left as it is when that is not set (a warning is
+    logged once) or when it is an address already."""
+    if not link.startswith("/"):
+        return link
+    base = getattr(settings, "KAMKIT_BASE_URL", "")
+    if not base:
+        if not _WARNED:
+            _WARNED.append(True)
+            log.warning("KAMKIT_BASE_URL is not set: links in emails are paths only")
+        return link
+    return base + link
+
+
+_WARNED: list[bool] = []
+
+
 def _email_after_commit(account, recipients, text: str, link: str) -> None:
     """With ``KAMKIT_NOTIFY_BY_EMAIL`` on, mail the recipients once the write that caused
     it has committed (a rolled-back write sends nothing; the notification rows are part
@@ -124,7 +147,11 @@ def _email_after_commit(account, recipients, text: str, link: str) -> None:
             by_language.setdefault(language, []).append(r.email)
     for language, addresses in by_language.items():
         with translation.override(language):
-            message = say(text) + (f"\n\n{link}" if link else "")
+            message = say(text) + (f"\n\n{absolute(link)}" if link else "")
+            message += "\n\n-- \n" + gettext(
+                "You get this because kamkit tells you by email of what needs you. "
+                "Every notification: %(link)s"
+            ) % {"link": absolute(reverse("portal:notifications"))}
 
         def send(addresses=addresses, message=message) -> None:
             send_mail(

@@ -1,0 +1,89 @@
+"""Notifications by email (``KAMKIT_NOTIFY_BY_EMAIL``): their links work outside kamkit
+(``KAMKIT_BASE_URL``), and each mail says why it came and where every notification is."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.core import mail
+
+from kamkit.cli import serving_address
+from kamkit.web.accounts.models import Account
+from kamkit.web.relationships import services
+from kamkit.web.users.models import User
+
+
+@pytest.fixture
+def mailed(firm, settings, django_capture_on_commit_callbacks):
+    """The customer raises a problem; its KA manager is told by email."""
+    settings.KAMKIT_NOTIFY_BY_EMAIL = True
+    User.objects.filter(username="manager").update(email="max@supplier.example")
+
+    def raise_one(title: str = "Pallets unlabelled") -> str:
+        customer = User.objects.get(username="customer")
+        with django_capture_on_commit_callbacks(execute=True):
+            problem = services.raise_problem(
+                customer, Account.objects.get(pk=firm.own.pk), title=title, framing="x"
+            )
+        (message,) = [m for m in mail.outbox if title in m.body]
+        assert message.to == ["max@supplier.example"]
+        return message.body, problem
+
+    return raise_one
+
+
+def test_a_mailed_link_is_an_address_with_the_base_url(mailed, settings):
+    settings.KAMKIT_BASE_URL = "https://kamkit.example.com"
+    body, problem = mailed()
+    lines = body.splitlines()
+    assert lines[0] == "Chris Customer raised a problem: Pallets unlabelled"
+    assert f"https://kamkit.example.com/accounts/problems/{problem.pk}/" in lines
+    assert "https://kamkit.example.com/portal/notifications/" in body
+    assert "You get this because kamkit tells you by email" in body
+
+
+def test_without_a_base_url_the_link_stays_a_path(mailed, settings):
+    settings.KAMKIT_BASE_URL = ""
+    body, problem = mailed("Labels missing")
+    assert f"/accounts/problems/{problem.pk}/" in body.splitlines()
+    assert "http" not in body
+
+
+def test_the_mail_s_footer_is_in_the_reader_s_language(mailed, settings):
+    settings.KAMKIT_BASE_URL = "https://kamkit.example.com"
+    User.objects.filter(username="manager").update(language="de")
+    body, _ = mailed("Falsche Etiketten")
+    assert "Sie erhalten diese E-Mail" in body
+
+
+def test_a_base_url_that_is_no_address_stops_startup_with_its_reason():
+    env = {
+        **os.environ,
+        "KAMKIT_BASE_URL": "kamkit.example.com",
+        "DJANGO_SETTINGS_MODULE": "kamkit.web.settings",
+    }
+    run = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode != 0
+    assert "KAMKIT_BASE_URL must be the address people open kamkit at" in run.stderr
+
+
+@pytest.mark.parametrize(
+    ("host", "port", "address"),
+    [
+        ("127.0.0.1", 8000, "http://127.0.0.1:8000"),
+        ("0.0.0.0", 80, "http://localhost:80"),
+        ("::1", 8765, "http://[::1]:8765"),
+        ("kamkit.internal", 8000, "http://kamkit.internal:8000"),
+    ],
+)
+def test_kamkit_serve_names_the_address_it_serves(host, port, address):
+    assert serving_address(host, port) == address

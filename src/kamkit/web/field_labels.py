@@ -139,6 +139,7 @@ FIELD_LABELS: dict[str, Promise] = {
     "name": pgettext_lazy("field", "name"),
     "next reminder at": pgettext_lazy("field", "next reminder at"),
     "note": pgettext_lazy("field", "note"),
+    "notify by email": pgettext_lazy("field", "notify by email"),
     "objective": pgettext_lazy("field", "objective"),
     "occurred at": pgettext_lazy("field", "occurred at"),
     "on": pgettext_lazy("field", "on"),

@@ -87,3 +87,47 @@ def test_a_base_url_that_is_no_address_stops_startup_with_its_reason():
 )
 def test_kamkit_serve_names_the_address_it_serves(host, port, address):
     assert serving_address(host, port) == address
+
+
+def test_a_reader_turns_the_mails_off_and_on_and_is_still_told_in_kamkit(mailed, client, settings):
+    from bs4 import BeautifulSoup
+
+    from kamkit.web.portal.models import Notification
+
+    manager = User.objects.get(username="manager")
+    client.force_login(manager)
+    page = BeautifulSoup(client.get("/portal/notifications/").content, "html.parser")
+    box = page.select_one("#notify-by-email input[name=notify_by_email]")
+    assert (
+        box.has_attr("checked")
+        and "max@supplier.example" in page.select_one("#notify-by-email").get_text()
+    )
+    answer = client.post("/portal/notifications/", {"what": "email"})  # unticked: off
+    assert answer.status_code == 302
+    assert User.objects.get(pk=manager.pk).notify_by_email is False
+    customer = User.objects.get(username="customer")
+    before = len(mail.outbox)
+    services.raise_problem(
+        customer, Account.objects.get(pk=customer.account_id), title="Quiet", framing="x"
+    )
+    assert len(mail.outbox) == before  # no mail…
+    assert Notification.objects.filter(recipient=manager, text__contains="Quiet").exists()
+    client.post("/portal/notifications/", {"what": "email", "notify_by_email": "on"})
+    assert User.objects.get(pk=manager.pk).notify_by_email is True
+    body, _ = mailed("Loud again")
+    assert "Loud again" in body
+    # "mark all as read" is still what a plain post does
+    client.post("/portal/notifications/")
+    assert not Notification.objects.filter(recipient=manager, read_at=None).exists()
+
+
+def test_the_choice_is_offered_only_where_notifications_are_mailed(client, firm, settings):
+    from bs4 import BeautifulSoup
+
+    settings.KAMKIT_NOTIFY_BY_EMAIL = False
+    client.force_login(User.objects.get(username="customer"))
+    page = BeautifulSoup(client.get("/portal/notifications/").content, "html.parser")
+    assert page.select_one("#notify-by-email") is None
+    settings.KAMKIT_NOTIFY_BY_EMAIL = True
+    page = BeautifulSoup(client.get("/portal/notifications/").content, "html.parser")
+    assert page.select_one("#notify-by-email") is not None

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -351,6 +352,16 @@ def notifications(request: HttpRequest) -> HttpResponse:
     team acting on what is shared with it), newest first, 25 a page, the unread ones
     marked. Following one marks it read; "Mark all as read" does the rest."""
     mine = request.user.notifications
+    if request.method == "POST" and request.POST.get("what") == "email":
+        from kamkit.web.users.services import set_notify_by_email
+
+        on = request.POST.get("notify_by_email") == "on"
+        set_notify_by_email(request.user, on)
+        messages.success(
+            request,
+            _("Notifications come by email too.") if on else _("No more notifications by email."),
+        )
+        return redirect("portal:notifications")
     if request.method == "POST":
         mark_read(request.user)
         messages.success(request, _("All marked as read."))
@@ -361,7 +372,12 @@ def notifications(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/notifications.html",
-        {"page": page, "items": page.object_list, "unread": mine.filter(read_at=None).count()},
+        {
+            "page": page,
+            "items": page.object_list,
+            "unread": mine.filter(read_at=None).count(),
+            "mailed": settings.KAMKIT_NOTIFY_BY_EMAIL,
+        },
     )
 
 

@@ -142,7 +142,7 @@ def _email_after_commit(account, recipients, text: str, link: str) -> None:
         return
     by_language: dict[str, list[str]] = {}
     for r in recipients:
-        if r.email:
+        if r.email and getattr(r, "notify_by_email", True):  # a user may have said no
             language = getattr(r, "language", "") or settings.LANGUAGE_CODE
             by_language.setdefault(language, []).append(r.email)
     for language, addresses in by_language.items():
@@ -150,7 +150,7 @@ def _email_after_commit(account, recipients, text: str, link: str) -> None:
             message = say(text) + (f"\n\n{absolute(link)}" if link else "")
             message += "\n\n-- \n" + gettext(
                 "You get this because kamkit tells you by email of what needs you. "
-                "Every notification: %(link)s"
+                "Every notification, and where to stop these emails: %(link)s"
             ) % {"link": absolute(reverse("portal:notifications"))}
 
         def send(addresses=addresses, message=message) -> None:

@@ -40,6 +40,13 @@ class User(AbstractUser):
         choices=[("en", "English"), ("de", "Deutsch")],
         help_text=_("The interface's language; empty: the browser's for customers, else English."),
     )
+    notify_by_email = models.BooleanField(
+        default=True,
+        help_text=_(
+            "Notifications also by email, where the installation mails them "
+            "(KAMKIT_NOTIFY_BY_EMAIL); the user turns it off on the Notifications page."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -66,3 +66,9 @@ def set_language(user, language: str) -> None:
         raise ValidationError({"language": f"'{language}' is not one of: en, de"})
     user.language = language
     user.save(update_fields=["language"])
+
+
+def set_notify_by_email(user, on: bool) -> None:
+    """Whether the user's notifications also come by email (their own choice)."""
+    user.notify_by_email = bool(on)
+    user.save(update_fields=["notify_by_email"])

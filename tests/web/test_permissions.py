@@ -763,6 +763,12 @@ API = {
         lambda f: {},
         row(401, 200, 200, 404, 404, 404, 404),
     ),
+    "api:reassign_accounts": (  # the other manager's account to the manager
+        "post",
+        lambda f: {},
+        lambda f: {"accounts": [f.other.pk], "ka_manager": f.users["manager"].pk},
+        row(401, 200, 200, 403, 403, 403, 403),
+    ),
     "api:list_persons": (
         "get",
         lambda f: {"account_id": f.own.pk},

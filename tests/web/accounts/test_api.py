@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -184,3 +186,54 @@ def test_the_accounts_nobody_manages_are_listed_by_ka_manager_null(client, firm,
     Account.objects.filter(pk=firm.other.pk).update(ka_manager=None)
     data = call(client, "get", "/api/v1/accounts?ka_manager=null", bearer("director")).json()
     assert [a["name"] for a in data["items"]] == ["Beta Energy"]
+
+
+def test_a_director_reassigns_many_accounts_at_once(client, firm, bearer):
+    from kamkit.web.accounts.models import KAMUnit
+    from kamkit.web.portal.models import Notification
+
+    director = bearer("director")
+    manager = firm.users["manager"]
+    unit = KAMUnit.objects.create(name="Energy KAM")
+
+    def post(body: dict):
+        return client.post(
+            "/api/v1/accounts/reassign",
+            data=json.dumps(body),
+            content_type="application/json",
+            **director,
+        )
+
+    answer = post(
+        {
+            "accounts": [firm.other.pk, firm.own.pk, firm.other.pk],
+            "ka_manager": manager.pk,
+            "kam_unit": unit.pk,
+        }
+    )
+    assert answer.status_code == 200, answer.content
+    # Alpha was the manager's already, but not in Energy KAM: both changed, each once
+    assert answer.json() == {"changed": 2, "accounts": [firm.other.pk, firm.own.pk]}
+    other = Account.objects.get(pk=firm.other.pk)
+    assert other.ka_manager == manager and other.kam_unit == unit and other.version == 2
+    assert other.history.first().history_user == firm.users["director"]
+    assert Notification.objects.filter(recipient=manager, account=other).exists()
+    # the same again changes nothing
+    assert post({"accounts": [firm.other.pk], "ka_manager": manager.pk}).json()["changed"] == 0
+    # bad input is named, and nothing is written
+    unknown = post(
+        {"accounts": [firm.other.pk, 999_999], "ka_manager": firm.other.ka_manager_id}
+    )
+    assert (
+        unknown.status_code == 422
+        and "accounts: no account with id 999999" in unknown.json()["detail"]
+    )
+    assert Account.objects.get(pk=firm.other.pk).ka_manager == manager
+    deleted = post({"accounts": [firm.deleted.pk], "ka_manager": manager.pk})
+    assert deleted.status_code == 422
+    no_manager = post({"accounts": [firm.other.pk], "ka_manager": firm.users["director"].pk})
+    assert no_manager.status_code == 422 and no_manager.json()["detail"].startswith("ka_manager")
+    empty = post({"accounts": [], "ka_manager": manager.pk})
+    assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "accounts"
+    too_many = post({"accounts": list(range(1, 502)), "ka_manager": manager.pk})
+    assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "accounts"

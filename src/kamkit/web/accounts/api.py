@@ -22,6 +22,8 @@ from .schemas import (
     PersonIn,
     PersonOut,
     PersonPatch,
+    ReassignIn,
+    ReassignOut,
 )
 
 router = Router(tags=["accounts"])
@@ -150,6 +152,28 @@ def delete_account(request: HttpRequest, account_id: int):
     account = _visible_account(request, account_id)
     services.delete_account(request.auth, account)
     return Status(204, None)
+
+
+@router.post("/reassign", response=ReassignOut, summary="Give many accounts another KA manager")
+def reassign_accounts(request: HttpRequest, payload: ReassignIn):
+    """The portfolio's Reassign for scripts (KAM directors, administrators): every
+    account named goes to ``ka_manager`` (and to ``kam_unit`` when given), each through
+    the account's own update (its version, its history, its new manager told); all or
+    nothing. An id that names no account you may see is refused by name."""
+    user = request.auth
+    if not user.sees_all_accounts:
+        raise HttpError(403, "only a KAM director or an administrator reassigns accounts")
+    ids = list(dict.fromkeys(payload.accounts))  # each once, in the order given
+    found = {a.pk: a for a in Account.objects.visible_to(user).filter(pk__in=ids)}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise HttpError(422, f"accounts: no account with id {missing[0]}")
+    changes = _references(
+        {"ka_manager": payload.ka_manager}
+        | ({"kam_unit": payload.kam_unit} if payload.kam_unit is not None else {})
+    )
+    changed = services.reassign_accounts(user, [found[i] for i in ids], changes)
+    return {"changed": changed, "accounts": ids}
 
 
 @router.post("/{id:account_id}/restore", response=AccountOut, summary="Restore a deleted account")

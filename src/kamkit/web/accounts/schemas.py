@@ -85,6 +85,21 @@ class AccountPatch(Schema):
     internal_notes: str | None = None
 
 
+class ReassignIn(Schema):
+    accounts: list[int] = Field(
+        ..., min_length=1, max_length=500, description="The ids of the accounts to move."
+    )
+    ka_manager: int = Field(..., description="The KA manager (a user id) they go to.")
+    kam_unit: int | None = Field(
+        None, description="Also another KAM unit (an id); left as they are when absent."
+    )
+
+
+class ReassignOut(Schema):
+    changed: int
+    accounts: list[int]
+
+
 class PersonOut(Schema):
     id: int
     version: int

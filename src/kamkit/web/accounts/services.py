@@ -15,6 +15,10 @@ from kamkit.web.base import by, check_all, insert_many, restore, save_versioned,
 from .models import Account, Person, can
 
 REASSIGNING = ("ka_manager", "kam_unit")
+REASSIGN_LIMIT = 500
+"""Accounts one Reassign changes at most (the page and the API): each is checked, saved
+with its history and its new manager told within the request (kamkit assumption: a
+team's portfolio; a larger move is several smaller ones)."""
 
 
 def create_account(user, data: dict[str, Any]) -> Account:

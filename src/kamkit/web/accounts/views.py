@@ -41,6 +41,7 @@ from . import services
 from .filters import AccountFilter
 from .forms import AccountForm, NewAccountForm, PersonForm, ReassignForm
 from .models import PHASE_CHOICES, Account, Person, Side, can
+from .services import REASSIGN_LIMIT
 
 PAGE_SIZE = 25
 
@@ -124,12 +125,6 @@ def _filtered(base, query, user: User) -> tuple[AccountFilter, Any]:
     if not query.get("ordering"):
         qs = qs.order_by("name", "pk")
     return flt, qs
-
-
-REASSIGN_LIMIT = 500
-"""Accounts one Reassign changes at most: each is checked, saved with its history and
-its new manager told within the request (kamkit assumption: a team's portfolio; a larger
-move is several filtered ones, or the API)."""
 
 
 @require_POST

@@ -221,9 +221,7 @@ def test_a_director_reassigns_many_accounts_at_once(client, firm, bearer):
     # the same again changes nothing
     assert post({"accounts": [firm.other.pk], "ka_manager": manager.pk}).json()["changed"] == 0
     # bad input is named, and nothing is written
-    unknown = post(
-        {"accounts": [firm.other.pk, 999_999], "ka_manager": firm.other.ka_manager_id}
-    )
+    unknown = post({"accounts": [firm.other.pk, 999_999], "ka_manager": firm.other.ka_manager_id})
     assert (
         unknown.status_code == 422
         and "accounts: no account with id 999999" in unknown.json()["detail"]

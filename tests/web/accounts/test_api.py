@@ -233,5 +233,7 @@ def test_a_director_reassigns_many_accounts_at_once(client, firm, bearer):
     assert no_manager.status_code == 422 and no_manager.json()["detail"].startswith("ka_manager")
     empty = post({"accounts": [], "ka_manager": manager.pk})
     assert empty.status_code == 422 and empty.json()["errors"][0]["field"] == "accounts"
+    huge = post({"accounts": [firm.other.pk, 2**70], "ka_manager": manager.pk})
+    assert huge.status_code == 422 and huge.json()["errors"][0]["field"].startswith("accounts")
     too_many = post({"accounts": list(range(1, 502)), "ka_manager": manager.pk})
     assert too_many.status_code == 422 and too_many.json()["errors"][0]["field"] == "accounts"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -85,12 +86,16 @@ class AccountPatch(Schema):
     internal_notes: str | None = None
 
 
+RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+"""A record's id: what a database here can hold (a larger number was a 500 in a list)."""
+
+
 class ReassignIn(Schema):
-    accounts: list[int] = Field(
+    accounts: list[RecordId] = Field(
         ..., min_length=1, max_length=500, description="The ids of the accounts to move."
     )
-    ka_manager: int = Field(..., description="The KA manager (a user id) they go to.")
-    kam_unit: int | None = Field(
+    ka_manager: RecordId = Field(..., description="The KA manager (a user id) they go to.")
+    kam_unit: RecordId | None = Field(
         None, description="Also another KAM unit (an id); left as they are when absent."
     )
 

@@ -8,6 +8,7 @@ import datetime as dt
 from bs4 import BeautifulSoup
 from django.utils import timezone
 
+from kamkit.core.relationships import TEXT_LIMITS
 from kamkit.web.portal.models import Notification
 from kamkit.web.relationships.models import Task
 from kamkit.web.relationships.services import remind_due_tasks
@@ -130,3 +131,23 @@ def test_a_task_form_never_sends_the_user_to_another_site(as_role, firm):
     task = Task.objects.get(title="Call")
     done = manager.post(f"/tasks/{task.pk}/done/", {"next": "//evil.example/"})
     assert done["Location"] == "/tasks/"
+
+
+def test_a_task_done_in_a_call_is_logged_from_its_line(as_role, firm):
+    manager = as_role("manager")
+    add(manager, firm, title="Call Eva about the forecast & pallets")
+    page = BeautifulSoup(manager.get("/tasks/").content, "html.parser")
+    link = page.select_one("#upcoming a.log-task")["href"]
+    assert link.startswith(f"/accounts/{firm.own.pk}/?log=1&summary=")
+    account = BeautifulSoup(manager.get(link).content, "html.parser")
+    assert account.select_one("details#log").has_attr("open")
+    summary = account.select_one("#log [name=summary]").get_text()
+    assert summary.strip() == "Call Eva about the forecast & pallets"
+    # a customer's tasks offer no logging (not theirs to log)
+    customer = BeautifulSoup(as_role("customer").get("/tasks/").content, "html.parser")
+    assert customer.select_one("a.log-task") is None
+    # a summary given in the address is cut to what an interaction holds
+    manager = as_role("manager")  # the same test client: the customer was logged in
+    long = manager.get(f"/accounts/{firm.own.pk}/", {"log": "1", "summary": "x" * 9000})
+    field = BeautifulSoup(long.content, "html.parser").select_one("#log [name=summary]")
+    assert len(field.get_text().strip()) == TEXT_LIMITS["summary"]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kamkit.core.portfolio import NO_CONTACT_DAYS, contact_days, no_contact
+from kamkit.core.relationships import TEXT_LIMITS
 from kamkit.web.assessment.charts import phase_index_bubbles
 from kamkit.web.assessment.models import LatestAssessment
 from kamkit.web.assessment.services import account_overview
@@ -393,7 +394,13 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ("problems", _("problem")),
             ("initiatives", _("initiative")),
         ],
-        "log_form": InteractionForm(account=account) if may_change else None,
+        # ?log=1&summary=…: from a task or a search hit, the form opens with a summary
+        "log_form": InteractionForm(
+            account=account,
+            initial={"summary": request.GET.get("summary", "")[: TEXT_LIMITS["summary"]]},
+        )
+        if may_change
+        else None,
         "pulse_form": PulseForm(account=account) if may_change else None,
         "preferences": CommunicationPreference.objects.visible_to(user)
         .filter(account=account)

@@ -101,6 +101,11 @@ def _fill(group: Group, qs: models.QuerySet, limit: int, hit) -> Group:
     return group
 
 
+def _line(*parts: Any) -> str:
+    """One line about a hit: the parts that have a value, with dots between."""
+    return " · ".join(str(p) for p in parts if p)
+
+
 def search(user: User, raw: str | None, limit: int = PER_GROUP) -> list[Group]:
     """The groups of records ``user`` may see that match ``raw`` (BadQuery if it cannot
     be searched): accounts, people, problems, initiatives, tasks, and the diagnosis
@@ -114,165 +119,97 @@ def search(user: User, raw: str | None, limit: int = PER_GROUP) -> list[Group]:
     customer = user.role == Role.CUSTOMER
     groups: list[Group] = []
 
-    accounts = _ranked(
-        Account.objects.visible_to(user).filter(account_matches(phrase)), phrase, "name"
-    ).select_related("ka_manager")
-    groups.append(
-        _fill(
-            Group(
-                "accounts",
-                _("Accounts"),
-                all_url=""
-                if customer
-                else f"{reverse('accounts:portfolio')}?" + urlencode({"q": phrase}),
-            ),
-            accounts,
-            limit,
-            lambda a: Hit(
-                a.pk,
-                a.name,
-                " · ".join(
-                    str(x)
-                    for x in (a.get_phase_display(), a.industry, a.country, a.ka_manager or "")
-                    if x
-                ),
-                reverse("accounts:detail", args=[a.pk]),
-                reverse("accounts:detail", args=[a.pk]) + "?log=1#log"
-                if can(user, "change", a)
-                else "",
-            ),
-        )
-    )
+    def found(group: Group, qs: models.QuerySet, name: str, hit, *first: Any) -> None:
+        """The group's hits: ``qs`` ranked by its ``name`` field, each made by ``hit``."""
+        groups.append(_fill(group, _ranked(qs, phrase, name, *first), limit, hit))
 
-    people = _ranked(
-        Person.objects.visible_to(user).filter(
-            _contains(phrase, "name", "email", "role", "department")
-        ),
-        phrase,
+    def page(name: str, pk: int, anchor: str = "") -> str:
+        return reverse(name, args=[pk]) + anchor
+
+    portfolio = f"{reverse('accounts:portfolio')}?{urlencode({'q': phrase})}"
+    found(
+        Group("accounts", _("Accounts"), all_url="" if customer else portfolio),
+        Account.objects.visible_to(user)
+        .filter(account_matches(phrase))
+        .select_related("ka_manager"),
         "name",
+        lambda a: Hit(
+            a.pk,
+            a.name,
+            _line(a.get_phase_display(), a.industry, a.country, a.ka_manager),
+            page("accounts:detail", a.pk),
+            page("accounts:detail", a.pk, "?log=1#log") if can(user, "change", a) else "",
+        ),
+    )
+    found(
+        Group("people", _("People")),
+        Person.objects.visible_to(user)
+        .filter(_contains(phrase, "name", "email", "role", "department"))
+        .select_related("account"),
+        "name",
+        lambda p: Hit(
+            p.pk,
+            p.name,
+            _line(p.role, p.account.name, p.side == Side.SUPPLIER and _("our side"), p.email),
+            page("accounts:detail", p.account_id, "#people"),
+        ),
         # the customer's people first: ours recur on every account they work on
         Case(When(side=Side.CUSTOMER, then=Value(0)), default=Value(1)),
-    ).select_related("account")
-    groups.append(
-        _fill(
-            Group("people", _("People")),
-            people,
-            limit,
-            lambda p: Hit(
-                p.pk,
-                p.name,
-                " · ".join(
-                    str(x)
-                    for x in (
-                        p.role,
-                        p.account.name,
-                        _("our side") if p.side == Side.SUPPLIER else "",
-                        p.email,
-                    )
-                    if x
-                ),
-                reverse("accounts:detail", args=[p.account_id]) + "#people",
-            ),
-        )
     )
-
-    problems = _ranked(
-        Problem.objects.visible_to(user).filter(
-            _contains(phrase, "title", "customer_framing", "supplier_framing")
+    found(
+        Group("problems", _("Problems")),
+        Problem.objects.visible_to(user)
+        .filter(_contains(phrase, "title", "customer_framing", "supplier_framing"))
+        .select_related("account"),
+        "title",
+        lambda p: Hit(
+            p.pk,
+            p.title,
+            _line(p.account.name, p.get_stage_display()),
+            page("portal:problem" if customer else "relationships:problem_edit", p.pk),
         ),
-        phrase,
+    )
+    found(
+        Group("initiatives", _("Initiatives")),
+        JointInitiative.objects.visible_to(user)
+        .filter(_contains(phrase, "title", "goal"))
+        .select_related("account"),
         "title",
-    ).select_related("account")
-    problem_page = "portal:problem" if customer else "relationships:problem_edit"
-    groups.append(
-        _fill(
-            Group("problems", _("Problems")),
-            problems,
-            limit,
-            lambda p: Hit(
-                p.pk,
-                p.title,
-                f"{p.account.name} · {p.get_stage_display()}",
-                reverse(problem_page, args=[p.pk]),
-            ),
-        )
+        lambda i: Hit(
+            i.pk,
+            i.title,
+            _line(i.account.name, i.get_status_display()),
+            page("portal:initiative" if customer else "relationships:initiative_edit", i.pk),
+        ),
     )
-
-    initiatives = _ranked(
-        JointInitiative.objects.visible_to(user).filter(_contains(phrase, "title", "goal")),
-        phrase,
+    found(
+        Group("tasks", _("Tasks")),
+        Task.objects.visible_to(user).filter(_contains(phrase, "title")).select_related("account"),
         "title",
-    ).select_related("account")
-    initiative_page = "portal:initiative" if customer else "relationships:initiative_edit"
-    groups.append(
-        _fill(
-            Group("initiatives", _("Initiatives")),
-            initiatives,
-            limit,
-            lambda i: Hit(
-                i.pk,
-                i.title,
-                f"{i.account.name} · {i.get_status_display()}",
-                reverse(initiative_page, args=[i.pk]),
-            ),
-        )
+        lambda t: Hit(
+            t.pk,
+            t.title,
+            _line(t.account.name, _("done") if t.done_on else _("due %(day)s") % {"day": t.due_on}),
+            page("accounts:detail", t.account_id, "#tasks"),
+        ),
     )
-
-    tasks = _ranked(
-        Task.objects.visible_to(user).filter(_contains(phrase, "title")), phrase, "title"
-    ).select_related("account")
-    groups.append(
-        _fill(
-            Group("tasks", _("Tasks")),
-            tasks,
-            limit,
-            lambda t: Hit(
-                t.pk,
-                t.title,
-                " · ".join(
-                    str(x)
-                    for x in (
-                        t.account.name,
-                        _("done") if t.done_on else _("due %(day)s") % {"day": t.due_on},
-                    )
-                ),
-                reverse("accounts:detail", args=[t.account_id]) + "#tasks",
-            ),
-        )
-    )
-
     if not customer:  # the diagnosis is internal (SPEC §2.7): never a customer's
-        projects = _ranked(
+        found(
+            Group("projects", _("Diagnosis projects")),
             DiagnosisProject.objects.visible_to(user).filter(
                 _contains(phrase, "name", "firm", "description")
             ),
-            phrase,
             "name",
+            lambda p: Hit(p.pk, p.name, p.firm, page("diagnosis:project", p.pk)),
         )
-        groups.append(
-            _fill(
-                Group("projects", _("Diagnosis projects")),
-                projects,
-                limit,
-                lambda p: Hit(p.pk, p.name, p.firm, reverse("diagnosis:project", args=[p.pk])),
-            )
-        )
-        cases = _ranked(
-            DiagnosisCase.objects.visible_to(user).filter(_contains(phrase, "title")),
-            phrase,
+        found(
+            Group("cases", _("Diagnosis cases")),
+            DiagnosisCase.objects.visible_to(user)
+            .filter(_contains(phrase, "title"))
+            .select_related("project"),
             "title",
-        ).select_related("project")
-        groups.append(
-            _fill(
-                Group("cases", _("Diagnosis cases")),
-                cases,
-                limit,
-                lambda c: Hit(
-                    c.pk,
-                    c.title,
-                    str(c.project or _("single case")),
-                    reverse("diagnosis:report", args=[c.pk]),
-                ),
-            )
+            lambda c: Hit(
+                c.pk, c.title, str(c.project or _("single case")), page("diagnosis:report", c.pk)
+            ),
         )
     return [g for g in groups if g.count]

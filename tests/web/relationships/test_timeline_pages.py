@@ -210,6 +210,11 @@ def test_the_timeline_is_searched_by_words_and_names(as_role, firm):
     rest = [li.strong.get_text() for li in soup(c.get(more)).select("li")]
     shown = len(first.select("ol.timeline li")) + len(rest)
     assert shown == 30
+    # the download takes the same words
+    download = c.get(f"/accounts/{firm.own.pk}/export/timeline.csv", {"q": "gate"})
+    rows = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(rows) == 2 and "Late deliveries" in rows[1]
+    assert c.get(f"/accounts/{firm.own.pk}/export/timeline.csv", {"q": "x"}).status_code == 400
     # words that cannot be searched are refused by name; a customer finds only its share
     assert c.get(url, {"q": "x"}).status_code == 400
     assert c.get(url, {"q": "a\x00b"}).status_code == 400

@@ -287,7 +287,15 @@ def account_export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpRe
         side = request.GET.get("side") or None
         if process not in (None, *PROCESSES) or side not in (None, *SIDES):
             return HttpResponse("Unknown filter.", status=400)
-        entries = iter_timeline(account, user, process, side)
+        text = None
+        if request.GET.get("q", "").strip():  # the timeline's search, as on the page
+            from kamkit.web.search.services import BadQuery, clean_query
+
+            try:
+                text = clean_query(request.GET["q"])
+            except BadQuery as exc:
+                return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+        entries = iter_timeline(account, user, process, side, text=text)
         header, rows = exports.timeline(entries)
         return table_response(f"timeline-{account.pk}", header, rows, fmt)
     elif what == "problems":

@@ -127,3 +127,36 @@ def test_a_user_s_choice_wins_and_is_kept(as_role, firm):
     assert director.post("/auth/language/", {"language": "fr"}).status_code == 400
     away = director.post("/auth/language/", {"language": "", "next": "https://evil.example/"})
     assert away["Location"] == "/"
+
+
+def test_an_administrator_sets_a_user_s_language_and_mails_in_the_admin(client, firm):
+    """A user who asks by phone: the administrator changes their language and turns their
+    notification mails off on the user's admin page."""
+    from bs4 import BeautifulSoup
+
+    from kamkit.web.users.models import User
+
+    client.force_login(firm.users["admin"])
+    manager = firm.users["manager"]
+    url = f"/admin/users/user/{manager.pk}/change/"
+    page = BeautifulSoup(client.get(url).content, "html.parser")
+    form = page.select_one("form#user_form")
+    assert form.select_one("[name=language]") and form.select_one("[name=notify_by_email]")
+    data = {
+        el["name"]: el.get("value", "")
+        for el in form.select("input[name]")
+        if el.get("type") not in ("checkbox", "submit") and el["name"] != "password"
+    }
+    data |= {
+        "role": manager.role,
+        "language": "de",
+        "date_joined_0": data.get("date_joined_0", "2026-01-01"),
+        "date_joined_1": data.get("date_joined_1", "00:00:00"),
+        "is_active": "on",
+    }  # notify_by_email left unticked: off
+    answer = client.post(url, data)
+    assert answer.status_code == 302, BeautifulSoup(answer.content, "html.parser").select(
+        ".errorlist"
+    )
+    manager = User.objects.get(pk=manager.pk)
+    assert manager.language == "de" and manager.notify_by_email is False

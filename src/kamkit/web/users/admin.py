@@ -8,7 +8,10 @@ from .models import ApiToken, User
 class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "role", "account", "is_active")
     list_filter = ("role", "is_active")
-    fieldsets = (*BaseUserAdmin.fieldsets, ("kamkit", {"fields": ("role", "account")}))
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("kamkit", {"fields": ("role", "account", "language", "notify_by_email")}),
+    )
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("kamkit", {"fields": ("role", "account")}))
     # at the SPEC's size (10,000 accounts) records are picked by id, not from option lists
     raw_id_fields = ("account",)

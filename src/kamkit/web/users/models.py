@@ -43,8 +43,8 @@ class User(AbstractUser):
     notify_by_email = models.BooleanField(
         default=True,
         help_text=_(
-            "Notifications also by email, where the installation mails them "
-            "(KAMKIT_NOTIFY_BY_EMAIL); the user turns it off on the Notifications page."
+            "Notifications also by email, where the installation mails them; the user "
+            "turns it off on the Notifications page."
         ),
     )
 

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='notify_by_email',
-            field=models.BooleanField(default=True, help_text='Notifications also by email, where the installation mails them (KAMKIT_NOTIFY_BY_EMAIL); the user turns it off on the Notifications page.'),
+            field=models.BooleanField(default=True, help_text='Notifications also by email, where the installation mails them; the user turns it off on the Notifications page.'),
         ),
     ]

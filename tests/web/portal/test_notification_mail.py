@@ -131,3 +131,29 @@ def test_the_choice_is_offered_only_where_notifications_are_mailed(client, firm,
     settings.KAMKIT_NOTIFY_BY_EMAIL = True
     page = BeautifulSoup(client.get("/portal/notifications/").content, "html.parser")
     assert page.select_one("#notify-by-email") is not None
+
+
+def test_a_contact_without_a_login_gets_no_link_and_is_told_whom_to_ask(
+    firm, settings, django_capture_on_commit_callbacks
+):
+    """A task given to a customer contact who has no login (only an address): the mail
+    names the task, leads to no login page, and says how to stop such mails."""
+    import datetime as dt
+
+    from kamkit.web.accounts.models import Person
+
+    settings.KAMKIT_NOTIFY_BY_EMAIL = True
+    settings.KAMKIT_BASE_URL = "https://kamkit.example.com"
+    eva = Person.objects.get(pk=firm.own_person.pk)
+    eva.email = "eva@alpha.example"
+    eva.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.create_task(
+            firm.users["manager"],
+            Account.objects.get(pk=firm.own.pk),
+            {"title": "Send the forecast", "due_on": dt.date.today(), "owner_person": eva},
+        )
+    (message,) = [m for m in mail.outbox if m.to == ["eva@alpha.example"]]
+    assert "Send the forecast" in message.body
+    assert "https://" not in message.body and "/tasks/" not in message.body
+    assert "tell your contact there" in message.body and "(Alpha Motors)" in message.body

@@ -140,18 +140,27 @@ def _email_after_commit(account, recipients, text: str, link: str) -> None:
 
     if not getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False):
         return
-    by_language: dict[str, list[str]] = {}
+    by_language: dict[tuple[str, bool], list[str]] = {}
     for r in recipients:
         if r.email and getattr(r, "notify_by_email", True):  # a user may have said no
             language = getattr(r, "language", "") or settings.LANGUAGE_CODE
-            by_language.setdefault(language, []).append(r.email)
-    for language, addresses in by_language.items():
+            user = isinstance(r, User)  # else a person without a login (an address)
+            by_language.setdefault((language, user), []).append(r.email)
+    for (language, user), addresses in by_language.items():
         with translation.override(language):
-            message = say(text) + (f"\n\n{absolute(link)}" if link else "")
-            message += "\n\n-- \n" + gettext(
-                "You get this because kamkit tells you by email of what needs you. "
-                "Every notification, and where to stop these emails: %(link)s"
-            ) % {"link": absolute(reverse("portal:notifications"))}
+            # without a login a link leads to a login page they cannot pass: none then
+            message = say(text) + (f"\n\n{absolute(link)}" if link and user else "")
+            if user:
+                footer = gettext(
+                    "You get this because kamkit tells you by email of what needs you. "
+                    "Every notification, and where to stop these emails: %(link)s"
+                ) % {"link": absolute(reverse("portal:notifications"))}
+            else:  # no login: the link would lead nowhere for them
+                footer = gettext(
+                    "You get this because your supplier tracks it with you in kamkit "
+                    "(%(account)s). To stop these emails, tell your contact there."
+                ) % {"account": account.name}
+            message += "\n\n-- \n" + footer
 
         def send(addresses=addresses, message=message) -> None:
             send_mail(

@@ -31,10 +31,15 @@ def contact_days(last: dt.date | None, today: dt.date) -> int | None:
     return None if last is None else max(0, (today - last).days)
 
 
+def contact_cutoff(today: dt.date) -> dt.date:
+    """The earliest day a contact keeps an account out of "no contact": one on an
+    earlier day is ``NO_CONTACT_DAYS`` or more days ago (days count by the calendar)."""
+    return today - dt.timedelta(days=NO_CONTACT_DAYS - 1)
+
+
 def no_contact(last: dt.date | None, today: dt.date) -> bool:
-    """No contact for ``NO_CONTACT_DAYS`` or more, or never."""
-    days = contact_days(last, today)
-    return days is None or days >= NO_CONTACT_DAYS
+    """No contact for ``NO_CONTACT_DAYS`` days or more, or never."""
+    return last is None or last < contact_cutoff(today)
 
 
 def selection_score(

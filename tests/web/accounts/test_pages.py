@@ -574,3 +574,33 @@ def test_the_account_page_says_when_the_last_contact_was(as_role, firm):
     # the customer's page has no facts section: nothing of the internal call's day
     customer = soup(as_role("customer").get(f"/accounts/{firm.own.pk}/"))
     assert customer.select_one("#last-contact") is None
+
+
+def test_the_no_contact_column_and_filter_agree_on_the_thirtieth_day(as_role, firm):
+    """Days count by the local calendar in both: a contact late on the day 30 days ago
+    is red and filtered; one early on the day 29 days ago is neither."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from kamkit.web.relationships.models import Interaction
+
+    today = timezone.localdate()
+    call = firm.records["interactions"]
+
+    def at(days_ago: int, hour: int, minute: int = 0) -> None:
+        moment = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(hour, minute))
+        Interaction.objects.filter(pk=call.pk).update(occurred_at=timezone.make_aware(moment))
+
+    c = as_role("manager")
+
+    def seen() -> tuple[str, bool, bool]:
+        row = soup(c.get("/accounts/")).select_one("#portfolio-table tbody tr")
+        cell = row.select_one("td.contact")
+        listed = names(c.get("/accounts/?contact=none")) == ["Alpha Motors"]
+        return cell.get_text(strip=True), "flag-text" in cell["class"], listed
+
+    at(30, 23, 59)
+    assert seen() == ("30 days ago", True, True)
+    at(29, 0, 1)
+    assert seen() == ("29 days ago", False, False)

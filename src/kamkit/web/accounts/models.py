@@ -113,11 +113,13 @@ class AccountQuerySet(TrackedQuerySet):
         return self.annotate(last_contact=models.Subquery(last))
 
     def no_contact(self) -> AccountQuerySet:
-        """Only the accounts without contact for ``NO_CONTACT_DAYS`` or more, or ever
-        (``kamkit.core.portfolio``; ``with_last_contact`` annotated first)."""
-        from kamkit.core.portfolio import NO_CONTACT_DAYS
+        """Only the accounts without contact for ``NO_CONTACT_DAYS`` days or more, or
+        ever (``kamkit.core.portfolio.no_contact``, by the local calendar day;
+        ``with_last_contact`` annotated first)."""
+        from kamkit.core.portfolio import contact_cutoff
 
-        since = timezone.now() - dt.timedelta(days=NO_CONTACT_DAYS)
+        cutoff = contact_cutoff(timezone.localdate())
+        since = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
         return self.filter(models.Q(last_contact__lt=since) | models.Q(last_contact__isnull=True))
 
     def with_index_change(self, days: int = 30) -> AccountQuerySet:

@@ -8,6 +8,8 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from .services import REASSIGN_LIMIT
+
 SCORE = Field(None, ge=0, le=5)
 
 
@@ -92,7 +94,10 @@ RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 class ReassignIn(Schema):
     accounts: list[RecordId] = Field(
-        ..., min_length=1, max_length=500, description="The ids of the accounts to move."
+        ...,
+        min_length=1,
+        max_length=REASSIGN_LIMIT,
+        description=f"The ids of the accounts to move, 1 to {REASSIGN_LIMIT}.",
     )
     ka_manager: RecordId = Field(..., description="The KA manager (a user id) they go to.")
     kam_unit: RecordId | None = Field(

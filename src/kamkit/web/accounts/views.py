@@ -35,7 +35,8 @@ from kamkit.web.relationships.models import (
     Problem,
 )
 from kamkit.web.relationships.timeline import PROCESSES
-from kamkit.web.relationships.views import timeline_context
+from kamkit.web.relationships.views import timeline_context, timeline_filters
+from kamkit.web.search.services import BadQuery
 from kamkit.web.users.models import Role, User
 
 from . import services
@@ -75,10 +76,8 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
         return table_response("portfolio", *exports.accounts(qs), fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = timezone.localdate()
-    for a in page:  # days since the last contact, and whether that is too long
-        last = timezone.localdate(a.last_contact) if a.last_contact else None
-        a.contact_days, a.no_contact = contact_days(last, today), no_contact(last, today)
+    for a in page:
+        a.contact = _contact(a.last_contact)
     unsorted = request.GET.copy()
     for key in ("page", "ordering"):
         unsorted.pop(key, None)
@@ -279,22 +278,13 @@ def account_export(request: HttpRequest, pk: int, what: str, fmt: str) -> HttpRe
             if side not in ("supplier", "customer"):
                 return HttpResponse("side must be supplier or customer.", status=400)
             qs = qs.filter(initiated_by=side)
-    elif what == "timeline":  # every entry the timeline shows, by its two filters
-        from kamkit.core.relationships import SIDES
+    elif what == "timeline":  # every entry the timeline shows, by its filters
         from kamkit.web.relationships.timeline import iter_timeline
 
-        process = request.GET.get("process") or None
-        side = request.GET.get("side") or None
-        if process not in (None, *PROCESSES) or side not in (None, *SIDES):
-            return HttpResponse("Unknown filter.", status=400)
-        text = None
-        if request.GET.get("q", "").strip():  # the timeline's search, as on the page
-            from kamkit.web.search.services import BadQuery, clean_query
-
-            try:
-                text = clean_query(request.GET["q"])
-            except BadQuery as exc:
-                return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+        try:
+            process, side, text = timeline_filters(request.GET)
+        except BadQuery as exc:
+            return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
         entries = iter_timeline(account, user, process, side, text=text)
         header, rows = exports.timeline(entries)
         return table_response(f"timeline-{account.pk}", header, rows, fmt)
@@ -319,18 +309,9 @@ def _account_for(request: HttpRequest, pk: int) -> Account:
     )
 
 
-def _last_contact(user: User, account: Account) -> dict | None:
-    """The account's latest interaction the user may see: its day, the days since and
-    whether that is a month without contact (``kamkit.core.portfolio``)."""
-    from kamkit.web.relationships.models import Interaction
-
-    last = (
-        Interaction.objects.visible_to(user)
-        .filter(account=account)
-        .order_by("-occurred_at")
-        .values_list("occurred_at", flat=True)
-        .first()
-    )
+def _contact(last: dt.datetime | None) -> dict:
+    """A last contact (``with_last_contact``) as the pages show it: its local day, the
+    days since and whether that is a month without one (``kamkit.core.portfolio``)."""
     today = timezone.localdate()
     day = timezone.localdate(last) if last else None
     return {"day": day, "days": contact_days(day, today), "none": no_contact(day, today)}
@@ -423,7 +404,13 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can(user, "change", account),
         "internal": internal,
         "history": account.history.select_related("history_user")[:8] if internal else [],
-        "contact": _last_contact(user, account) if internal else None,
+        "contact": _contact(
+            Account.objects.filter(pk=account.pk)
+            .with_last_contact(user)
+            .values_list("last_contact", flat=True)[0]
+        )
+        if internal
+        else None,
         "form": AccountForm(instance=account, user=user) if can(user, "change", account) else None,
         "person_form": PersonForm(initial={"side": Side.CUSTOMER})
         if can(user, "change", account)

@@ -164,7 +164,8 @@ GC_THRESHOLD = 50_000
 """Allocations between two of the garbage collector's young collections while a file is
 imported (Python's default: 700). An import keeps thousands of records alive per chunk,
 and each young collection walked them again: a ninth of a large import's time (10 % of
-``bench/import.py``: 12.0 s → 10.5 s); the memory that costs is reported by the bench."""
+``bench/import.py``: 12.0 s → 10.5 s); the memory that costs is reported by the bench
+(kamkit assumption, measured: the same peak memory as the default)."""
 
 
 _COLLECTING = {"imports": 0, "threshold": (700, 10, 10)}

@@ -86,20 +86,25 @@ def timeline_context(
     }
 
 
+def timeline_filters(query) -> tuple[str | None, str | None, str | None]:
+    """The timeline's process, side and search words from a query (the page, its
+    "show more" and its download), or BadQuery saying what is wrong."""
+    process = query.get("process") or None
+    side = query.get("side") or None
+    if process not in (None, *PROCESSES) or side not in (None, *rules.SIDES):
+        raise BadQuery("Unknown filter.")
+    text = clean_query(query["q"]) if query.get("q", "").strip() else None
+    return process, side, text
+
+
 def timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """The timeline partial (htmx), filtered by process and side; with ``after``, only
     the next page after that cursor, which replaces the "show more" button."""
     account = _account(request, pk)
-    process = request.GET.get("process") or None
-    side = request.GET.get("side") or None
-    if process not in (None, *PROCESSES) or side not in (None, *rules.SIDES):
-        return HttpResponse("Unknown filter.", status=400)
-    text = None
-    if request.GET.get("q", "").strip():
-        try:
-            text = clean_query(request.GET["q"])
-        except BadQuery as exc:
-            return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
+    try:
+        process, side, text = timeline_filters(request.GET)
+    except BadQuery as exc:
+        return HttpResponse(str(exc), status=400, content_type="text/plain; charset=utf-8")
     after = None
     if raw := request.GET.get("after"):
         after = Cursor.parse(raw)

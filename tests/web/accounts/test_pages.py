@@ -538,6 +538,15 @@ def test_the_accounts_nobody_contacted_for_a_month_are_one_click_away(
     director = bearer("director")
     api = client.get("/api/v1/accounts?contact=none", **director).json()
     assert [a["name"] for a in api["items"]] == ["Alpha Motors", "Beta Energy"]
+    # each account says when: Alpha's call 31 days ago, Beta never
+    when = {a["name"]: a["last_contact"] for a in api["items"]}
+    assert when["Beta Energy"] is None
+    called = Interaction.objects.get(pk=call.pk).occurred_at  # JSON keeps milliseconds
+    assert abs(dt.datetime.fromisoformat(when["Alpha Motors"]) - called) < dt.timedelta(
+        seconds=0.001
+    )
+    one = client.get(f"/api/v1/accounts/{firm.own.pk}", **director).json()
+    assert one["last_contact"] == when["Alpha Motors"]
     bad = client.get("/api/v1/accounts?contact=soon", **director)
     assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "contact"
 
@@ -547,6 +556,8 @@ def test_a_customer_s_last_contact_counts_only_what_is_shared_with_it(client, fi
     customer = bearer("customer")
     api = client.get("/api/v1/accounts?contact=none", **customer).json()
     assert [a["name"] for a in api["items"]] == ["Alpha Motors"]
+    # the customer's output is the public one: no internal fields, no last contact
+    assert "last_contact" not in api["items"][0] and "internal_notes" not in api["items"][0]
     manager = client.get("/api/v1/accounts?contact=none", **bearer("manager")).json()
     assert manager["items"] == []
 

@@ -72,8 +72,16 @@ def _page(limit: int, offset: int) -> tuple[int, int]:
 
 
 def _serialize(user: User, account: Account) -> dict:
-    schema = AccountPublic if user.role == Role.CUSTOMER else AccountOut
-    return schema.from_orm(account).model_dump(by_alias=False)
+    if user.role == Role.CUSTOMER:
+        return AccountPublic.from_orm(account).model_dump(by_alias=False)
+    if not hasattr(account, "last_contact"):  # one account, not read by the list
+        account.last_contact = (
+            Account.objects.with_last_contact(user)
+            .filter(pk=account.pk)
+            .values_list("last_contact", flat=True)
+            .first()
+        )
+    return AccountOut.from_orm(account).model_dump(by_alias=False)
 
 
 def _visible_account(request: HttpRequest, account_id: int) -> Account:
@@ -126,7 +134,7 @@ def create_account(request: HttpRequest, payload: AccountIn):
     if not request.auth.sees_all_accounts:
         raise HttpError(403, "only a KAM director or an administrator creates accounts")
     data = _references(payload.dict())
-    return Status(201, services.create_account(request.auth, data))
+    return Status(201, _serialize(request.auth, services.create_account(request.auth, data)))
 
 
 @router.get("/{id:account_id}", summary="One account")
@@ -144,7 +152,9 @@ def update_account(request: HttpRequest, account_id: int, payload: AccountPatch)
         raise HttpError(403, "only a KAM director reassigns accounts (ka_manager, kam_unit)")
     changes = _references(requested)
     version = changes.pop("version")
-    return services.update_account(request.auth, account, changes, version)
+    return _serialize(
+        request.auth, services.update_account(request.auth, account, changes, version)
+    )
 
 
 @router.delete("/{id:account_id}", response={204: None}, summary="Delete (restorable)")
@@ -181,7 +191,7 @@ def restore_account(request: HttpRequest, account_id: int):
     if not request.auth.sees_all_accounts:
         raise HttpError(404, "Not Found")
     account = get_object_or_404(Account.objects.deleted(), pk=account_id)
-    return services.restore_account(request.auth, account)
+    return _serialize(request.auth, services.restore_account(request.auth, account))
 
 
 @router.get("/{id:account_id}/persons", summary="People of an account, both sides")

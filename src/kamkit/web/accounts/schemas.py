@@ -40,6 +40,11 @@ class AccountOut(AccountPublic):
     internal_notes: str
     phase_source: str
     phase_disagreement: bool
+    last_contact: dt.datetime | None = Field(
+        None,
+        description="When the latest interaction the caller may see took place; null "
+        "when there is none (the portfolio's Last contact).",
+    )
     created_at: dt.datetime
     updated_at: dt.datetime
 

@@ -140,6 +140,9 @@ SUPPLIER_PAGES = [
     ("director", "/research/qca/?source=accounts"),
     ("director", "/search/?q=er"),  # hits in several groups
     ("director", "/search/?q=zzzz"),  # nothing found
+    ("manager", "/today/"),
+    ("director", "/today/"),  # every kind the firm has, with the KA manager filter
+    ("director", "/today/?kind=task_due"),  # nothing of this kind
 ]
 
 

@@ -644,6 +644,8 @@ PAGES = {
     "tasks": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
     # every signed-in role may search; what it finds is its own (tests/web/search)
     "search": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
+    # Today: who keeps accounts (tests/web/today); the others have nothing to act on there
+    "today": ("get", lambda f: {}, None, row(302, 200, 200, 200, 403, 403, 403)),
     "relationships:new_task": (
         "post",
         lambda f: {"pk": f.own.pk},
@@ -733,6 +735,7 @@ API = {
     "api:list_accounts": ("get", lambda f: {}, None, row(401, 200, 200, 200, 200, 200, 200)),
     # without its q: named as missing (422) to whoever may search; tests/web/search
     "api:search": ("get", lambda f: {}, None, row(401, 422, 422, 422, 422, 422, 422)),
+    "api:today": ("get", lambda f: {}, None, row(401, 200, 200, 200, 403, 403, 403)),
     "api:create_account": (
         "post",
         lambda f: {},

@@ -179,6 +179,7 @@ from kamkit.web.assessment.api import portfolio_router  # noqa: E402
 from kamkit.web.diagnosis.api import router as diagnosis_router  # noqa: E402
 from kamkit.web.relationships.api import router as relationships_router  # noqa: E402
 from kamkit.web.search.api import router as search_router  # noqa: E402
+from kamkit.web.today.api import router as today_router  # noqa: E402
 
 api.add_router("/accounts", accounts_router)
 api.add_router("/accounts", relationships_router)
@@ -187,3 +188,4 @@ api.add_router("/portfolio", portfolio_router)
 api.add_router("/diagnosis", diagnosis_router)
 api.add_router("/internal-units", internal_units_router)
 api.add_router("/search", search_router)
+api.add_router("/today", today_router)

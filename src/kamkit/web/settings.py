@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "kamkit.web.imports",
     "kamkit.web.research",
     "kamkit.web.search",
+    "kamkit.web.today",
     "django_tasks",
     "kamkit.web.vendor_texts.TasksConfig",  # django_tasks_db, its name translated
 ]

@@ -50,6 +50,7 @@ urlpatterns = [
     path("diagnosis/", include("kamkit.web.diagnosis.urls")),
     path("imports/", include("kamkit.web.imports.urls")),
     path("search/", include("kamkit.web.search.urls")),
+    path("today/", include("kamkit.web.today.urls")),
     path("research/", include("kamkit.web.research.urls")),
     path("tasks/", relationship_views.my_tasks, name="tasks"),
     path("tasks/<int:pk>/done/", relationship_views.task_done, name="task_done"),

@@ -15,6 +15,7 @@ def navigation(request: HttpRequest) -> dict:
         return {"nav": []}
     items: list[tuple[str, str]] = []
     if user.sees_all_accounts or user.role == Role.KA_MANAGER:
+        items.append((_("Today"), "/today/"))
         items.append((_("Portfolio"), "/accounts/"))
         items.append(
             (_("Plan") if user.role == Role.KA_MANAGER else _("Plan hours"), "/assessment/plan/")
@@ -34,7 +35,8 @@ def navigation(request: HttpRequest) -> dict:
 
     if may_export(user):
         items.append((_("Research data"), "/research/"))
-    items.append((_("Tasks"), "/tasks/"))
+    if not (user.sees_all_accounts or user.role == Role.KA_MANAGER):
+        items.append((_("Tasks"), "/tasks/"))  # the others' tasks are under Today
     unread = user.notifications.filter(read_at=None).count()
     items.append(
         (

@@ -1,0 +1,240 @@
+"""Today: the facts ``kamkit.core.agenda`` orders, read for the accounts a user keeps.
+
+Every kind is read set-based for the whole scope (one query each, whatever the number of
+accounts), and decided by the same rule the rest of kamkit applies: the portfolio's
+*No contact* and *Index fell* chips, the decision flag, the task reminders.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext, ngettext
+
+from kamkit.core import agenda as rules
+from kamkit.core.portfolio import ALERT_WINDOW_DAYS
+from kamkit.core.relationships import OPEN_STAGES
+from kamkit.web.accounts.models import Account
+from kamkit.web.users.models import Role, User
+
+PER_PAGE = 50
+"""Items a page (the API's ``limit`` goes to ``MAX_LIMIT``)."""
+
+
+MAX_NAMED = 500
+"""Up to this many accounts with items are read by their ids; more, and the scope is read
+whole (a list of ids that long costs more than it saves)."""
+
+
+class NotAllowed(Exception):
+    """The user keeps no accounts (analysts, partners, customers: the portal is theirs)."""
+
+
+class BadFilter(ValueError):
+    """A filter that names nothing: ``field: problem``."""
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field = field
+
+
+def may_use(user: User) -> bool:
+    """KA managers (their accounts), KAM directors and administrators (every account)."""
+    return user.is_authenticated and (user.sees_all_accounts or user.role == Role.KA_MANAGER)
+
+
+def scope(user: User, ka_manager: str | int | None = None) -> models.QuerySet:
+    """The accounts whose items are listed: a KA manager's own; for a director every
+    account, or one KA manager's (``ka_manager``: a user id, or ``"null"`` for the
+    accounts nobody manages)."""
+    if not may_use(user):
+        raise NotAllowed
+    accounts = Account.objects.visible_to(user)
+    if ka_manager in (None, ""):
+        return accounts
+    if not user.sees_all_accounts:
+        raise BadFilter("ka_manager", "only a KAM director chooses a KA manager")
+    if ka_manager == "null":
+        return accounts.filter(ka_manager__isnull=True)
+    try:
+        pk = int(ka_manager)
+    except (TypeError, ValueError):
+        raise BadFilter("ka_manager", "expected a KA manager's id or null") from None
+    if not User.objects.filter(pk=pk, role=Role.KA_MANAGER).exists():
+        raise BadFilter("ka_manager", f"no KA manager with id {pk}")
+    return accounts.filter(ka_manager_id=pk)
+
+
+def _tasks(user: User, ids: models.QuerySet, today: dt.date) -> list[rules.Item]:
+    from kamkit.web.relationships.models import Task
+
+    tasks = (
+        Task.objects.visible_to(user)
+        .open()
+        .filter(account__in=ids, owner__isnull=False, due_on__lte=today)
+        .select_related("owner")
+    )
+    return [
+        rules.Item(
+            kind,
+            t.account_id,
+            t.due_on,
+            ref=t.pk,
+            title=t.title,
+            facts={"owner": t.owner.get_full_name() or t.owner.username, "mine": t.owner == user},
+        )
+        for t in tasks
+        if (kind := rules.task_kind(t.due_on, today))
+    ]
+
+
+def _problems(user: User, ids: models.QuerySet) -> list[rules.Item]:
+    from kamkit.web.relationships.models import Problem, ProblemComment
+
+    last = ProblemComment.objects.filter(problem=models.OuterRef("pk"), internal=False).order_by(
+        "-created_at", "-pk"
+    )
+    problems = (
+        Problem.objects.visible_to(user)
+        .filter(account__in=ids, shared=True, stage__in=OPEN_STAGES)
+        .annotate(
+            last_side=models.Subquery(last.values("side")[:1]),
+            last_at=models.Subquery(last.values("created_at")[:1]),
+        )
+        # narrows the read to the candidates; ``waiting_since`` decides
+        .filter(
+            models.Q(last_side="customer") | models.Q(last_side__isnull=True, raised_by="customer")
+        )
+        .values(
+            "pk", "account_id", "title", "raised_by", "raised_on", "stage", "last_side", "last_at"
+        )
+    )
+    items = []
+    for p in problems:
+        since = rules.waiting_since(
+            raised_by=p["raised_by"],
+            raised_on=p["raised_on"],
+            stage=p["stage"],
+            open_stages=OPEN_STAGES,
+            last_shared_side=p["last_side"],
+            last_shared_on=timezone.localdate(p["last_at"]) if p["last_at"] else None,
+        )
+        if since is not None:
+            items.append(
+                rules.Item("problem_waiting", p["account_id"], since, ref=p["pk"], title=p["title"])
+            )
+    return items
+
+
+def _alerts(ids: models.QuerySet, today: dt.date) -> list[rules.Item]:
+    from kamkit.web.assessment.models import IndexAlert
+
+    since = today - dt.timedelta(days=ALERT_WINDOW_DAYS)
+    latest: dict[int, IndexAlert] = {}
+    for alert in IndexAlert.objects.filter(account__in=ids, on__gt=since).order_by("on", "pk"):
+        latest[alert.account_id] = alert  # the latest of the window
+    return [
+        rules.Item(
+            "index_fell",
+            a.account_id,
+            a.on,
+            facts={
+                "points": round(a.earlier - a.index),
+                "earlier": round(a.earlier),
+                "now": round(a.index),
+            },
+        )
+        for a in latest.values()
+    ]
+
+
+def _decisions(accounts: models.QuerySet) -> list[rules.Item]:
+    # SPEC §2.3 (kamkit.core.lifecycle.phases.decision_needed): declining, undecided
+    return [
+        rules.Item("decision_needed", pk, None)
+        for pk in accounts.filter(phase="decline", decline_decision="").values_list("pk", flat=True)
+    ]
+
+
+def _silent(user: User, accounts: models.QuerySet) -> list[rules.Item]:
+    return [
+        rules.Item(
+            "no_contact", pk, timezone.localdate(last) if last else None, facts={"never": not last}
+        )
+        for pk, last in accounts.with_last_contact(user)
+        .no_contact()
+        .values_list("pk", "last_contact")
+    ]
+
+
+@dataclass
+class Entry:
+    """An item as the page, the API and the download show it."""
+
+    item: rules.Item
+    account: Account
+    text: str
+    days: int | None
+
+    @property
+    def kind(self) -> str:
+        return self.item.kind
+
+    @property
+    def label(self) -> str:
+        return gettext(rules.KIND_LABELS[self.item.kind])
+
+
+def _days(n: int) -> str:
+    return ngettext("%(n)s day", "%(n)s days", n) % {"n": n}
+
+
+def describe(item: rules.Item, today: dt.date) -> str:
+    """The item's sentence in the reader's language (``kamkit.core.agenda.sentence``)."""
+    template, values = rules.sentence(item, today)
+    if values.get("days") is not None:
+        values = values | {"days": _days(values["days"])}
+    return gettext(template).format(**values)
+
+
+def agenda(
+    user: User,
+    *,
+    ka_manager: str | int | None = None,
+    today: dt.date | None = None,
+) -> list[Entry]:
+    """Every item of the scope, the most pressing first (``kamkit.core.agenda.ordered``)."""
+    today = today or timezone.localdate()
+    accounts = scope(user, ka_manager)
+    ids = accounts.values("pk")
+    items = rules.ordered(
+        _tasks(user, ids, today)
+        + _problems(user, ids)
+        + _alerts(ids, today)
+        + _decisions(accounts)
+        + _silent(user, accounts)
+    )
+    named = {i.account_id for i in items}
+    if len(named) <= MAX_NAMED:
+        accounts = accounts.filter(pk__in=named)
+    by_pk = {
+        a.pk: a for a in accounts.with_assessment().select_related("ka_manager") if a.pk in named
+    }
+    entries = []
+    for item in items:
+        account = by_pk[item.account_id]
+        entries.append(
+            Entry(item, account, describe(item, today), rules.days_between(item.since, today))
+        )
+    return entries
+
+
+def counts(entries: list[Entry]) -> dict[str, int]:
+    """Items per kind, every kind present (0 when none), in the order of urgency."""
+    out = dict.fromkeys(rules.KINDS, 0)
+    for e in entries:
+        out[e.kind] += 1
+    return out

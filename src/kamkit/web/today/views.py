@@ -1,0 +1,79 @@
+"""The Today page: what needs the reader's action, the most pressing first."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kamkit.core import agenda as rules
+from kamkit.web.exports import table_response
+from kamkit.web.labels import PROCESS_LABELS
+from kamkit.web.users.models import Role, User
+
+from .services import PER_PAGE, BadFilter, NotAllowed, agenda, counts
+
+EXPORT_HEADER = ["kind", "account", "account_id", "ka_manager", "since", "days", "what", "lever"]
+
+
+def _managers() -> list[User]:
+    return list(
+        User.objects.filter(role=Role.KA_MANAGER, is_active=True).order_by(
+            "last_name", "first_name", "username"
+        )
+    )
+
+
+def today_page(request: HttpRequest) -> HttpResponse:
+    """Every item of the reader's accounts (a director: every account, or one KA
+    manager's), filtered by kind, 50 a page, and as CSV or XLSX (``?export=``)."""
+    user = request.user
+    manager = request.GET.get("ka_manager", "")
+    kind = request.GET.get("kind", "")
+    error = ""
+    try:
+        entries = agenda(user, ka_manager=manager)
+    except NotAllowed:
+        raise PermissionDenied from None
+    except BadFilter as exc:
+        entries, error, manager = [], str(exc), ""
+    if kind and kind not in rules.URGENCY:
+        error = _("kind: expected one of %(kinds)s") % {"kinds": ", ".join(rules.KINDS)}
+        kind = ""
+    per_kind = counts(entries)
+    shown = [e for e in entries if e.kind == kind] if kind else entries
+    fmt = request.GET.get("export")
+    if fmt and not error:
+        rows = (
+            [
+                e.label,
+                e.account.name,
+                e.account.pk,
+                str(e.account.ka_manager or ""),
+                e.item.since,
+                e.days,
+                e.text,
+                PROCESS_LABELS.get(e.account.latest_lever, ""),
+            ]
+            for e in shown
+        )
+        return table_response("today", EXPORT_HEADER, rows, fmt, kamkit_columns=False)
+    page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "total": len(entries),
+        "counts": [(k, _(rules.KIND_LABELS[k]), n) for k, n in per_kind.items()],
+        "kind": kind,
+        "manager": manager,
+        "managers": _managers() if user.sees_all_accounts else None,
+        "sources": [(_(rules.KIND_LABELS[k]), _(rules.RULE_SOURCES[k])) for k in rules.KINDS],
+        "error": error,
+        "today": timezone.localdate(),
+        "query": urlencode({k: v for k, v in (("kind", kind), ("ka_manager", manager)) if v}),
+    }
+    return render(request, "today/today.html", context, status=422 if error else 200)

@@ -30,6 +30,8 @@ def test_the_customer_waits_when_it_raised_a_problem_nobody_answered():
     assert waiting(stage="jointly_defined") is None
     # our own problem, silent: nobody waits for us
     assert waiting(raised_by="supplier") is None
+    # we framed it (our first answer in the joint definition)
+    assert waiting(supplier_framed=True) is None
 
 
 def test_the_last_word_of_the_shared_thread_decides():

@@ -5,8 +5,8 @@ item comes from a rule kamkit already applies elsewhere, so the page and the por
 chips never disagree:
 
 - ``task_overdue``: an open task of our side due before today (issue 20's reminders).
-- ``problem_waiting``: the customer spoke last on an open problem they share with us
-  (``waiting_since``): they are waiting for our answer.
+- ``problem_waiting``: the customer spoke last on an open problem they share with us, or
+  raised it and we have not framed it yet (``waiting_since``): they wait for our answer.
 - ``index_fell``: the account's index fell ``ALERT_DROP_POINTS`` or more within
   ``ALERT_WINDOW_DAYS`` (``kamkit.core.portfolio``), with its principal lever.
 - ``decision_needed``: a declining account without a decision, revive or wind down
@@ -97,18 +97,20 @@ def waiting_since(
     open_stages: Iterable[str],
     last_shared_side: str | None,
     last_shared_on: dt.date | None,
+    supplier_framed: bool = False,
 ) -> dt.date | None:
     """Since when the customer has waited for our answer on a shared problem, or None.
 
     The customer spoke last when the latest message of the shared thread is theirs, or,
-    with no message yet, when they raised it and it is still ``reported`` (our side has
-    not moved it). A solved problem (a stage outside ``open_stages``) waits for nobody.
+    with no message yet, when they raised it and our side has neither framed it (our
+    framing is our first answer in the joint definition, SPEC §2.1) nor moved it on from
+    ``reported``. A solved problem (a stage outside ``open_stages``) waits for nobody.
     """
     if stage not in set(open_stages):
         return None
     if last_shared_side is not None:
         return last_shared_on if last_shared_side == "customer" else None
-    if raised_by == "customer" and stage == "reported":
+    if raised_by == "customer" and stage == "reported" and not supplier_framed:
         return raised_on
     return None
 

@@ -182,3 +182,13 @@ def test_the_page_speaks_german(as_role, firm):
     c.post("/auth/language/", {"language": "de"})
     words = text_of(c.get("/today/"))
     assert "Heute" in words and "Der Kunde wartet auf unsere Antwort zu: Late deliveries" in words
+
+
+def test_framing_the_customer_s_problem_is_our_first_answer(as_role, firm):
+    problem = Problem.objects.get(pk=firm.records["problems"].pk)
+    c = as_role("manager")
+    assert ("problem_waiting", "Alpha Motors") in listed(c.get("/today/"))
+    work.frame_problem(
+        firm.users["manager"], problem, "Our carrier missed two slots.", problem.version
+    )
+    assert ("problem_waiting", "Alpha Motors") not in listed(c.get("/today/"))

@@ -109,7 +109,15 @@ def _problems(user: User, ids: models.QuerySet) -> list[rules.Item]:
             models.Q(last_side="customer") | models.Q(last_side__isnull=True, raised_by="customer")
         )
         .values(
-            "pk", "account_id", "title", "raised_by", "raised_on", "stage", "last_side", "last_at"
+            "pk",
+            "account_id",
+            "title",
+            "raised_by",
+            "raised_on",
+            "stage",
+            "supplier_framing",
+            "last_side",
+            "last_at",
         )
     )
     items = []
@@ -121,6 +129,7 @@ def _problems(user: User, ids: models.QuerySet) -> list[rules.Item]:
             open_stages=OPEN_STAGES,
             last_shared_side=p["last_side"],
             last_shared_on=timezone.localdate(p["last_at"]) if p["last_at"] else None,
+            supplier_framed=bool(p["supplier_framing"].strip()),
         )
         if since is not None:
             items.append(

@@ -30,3 +30,16 @@ def test_other_control_characters_are_named_with_their_place(text, code, positio
 
 def test_a_nul_says_why():
     assert "cannot store" in control_problem("a\x00b")
+
+
+def test_a_search_tries_the_spellings_names_are_written_in():
+    from kamkit.core.texts import case_variants
+
+    assert case_variants("österreich") == ["österreich", "Österreich"]
+    assert case_variants("MÜLLER") == ["MÜLLER", "MüLLER"]  # A–Z's case is ignored anyway
+    assert case_variants("über ölwerke") == ["über ölwerke", "Über Ölwerke"]
+    # A–Z only: one spelling; ß has no one-letter capital: kept as typed
+    assert case_variants("alpha") == ["alpha"]
+    assert case_variants("straße") == ["straße"]
+    # never more than four, whatever the phrase
+    assert len(case_variants("ÄÖÜ ÉÈÀ Çğ Ørsted")) <= 4

@@ -23,7 +23,7 @@ oldest first. The core imports no Django: the web layer gathers the facts.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 from kamkit.core.i18n import gettext_noop
@@ -71,7 +71,7 @@ RULE_SOURCES: dict[str, str] = {
 """Where each kind's rule comes from, as the page's footnote says it."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One thing to act on. ``since`` is the day it began to need action (a task's due
     day, the customer's last word, the alert, the last contact); ``ref`` the task's or
@@ -94,7 +94,7 @@ def waiting_since(
     raised_by: str,
     raised_on: dt.date,
     stage: str,
-    open_stages: Iterable[str],
+    open_stages: Collection[str],
     last_shared_side: str | None,
     last_shared_on: dt.date | None,
     supplier_framed: bool = False,
@@ -106,7 +106,7 @@ def waiting_since(
     framing is our first answer in the joint definition, SPEC §2.1) nor moved it on from
     ``reported``. A solved problem (a stage outside ``open_stages``) waits for nobody.
     """
-    if stage not in set(open_stages):
+    if stage not in open_stages:
         return None
     if last_shared_side is not None:
         return last_shared_on if last_shared_side == "customer" else None

@@ -10,7 +10,7 @@ from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
-from kamkit.core.texts import control_problem
+from kamkit.core.texts import case_variants, control_problem
 from kamkit.web import pagecache
 
 
@@ -75,6 +75,21 @@ class TrackedModel(models.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
+
+
+def holds(field: str, phrase: str, lookup: str = "icontains") -> models.Q:
+    """``field`` holds ``phrase`` in any letter case, in every alphabet: "österreich"
+    finds "Österreich". PostgreSQL compares both in upper case; SQLite's LIKE ignores the
+    case of A–Z only, so there each spelling of ``kamkit.core.texts.case_variants`` is
+    tried. Every search box uses this (``lookup="istartswith"`` ranks names that start
+    with the phrase)."""
+    from django.db import connection
+
+    spellings = case_variants(phrase) if connection.vendor == "sqlite" else [phrase]
+    q = models.Q()
+    for spelt in spellings:
+        q |= models.Q(**{f"{field}__{lookup}": spelt})
+    return q
 
 
 def by(obj: models.Model, user: Any) -> models.Model:

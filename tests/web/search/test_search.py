@@ -227,3 +227,20 @@ def test_an_account_found_offers_to_log_a_contact_to_whoever_may(as_role, firm):
         as_role("manager").get(f"/accounts/{firm.own.pk}/").content, "html.parser"
     )
     assert not plain.select_one("details#log").has_attr("open")
+
+
+def test_letters_beyond_a_to_z_are_found_in_either_case(as_role, firm, client, bearer):
+    # SQLite's LIKE ignores the case of A–Z only: "österreich" must still find Österreich
+    Account.objects.filter(pk=firm.own.pk).update(country="Österreich")
+    Person.objects.create(account=firm.own, side=Side.CUSTOMER, name="Jürgen Ölmüller")
+    c = as_role("director")
+    assert found(c.get("/search/", {"q": "österreich"}))["accounts"] == ["Alpha Motors"]
+    assert found(c.get("/search/", {"q": "ÖSTERREICH"}))["accounts"] == ["Alpha Motors"]
+    assert found(c.get("/search/", {"q": "ölmüller"}))["people"] == ["Jürgen Ölmüller"]
+    # the portfolio's own box, and the API
+    page = BeautifulSoup(c.get("/accounts/", {"q": "österreich"}).content, "html.parser")
+    assert [a.get_text(strip=True) for a in page.select("#portfolio-table tbody td a")][:1] == [
+        "Alpha Motors"
+    ]
+    api = client.get("/api/v1/accounts?q=%C3%B6sterreich", **bearer("director")).json()
+    assert [a["name"] for a in api["items"]] == ["Alpha Motors"]

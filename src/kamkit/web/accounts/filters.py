@@ -7,6 +7,7 @@ from django.db.models import F, Q
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from kamkit.web.base import holds
 from kamkit.web.users.models import Role, User
 
 from .models import PHASE_CHOICES, Account, KAMUnit
@@ -141,4 +142,4 @@ class AccountFilter(django_filters.FilterSet):
 def account_matches(phrase: str) -> Q:
     """Accounts whose name, industry or country holds ``phrase`` (any letter case): the
     portfolio's search box and the accounts of the search in the top bar."""
-    return Q(name__icontains=phrase) | Q(industry__icontains=phrase) | Q(country__icontains=phrase)
+    return holds("name", phrase) | holds("industry", phrase) | holds("country", phrase)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kamkit.web.accounts.models import Account
+from kamkit.web.base import holds
 from kamkit.web.labels import ITEM_LABELS, SIDE_WORDS, decap
 from kamkit.web.users.models import User
 
@@ -161,9 +162,9 @@ def build_timeline(
             qs = qs.filter(initiated_by=side)
         if text:
             named = Interaction.participants.through.objects.filter(
-                interaction__account=account, person__name__icontains=text
+                holds("person__name", text), interaction__account=account
             ).values("interaction_id")
-            qs = qs.filter(Q(summary__icontains=text) | Q(pk__in=named))
+            qs = qs.filter(holds("summary", text) | Q(pk__in=named))
         contacts = list(_older(qs, "communication", "occurred_at", True, after)[:limit])
         # the participants' names in one query (a prefetch built a manager per contact)
         names: dict[int, list[str]] = {}
@@ -192,7 +193,7 @@ def build_timeline(
     if want("co_creation") and side in (None, ""):
         qs = JointInitiative.objects.visible_to(user).filter(account=account)
         if text:
-            qs = qs.filter(Q(title__icontains=text) | Q(goal__icontains=text))
+            qs = qs.filter(holds("title", text) | holds("goal", text))
         for ini in _older(qs, "co_creation", "created_at", True, after)[:limit]:
             entries.append(
                 Entry(
@@ -211,9 +212,9 @@ def build_timeline(
             qs = qs.filter(raised_by=side)
         if text:
             qs = qs.filter(
-                Q(title__icontains=text)
-                | Q(customer_framing__icontains=text)
-                | Q(supplier_framing__icontains=text)
+                holds("title", text)
+                | holds("customer_framing", text)
+                | holds("supplier_framing", text)
             )
         for pr in _older(qs, "problem_solving", "raised_on", False, after)[:limit]:
             entries.append(
@@ -231,7 +232,7 @@ def build_timeline(
         if side:
             qs = qs.filter(person__side=side)
         if text:
-            qs = qs.filter(Q(comment__icontains=text) | Q(person__name__icontains=text))
+            qs = qs.filter(holds("comment", text) | holds("person__name", text))
         for pu in _older(qs, "pulse", "rated_on", False, after)[:limit]:
             scores = ", ".join(
                 f"{decap(ITEM_LABELS[k])} {getattr(pu, k)}"

@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kamkit.core.texts import control_problem
+from kamkit.web.base import holds
 from kamkit.web.users.models import Role, User
 
 MIN_LENGTH = 2
@@ -76,7 +77,7 @@ def clean_query(raw: str | None) -> str:
 def _contains(phrase: str, *fields: str) -> Q:
     q = Q()
     for name in fields:
-        q |= Q(**{f"{name}__icontains": phrase})
+        q |= holds(name, phrase)
     return q
 
 
@@ -85,7 +86,7 @@ def _ranked(qs: models.QuerySet, phrase: str, name: str, *first: Any) -> models.
     any ordering given as ``first``)."""
     return qs.annotate(
         _starts=Case(
-            When(**{f"{name}__istartswith": phrase}, then=Value(0)),
+            When(holds(name, phrase, "istartswith"), then=Value(0)),
             default=Value(1),
             output_field=IntegerField(),
         )

@@ -66,14 +66,14 @@ def today(
     item began to need action, ``ref`` the task's or problem's id, ``counts`` the items
     of each kind before ``kind`` is applied."""
     try:
-        entries = services.agenda(request.auth, ka_manager=ka_manager)
+        items = services.agenda(request.auth, ka_manager=ka_manager)
     except services.NotAllowed:
         raise PermissionDenied(
             "only KA managers, KAM directors and administrators keep accounts"
         ) from None
     except services.BadFilter as exc:
         raise RecordError({exc.field: [str(exc).split(": ", 1)[1]]}) from None
-    shown = [e for e in entries if e.kind == kind] if kind else entries
+    shown = [i for i in items if i.kind == kind] if kind else items
     return {
         "items": [
             {
@@ -87,10 +87,10 @@ def today(
                 "text": e.text,
                 "lever": e.account.latest_lever or "",
             }
-            for e in shown[offset : offset + limit]
+            for e in services.entries(request.auth, shown[offset : offset + limit])
         ],
         "count": len(shown),
-        "counts": services.counts(entries),
+        "counts": services.counts(items),
         "limit": limit,
         "offset": offset,
     }

@@ -91,15 +91,19 @@ def _tasks(user: User, ids: models.QuerySet, today: dt.date) -> list[rules.Item]
     ]
 
 
-def _problems(user: User, ids: models.QuerySet) -> list[rules.Item]:
+def _problems(user: User, ids: models.QuerySet | None) -> list[rules.Item]:
+    """The customers' problems waiting for our answer; ``ids`` narrows the accounts (None:
+    every account ``user`` sees, which ``visible_to`` already says)."""
     from kamkit.web.relationships.models import Problem, ProblemComment
 
     last = ProblemComment.objects.filter(problem=models.OuterRef("pk"), internal=False).order_by(
         "-created_at", "-pk"
     )
+    problems = Problem.objects.visible_to(user)
+    if ids is not None:
+        problems = problems.filter(account__in=ids)
     problems = (
-        Problem.objects.visible_to(user)
-        .filter(account__in=ids, shared=True, stage__in=OPEN_STAGES)
+        problems.filter(shared=True, stage__in=OPEN_STAGES)
         .annotate(
             last_side=models.Subquery(last.values("side")[:1]),
             last_at=models.Subquery(last.values("created_at")[:1]),
@@ -108,7 +112,7 @@ def _problems(user: User, ids: models.QuerySet) -> list[rules.Item]:
         .filter(
             models.Q(last_side="customer") | models.Q(last_side__isnull=True, raised_by="customer")
         )
-        .values(
+        .values_list(
             "pk",
             "account_id",
             "title",
@@ -121,20 +125,18 @@ def _problems(user: User, ids: models.QuerySet) -> list[rules.Item]:
         )
     )
     items = []
-    for p in problems:
+    for pk, account_id, title, raised_by, raised_on, stage, framing, side, at in problems:
         since = rules.waiting_since(
-            raised_by=p["raised_by"],
-            raised_on=p["raised_on"],
-            stage=p["stage"],
+            raised_by=raised_by,
+            raised_on=raised_on,
+            stage=stage,
             open_stages=OPEN_STAGES,
-            last_shared_side=p["last_side"],
-            last_shared_on=timezone.localdate(p["last_at"]) if p["last_at"] else None,
-            supplier_framed=bool(p["supplier_framing"].strip()),
+            last_shared_side=side,
+            last_shared_on=timezone.localdate(at) if at else None,
+            supplier_framed=bool(framing.strip()),
         )
         if since is not None:
-            items.append(
-                rules.Item("problem_waiting", p["account_id"], since, ref=p["pk"], title=p["title"])
-            )
+            items.append(rules.Item("problem_waiting", account_id, since, ref=pk, title=title))
     return items
 
 
@@ -214,36 +216,46 @@ def agenda(
     *,
     ka_manager: str | int | None = None,
     today: dt.date | None = None,
-) -> list[Entry]:
-    """Every item of the scope, the most pressing first (``kamkit.core.agenda.ordered``)."""
+) -> list[rules.Item]:
+    """Every item of the scope, the most pressing first (``kamkit.core.agenda.ordered``).
+    Items are light: ``entries`` dresses the ones shown (a page, a download)."""
     today = today or timezone.localdate()
     accounts = scope(user, ka_manager)
+    narrowed = ka_manager not in (None, "")
     ids = accounts.values("pk")
-    items = rules.ordered(
+    return rules.ordered(
         _tasks(user, ids, today)
-        + _problems(user, ids)
+        + _problems(user, ids if narrowed else None)
         + _alerts(ids, today)
         + _decisions(accounts)
         + _silent(user, accounts)
     )
+
+
+def entries(user: User, items: list[rules.Item], today: dt.date | None = None) -> list[Entry]:
+    """``items`` with their accounts (the latest lever, the KA manager) and sentences."""
+    today = today or timezone.localdate()
     named = {i.account_id for i in items}
+    accounts = Account.objects.visible_to(user)
     if len(named) <= MAX_NAMED:
         accounts = accounts.filter(pk__in=named)
     by_pk = {
         a.pk: a for a in accounts.with_assessment().select_related("ka_manager") if a.pk in named
     }
-    entries = []
-    for item in items:
-        account = by_pk[item.account_id]
-        entries.append(
-            Entry(item, account, describe(item, today), rules.days_between(item.since, today))
+    return [
+        Entry(
+            item,
+            by_pk[item.account_id],
+            describe(item, today),
+            rules.days_between(item.since, today),
         )
-    return entries
+        for item in items
+    ]
 
 
-def counts(entries: list[Entry]) -> dict[str, int]:
+def counts(items: list[rules.Item]) -> dict[str, int]:
     """Items per kind, every kind present (0 when none), in the order of urgency."""
     out = dict.fromkeys(rules.KINDS, 0)
-    for e in entries:
-        out[e.kind] += 1
+    for i in items:
+        out[i.kind] += 1
     return out

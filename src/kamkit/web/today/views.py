@@ -16,7 +16,7 @@ from kamkit.web.exports import table_response
 from kamkit.web.labels import PROCESS_LABELS
 from kamkit.web.users.models import Role, User
 
-from .services import PER_PAGE, BadFilter, NotAllowed, agenda, counts
+from .services import PER_PAGE, BadFilter, NotAllowed, agenda, counts, entries
 
 EXPORT_HEADER = ["kind", "account", "account_id", "ka_manager", "since", "days", "what", "lever"]
 
@@ -37,16 +37,16 @@ def today_page(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     error = ""
     try:
-        entries = agenda(user, ka_manager=manager)
+        items = agenda(user, ka_manager=manager)
     except NotAllowed:
         raise PermissionDenied from None
     except BadFilter as exc:
-        entries, error, manager = [], str(exc), ""
+        items, error, manager = [], str(exc), ""
     if kind and kind not in rules.URGENCY:
         error = _("kind: expected one of %(kinds)s") % {"kinds": ", ".join(rules.KINDS)}
         kind = ""
-    per_kind = counts(entries)
-    shown = [e for e in entries if e.kind == kind] if kind else entries
+    per_kind = counts(items)
+    shown = [i for i in items if i.kind == kind] if kind else items
     fmt = request.GET.get("export")
     if fmt and not error:
         rows = (
@@ -60,13 +60,14 @@ def today_page(request: HttpRequest) -> HttpResponse:
                 e.text,
                 PROCESS_LABELS.get(e.account.latest_lever, ""),
             ]
-            for e in shown
+            for e in entries(user, shown)
         )
         return table_response("today", EXPORT_HEADER, rows, fmt, kamkit_columns=False)
     page = Paginator(shown, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "total": len(entries),
+        "shown": entries(user, list(page.object_list)),
+        "total": len(items),
         "counts": [(k, _(rules.KIND_LABELS[k]), n) for k, n in per_kind.items()],
         "kind": kind,
         "manager": manager,

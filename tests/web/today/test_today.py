@@ -192,3 +192,30 @@ def test_framing_the_customer_s_problem_is_our_first_answer(as_role, firm):
         firm.users["manager"], problem, "Our carrier missed two slots.", problem.version
     )
     assert ("problem_waiting", "Alpha Motors") not in listed(c.get("/today/"))
+
+
+def test_a_director_sees_who_owes_what(as_role, firm):
+    c = as_role("director")
+    page = BeautifulSoup(c.get("/today/").content, "html.parser")
+    rows = {
+        tr.select_one("td a").get_text(strip=True): [
+            td.get_text(strip=True) for td in tr.select("td.num")
+        ]
+        for tr in page.select("#today-team tbody tr")
+    }
+    # columns: overdue, waiting, index fell, decision, no contact, due today, all
+    other = firm.other.ka_manager.username
+    assert rows == {
+        other: ["·", "·", "·", "1", "1", "·", "2"],  # Beta: undecided and never contacted
+        "manager": ["·", "1", "·", "·", "·", "·", "1"],  # Alpha's customer waits
+    }
+    link = page.select_one("#today-team tbody tr td a")["href"]
+    assert listed(c.get("/today/" + link)) == [
+        ("decision_needed", "Beta Energy"),
+        ("no_contact", "Beta Energy"),
+    ]
+    # one KA manager's list has no table; a KA manager never sees one
+    filtered = BeautifulSoup(c.get("/today/" + link).content, "html.parser")
+    assert filtered.select_one("#today-team") is None
+    mine = BeautifulSoup(as_role("manager").get("/today/").content, "html.parser")
+    assert mine.select_one("#today-team") is None

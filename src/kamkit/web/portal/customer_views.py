@@ -30,6 +30,7 @@ from kamkit.web.relationships.models import (
     ProblemComment,
 )
 from kamkit.web.relationships.perception import perception_context
+from kamkit.web.today.services import may_use
 from kamkit.web.users.models import Role
 
 from .forms import (
@@ -362,6 +363,18 @@ def notifications(request: HttpRequest) -> HttpResponse:
             _("Notifications come by email too.") if on else _("No more notifications by email."),
         )
         return redirect("portal:notifications")
+    if request.method == "POST" and request.POST.get("what") == "summary":
+        from kamkit.web.users.services import set_morning_summary
+
+        if not may_use(request.user):
+            raise PermissionDenied
+        on = request.POST.get("morning_summary") == "on"
+        set_morning_summary(request.user, on)
+        messages.success(
+            request,
+            _("Today comes by email each morning.") if on else _("No more morning emails."),
+        )
+        return redirect("portal:notifications")
     if request.method == "POST":
         mark_read(request.user)
         messages.success(request, _("All marked as read."))
@@ -377,6 +390,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
             "items": page.object_list,
             "unread": mine.filter(read_at=None).count(),
             "mailed": settings.KAMKIT_NOTIFY_BY_EMAIL,
+            "summarised": settings.KAMKIT_NOTIFY_BY_EMAIL and may_use(request.user),
         },
     )
 

@@ -1,8 +1,9 @@
 """The morning run, through the task runner: today's assessment of every account not
 yet assessed today (so a fall of the index is alerted even when nothing was logged), then
-the reminders of due tasks (issue 20). The worker does both at its start (catching up)
-and keeps one deferred run waiting for the next morning, which does them and defers the
-next one. No cron needed."""
+the reminders of due tasks (issue 20), then each KA manager's and director's Today by
+email (``kamkit.web.today.services.send_morning_summaries``). The worker does them at its
+start (catching up) and keeps one deferred run waiting for the next morning, which does
+them and defers the next one. No cron needed."""
 
 from __future__ import annotations
 
@@ -47,11 +48,14 @@ def _morning() -> int:
     """Assess the accounts not yet assessed today (alerting falls), then remind the
     owners of due tasks; returns the reminders sent."""
     from kamkit.web.assessment.services import assess_missing_today
+    from kamkit.web.today.services import send_morning_summaries
 
     from .services import remind_due_tasks
 
     assess_missing_today()
-    return remind_due_tasks()
+    reminded = remind_due_tasks()
+    send_morning_summaries()  # after the assessment: a fall found this morning is in it
+    return reminded
 
 
 @task()

@@ -259,3 +259,118 @@ def counts(items: list[rules.Item]) -> dict[str, int]:
     for i in items:
         out[i.kind] += 1
     return out
+
+
+@dataclass
+class TeamRow:
+    """One KA manager's items (``manager`` None: the accounts nobody manages)."""
+
+    manager: User | None
+    counts: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def per_manager(user: User, items: list[rules.Item]) -> list[TeamRow]:
+    """A director's items per KA manager, the most items first: where the team's hours
+    are owed (the filtered Today is one click away)."""
+    owner = dict(Account.objects.visible_to(user).values_list("pk", "ka_manager_id"))
+    by_manager: dict[int | None, dict[str, int]] = {}
+    for item in items:
+        row = by_manager.setdefault(owner.get(item.account_id), dict.fromkeys(rules.KINDS, 0))
+        row[item.kind] += 1
+    people = User.objects.in_bulk([pk for pk in by_manager if pk is not None])
+    rows = [TeamRow(people.get(pk) if pk else None, c) for pk, c in by_manager.items()]
+    return sorted(
+        rows, key=lambda r: (-r.total, r.manager is None, str(r.manager or "").casefold())
+    )
+
+
+SUMMARY_ITEMS = 10
+"""Items a morning summary lists (the rest are counted; the page has them all)."""
+
+
+def summary_text(user: User, items: list[rules.Item], today: dt.date) -> str:
+    """A morning summary in the user's language: the count of each kind, the first
+    ``SUMMARY_ITEMS`` items and where the rest are (``KAMKIT_BASE_URL``)."""
+    from django.urls import reverse
+
+    from kamkit.web.portal.services import absolute
+
+    lines = [
+        ngettext(
+            "%(n)s thing needs action today:",
+            "%(n)s things need action today:",
+            len(items),
+        )
+        % {"n": len(items)},
+        "",
+    ]
+    lines += [
+        f"- {gettext(rules.KIND_LABELS[kind])}: {n}" for kind, n in counts(items).items() if n
+    ]
+    lines.append("")
+    lines += [f"* {e.account.name}: {e.text}" for e in entries(user, items[:SUMMARY_ITEMS], today)]
+    if len(items) > SUMMARY_ITEMS:
+        lines.append(
+            ngettext("… and %(n)s more.", "… and %(n)s more.", len(items) - SUMMARY_ITEMS)
+            % {"n": len(items) - SUMMARY_ITEMS}
+        )
+    lines += ["", absolute(reverse("today"))]
+    lines += [
+        "",
+        "-- ",
+        gettext(
+            "You get this each morning because kamkit mails you what needs you today. "
+            "To stop it: %(link)s"
+        )
+        % {"link": absolute(reverse("portal:notifications"))},
+    ]
+    return "\n".join(lines)
+
+
+def send_morning_summaries(today: dt.date | None = None) -> int:
+    """Mail each KA manager and KAM director their Today, once a day (the worker's
+    morning run; ``summary_sent_on`` keeps a restarted worker from sending it twice).
+    Only with ``KAMKIT_NOTIFY_BY_EMAIL`` on, to users with an address who have not
+    turned it off, and only when something needs them. Returns how many were sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    if not getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False):
+        return 0
+    today = today or timezone.localdate()
+    readers = (
+        User.objects.filter(
+            is_active=True,
+            morning_summary=True,
+            role__in=(Role.KA_MANAGER, Role.KAM_DIRECTOR, Role.ADMIN),
+        )
+        .exclude(email="")
+        .exclude(summary_sent_on=today)
+        .order_by("pk")
+    )
+    sent = 0
+    for user in readers:
+        language = user.language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            items = agenda(user, today=today)
+            if items:
+                send_mail(
+                    subject=ngettext(
+                        "kamkit: %(n)s thing needs action today",
+                        "kamkit: %(n)s things need action today",
+                        len(items),
+                    )
+                    % {"n": len(items)},
+                    message=summary_text(user, items, today),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[user.email],
+                    fail_silently=True,
+                )
+                sent += 1
+        User.objects.filter(pk=user.pk).update(summary_sent_on=today)
+    return sent

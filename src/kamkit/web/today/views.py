@@ -16,7 +16,7 @@ from kamkit.web.exports import table_response
 from kamkit.web.labels import PROCESS_LABELS
 from kamkit.web.users.models import Role, User
 
-from .services import PER_PAGE, BadFilter, NotAllowed, agenda, counts, entries
+from .services import PER_PAGE, BadFilter, NotAllowed, agenda, counts, entries, per_manager
 
 EXPORT_HEADER = ["kind", "account", "account_id", "ka_manager", "since", "days", "what", "lever"]
 
@@ -72,6 +72,8 @@ def today_page(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "manager": manager,
         "managers": _managers() if user.sees_all_accounts else None,
+        "team": per_manager(user, items) if user.sees_all_accounts and not manager else None,
+        "kinds": [_(rules.KIND_LABELS[k]) for k in rules.KINDS],
         "sources": [(_(rules.KIND_LABELS[k]), _(rules.RULE_SOURCES[k])) for k in rules.KINDS],
         "error": error,
         "today": timezone.localdate(),

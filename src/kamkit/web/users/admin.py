@@ -10,7 +10,10 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ("role", "is_active")
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("kamkit", {"fields": ("role", "account", "language", "notify_by_email")}),
+        (
+            "kamkit",
+            {"fields": ("role", "account", "language", "notify_by_email", "morning_summary")},
+        ),
     )
     add_fieldsets = (*BaseUserAdmin.add_fieldsets, ("kamkit", {"fields": ("role", "account")}))
     # at the SPEC's size (10,000 accounts) records are picked by id, not from option lists

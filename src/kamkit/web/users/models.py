@@ -47,6 +47,17 @@ class User(AbstractUser):
             "turns it off on the Notifications page."
         ),
     )
+    morning_summary = models.BooleanField(
+        default=True,
+        help_text=_(
+            "Each morning an email of what needs this user today (KA managers, KAM "
+            "directors), where the installation mails; the user turns it off on the "
+            "Notifications page."
+        ),
+    )
+    summary_sent_on = models.DateField(null=True, blank=True, editable=False)
+    """The day the last morning summary went out: one a day, however often the worker
+    starts."""
 
     class Meta:
         verbose_name = _("user")

@@ -72,3 +72,9 @@ def set_notify_by_email(user, on: bool) -> None:
     """Whether the user's notifications also come by email (their own choice)."""
     user.notify_by_email = bool(on)
     user.save(update_fields=["notify_by_email"])
+
+
+def set_morning_summary(user, on: bool) -> None:
+    """Whether the user gets Today by email each morning (their own choice)."""
+    user.morning_summary = bool(on)
+    user.save(update_fields=["morning_summary"])

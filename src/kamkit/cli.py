@@ -1410,12 +1410,13 @@ def token_revoke(
 ) -> None:
     _django()
     _migrate()
+    from kamkit.web.base import MAX_ID
     from kamkit.web.users.models import ApiToken
     from kamkit.web.users.services import revoke_token
 
     found = list(
         ApiToken.objects.filter(pk=int(token))
-        if token.isdigit() and int(token) < 2**63
+        if token.isdigit() and int(token) <= MAX_ID
         else ApiToken.objects.filter(prefix=token)
     )
     if not found:

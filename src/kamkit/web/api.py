@@ -10,11 +10,10 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from kamkit.web.base import Conflict, StaleVersion
+from kamkit.web.base import MAX_ID, Conflict, StaleVersion
 from kamkit.web.users.models import ApiToken
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-MAX_ID = 2**63 - 1  # the largest id any database here holds (64-bit signed)
 
 
 class IdConverter:

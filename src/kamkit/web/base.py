@@ -77,6 +77,11 @@ class TrackedModel(models.Model):
         return self.deleted_at is not None
 
 
+MAX_ID = 2**63 - 1
+"""The largest record id any database here holds (a 64-bit signed integer): a larger one
+names no record, and PostgreSQL would answer it with an error, not "not found"."""
+
+
 def holds(field: str, phrase: str, lookup: str = "icontains") -> models.Q:
     """``field`` holds ``phrase`` in any letter case, in every alphabet: "österreich"
     finds "Österreich". PostgreSQL compares both in upper case; SQLite's LIKE ignores the

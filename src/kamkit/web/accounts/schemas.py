@@ -8,6 +8,8 @@ from typing import Annotated
 from ninja import Field, Schema
 from pydantic import field_validator
 
+from kamkit.web.base import MAX_ID
+
 from .services import REASSIGN_LIMIT
 
 SCORE = Field(None, ge=0, le=5)
@@ -93,7 +95,7 @@ class AccountPatch(Schema):
     internal_notes: str | None = None
 
 
-RecordId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
 """A record's id: what a database here can hold (a larger number was a 500 in a list)."""
 
 

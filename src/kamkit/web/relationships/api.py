@@ -28,7 +28,7 @@ from ninja.responses import NinjaJSONEncoder
 from kamkit.core import relationships as rules
 from kamkit.web.accounts.api import _page, _visible_account, limit_param, offset_param
 from kamkit.web.accounts.models import Account, Person, can, customer_person
-from kamkit.web.base import save_versioned, soft_delete
+from kamkit.web.base import MAX_ID, save_versioned, soft_delete
 from kamkit.web.users.models import Role, User
 
 from . import schemas as s
@@ -333,7 +333,7 @@ def _resolve(fam: Family, account: Account, data: dict[str, Any]) -> tuple[dict,
     for name in fam.m2m_fields:
         if name in out:
             ids = out.pop(name) or []
-            too_big = [i for i in ids if not 0 < i < 2**63]  # no database holds such an id
+            too_big = [i for i in ids if not 0 < i <= MAX_ID]  # no database holds such an id
             if too_big:
                 raise _field_error(name, f"no person with id {too_big[0]} on this account")
             people = list(Person.objects.alive().filter(pk__in=ids, account=account))

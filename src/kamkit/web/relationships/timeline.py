@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from kamkit.web.accounts.models import Account
-from kamkit.web.base import holds
+from kamkit.web.base import MAX_ID, holds
 from kamkit.web.labels import ITEM_LABELS, SIDE_WORDS, decap
 from kamkit.web.users.models import User
 
@@ -58,7 +58,7 @@ class Cursor:
         except ValueError:
             return None
         rank, micros, pk = (int(p) for p in parts[1:])
-        if rank > max(RANK.values()) or pk > 2**63 - 1:
+        if rank > max(RANK.values()) or pk > MAX_ID:
             return None
         return cls(on, rank, micros, pk)
 

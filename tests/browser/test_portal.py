@@ -123,7 +123,13 @@ def test_a_problem_from_raised_to_confirmed_by_both_sides(page, browser, live_se
         page.wait_for_load_state()
         page.goto(f"{live_server.url}/accounts/problems/{problem.pk}/")
 
-    customer.goto(problem_url)
+    # the customer's account page says what its supplier waits for, and leads there
+    customer.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    customer.locator("#waiting-for-you").get_by_role(
+        "link", name="Confirm that the solution works: Labels unreadable"
+    ).click()
+    customer.wait_for_load_state()
+    assert customer.url == problem_url
     customer.get_by_role("button", name="Confirm it is solved").click()
     customer.wait_for_load_state()
     assert "the problem is closed" in customer.locator(".messages").inner_text()
@@ -131,6 +137,8 @@ def test_a_problem_from_raised_to_confirmed_by_both_sides(page, browser, live_se
     problem.refresh_from_db()
     assert problem.stage == "closed"
     assert problem.comments.get().text == "Yes, only boxes from line 2"
+    customer.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    assert customer.locator("#waiting-for-you").count() == 0  # nothing waits on it now
     customer.context.close()
 
 

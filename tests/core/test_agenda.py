@@ -110,3 +110,37 @@ def test_each_item_says_what_and_since_when():
     # every kind has a label and says where its rule comes from
     assert set(agenda.KIND_LABELS) == set(agenda.RULE_SOURCES) == set(agenda.KINDS)
     assert "SPEC §2.3" in agenda.RULE_SOURCES["decision_needed"]
+
+
+def turn(**kw):
+    from kamkit.core.relationships import CUSTOMER_STEPS
+
+    facts = {
+        "stage": "reported",
+        "confirm_stages": CUSTOMER_STEPS["confirm"][0],
+        "open_stages": OPEN_STAGES,
+        "both_framed": False,
+        "customer_agreed": False,
+        "last_shared_side": None,
+    }
+    return agenda.customer_turn(**(facts | kw))
+
+
+def test_the_customer_s_turn_on_a_shared_problem():
+    assert turn() is None  # nothing asked of them yet
+    assert turn(both_framed=True) == "agree"
+    assert turn(both_framed=True, customer_agreed=True) is None
+    assert turn(last_shared_side="supplier") == "reply"
+    assert turn(last_shared_side="customer") is None  # they spoke last: our turn
+    assert turn(stage="solution_designed", last_shared_side="supplier") == "reply"
+    # a deployed solution waits for their confirmation, whoever wrote last
+    assert turn(stage="deployed", last_shared_side="customer") == "confirm"
+    assert turn(stage="supported") == "confirm"
+    assert turn(stage="closed", last_shared_side="supplier") is None
+
+
+def test_a_realized_initiative_waits_for_the_customer_s_value():
+    assert agenda.value_awaited("realized", None)
+    assert not agenda.value_awaited("realized", 0)  # "none" is an answer
+    assert not agenda.value_awaited("in_delivery", None)
+    assert set(agenda.CUSTOMER_SENTENCES) == set(agenda.CUSTOMER_KINDS)

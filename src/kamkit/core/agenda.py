@@ -165,3 +165,44 @@ def sentence(item: Item, today: dt.date) -> tuple[str, dict]:
     if days is None:
         return gettext_noop("Never contacted"), {}
     return gettext_noop("No contact for {days}"), {"days": days}
+
+
+# The customer's side: what the supplier waits for from the customer (the mirror of
+# Today, shown to the customer's people on their account's page). Each is a step the
+# portal offers them (SPEC §2.7).
+CUSTOMER_KINDS: tuple[str, ...] = ("reply", "agree", "confirm", "value")
+"""In this order: the supplier asked something, then the steps that move a problem or an
+initiative on (kamkit assumption: a question waits on a person, a step on a decision)."""
+
+CUSTOMER_SENTENCES: dict[str, str] = {
+    "reply": gettext_noop("Your supplier wrote on: {title}"),
+    "agree": gettext_noop("Agree on what the problem is: {title}"),
+    "confirm": gettext_noop("Confirm that the solution works: {title}"),
+    "value": gettext_noop("Say what value your side realized: {title}"),
+}
+
+
+def customer_turn(
+    *,
+    stage: str,
+    confirm_stages: Collection[str],
+    open_stages: Collection[str],
+    both_framed: bool,
+    customer_agreed: bool,
+    last_shared_side: str | None,
+) -> str | None:
+    """The customer's turn on a shared problem, or None: confirm a deployed solution;
+    agree on a reported problem both sides have framed; answer our side's latest
+    message on an open one."""
+    if stage in confirm_stages:
+        return "confirm"
+    if stage == "reported" and both_framed and not customer_agreed:
+        return "agree"
+    if stage in open_stages and last_shared_side == "supplier":
+        return "reply"
+    return None
+
+
+def value_awaited(status: str, realized_value_customer: object) -> bool:
+    """A realized initiative whose value for the customer the customer has not said."""
+    return status == "realized" and realized_value_customer is None

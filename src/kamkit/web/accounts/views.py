@@ -37,6 +37,7 @@ from kamkit.web.relationships.models import (
 from kamkit.web.relationships.timeline import PROCESSES
 from kamkit.web.relationships.views import timeline_context, timeline_filters
 from kamkit.web.search.services import BadQuery
+from kamkit.web.today.services import customer_turns
 from kamkit.web.users.models import Role, User
 
 from . import services
@@ -356,6 +357,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .filter(account=account)
             .order_by(Case(When(stage="closed", then=1), default=0), "-raised_on", "-pk")[:10],
             "perception_shared": account.perception_shared,
+            "turns": customer_turns(user, account),
         }
 
     may_change = can(user, "change", account)

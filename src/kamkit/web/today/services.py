@@ -374,3 +374,60 @@ def send_morning_summaries(today: dt.date | None = None) -> int:
                 sent += 1
         User.objects.filter(pk=user.pk).update(summary_sent_on=today)
     return sent
+
+
+@dataclass
+class Turn:
+    """Something the supplier waits for from the customer (``kamkit.core.agenda``'s
+    customer side), as the customer's account page lists it."""
+
+    kind: str
+    text: str
+    link: str
+    since: dt.date | None
+
+
+def customer_turns(user: User, account: Account) -> list[Turn]:
+    """What the supplier waits for from ``user``'s side on ``account``, read through the
+    customer's own view of the records (``visible_to``: shared ones only; our internal
+    notes never count as a message to them)."""
+    from django.urls import reverse
+
+    from kamkit.core.relationships import CUSTOMER_STEPS
+    from kamkit.web.relationships.models import JointInitiative, Problem, ProblemComment
+
+    last = ProblemComment.objects.filter(problem=models.OuterRef("pk"), internal=False).order_by(
+        "-created_at", "-pk"
+    )
+    problems = (
+        Problem.objects.visible_to(user)
+        .filter(account=account, stage__in=OPEN_STAGES + CUSTOMER_STEPS["confirm"][0])
+        .annotate(
+            last_side=models.Subquery(last.values("side")[:1]),
+            last_at=models.Subquery(last.values("created_at")[:1]),
+        )
+    )
+    turns = []
+    for p in problems:
+        kind = rules.customer_turn(
+            stage=p.stage,
+            confirm_stages=CUSTOMER_STEPS["confirm"][0],
+            open_stages=OPEN_STAGES,
+            both_framed=bool(p.supplier_framing.strip() and p.customer_framing.strip()),
+            customer_agreed=p.customer_agreed_on is not None,
+            last_shared_side=p.last_side,
+        )
+        if kind:
+            since = timezone.localdate(p.last_at) if kind == "reply" else p.raised_on
+            link = reverse("portal:problem", kwargs={"pk": p.pk})
+            turns.append(Turn(kind, _sentence(kind, p.title), link, since))
+    for i in JointInitiative.objects.visible_to(user).filter(account=account, status="realized"):
+        if rules.value_awaited(i.status, i.realized_value_customer):
+            link = reverse("portal:initiative", kwargs={"pk": i.pk}) + "#confirm"
+            turns.append(Turn("value", _sentence("value", i.title), link, i.realized_on))
+    rank = {k: n for n, k in enumerate(rules.CUSTOMER_KINDS)}
+    return sorted(turns, key=lambda t: (rank[t.kind], t.since or dt.date.min, t.link))
+
+
+def _sentence(kind: str, title: str) -> str:
+    return gettext(rules.CUSTOMER_SENTENCES[kind]).format(title=title)

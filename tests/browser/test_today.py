@@ -21,10 +21,25 @@ def test_the_manager_works_through_today(page, live_server, live_firm):
         due_on=dt.date.today() - dt.timedelta(days=2),
         owner=live_firm.users["manager"],
     )
+    from kamkit.web.assessment.models import IndexAlert
+
+    alert = IndexAlert.objects.create(
+        account=live_firm.own, on=dt.date.today() - dt.timedelta(days=1), index=55, earlier=71
+    )
     log_in(page, live_server.url, "manager")
     page.get_by_role("link", name="Today", exact=True).click()
     page.wait_for_load_state()
     items = page.locator("#today-list li.today-item")
+    assert items.count() == 3
+    # the fall of the index: say what will be done; it leaves the list
+    fell = page.locator("li.kind-index_fell")
+    fell.locator("summary", has_text="Answer").click()
+    fell.locator("textarea[name=answer]").fill("Workshop with their plant manager.")
+    fell.get_by_role("button", name="Send the answer").click()
+    page.wait_for_load_state()
+    assert "the others who were alerted are told" in page.locator(".messages").inner_text()
+    alert.refresh_from_db()
+    assert alert.answer == "Workshop with their plant manager."
     assert items.count() == 2
     first = items.nth(0)
     assert "Overdue by 2 days: Send the offer" in first.inner_text()

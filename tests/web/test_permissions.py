@@ -30,6 +30,15 @@ def _managers_notification(f) -> int:
     ).pk
 
 
+def _alert(f) -> int:
+    """An index alert on the manager's account, not answered yet."""
+    import datetime as dt
+
+    from kamkit.web.assessment.models import IndexAlert
+
+    return IndexAlert.objects.create(account=f.own, on=dt.date.today(), index=55, earlier=71).pk
+
+
 def _heard_pulse(f) -> int:
     """A pulse our side recorded from Eva (who has no login): ours to correct."""
     from kamkit.web.relationships.models import Pulse
@@ -646,6 +655,12 @@ PAGES = {
     "search": ("get", lambda f: {}, None, row(302, 200, 200, 200, 200, 200, 200)),
     # Today: who keeps accounts (tests/web/today); the others have nothing to act on there
     "today": ("get", lambda f: {}, None, row(302, 200, 200, 200, 403, 403, 403)),
+    "answer_alert": (
+        "post",
+        lambda f: {"pk": _alert(f)},
+        {"answer": "Call their COO this week."},
+        row(302, 302, 302, 302, 404, 404, 404),
+    ),
     "relationships:new_task": (
         "post",
         lambda f: {"pk": f.own.pk},
@@ -988,6 +1003,19 @@ API["api:decline_decisions_create"] = (
     lambda f: {"account_id": f.own.pk},
     lambda f: {"decision": "revive", "reason": "a new buyer wants to grow again"},
     row(401, 422, 422, 422, 404, 404, 404),
+)
+# index alerts are internal too; the account's KA manager or a director answers one
+API["api:alerts"] = (
+    "get",
+    lambda f: {"account_id": f.own.pk},
+    None,
+    row(401, 200, 200, 200, 404, 404, 404),
+)
+API["api:alert_answer"] = (
+    "post",
+    lambda f: {"account_id": f.own.pk, "alert_id": _alert(f)},
+    lambda f: {"answer": "Call their COO this week."},
+    row(401, 200, 200, 200, 404, 404, 404),
 )
 API["api:portfolio_allocation"] = (
     "get",

@@ -318,6 +318,20 @@ def _contact(last: dt.datetime | None) -> dict:
     return {"day": day, "days": contact_days(day, today), "none": no_contact(day, today)}
 
 
+def _recent_alert(account: Account):
+    """The account's index alert of the alert's window (``ALERT_WINDOW_DAYS``), answered
+    or not, for the firm's people: what fell, and what the team said it will do."""
+    from kamkit.core.portfolio import ALERT_WINDOW_DAYS
+    from kamkit.web.assessment.models import IndexAlert
+
+    since = timezone.localdate() - dt.timedelta(days=ALERT_WINDOW_DAYS)
+    return (
+        IndexAlert.objects.filter(account=account, on__gt=since)
+        .select_related("answered_by")
+        .first()
+    )
+
+
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account_for(request, pk)
     user = request.user
@@ -406,6 +420,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_change": can(user, "change", account),
         "internal": internal,
         "history": account.history.select_related("history_user")[:8] if internal else [],
+        "alert": _recent_alert(account) if internal else None,
         "contact": _contact(
             Account.objects.filter(pk=account.pk)
             .with_last_contact(user)

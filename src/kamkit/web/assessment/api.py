@@ -16,6 +16,9 @@ from kamkit.web.accounts.models import Account
 from kamkit.web.users.models import Role
 
 from .schemas import (
+    AlertAnswerIn,
+    AlertOut,
+    AlertPage,
     AssessmentOut,
     AssessmentPage,
     DeclineDecisionIn,
@@ -113,6 +116,66 @@ def create_decline_decision(request: HttpRequest, account_id: int, payload: Decl
         account, payload.decision, payload.reason, request.auth, payload.decided_on
     )
     return Status(201, _decision_out(record))
+
+
+def _alert_out(a) -> dict:
+    return {
+        "id": a.pk,
+        "account": a.account_id,
+        "on": a.on,
+        "index": round(a.index, 1),
+        "earlier": round(a.earlier, 1),
+        "answer": a.answer,
+        "answered_by": a.answered_by_id,
+        "answered_at": a.answered_at,
+    }
+
+
+@accounts_router.get(
+    "/{id:account_id}/alerts",
+    response=AlertPage,
+    url_name="alerts",
+    operation_id="alerts",
+    summary="The account's index alerts, newest first, with their answers",
+)
+def list_alerts(
+    request: HttpRequest, account_id: int, limit: int = limit_param(), offset: int = offset_param()
+):
+    """Each fall of the index by ``ALERT_DROP_POINTS`` or more in a month that was
+    alerted (``kamkit.core.portfolio``), and what the team answered. Not for customers."""
+    from .models import IndexAlert
+
+    limit, offset = _page(limit, offset)
+    account = _scored_accounts(request).filter(pk=account_id).first()
+    if account is None:
+        raise HttpError(404, "Not Found")
+    qs = IndexAlert.objects.filter(account=account)
+    return {
+        "items": [_alert_out(a) for a in qs[offset : offset + limit]],
+        "count": qs.count(),
+        "limit": limit,
+        "offset": offset,
+    }
+
+
+@accounts_router.post(
+    "/{id:account_id}/alerts/{id:alert_id}/answer",
+    response=AlertOut,
+    url_name="alert_answer",
+    operation_id="alert_answer",
+    summary="Say what will be done about an index alert (once)",
+)
+def answer_alert(request: HttpRequest, account_id: int, alert_id: int, payload: AlertAnswerIn):
+    """The account's KA manager or a KAM director; the others who were alerted are told.
+    409 when it was answered already."""
+    from .models import IndexAlert
+    from .services import answer_alert as answer
+
+    account = _scored_accounts(request).filter(pk=account_id).first()
+    alert = IndexAlert.objects.filter(account=account, pk=alert_id).first() if account else None
+    if alert is None:
+        raise HttpError(404, "Not Found")
+    return _alert_out(answer(request.auth, alert, payload.answer))
 
 
 @portfolio_router.get(

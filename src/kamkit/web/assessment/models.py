@@ -168,6 +168,10 @@ class DataVersion(models.Model):
         return f"data version {self.version}"
 
 
+ANSWER_LIMIT = 1000
+"""Characters of an alert's answer (kamkit assumption: a few sentences, what will be done)."""
+
+
 class IndexAlert(models.Model):
     """An account's index fell by ``ALERT_DROP_POINTS`` or more within a month
     (``kamkit.core.portfolio``): its KA manager and the KAM directors were told, on the
@@ -178,6 +182,12 @@ class IndexAlert(models.Model):
     index = models.FloatField()
     earlier = models.FloatField()
     """The index stored a month (``ALERT_WINDOW_DAYS``) or more before ``on``."""
+    answer = models.TextField(blank=True, max_length=ANSWER_LIMIT)
+    """What the team will do about it (``answer_alert``): an answered alert leaves Today."""
+    answered_by = models.ForeignKey(
+        "users.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [models.Index(fields=["account", "on"])]

@@ -88,3 +88,27 @@ class DeclineDecisionPage(Schema):
     offset: int
     in_force: str | None
     """The decision the account is assessed by now (None: undecided or not declining)."""
+
+
+class AlertOut(Schema):
+    id: int
+    account: int
+    on: dt.date
+    index: float
+    earlier: float
+    answer: str
+    answered_by: int | None
+    answered_at: dt.datetime | None
+
+
+class AlertPage(Schema):
+    items: list[AlertOut]
+    count: int
+    limit: int
+    offset: int
+
+
+class AlertAnswerIn(Schema):
+    answer: str = Field(
+        min_length=1, max_length=1000, description="What will be done about the fall."
+    )

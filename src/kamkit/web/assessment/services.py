@@ -857,6 +857,58 @@ def alert_falls(items: Sequence[Assessment], today: dt.date) -> int:
     return len(flagged)
 
 
+def answer_alert(user: Any, alert: Any, text: str) -> Any:
+    """Say what the team will do about an index alert: the account's KA manager or a KAM
+    director (or an administrator), once. The answered alert leaves Today; the others
+    who were alerted (the KA manager, the directors) are told the answer. Raises
+    ``PermissionDenied``, ``ValidationError`` (``answer``: empty, too long, a control
+    character) or ``Conflict`` (answered already)."""
+    from django.core.exceptions import PermissionDenied, ValidationError
+
+    from kamkit.core.texts import control_problem
+    from kamkit.web.accounts.models import can
+    from kamkit.web.base import Conflict
+    from kamkit.web.portal.services import notify_people
+    from kamkit.web.users.models import Role, User
+
+    from .models import ANSWER_LIMIT, IndexAlert
+
+    if not can(user, "change", alert.account):
+        raise PermissionDenied("only the account's KA manager or a KAM director answers its alert")
+    words = (text or "").strip()
+    if not words:
+        raise ValidationError({"answer": [gettext_noop("say what will be done")]})
+    if len(words) > ANSWER_LIMIT:
+        too_long = gettext_noop("at most {limit} characters (this has {n})")
+        raise ValidationError({"answer": [too_long.format(limit=ANSWER_LIMIT, n=len(words))]})
+    if problem := control_problem(words):
+        raise ValidationError({"answer": [problem]})
+    with transaction.atomic():
+        locked = IndexAlert.objects.select_for_update().get(pk=alert.pk)
+        if locked.answered_at is not None:
+            raise Conflict(
+                gettext_noop("{name} answered this alert already.").format(
+                    name=_person(locked.answered_by)
+                )
+            )
+        locked.answer, locked.answered_by, locked.answered_at = words, user, timezone.now()
+        locked.save(update_fields=["answer", "answered_by", "answered_at"])
+        account = locked.account
+        told = [account.ka_manager] if account.ka_manager_id else []
+        told += list(User.objects.filter(role=Role.KAM_DIRECTOR, is_active=True))
+        others = {u.pk: u for u in told if u.pk != user.pk}
+        text = gettext_noop("{name} answered the fall of the index: {answer}").format(
+            name=_person(user), answer=words[:200]
+        )
+        link = reverse("accounts:detail", kwargs={"pk": account.pk})
+        notify_people(account, others.values(), [], text, link)
+    return locked
+
+
+def _person(user: Any) -> str:
+    return (user.get_full_name() or user.username) if user else "?"
+
+
 _quiet: contextvars.ContextVar[bool] = contextvars.ContextVar("kamkit_assessing", default=False)
 
 

@@ -145,13 +145,15 @@ def _alerts(ids: models.QuerySet, today: dt.date) -> list[rules.Item]:
 
     since = today - dt.timedelta(days=ALERT_WINDOW_DAYS)
     latest: dict[int, IndexAlert] = {}
-    for alert in IndexAlert.objects.filter(account__in=ids, on__gt=since).order_by("on", "pk"):
+    window = IndexAlert.objects.filter(account__in=ids, on__gt=since, answered_at__isnull=True)
+    for alert in window.order_by("on", "pk"):  # answered ones are done with
         latest[alert.account_id] = alert  # the latest of the window
     return [
         rules.Item(
             "index_fell",
             a.account_id,
             a.on,
+            ref=a.pk,
             facts={
                 "points": round(a.earlier - a.index),
                 "earlier": round(a.earlier),

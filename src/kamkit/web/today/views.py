@@ -4,19 +4,32 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.core.exceptions import PermissionDenied
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from kamkit.core import agenda as rules
+from kamkit.web.base import Conflict, local_next
 from kamkit.web.exports import table_response
-from kamkit.web.labels import PROCESS_LABELS
+from kamkit.web.labels import PROCESS_LABELS, say
 from kamkit.web.users.models import Role, User
 
-from .services import PER_PAGE, BadFilter, NotAllowed, agenda, counts, entries, per_manager
+from .services import (
+    PER_PAGE,
+    BadFilter,
+    NotAllowed,
+    agenda,
+    counts,
+    entries,
+    may_use,
+    per_manager,
+)
 
 EXPORT_HEADER = ["kind", "account", "account_id", "ka_manager", "since", "days", "what", "lever"]
 
@@ -27,6 +40,29 @@ def _managers() -> list[User]:
             "last_name", "first_name", "username"
         )
     )
+
+
+@require_POST
+def answer_alert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Answer an index alert from Today: what will be done (``answer_alert``)."""
+    from kamkit.web.accounts.models import Account
+    from kamkit.web.assessment.models import IndexAlert
+    from kamkit.web.assessment.services import answer_alert as answer
+
+    if not may_use(request.user):  # alerts are internal: a customer learns nothing of them
+        raise Http404
+    alert = get_object_or_404(
+        IndexAlert.objects.filter(account__in=Account.objects.visible_to(request.user)), pk=pk
+    )
+    try:
+        answer(request.user, alert, request.POST.get("answer", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(say(m) for m in exc.message_dict.get("answer", [])))
+    except Conflict as exc:
+        messages.error(request, say(str(exc)))
+    else:
+        messages.success(request, _("Answered; the others who were alerted are told."))
+    return redirect(local_next(request, reverse("today")))
 
 
 def today_page(request: HttpRequest) -> HttpResponse:

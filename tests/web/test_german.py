@@ -77,6 +77,12 @@ def english_left(html: bytes, data: Sequence[str] | None = None) -> list[str]:
 
 
 @functools.cache
+def _spaced(data: Sequence[str]) -> tuple[str, ...]:
+    """The texts with their whitespace as the page's text has it (one space)."""
+    return tuple(" ".join(value.split()) for value in data)
+
+
+@functools.cache
 def _firm_texts() -> tuple[str, ...]:
     return data_texts()
 
@@ -89,10 +95,13 @@ def _english_left(html: bytes, data: Sequence[str]) -> list[str]:
         tag.decompose()
     said = [t[a] for a in SAID_ATTRIBUTES for t in soup.find_all(attrs={a: True})]
     text = " ".join(" ".join([soup.get_text(" "), *said]).split())
-    for value in data:
-        text = re.sub(rf"(?<!\w){re.escape(' '.join(value.split()))}(?!\w)", " ", text)
+    for value in _spaced(tuple(data)):
+        if value in text:  # a plain look first: most texts are not on a given page
+            text = re.sub(rf"(?<!\w){re.escape(value)}(?!\w)", " ", text)
     phrases = _phrases()
-    left = [p for p in phrases if re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)]
+    left = [
+        p for p in phrases if p in text and re.search(rf"(?<![\w-]){re.escape(p)}(?![\w-])", text)
+    ]
     words = re.findall(r"[^\W\d_]+", text)  # whole words, umlauts included
     left += sorted({w for w in words if w.lower() in ENGLISH_WORDS and w != "Die"})
     return sorted(left)

@@ -77,7 +77,6 @@ def test_customer_lands_on_its_account(page, live_server, live_firm):
         "Our account",
         "Tasks",
         "Notifications",
-        "API",
     ]
     page.goto(f"{live_server.url}/accounts/{live_firm.other.pk}/")
     assert page.locator("h1").inner_text() == "Not found"

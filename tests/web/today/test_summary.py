@@ -99,8 +99,43 @@ def test_the_manager_turns_the_morning_email_off_and_on(mailing, as_role):
     assert send_morning_summaries() == 1  # the director's only
     c.post("/portal/notifications/", {"what": "summary", "morning_summary": "on"})
     assert User.objects.get(username="manager").morning_summary is True
-    # who keeps no accounts has no such choice
+    # a customer's choice is its Monday reminder; an analyst has neither
     customer = as_role("customer")
     page = BeautifulSoup(customer.get("/portal/notifications/").content, "html.parser")
+    assert "on Mondays" in page.select_one("#morning-summary").get_text()
+    customer.post("/portal/notifications/", {"what": "summary"})
+    assert User.objects.get(username="customer").morning_summary is False
+    analyst = as_role("analyst")
+    page = BeautifulSoup(analyst.get("/portal/notifications/").content, "html.parser")
     assert page.select_one("#morning-summary") is None
-    assert customer.post("/portal/notifications/", {"what": "summary"}).status_code == 403
+    assert analyst.post("/portal/notifications/", {"what": "summary"}).status_code == 403
+
+
+def monday(offset_weeks: int = 0) -> dt.date:
+    today = timezone.localdate()
+    return today - dt.timedelta(days=today.weekday()) + dt.timedelta(weeks=offset_weeks)
+
+
+def test_a_customer_is_reminded_on_mondays_of_what_its_supplier_waits_for(mailing):
+    from kamkit.web.relationships import services as work
+    from kamkit.web.today.services import send_customer_reminders
+
+    User.objects.filter(username="other_customer").update(email="other@example.com")
+    work.comment_on_problem(
+        User.objects.get(username="manager"), mailing.records["problems"], "Which plant?"
+    )
+    assert send_customer_reminders(monday() + dt.timedelta(days=1)) == 0  # a Tuesday
+    assert send_customer_reminders(monday()) == 1
+    (message,) = mail.outbox
+    assert message.to == ["customer@example.com"]  # not Beta's customer: nothing waits there
+    assert message.subject == "kamkit: your supplier is waiting for you"
+    assert "* Your supplier wrote on: Late deliveries" in message.body
+    problem = mailing.records["problems"].pk
+    assert f"  https://kamkit.example.com/portal/problems/{problem}/" in message.body.splitlines()
+    assert "Price review due." not in message.body  # nothing internal
+    # once that Monday, again the next
+    assert send_customer_reminders(monday()) == 0
+    assert send_customer_reminders(monday(1)) == 1
+    # turned off: none
+    User.objects.filter(username="customer").update(morning_summary=False)
+    assert send_customer_reminders(monday(2)) == 0

@@ -366,14 +366,16 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("what") == "summary":
         from kamkit.web.users.services import set_morning_summary
 
-        if not may_use(request.user):
+        customer = request.user.role == Role.CUSTOMER
+        if not (may_use(request.user) or customer):
             raise PermissionDenied
         on = request.POST.get("morning_summary") == "on"
         set_morning_summary(request.user, on)
-        messages.success(
-            request,
-            _("Today comes by email each morning.") if on else _("No more morning emails."),
-        )
+        if customer:
+            said = _("Reminders come on Mondays.") if on else _("No more Monday reminders.")
+        else:
+            said = _("Today comes by email each morning.") if on else _("No more morning emails.")
+        messages.success(request, said)
         return redirect("portal:notifications")
     if request.method == "POST":
         mark_read(request.user)
@@ -390,7 +392,8 @@ def notifications(request: HttpRequest) -> HttpResponse:
             "items": page.object_list,
             "unread": mine.filter(read_at=None).count(),
             "mailed": settings.KAMKIT_NOTIFY_BY_EMAIL,
-            "summarised": settings.KAMKIT_NOTIFY_BY_EMAIL and may_use(request.user),
+            "summarised": settings.KAMKIT_NOTIFY_BY_EMAIL
+            and (may_use(request.user) or request.user.role == Role.CUSTOMER),
         },
     )
 

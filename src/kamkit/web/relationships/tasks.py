@@ -45,16 +45,18 @@ def schedule_next(now: dt.datetime | None = None) -> dt.datetime | None:
 
 
 def _morning() -> int:
-    """Assess the accounts not yet assessed today (alerting falls), then remind the
-    owners of due tasks; returns the reminders sent."""
+    """Assess the accounts not yet assessed today (alerting falls), remind the owners of
+    due tasks, mail the morning summaries (and on Mondays the customers' reminders);
+    returns the task reminders sent."""
     from kamkit.web.assessment.services import assess_missing_today
-    from kamkit.web.today.services import send_morning_summaries
+    from kamkit.web.today.services import send_customer_reminders, send_morning_summaries
 
     from .services import remind_due_tasks
 
     assess_missing_today()
     reminded = remind_due_tasks()
     send_morning_summaries()  # after the assessment: a fall found this morning is in it
+    send_customer_reminders()  # Mondays: what the supplier waits for from the customer
     return reminded
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -297,8 +298,6 @@ SUMMARY_ITEMS = 10
 def summary_text(user: User, items: list[rules.Item], today: dt.date) -> str:
     """A morning summary in the user's language: the count of each kind, the first
     ``SUMMARY_ITEMS`` items and where the rest are (``KAMKIT_BASE_URL``)."""
-    from django.urls import reverse
-
     from kamkit.web.portal.services import absolute
 
     lines = [
@@ -393,8 +392,6 @@ def customer_turns(user: User, account: Account) -> list[Turn]:
     """What the supplier waits for from ``user``'s side on ``account``, read through the
     customer's own view of the records (``visible_to``: shared ones only; our internal
     notes never count as a message to them)."""
-    from django.urls import reverse
-
     from kamkit.core.relationships import CUSTOMER_STEPS
     from kamkit.web.relationships.models import JointInitiative, Problem, ProblemComment
 
@@ -433,3 +430,75 @@ def customer_turns(user: User, account: Account) -> list[Turn]:
 
 def _sentence(kind: str, title: str) -> str:
     return gettext(rules.CUSTOMER_SENTENCES[kind]).format(title=title)
+
+
+CUSTOMER_REMINDER_WEEKDAY = 0
+"""A customer's people are reminded on Mondays (kamkit assumption: once a week is a
+nudge, every day would be noise for people who owe the supplier's tool nothing)."""
+
+
+def send_customer_reminders(today: dt.date | None = None) -> int:
+    """On Mondays, mail each customer user (with an address, who has not turned it off)
+    what its supplier waits for from it (``customer_turns``), when anything does: once
+    that day, in their language, each step a link. Only with ``KAMKIT_NOTIFY_BY_EMAIL``
+    on. Returns how many were sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    from kamkit.web.portal.services import absolute
+
+    today = today or timezone.localdate()
+    if (
+        not getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False)
+        or today.weekday() != CUSTOMER_REMINDER_WEEKDAY
+    ):
+        return 0
+    readers = (
+        User.objects.filter(
+            is_active=True,
+            morning_summary=True,
+            role=Role.CUSTOMER,
+            account__isnull=False,
+            account__deleted_at__isnull=True,
+        )
+        .exclude(email="")
+        .exclude(summary_sent_on=today)
+        .select_related("account")
+        .order_by("pk")
+    )
+    sent = 0
+    for user in readers:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            turns = customer_turns(user, user.account)
+            if turns:
+                lines = [
+                    ngettext(
+                        "%(account)s: your supplier is waiting for you on %(n)s thing.",
+                        "%(account)s: your supplier is waiting for you on %(n)s things.",
+                        len(turns),
+                    )
+                    % {"account": user.account.name, "n": len(turns)},
+                    "",
+                ]
+                for t in turns:
+                    lines += [f"* {t.text}", f"  {absolute(t.link)}"]
+                lines += [
+                    "",
+                    "-- ",
+                    gettext(
+                        "You get this on Mondays when your supplier waits for you in kamkit. "
+                        "To stop it: %(link)s"
+                    )
+                    % {"link": absolute(reverse("portal:notifications"))},
+                ]
+                send_mail(
+                    subject=gettext("kamkit: your supplier is waiting for you"),
+                    message="\n".join(lines),
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=[user.email],
+                    fail_silently=True,
+                )
+                sent += 1
+        User.objects.filter(pk=user.pk).update(summary_sent_on=today)
+    return sent

@@ -50,9 +50,9 @@ class User(AbstractUser):
     morning_summary = models.BooleanField(
         default=True,
         help_text=_(
-            "Each morning an email of what needs this user today (KA managers, KAM "
-            "directors), where the installation mails; the user turns it off on the "
-            "Notifications page."
+            "Where the installation mails: each morning what needs this user today (KA "
+            "managers, KAM directors), or on Mondays what the supplier waits for from "
+            "them (customers); the user turns it off on the Notifications page."
         ),
     )
     summary_sent_on = models.DateField(null=True, blank=True, editable=False)

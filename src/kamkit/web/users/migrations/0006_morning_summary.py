@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='morning_summary',
-            field=models.BooleanField(default=True, help_text='Each morning an email of what needs this user today (KA managers, KAM directors), where the installation mails; the user turns it off on the Notifications page.'),
+            field=models.BooleanField(default=True, help_text='Where the installation mails: each morning what needs this user today (KA managers, KAM directors), or on Mondays what the supplier waits for from them (customers); the user turns it off on the Notifications page.'),
         ),
         migrations.AddField(
             model_name='user',

@@ -8,6 +8,7 @@ accounts), and decided by the same rule the rest of kamkit applies: the portfoli
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import models
@@ -92,23 +93,30 @@ def _tasks(user: User, ids: models.QuerySet, today: dt.date) -> list[rules.Item]
     ]
 
 
-def _problems(user: User, ids: models.QuerySet | None) -> list[rules.Item]:
-    """The customers' problems waiting for our answer; ``ids`` narrows the accounts (None:
-    every account ``user`` sees, which ``visible_to`` already says)."""
-    from kamkit.web.relationships.models import Problem, ProblemComment
+def _with_last_message(problems: models.QuerySet) -> models.QuerySet:
+    """The problems with the side (``last_side``) and time (``last_at``) of the latest
+    message of their shared thread (None without one); internal notes are not in it."""
+    from kamkit.web.relationships.models import ProblemComment
 
     last = ProblemComment.objects.filter(problem=models.OuterRef("pk"), internal=False).order_by(
         "-created_at", "-pk"
     )
+    return problems.annotate(
+        last_side=models.Subquery(last.values("side")[:1]),
+        last_at=models.Subquery(last.values("created_at")[:1]),
+    )
+
+
+def _problems(user: User, ids: models.QuerySet | None) -> list[rules.Item]:
+    """The customers' problems waiting for our answer; ``ids`` narrows the accounts (None:
+    every account ``user`` sees, which ``visible_to`` already says)."""
+    from kamkit.web.relationships.models import Problem
+
     problems = Problem.objects.visible_to(user)
     if ids is not None:
         problems = problems.filter(account__in=ids)
     problems = (
-        problems.filter(shared=True, stage__in=OPEN_STAGES)
-        .annotate(
-            last_side=models.Subquery(last.values("side")[:1]),
-            last_at=models.Subquery(last.values("created_at")[:1]),
-        )
+        _with_last_message(problems.filter(shared=True, stage__in=OPEN_STAGES))
         # narrows the read to the candidates; ``waiting_since`` decides
         .filter(
             models.Q(last_side="customer") | models.Q(last_side__isnull=True, raised_by="customer")
@@ -332,49 +340,62 @@ def summary_text(user: User, items: list[rules.Item], today: dt.date) -> str:
     return "\n".join(lines)
 
 
+def _mail_once(
+    readers: models.QuerySet, today: dt.date, compose: Callable[[User], tuple[str, str] | None]
+) -> int:
+    """Mail each of ``readers`` what ``compose`` writes for them (subject, body; None:
+    nothing to say), in their language, and note the day (``summary_sent_on``) so a
+    restarted worker sends nothing twice. Returns how many were sent."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+
+    sent = 0
+    for user in readers.exclude(email="").exclude(summary_sent_on=today).order_by("pk"):
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            mail = compose(user)
+        if mail is not None:
+            send_mail(
+                subject=mail[0],
+                message=mail[1],
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email],
+                fail_silently=True,
+            )
+            sent += 1
+        User.objects.filter(pk=user.pk).update(summary_sent_on=today)
+    return sent
+
+
+def _mailing() -> bool:
+    from django.conf import settings
+
+    return bool(getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False))
+
+
 def send_morning_summaries(today: dt.date | None = None) -> int:
     """Mail each KA manager and KAM director their Today, once a day (the worker's
     morning run; ``summary_sent_on`` keeps a restarted worker from sending it twice).
     Only with ``KAMKIT_NOTIFY_BY_EMAIL`` on, to users with an address who have not
     turned it off, and only when something needs them. Returns how many were sent."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.utils import translation
-
-    if not getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False):
+    if not _mailing():
         return 0
     today = today or timezone.localdate()
-    readers = (
-        User.objects.filter(
-            is_active=True,
-            morning_summary=True,
-            role__in=(Role.KA_MANAGER, Role.KAM_DIRECTOR, Role.ADMIN),
-        )
-        .exclude(email="")
-        .exclude(summary_sent_on=today)
-        .order_by("pk")
-    )
-    sent = 0
-    for user in readers:
-        language = user.language or settings.LANGUAGE_CODE
-        with translation.override(language):
-            items = agenda(user, today=today)
-            if items:
-                send_mail(
-                    subject=ngettext(
-                        "kamkit: %(n)s thing needs action today",
-                        "kamkit: %(n)s things need action today",
-                        len(items),
-                    )
-                    % {"n": len(items)},
-                    message=summary_text(user, items, today),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[user.email],
-                    fail_silently=True,
-                )
-                sent += 1
-        User.objects.filter(pk=user.pk).update(summary_sent_on=today)
-    return sent
+
+    def compose(user: User) -> tuple[str, str] | None:
+        items = agenda(user, today=today)
+        if not items:
+            return None
+        subject = ngettext(
+            "kamkit: %(n)s thing needs action today",
+            "kamkit: %(n)s things need action today",
+            len(items),
+        ) % {"n": len(items)}
+        return subject, summary_text(user, items, today)
+
+    keepers = (Role.KA_MANAGER, Role.KAM_DIRECTOR, Role.ADMIN)
+    readers = User.objects.filter(is_active=True, morning_summary=True, role__in=keepers)
+    return _mail_once(readers, today, compose)
 
 
 @dataclass
@@ -393,17 +414,11 @@ def customer_turns(user: User, account: Account) -> list[Turn]:
     customer's own view of the records (``visible_to``: shared ones only; our internal
     notes never count as a message to them)."""
     from kamkit.core.relationships import CUSTOMER_STEPS
-    from kamkit.web.relationships.models import JointInitiative, Problem, ProblemComment
+    from kamkit.web.relationships.models import JointInitiative, Problem
 
-    last = ProblemComment.objects.filter(problem=models.OuterRef("pk"), internal=False).order_by(
-        "-created_at", "-pk"
-    )
-    problems = (
-        Problem.objects.visible_to(user)
-        .filter(account=account, stage__in=OPEN_STAGES + CUSTOMER_STEPS["confirm"][0])
-        .annotate(
-            last_side=models.Subquery(last.values("side")[:1]),
-            last_at=models.Subquery(last.values("created_at")[:1]),
+    problems = _with_last_message(
+        Problem.objects.visible_to(user).filter(
+            account=account, stage__in=OPEN_STAGES + CUSTOMER_STEPS["confirm"][0]
         )
     )
     turns = []
@@ -442,63 +457,43 @@ def send_customer_reminders(today: dt.date | None = None) -> int:
     what its supplier waits for from it (``customer_turns``), when anything does: once
     that day, in their language, each step a link. Only with ``KAMKIT_NOTIFY_BY_EMAIL``
     on. Returns how many were sent."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.utils import translation
-
     from kamkit.web.portal.services import absolute
 
     today = today or timezone.localdate()
-    if (
-        not getattr(settings, "KAMKIT_NOTIFY_BY_EMAIL", False)
-        or today.weekday() != CUSTOMER_REMINDER_WEEKDAY
-    ):
+    if not _mailing() or today.weekday() != CUSTOMER_REMINDER_WEEKDAY:
         return 0
-    readers = (
-        User.objects.filter(
-            is_active=True,
-            morning_summary=True,
-            role=Role.CUSTOMER,
-            account__isnull=False,
-            account__deleted_at__isnull=True,
-        )
-        .exclude(email="")
-        .exclude(summary_sent_on=today)
-        .select_related("account")
-        .order_by("pk")
-    )
-    sent = 0
-    for user in readers:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            turns = customer_turns(user, user.account)
-            if turns:
-                lines = [
-                    ngettext(
-                        "%(account)s: your supplier is waiting for you on %(n)s thing.",
-                        "%(account)s: your supplier is waiting for you on %(n)s things.",
-                        len(turns),
-                    )
-                    % {"account": user.account.name, "n": len(turns)},
-                    "",
-                ]
-                for t in turns:
-                    lines += [f"* {t.text}", f"  {absolute(t.link)}"]
-                lines += [
-                    "",
-                    "-- ",
-                    gettext(
-                        "You get this on Mondays when your supplier waits for you in kamkit. "
-                        "To stop it: %(link)s"
-                    )
-                    % {"link": absolute(reverse("portal:notifications"))},
-                ]
-                send_mail(
-                    subject=gettext("kamkit: your supplier is waiting for you"),
-                    message="\n".join(lines),
-                    from_email=settings.DEFAULT_FROM_EMAIL,
-                    recipient_list=[user.email],
-                    fail_silently=True,
-                )
-                sent += 1
-        User.objects.filter(pk=user.pk).update(summary_sent_on=today)
-    return sent
+
+    def compose(user: User) -> tuple[str, str] | None:
+        turns = customer_turns(user, user.account)
+        if not turns:
+            return None
+        lines = [
+            ngettext(
+                "%(account)s: your supplier is waiting for you on %(n)s thing.",
+                "%(account)s: your supplier is waiting for you on %(n)s things.",
+                len(turns),
+            )
+            % {"account": user.account.name, "n": len(turns)},
+            "",
+        ]
+        for t in turns:
+            lines += [f"* {t.text}", f"  {absolute(t.link)}"]
+        lines += [
+            "",
+            "-- ",
+            gettext(
+                "You get this on Mondays when your supplier waits for you in kamkit. "
+                "To stop it: %(link)s"
+            )
+            % {"link": absolute(reverse("portal:notifications"))},
+        ]
+        return gettext("kamkit: your supplier is waiting for you"), "\n".join(lines)
+
+    readers = User.objects.filter(
+        is_active=True,
+        morning_summary=True,
+        role=Role.CUSTOMER,
+        account__isnull=False,
+        account__deleted_at__isnull=True,
+    ).select_related("account")
+    return _mail_once(readers, today, compose)

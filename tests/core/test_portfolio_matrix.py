@@ -64,5 +64,9 @@ def test_no_contact_for_a_month_or_ever(days_ago, days, quiet):
     assert NO_CONTACT_DAYS == 30
     assert contact_days(last, today) == days
     assert no_contact(last, today) is quiet
+    # a customer whose own band starts at 0 asked for no minimum: never "no contact";
+    # any other minimum keeps the rule
+    assert no_contact(last, today, customer_min=0) is False
+    assert no_contact(last, today, customer_min=0.5) is quiet
     # a contact dated after today (a clock ahead, a time zone) is today's
     assert contact_days(today + dt.timedelta(days=1), today) == 0

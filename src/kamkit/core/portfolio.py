@@ -37,8 +37,13 @@ def contact_cutoff(today: dt.date) -> dt.date:
     return today - dt.timedelta(days=NO_CONTACT_DAYS - 1)
 
 
-def no_contact(last: dt.date | None, today: dt.date) -> bool:
-    """No contact for ``NO_CONTACT_DAYS`` days or more, or never."""
+def no_contact(last: dt.date | None, today: dt.date, customer_min: float | None = None) -> bool:
+    """No contact for ``NO_CONTACT_DAYS`` days or more, or never; unless the customer's
+    own ideal band (``customer_min``: its lower end, contacts per 30 days; SPEC §2.4
+    takes the band from the customer's preference first) asks for none at all: then
+    silence is what the customer asked for."""
+    if customer_min == 0:
+        return False
     return last is None or last < contact_cutoff(today)
 
 

@@ -93,7 +93,7 @@ def test_account_page_for_the_customer_shows_nothing_internal(as_role, firm):
     ):
         assert secret not in html, secret
     assert "Maturity" in page.select_one("#phase").get_text()  # their own statement
-    assert page.select_one("nav").get_text(" ", strip=True) == "Our account Tasks Notifications API"
+    assert page.select_one("nav").get_text(" ", strip=True) == "Our account Tasks Notifications"
     assert as_role("customer").get(f"/accounts/{firm.other.pk}/").status_code == 404
 
 
@@ -615,3 +615,43 @@ def test_the_no_contact_column_and_filter_agree_on_the_thirtieth_day(as_role, fi
     assert seen() == ("30 days ago", True, True)
     at(29, 0, 1)
     assert seen() == ("29 days ago", False, False)
+
+
+def test_a_customer_who_asked_for_no_minimum_is_not_flagged_without_contact(as_role, firm):
+    """SPEC §2.4 takes the contact band from the customer's preference first: a band
+    from 0 makes a silent month what the customer asked for, on every view alike."""
+    from kamkit.web.relationships.models import CommunicationPreference
+
+    def flagged(c) -> tuple[list[str], list[str], bool, str]:
+        """The filter, Today, Beta's red cell and the chip's count."""
+        filtered = names(c.get("/accounts/?contact=none"))
+        today = soup(c.get("/today/?kind=no_contact"))
+        on_today = [a.get_text() for a in today.select("#today-list .today-account")]
+        page = soup(c.get("/accounts/"))
+        row = page.select_one("#portfolio-table tbody tr:nth-of-type(2) td.contact")
+        chip = page.select_one("#no-contact b")
+        return filtered, on_today, "flag-text" in row["class"], chip.get_text() if chip else "0"
+
+    c = as_role("director")
+    # Beta Energy has never been contacted
+    assert flagged(c) == (["Beta Energy"], ["Beta Energy"], True, "1")
+    # its buyer asks for 0–2 contacts a month: not flagged anywhere
+    pref = CommunicationPreference.objects.create(
+        account=firm.other, person=firm.other_person, ideal_min=0, ideal_max=2
+    )
+    assert flagged(c) == ([], [], False, "0")
+    # stated again, 1–4: the newest counts, flagged again
+    CommunicationPreference.objects.create(
+        account=firm.other, person=firm.other_person, ideal_min=1, ideal_max=4
+    )
+    assert flagged(c) == (["Beta Energy"], ["Beta Energy"], True, "1")
+    # the account's own preference comes before its people's
+    CommunicationPreference.objects.create(account=firm.other, ideal_min=0, ideal_max=3)
+    assert flagged(c) == ([], [], False, "0")
+    # and the account's newest preference is the one that counts (the assessment's too)
+    CommunicationPreference.objects.create(account=firm.other, ideal_min=2, ideal_max=6)
+    assert flagged(c) == (["Beta Energy"], ["Beta Energy"], True, "1")
+    from kamkit.web.assessment.services import preferred_bands
+
+    assert preferred_bands([firm.other.pk]) == {firm.other.pk: (2, 6)}
+    assert pref.pk  # the first one is kept, only outranked

@@ -115,12 +115,15 @@ class AccountQuerySet(TrackedQuerySet):
     def no_contact(self) -> AccountQuerySet:
         """Only the accounts without contact for ``NO_CONTACT_DAYS`` days or more, or
         ever (``kamkit.core.portfolio.no_contact``, by the local calendar day;
-        ``with_last_contact`` annotated first)."""
+        ``with_last_contact`` annotated first), but for those whose customer asked for no
+        minimum of contacts (``silence_wished``)."""
         from kamkit.core.portfolio import contact_cutoff
+        from kamkit.web.assessment.services import silence_wished
 
         cutoff = contact_cutoff(timezone.localdate())
         since = timezone.make_aware(dt.datetime.combine(cutoff, dt.time.min))
-        return self.filter(models.Q(last_contact__lt=since) | models.Q(last_contact__isnull=True))
+        silent = models.Q(last_contact__lt=since) | models.Q(last_contact__isnull=True)
+        return self.filter(silent).exclude(pk__in=silence_wished())
 
     def with_index_change(self, days: int = 30) -> AccountQuerySet:
         """Also the index stored ``days`` or more before the latest assessment

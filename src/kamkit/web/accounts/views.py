@@ -23,7 +23,7 @@ from kamkit.core.portfolio import NO_CONTACT_DAYS, contact_days, no_contact
 from kamkit.core.relationships import TEXT_LIMITS
 from kamkit.web.assessment.charts import phase_index_bubbles
 from kamkit.web.assessment.models import LatestAssessment
-from kamkit.web.assessment.services import account_overview
+from kamkit.web.assessment.services import account_overview, silence_wished
 from kamkit.web.base import form_write
 from kamkit.web.portal.models import Invitation
 from kamkit.web.relationships.forms import InteractionForm, PulseForm
@@ -77,8 +77,9 @@ def portfolio(request: HttpRequest) -> HttpResponse:
 
         return table_response("portfolio", *exports.accounts(qs), fmt)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    wished = silence_wished([a.pk for a in page])
     for a in page:
-        a.contact = _contact(a.last_contact)
+        a.contact = _contact(a.last_contact, a.pk in wished)
     unsorted = request.GET.copy()
     for key in ("page", "ordering"):
         unsorted.pop(key, None)
@@ -310,12 +311,18 @@ def _account_for(request: HttpRequest, pk: int) -> Account:
     )
 
 
-def _contact(last: dt.datetime | None) -> dict:
+def _contact(last: dt.datetime | None, silence_wished: bool = False) -> dict:
     """A last contact (``with_last_contact``) as the pages show it: its local day, the
-    days since and whether that is a month without one (``kamkit.core.portfolio``)."""
+    days since and whether that is a month without one (``kamkit.core.portfolio``; not
+    when the customer asked for no minimum of contacts)."""
     today = timezone.localdate()
     day = timezone.localdate(last) if last else None
-    return {"day": day, "days": contact_days(day, today), "none": no_contact(day, today)}
+    customer_min = 0 if silence_wished else None
+    return {
+        "day": day,
+        "days": contact_days(day, today),
+        "none": no_contact(day, today, customer_min),
+    }
 
 
 def _recent_alert(account: Account):
@@ -424,7 +431,8 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "contact": _contact(
             Account.objects.filter(pk=account.pk)
             .with_last_contact(user)
-            .values_list("last_contact", flat=True)[0]
+            .values_list("last_contact", flat=True)[0],
+            account.pk in silence_wished([account.pk]),
         )
         if internal
         else None,

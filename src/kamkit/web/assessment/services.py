@@ -282,22 +282,36 @@ def _first_interactions(
 
 def preferred_bands(ids: Sequence[int] | QuerySet | None) -> dict[int, tuple[float, float]]:
     """The customer's ideal contact band per account (contacts per 30 days): the account's
-    own preference, else the mean of its people's (SPEC §2.4, frequency fit)."""
+    own preference, else the mean of its people's (SPEC §2.4, frequency fit). Where one
+    was stated again, the newest counts (a preference is recorded anew, not overwritten)."""
     bands: dict[int, tuple[float, float]] = {}
-    person_bands: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for account_id, person_id, lo, hi in _in(
-        CommunicationPreference.objects.alive(), "account_id", ids
-    ).values_list("account_id", "person_id", "ideal_min", "ideal_max"):
+    person_bands: dict[int, dict[int, tuple[int, int]]] = defaultdict(dict)
+    for account_id, person_id, lo, hi in (
+        _in(CommunicationPreference.objects.alive(), "account_id", ids)
+        .order_by("-pk")  # the newest first: the first seen of each account or person wins
+        .values_list("account_id", "person_id", "ideal_min", "ideal_max")
+    ):
         if person_id is None:
-            bands[account_id] = (lo, hi)
+            bands.setdefault(account_id, (lo, hi))
         else:
-            person_bands[account_id].append((lo, hi))
-    for account_id, items in person_bands.items():
+            person_bands[account_id].setdefault(person_id, (lo, hi))
+    for account_id, by_person in person_bands.items():
+        items = list(by_person.values())
         bands.setdefault(
             account_id,
             (sum(lo for lo, _ in items) / len(items), sum(hi for _, hi in items) / len(items)),
         )
     return bands
+
+
+def silence_wished(ids: Sequence[int] | QuerySet | None = None) -> set[int]:
+    """The accounts whose customer's ideal band asks for no contact at all as its
+    minimum (``preferred_bands``' lower end 0): a month without contact is what they
+    asked for, not a gap (``kamkit.core.portfolio.no_contact``). Only accounts with a
+    preference of minimum 0 can be such; they alone are read."""
+    candidates = CommunicationPreference.objects.alive().filter(ideal_min=0)
+    candidates = _in(candidates, "account_id", ids).values("account_id")
+    return {pk for pk, (lo, _) in preferred_bands(candidates).items() if lo == 0}
 
 
 def collect(

@@ -87,6 +87,9 @@ COLUMN_NAMES: dict[str, dict[str, str]] = {
         "kamkit_version": "kamkit-Version",
         "tau_hours": "Tau (Stunden)",
         "baseline": "Basiswert",
+        "since": "Seit",
+        "days": "Tage",
+        "what": "Was",
     },
 }
 """Per language, kamkit's column name → the column's name in that language."""

@@ -219,3 +219,30 @@ def test_a_director_sees_who_owes_what(as_role, firm):
     assert filtered.select_one("#today-team") is None
     mine = BeautifulSoup(as_role("manager").get("/today/").content, "html.parser")
     assert mine.select_one("#today-team") is None
+
+
+def test_a_german_reader_s_download_names_its_columns_in_german(as_role, firm):
+    c = as_role("director")
+    c.post("/auth/language/", {"language": "de"})
+    download = c.get("/today/", {"kind": "no_contact", "export": "csv"})
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[0].split(",") == [
+        "Art",
+        "Account",
+        "Account-ID",
+        "KA-Manager",
+        "Seit",
+        "Tage",
+        "Was",
+        "Hebel",
+    ]
+    assert "Kein Kontakt" in lines[1] and "Nie kontaktiert" in lines[1]
+    # the lever too, in German
+    from kamkit.web.assessment.models import AssessmentSnapshot
+
+    AssessmentSnapshot.objects.create(
+        account=firm.other, on=timezone.localdate(), lever="co_creation"
+    )
+    download = c.get("/today/", {"kind": "no_contact", "export": "csv"})
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert lines[1].endswith(",Gemeinsame Wertschöpfung")

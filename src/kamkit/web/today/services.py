@@ -200,14 +200,13 @@ class Entry:
     account: Account
     text: str
     days: int | None
+    label: str
+    """The kind's name in the reader's language, said when the entry is made (a download
+    is written after the view has returned, outside the reader's language)."""
 
     @property
     def kind(self) -> str:
         return self.item.kind
-
-    @property
-    def label(self) -> str:
-        return gettext(rules.KIND_LABELS[self.item.kind])
 
 
 def _days(n: int) -> str:
@@ -259,6 +258,7 @@ def entries(user: User, items: list[rules.Item], today: dt.date | None = None) -
             by_pk[item.account_id],
             describe(item, today),
             rules.days_between(item.since, today),
+            gettext(rules.KIND_LABELS[item.kind]),
         )
         for item in items
     ]

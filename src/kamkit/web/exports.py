@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -68,12 +68,16 @@ def table_response(
     filename = f"kamkit-{name}-{stamp}.{fmt}"
     if fmt == "csv":
         writer = csv.writer(_Echo())
+        language = get_language()
 
         def lines() -> Iterator[str]:
             yield "\ufeff"  # Excel reads UTF-8 by its byte-order mark
             yield writer.writerow(header)
-            for values in rows:
-                yield writer.writerow(safe_row(_csv_value(v) for v in values))
+            # the rows are made while the file streams, after the view has returned and
+            # the reader's language no longer applies: what they say is said in it here
+            with translation.override(language):
+                for values in rows:
+                    yield writer.writerow(safe_row(_csv_value(v) for v in values))
 
         response: HttpResponse = StreamingHttpResponse(lines(), content_type=FORMATS["csv"])
     else:

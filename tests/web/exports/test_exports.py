@@ -175,3 +175,14 @@ def test_a_german_reader_s_export_has_german_column_names_and_still_reads_back(
     # an English reader's export keeps kamkit's names
     User.objects.filter(pk=firm.users["director"].pk).update(language="en")
     assert rows_of(client.get("/accounts/?export=csv"))[0][:3] == ["id", "name", "industry"]
+
+
+def test_a_streamed_download_is_said_in_the_reader_s_language(as_role, firm):
+    """A CSV is written after the view has returned: its rows must still be said in the
+    reader's language (the timeline's cells are sentences)."""
+    c = as_role("manager")
+    c.post("/auth/language/", {"language": "de"})
+    download = c.get(f"/accounts/{firm.own.pk}/export/timeline.csv")
+    text = b"".join(download.streaming_content).decode("utf-8-sig")
+    assert "Kommunikation" in text and "Puls von Chris Customer" in text
+    assert "Communication" not in text and "Pulse by" not in text

@@ -25,37 +25,22 @@ import django
 
 django.setup()
 
-from django.db.models import Count  # noqa: E402
 from django.test import Client  # noqa: E402
 
 from kamkit.web.accounts.models import Account  # noqa: E402
 from kamkit.web.today.services import agenda  # noqa: E402
 from kamkit.web.users.models import Role, User  # noqa: E402
-from pages import RUNS, median_ms  # noqa: E402  (bench/pages.py: the same medians)
+from pages import RUNS, busiest_manager, median_ms  # noqa: E402  (bench/pages.py)
 
 DIRECTOR_TARGET_MS = 1000
 MANAGER_TIMES_PORTFOLIO = 3
-MANAGER_ACCOUNTS = 50
 
 
 def main() -> int:
     if not Account.objects.exists():
         print("no accounts: run bench/generate.py first")
         return 1
-    if not User.objects.filter(role=Role.KA_MANAGER, managed_accounts__isnull=False).exists():
-        # the generated firm has no KA managers: one gets 50 accounts (kamkit
-        # assumption for one KA manager's book)
-        manager, _ = User.objects.get_or_create(
-            username="bench-manager", defaults={"role": Role.KA_MANAGER}
-        )
-        first = Account.objects.order_by("pk").values_list("pk", flat=True)[:MANAGER_ACCOUNTS]
-        Account.objects.filter(pk__in=list(first)).update(ka_manager=manager)
-    busiest = (
-        User.objects.filter(role=Role.KA_MANAGER)
-        .annotate(n=Count("managed_accounts"))
-        .order_by("-n")
-        .first()
-    )
+    busiest = busiest_manager()
     director, _ = User.objects.get_or_create(
         username="bench-director", defaults={"role": Role.KAM_DIRECTOR}
     )

@@ -244,3 +244,35 @@ def test_letters_beyond_a_to_z_are_found_in_either_case(as_role, firm, client, b
     ]
     api = client.get("/api/v1/accounts?q=%C3%B6sterreich", **bearer("director")).json()
     assert [a["name"] for a in api["items"]] == ["Alpha Motors"]
+
+
+def test_a_manager_finds_a_note_in_the_contacts_of_their_accounts(as_role, firm, client, bearer):
+    c = as_role("manager")
+    answer = c.get("/search/", {"q": "prep call"})
+    assert found(answer)["contacts"] == ["Internal prep call notes"]
+    link = links(answer)["Internal prep call notes"]
+    assert link == f"/accounts/{firm.own.pk}/?q=prep+call#timeline"
+    # it opens the account with its timeline searched for the words
+    page = BeautifulSoup(c.get(link).content, "html.parser")
+    assert page.select_one("#timeline-q")["value"] == "prep call"
+    entries = page.select("#timeline-list li")
+    assert entries and all("prep call" in li.get_text().lower() for li in entries)
+    # the customer: the call is internal, not shared; another manager: not theirs
+    assert "contacts" not in found(as_role("customer").get("/search/", {"q": "prep call"}))
+    api = client.get("/api/v1/search?q=prep+call", **bearer("manager")).json()
+    assert [g["kind"] for g in api["groups"]] == ["contacts"]
+    other = client.get("/api/v1/search?q=prep+call", **bearer("director")).json()
+    assert [g["kind"] for g in other["groups"]] == ["contacts"]
+
+
+def test_past_so_many_accounts_contacts_are_searched_on_the_timeline(as_role, firm, monkeypatch):
+    from kamkit.web.search import services
+
+    monkeypatch.setattr(services, "CONTACT_ACCOUNTS", 1)  # the director sees two
+    c = as_role("director")
+    answer = c.get("/search/", {"q": "prep call"})
+    assert "contacts" not in found(answer)
+    scope = BeautifulSoup(answer.content, "html.parser").select_one("#search-scope").get_text()
+    assert "when you see at most 1 accounts" in scope
+    # the manager sees one account: still searched
+    assert found(as_role("manager").get("/search/", {"q": "prep call"}))["contacts"]

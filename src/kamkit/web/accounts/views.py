@@ -342,6 +342,10 @@ def _recent_alert(account: Account):
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
     account = _account_for(request, pk)
     user = request.user
+    try:  # ?q=…, ?process=…, ?side=…: the timeline opens filtered (a search hit leads here)
+        process, side, text = timeline_filters(request.GET)
+    except BadQuery:
+        process = side = text = None
     persons = list(Person.objects.visible_to(user).filter(account=account).select_related("user"))
     internal = user.role != Role.CUSTOMER
     if internal and can(user, "change", account):
@@ -398,7 +402,7 @@ def account_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "plan": plan_progress([o.facts() for o in objectives], timezone.localdate()),
         "undo": _undo_offer(request, account) if may_change else None,
         "overview": account_overview(account) if internal else None,
-        **timeline_context(account, user),
+        **timeline_context(account, user, process, side, text=text),
         "processes": PROCESSES,
         "export_lists": [
             ("timeline", _("timeline entry")),

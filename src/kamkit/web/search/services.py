@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 from django.db import models
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -107,10 +108,31 @@ def _line(*parts: Any) -> str:
     return " · ".join(str(p) for p in parts if p)
 
 
+CONTACT_ACCOUNTS = 200
+"""Logged contacts are searched when the reader sees at most this many accounts (kamkit
+assumption: a KA manager's book, or a small firm's; about 100,000 contacts, a tenth of a
+second): at the SPEC §6 size a director's 5 million would need a full-text index. Past
+it, each account's timeline is searched."""
+SNIPPET = 80
+"""Characters of a contact's summary a hit shows."""
+
+
+def contact_accounts(user: User) -> list[int] | None:
+    """The accounts whose contacts ``user``'s search reads, or None when they see more
+    than ``CONTACT_ACCOUNTS`` (then contacts are not searched)."""
+    from kamkit.web.accounts.models import Account
+
+    ids = list(
+        Account.objects.visible_to(user).values_list("pk", flat=True)[: CONTACT_ACCOUNTS + 1]
+    )
+    return ids if len(ids) <= CONTACT_ACCOUNTS else None
+
+
 def search(user: User, raw: str | None, limit: int = PER_GROUP) -> list[Group]:
     """The groups of records ``user`` may see that match ``raw`` (BadQuery if it cannot
-    be searched): accounts, people, problems, initiatives, tasks, and the diagnosis
-    projects and cases. Groups with no hit are left out."""
+    be searched): accounts, people, problems, initiatives, logged contacts (their
+    summaries; see ``CONTACT_ACCOUNTS``), tasks, and the diagnosis projects and cases.
+    Groups with no hit are left out."""
     from kamkit.web.accounts.filters import account_matches
     from kamkit.web.accounts.models import Account, Person, Side, can
     from kamkit.web.diagnosis.models import DiagnosisCase, DiagnosisProject
@@ -183,6 +205,27 @@ def search(user: User, raw: str | None, limit: int = PER_GROUP) -> list[Group]:
             page("portal:initiative" if customer else "relationships:initiative_edit", i.pk),
         ),
     )
+    if (ids := contact_accounts(user)) is not None:
+        from kamkit.web.relationships.models import Interaction
+
+        def contact(i: Interaction) -> Hit:
+            words = " ".join(i.summary.split())
+            title = words[:SNIPPET] + ("…" if len(words) > SNIPPET else "")
+            where = page("accounts:detail", i.account_id) + "?" + urlencode({"q": phrase})
+            return Hit(
+                i.pk,
+                title or i.get_channel_display(),
+                _line(i.account.name, timezone.localdate(i.occurred_at), i.get_channel_display()),
+                where + "#timeline",
+            )
+
+        contacts = (
+            Interaction.objects.visible_to(user)
+            .filter(holds("summary", phrase), account_id__in=ids)
+            .select_related("account")
+            .order_by("-occurred_at", "-pk")  # the newest first: a note is found by when
+        )
+        groups.append(_fill(Group("contacts", _("Contacts")), contacts, limit, contact))
     found(
         Group("tasks", _("Tasks")),
         Task.objects.visible_to(user).filter(_contains(phrase, "title")).select_related("account"),

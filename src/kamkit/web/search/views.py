@@ -5,14 +5,22 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from .services import MAX_LENGTH, PER_GROUP, BadQuery, search
+from . import services
+from .services import MAX_LENGTH, PER_GROUP, BadQuery, contact_accounts, search
 
 
 def search_page(request: HttpRequest) -> HttpResponse:
     """Every group of records the user may see that matches ``q``; with no ``q`` the box
     alone, with a ``q`` that cannot be searched its reason (422)."""
     raw = request.GET.get("q", "")
-    context = {"q": raw.strip()[: MAX_LENGTH * 2], "groups": None, "error": "", "per": PER_GROUP}
+    context = {
+        "q": raw.strip()[: MAX_LENGTH * 2],
+        "groups": None,
+        "error": "",
+        "per": PER_GROUP,
+        "contacts_searched": contact_accounts(request.user) is not None,
+        "contact_accounts": services.CONTACT_ACCOUNTS,
+    }
     status = 200
     if raw.strip():
         try:

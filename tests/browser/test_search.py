@@ -55,3 +55,19 @@ def test_the_manager_searches_an_account_s_timeline(page, live_server, live_firm
     assert "Internal prep call notes" in entries.first.inner_text()
     page.locator("#timeline-q").fill("no such words")
     expect(page.locator("#timeline-list")).to_contain_text("Nothing recorded yet for this filter")
+
+
+def test_the_manager_finds_a_note_from_the_top_bar(page, live_server, live_firm):
+    log_in(page, live_server.url, "manager")
+    box = page.locator("header form.topsearch input[name=q]")
+    box.fill("prep call")
+    box.press("Enter")
+    page.wait_for_load_state()
+    contacts = page.locator("#found-contacts")
+    contacts.get_by_role("link", name="Internal prep call notes").click()
+    page.wait_for_load_state()
+    # the account opens with its timeline searched for the same words
+    assert page.locator("#timeline-q").input_value() == "prep call"
+    entries = page.locator("#timeline-list ol.timeline > li")
+    expect(entries).to_have_count(1)
+    assert "Internal prep call notes" in entries.first.inner_text()

@@ -170,11 +170,13 @@ def sentence(item: Item, today: dt.date) -> tuple[str, dict]:
 # The customer's side: what the supplier waits for from the customer (the mirror of
 # Today, shown to the customer's people on their account's page). Each is a step the
 # portal offers them (SPEC §2.7).
-CUSTOMER_KINDS: tuple[str, ...] = ("reply", "agree", "confirm", "value")
-"""In this order: the supplier asked something, then the steps that move a problem or an
-initiative on (kamkit assumption: a question waits on a person, a step on a decision)."""
+CUSTOMER_KINDS: tuple[str, ...] = ("task", "reply", "agree", "confirm", "value")
+"""In this order: a task of the customer's side that is due (a promise, as on Today),
+the supplier asked something, then the steps that move a problem or an initiative on
+(kamkit assumption: a question waits on a person, a step on a decision)."""
 
 CUSTOMER_SENTENCES: dict[str, str] = {
+    "task": gettext_noop("Your task, due {due}: {title}"),
     "reply": gettext_noop("Your supplier wrote on: {title}"),
     "agree": gettext_noop("Agree on what the problem is: {title}"),
     "confirm": gettext_noop("Confirm that the solution works: {title}"),

@@ -81,3 +81,21 @@ def test_the_card_speaks_german(as_role, firm):
         "Ihr Lieferant wartet auf Sie" in card
         and "Ihr Lieferant schrieb zu: Late deliveries" in card
     )
+
+
+def test_a_task_of_the_customer_s_side_that_is_due_comes_first(as_role, firm):
+    from kamkit.web.relationships.models import Task
+
+    c = as_role("customer")
+    task = firm.records["tasks"]  # Send the forecast, Chris's, due in a week
+    assert turns(c, firm) == []
+    work.comment_on_problem(firm.users["manager"], firm.records["problems"], "Which plant?")
+    Task.objects.filter(pk=task.pk).update(due_on=dt.date.today() - dt.timedelta(days=1))
+    kinds = turns(c, firm)
+    assert [k for k, _ in kinds] == ["task", "reply"]
+    assert kinds[0][1].startswith("Your task, due ") and kinds[0][1].endswith(": Send the forecast")
+    page = BeautifulSoup(c.get(f"/accounts/{firm.own.pk}/").content, "html.parser")
+    assert page.select_one("#waiting-for-you li a")["href"].endswith(f"#task-{task.pk}")
+    # done: no longer waited for
+    Task.objects.filter(pk=task.pk).update(done_on=dt.date.today())
+    assert [k for k, _ in turns(c, firm)] == ["reply"]

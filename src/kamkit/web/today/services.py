@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from kamkit.core import agenda as rules
@@ -414,7 +415,7 @@ def customer_turns(user: User, account: Account) -> list[Turn]:
     customer's own view of the records (``visible_to``: shared ones only; our internal
     notes never count as a message to them)."""
     from kamkit.core.relationships import CUSTOMER_STEPS
-    from kamkit.web.relationships.models import JointInitiative, Problem
+    from kamkit.web.relationships.models import JointInitiative, Problem, Task
 
     problems = _with_last_message(
         Problem.objects.visible_to(user).filter(
@@ -435,6 +436,20 @@ def customer_turns(user: User, account: Account) -> list[Turn]:
             since = timezone.localdate(p.last_at) if kind == "reply" else p.raised_on
             link = reverse("portal:problem", kwargs={"pk": p.pk})
             turns.append(Turn(kind, _sentence(kind, p.title), link, since))
+    today = timezone.localdate()
+    tasks = (
+        Task.objects.visible_to(user)
+        .open()
+        .filter(account=account, owner_person__isnull=False, due_on__lte=today)
+        .select_related("owner_person")
+    )
+    for t in tasks:
+        if t.owner_person.side == "customer" and rules.task_kind(t.due_on, today):
+            text = gettext(rules.CUSTOMER_SENTENCES["task"]).format(
+                due=date_format(t.due_on, "SHORT_DATE_FORMAT"), title=t.title
+            )
+            link = reverse("accounts:detail", kwargs={"pk": account.pk}) + f"#task-{t.pk}"
+            turns.append(Turn("task", text, link, t.due_on))
     for i in JointInitiative.objects.visible_to(user).filter(account=account, status="realized"):
         if rules.value_awaited(i.status, i.realized_value_customer):
             link = reverse("portal:initiative", kwargs={"pk": i.pk}) + "#confirm"

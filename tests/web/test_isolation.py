@@ -428,7 +428,10 @@ def test_filter_ordering_search_and_export_parameters_leak_nothing(probe, bearer
         query = {k: v.format(other=firm.other.pk) for k, v in params.items()}
         answer = client.get(url, query, **headers)
         assert answer.status_code < 500, (url, query, answer.status_code)
-        _clean(answer.content)
+        body = answer.content
+        if "q" in query:  # a search box shows the reader's own words back: not a leak
+            body = body.replace(f'value="{query["q"]}"'.encode(), b'value=""')
+        _clean(body)
 
 
 def test_what_a_customer_receives_carries_no_internal_field(probe, bearer):

@@ -71,12 +71,14 @@ def test_the_order_is_urgency_then_the_oldest():
         agenda.Item("task_overdue", 6, dt.date(2026, 11, 27), ref=7),
         agenda.Item("decision_needed", 7, None),
         agenda.Item("index_fell", 8, dt.date(2026, 11, 20), facts={}),
+        agenda.Item("initiative_proposed", 9, dt.date(2026, 11, 1), ref=3),
     ]
     order = [(i.kind, i.account_id) for i in agenda.ordered(items)]
     assert order == [
         ("task_overdue", 6),
         ("problem_waiting", 5),  # waiting since 2 November before since yesterday
         ("problem_waiting", 4),
+        ("initiative_proposed", 9),  # the customer's proposal: after its problems
         ("index_fell", 8),
         ("decision_needed", 7),
         ("no_contact", 2),  # never contacted before a contact in September
@@ -106,6 +108,8 @@ def test_each_item_says_what_and_since_when():
     fell = agenda.Item("index_fell", 1, TODAY, facts={"points": 18, "earlier": 81, "now": 63})
     assert say(fell) == "The index fell 18 points in a month (81 → 63)"
     assert say(agenda.Item("no_contact", 1, None)) == "Never contacted"
+    idea = agenda.Item("initiative_proposed", 1, TODAY - dt.timedelta(days=4), ref=3, title="Pilot")
+    assert say(idea) == "The customer proposed 4 ago: Pilot"
     assert say(agenda.Item("no_contact", 1, TODAY - dt.timedelta(days=41))) == "No contact for 41"
     # every kind has a label and says where its rule comes from
     assert set(agenda.KIND_LABELS) == set(agenda.RULE_SOURCES) == set(agenda.KINDS)

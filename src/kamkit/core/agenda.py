@@ -7,6 +7,8 @@ chips never disagree:
 - ``task_overdue``: an open task of our side due before today (issue 20's reminders).
 - ``problem_waiting``: the customer spoke last on an open problem they share with us, or
   raised it and we have not framed it yet (``waiting_since``): they wait for our answer.
+- ``initiative_proposed``: the customer proposed a shared initiative and it is still
+  proposed: our side has neither agreed to it nor dropped it.
 - ``index_fell``: the account's index fell ``ALERT_DROP_POINTS`` or more within
   ``ALERT_WINDOW_DAYS`` (``kamkit.core.portfolio``), with its principal lever.
 - ``decision_needed``: a declining account without a decision, revive or wind down
@@ -31,6 +33,7 @@ from kamkit.core.i18n import gettext_noop
 KINDS: tuple[str, ...] = (
     "task_overdue",
     "problem_waiting",
+    "initiative_proposed",
     "index_fell",
     "decision_needed",
     "no_contact",
@@ -39,13 +42,14 @@ KINDS: tuple[str, ...] = (
 """The kinds of item, in the order of their urgency (``URGENCY``)."""
 
 URGENCY: dict[str, int] = {kind: rank for rank, kind in enumerate(KINDS)}
-"""A promise already late (an overdue task), then the customer waiting for our answer,
-then the signals of risk (a falling index, an open decision, silence), then what is due
+"""A promise already late (an overdue task), then the customer waiting for our answer
+(to its problem, then to its proposal), then the signals of risk (a falling index, an open decision, silence), then what is due
 today (kamkit assumption)."""
 
 KIND_LABELS: dict[str, str] = {
     "task_overdue": gettext_noop("Overdue task"),
     "problem_waiting": gettext_noop("Customer waiting"),
+    "initiative_proposed": gettext_noop("Customer's proposal"),
     "index_fell": gettext_noop("Index fell"),
     "decision_needed": gettext_noop("Decision needed"),
     "no_contact": gettext_noop("No contact"),
@@ -56,6 +60,9 @@ RULE_SOURCES: dict[str, str] = {
     "task_overdue": gettext_noop("an open task due before today (kamkit)"),
     "problem_waiting": gettext_noop(
         "the customer raised a shared problem or wrote on it last, and it is not solved (kamkit)"
+    ),
+    "initiative_proposed": gettext_noop(
+        "the customer proposed a shared initiative that is still proposed (kamkit)"
     ),
     "index_fell": gettext_noop(
         "the index fell 10 points or more within 30 days (kamkit assumption, kamkit.core.portfolio)"
@@ -153,6 +160,13 @@ def sentence(item: Item, today: dt.date) -> tuple[str, dict]:
             )
         return (
             gettext_noop("The customer has waited {days} for our answer on: {title}"),
+            {"days": days, "title": item.title},
+        )
+    if item.kind == "initiative_proposed":
+        if days == 0:
+            return gettext_noop("The customer proposed today: {title}"), {"title": item.title}
+        return (
+            gettext_noop("The customer proposed {days} ago: {title}"),
             {"days": days, "title": item.title},
         )
     if item.kind == "index_fell":

@@ -203,11 +203,11 @@ def test_a_director_sees_who_owes_what(as_role, firm):
         ]
         for tr in page.select("#today-team tbody tr")
     }
-    # columns: overdue, waiting, index fell, decision, no contact, due today, all
+    # columns: overdue, waiting, proposal, index fell, decision, no contact, due today, all
     other = firm.other.ka_manager.username
     assert rows == {
-        other: ["·", "·", "·", "1", "1", "·", "2"],  # Beta: undecided and never contacted
-        "manager": ["·", "1", "·", "·", "·", "·", "1"],  # Alpha's customer waits
+        other: ["·", "·", "·", "·", "1", "1", "·", "2"],  # Beta: undecided, never contacted
+        "manager": ["·", "1", "·", "·", "·", "·", "·", "1"],  # Alpha's customer waits
     }
     link = page.select_one("#today-team tbody tr td a")["href"]
     assert listed(c.get("/today/" + link)) == [
@@ -246,3 +246,28 @@ def test_a_german_reader_s_download_names_its_columns_in_german(as_role, firm):
     download = c.get("/today/", {"kind": "no_contact", "export": "csv"})
     lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
     assert lines[1].endswith(",Gemeinsame Wertschöpfung")
+
+
+def test_the_customer_s_proposal_waits_until_we_agree_or_drop_it(as_role, firm):
+    from kamkit.web.accounts.models import Account
+    from kamkit.web.relationships.models import JointInitiative
+
+    customer = firm.users["customer"]
+    idea = work.create_initiative(
+        customer, Account.objects.get(pk=firm.own.pk), {"title": "Returnable crates"}
+    )
+    c = as_role("manager")
+    assert ("initiative_proposed", "Alpha Motors") in listed(c.get("/today/"))
+    assert "The customer proposed today: Returnable crates" in text_of(c.get("/today/"))
+    # ours (the firm's own "Joint pilot line", also proposed) is not listed
+    assert [k for k, _ in listed(c.get("/today/?kind=initiative_proposed"))] == [
+        "initiative_proposed"
+    ]
+    page = BeautifulSoup(c.get("/today/").content, "html.parser")
+    assert page.select_one(".kind-initiative_proposed a.button")["href"] == (
+        f"/accounts/initiatives/{idea.pk}/"
+    )
+    # agreed: answered
+    idea = JointInitiative.objects.get(pk=idea.pk)
+    work.update_initiative(firm.users["manager"], idea, {"status": "agreed"}, idea.version)
+    assert ("initiative_proposed", "Alpha Motors") not in listed(c.get("/today/"))

@@ -18,7 +18,13 @@ from . import services
 router = Router(tags=["today"])
 
 Kind = Literal[
-    "task_overdue", "problem_waiting", "index_fell", "decision_needed", "no_contact", "task_due"
+    "task_overdue",
+    "problem_waiting",
+    "initiative_proposed",
+    "index_fell",
+    "decision_needed",
+    "no_contact",
+    "task_due",
 ]
 assert set(Kind.__args__) == set(rules.KINDS)  # the schema names every kind
 

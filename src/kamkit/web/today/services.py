@@ -150,6 +150,25 @@ def _problems(user: User, ids: models.QuerySet | None) -> list[rules.Item]:
     return items
 
 
+def _proposals(user: User, ids: models.QuerySet) -> list[rules.Item]:
+    """The initiatives the customer proposed (made by a customer user, as its history
+    says) that are still proposed: ours to agree to or to drop."""
+    from kamkit.web.relationships.models import JointInitiative
+
+    theirs = JointInitiative.history.filter(
+        history_type="+", history_user__role=Role.CUSTOMER
+    ).values("id")
+    proposals = (
+        JointInitiative.objects.visible_to(user)
+        .filter(account__in=ids, shared=True, status="proposed", pk__in=theirs)
+        .values_list("pk", "account_id", "title", "created_at")
+    )
+    return [
+        rules.Item("initiative_proposed", account_id, timezone.localdate(at), ref=pk, title=title)
+        for pk, account_id, title, at in proposals
+    ]
+
+
 def _alerts(ids: models.QuerySet, today: dt.date) -> list[rules.Item]:
     from kamkit.web.assessment.models import IndexAlert
 
@@ -237,6 +256,7 @@ def agenda(
     return rules.ordered(
         _tasks(user, ids, today)
         + _problems(user, ids if narrowed else None)
+        + _proposals(user, ids)
         + _alerts(ids, today)
         + _decisions(accounts)
         + _silent(user, accounts)

@@ -43,8 +43,8 @@ KINDS: tuple[str, ...] = (
 
 URGENCY: dict[str, int] = {kind: rank for rank, kind in enumerate(KINDS)}
 """A promise already late (an overdue task), then the customer waiting for our answer
-(to its problem, then to its proposal), then the signals of risk (a falling index, an open decision, silence), then what is due
-today (kamkit assumption)."""
+(to its problem, then to its proposal), then the signals of risk (a falling index, an
+open decision, silence), then what is due today (kamkit assumption)."""
 
 KIND_LABELS: dict[str, str] = {
     "task_overdue": gettext_noop("Overdue task"),

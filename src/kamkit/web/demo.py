@@ -717,19 +717,21 @@ def _customer_side(account: Account, chris: Person, manager: User, today: dt.dat
         customer_framing="Our auditors ask for certificates we cannot find.",
         outcome="Both plants upload on shipment; a daily check flags gaps.",
     )
+    # Chris proposed this one in the portal: it waits on the manager's Today
+    work.create_initiative(
+        chris.user,
+        account,
+        {
+            "title": "Returnable packaging",
+            "goal": "Replace one-way cartons with returnable crates on the main lanes.",
+            "customer_effort_days": 8,
+            "customer_know_how": "Our warehouse layout and crate pool",
+            "expected_value_customer": 30000,
+        },
+    )
     work.add_records_in_bulk(
         None,
         [
-            JointInitiative(
-                account=account,
-                title="Returnable packaging",
-                goal="Replace one-way cartons with returnable crates on the main lanes.",
-                status="proposed",
-                customer_owner=chris,
-                customer_effort_days=8,
-                customer_know_how="Our warehouse layout and crate pool",
-                expected_value_customer=30000,
-            ),
             JointInitiative(
                 account=account,
                 title="Consignment stock trial",

@@ -122,7 +122,9 @@ class AccountFilter(django_filters.FilterSet):
 
     def by_decision(self, queryset, name, value):
         """Declining accounts by their decision (SPEC §2.3); ``needed``: none yet."""
-        return queryset.filter(phase="decline", decline_decision="" if value == "needed" else value)
+        if value == "needed":
+            return queryset.decision_needed()
+        return queryset.filter(phase="decline", decline_decision=value)
 
     def by_contact(self, queryset, name, value):
         """No interaction for a month or more, or none at all."""

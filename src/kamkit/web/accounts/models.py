@@ -92,11 +92,14 @@ class AccountQuerySet(TrackedQuerySet):
     def index_fell(self) -> AccountQuerySet:
         """Only the accounts alerted for a fall of their index within the alert's window
         (``kamkit.core.portfolio``: ``ALERT_DROP_POINTS`` in ``ALERT_WINDOW_DAYS``)."""
-        from kamkit.core.portfolio import ALERT_WINDOW_DAYS
         from kamkit.web.assessment.models import IndexAlert
 
-        since = timezone.localdate() - dt.timedelta(days=ALERT_WINDOW_DAYS)
-        return self.filter(pk__in=IndexAlert.objects.filter(on__gt=since).values("account_id"))
+        return self.filter(pk__in=IndexAlert.objects.recent().values("account_id"))
+
+    def decision_needed(self) -> AccountQuerySet:
+        """Only the declining accounts without a decision, revive or wind down (SPEC §2.3;
+        ``kamkit.core.lifecycle.phases.decision_needed``)."""
+        return self.filter(phase="decline", decline_decision="")
 
     def with_last_contact(self, user: User) -> AccountQuerySet:
         """Annotate when each account last had an interaction ``user`` may see

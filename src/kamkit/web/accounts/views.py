@@ -90,7 +90,7 @@ def portfolio(request: HttpRequest) -> HttpResponse:
         "columns": _sortable_columns(request.GET.get("ordering", ""), unsorted.urlencode()),
         "total": base.count(),
         "phase_counts": _phase_counts(base),
-        "decisions_needed": base.filter(phase="decline", decline_decision="").count(),
+        "decisions_needed": base.decision_needed().count(),
         "fell_this_month": base.index_fell().count(),
         "no_contact": 0 if request.htmx else base.with_last_contact(user).no_contact().count(),
         "no_contact_days": NO_CONTACT_DAYS,
@@ -328,15 +328,9 @@ def _contact(last: dt.datetime | None, silence_wished: bool = False) -> dict:
 def _recent_alert(account: Account):
     """The account's index alert of the alert's window (``ALERT_WINDOW_DAYS``), answered
     or not, for the firm's people: what fell, and what the team said it will do."""
-    from kamkit.core.portfolio import ALERT_WINDOW_DAYS
     from kamkit.web.assessment.models import IndexAlert
 
-    since = timezone.localdate() - dt.timedelta(days=ALERT_WINDOW_DAYS)
-    return (
-        IndexAlert.objects.filter(account=account, on__gt=since)
-        .select_related("answered_by")
-        .first()
-    )
+    return IndexAlert.objects.recent().filter(account=account).select_related("answered_by").first()
 
 
 def account_detail(request: HttpRequest, pk: int) -> HttpResponse:

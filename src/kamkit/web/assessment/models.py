@@ -172,6 +172,21 @@ ANSWER_LIMIT = 1000
 """Characters of an alert's answer (kamkit assumption: a few sentences, what will be done)."""
 
 
+class IndexAlertQuerySet(models.QuerySet):
+    def recent(self, today: Any = None) -> IndexAlertQuerySet:
+        """The alerts of the alert's window before ``today`` (the local day when None):
+        ``ALERT_WINDOW_DAYS`` (``kamkit.core.portfolio``), in which the same account is not
+        alerted again and the portfolio's *Index fell* and Today list it."""
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from kamkit.core.portfolio import ALERT_WINDOW_DAYS
+
+        since = (today or timezone.localdate()) - dt.timedelta(days=ALERT_WINDOW_DAYS)
+        return self.filter(on__gt=since)
+
+
 class IndexAlert(models.Model):
     """An account's index fell by ``ALERT_DROP_POINTS`` or more within a month
     (``kamkit.core.portfolio``): its KA manager and the KAM directors were told, on the
@@ -188,6 +203,7 @@ class IndexAlert(models.Model):
         "users.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    objects = IndexAlertQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["account", "on"])]

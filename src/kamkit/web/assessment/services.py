@@ -844,9 +844,9 @@ def alert_falls(items: Sequence[Assessment], today: dt.date) -> int:
     if not fell:
         return 0
     recent = set(
-        IndexAlert.objects.filter(
-            account_id__in=list(fell), on__gt=today - dt.timedelta(days=ALERT_WINDOW_DAYS)
-        ).values_list("account_id", flat=True)
+        IndexAlert.objects.recent(today)
+        .filter(account_id__in=list(fell))
+        .values_list("account_id", flat=True)
     )
     directors = list(User.objects.filter(role=Role.KAM_DIRECTOR, is_active=True))
     flagged = list(

@@ -30,7 +30,7 @@ from kamkit.web.relationships.models import (
     ProblemComment,
 )
 from kamkit.web.relationships.perception import perception_context
-from kamkit.web.today.services import may_use
+from kamkit.web.today.services import summary_of
 from kamkit.web.users.models import Role
 
 from .forms import (
@@ -366,12 +366,12 @@ def notifications(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("what") == "summary":
         from kamkit.web.users.services import set_morning_summary
 
-        customer = request.user.role == Role.CUSTOMER
-        if not (may_use(request.user) or customer):
+        about = summary_of(request.user)
+        if about is None:
             raise PermissionDenied
         on = request.POST.get("morning_summary") == "on"
         set_morning_summary(request.user, on)
-        if customer:
+        if about == "turns":
             said = _("Reminders come on Mondays.") if on else _("No more Monday reminders.")
         else:
             said = _("Today comes by email each morning.") if on else _("No more morning emails.")
@@ -392,8 +392,7 @@ def notifications(request: HttpRequest) -> HttpResponse:
             "items": page.object_list,
             "unread": mine.filter(read_at=None).count(),
             "mailed": settings.KAMKIT_NOTIFY_BY_EMAIL,
-            "summarised": settings.KAMKIT_NOTIFY_BY_EMAIL
-            and (may_use(request.user) or request.user.role == Role.CUSTOMER),
+            "summarised": settings.KAMKIT_NOTIFY_BY_EMAIL and summary_of(request.user) is not None,
         },
     )
 

@@ -18,7 +18,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext
 
 from kamkit.core import agenda as rules
-from kamkit.core.portfolio import ALERT_WINDOW_DAYS
 from kamkit.core.relationships import OPEN_STAGES
 from kamkit.web.accounts.models import Account
 from kamkit.web.users.models import Role, User
@@ -47,6 +46,15 @@ class BadFilter(ValueError):
 def may_use(user: User) -> bool:
     """KA managers (their accounts), KAM directors and administrators (every account)."""
     return user.is_authenticated and (user.sees_all_accounts or user.role == Role.KA_MANAGER)
+
+
+def summary_of(user: User) -> str | None:
+    """What a user's ``morning_summary`` choice is about: ``"today"`` (the morning
+    summary: KA managers, KAM directors, administrators), ``"turns"`` (the Monday reminder:
+    customer users), or None (nobody else gets either)."""
+    if may_use(user):
+        return "today"
+    return "turns" if user.is_authenticated and user.role == Role.CUSTOMER else None
 
 
 def scope(user: User, ka_manager: str | int | None = None) -> models.QuerySet:
@@ -172,9 +180,8 @@ def _proposals(user: User, ids: models.QuerySet) -> list[rules.Item]:
 def _alerts(ids: models.QuerySet, today: dt.date) -> list[rules.Item]:
     from kamkit.web.assessment.models import IndexAlert
 
-    since = today - dt.timedelta(days=ALERT_WINDOW_DAYS)
     latest: dict[int, IndexAlert] = {}
-    window = IndexAlert.objects.filter(account__in=ids, on__gt=since, answered_at__isnull=True)
+    window = IndexAlert.objects.recent(today).filter(account__in=ids, answered_at__isnull=True)
     for alert in window.order_by("on", "pk"):  # answered ones are done with
         latest[alert.account_id] = alert  # the latest of the window
     return [
@@ -197,7 +204,7 @@ def _decisions(accounts: models.QuerySet) -> list[rules.Item]:
     # SPEC §2.3 (kamkit.core.lifecycle.phases.decision_needed): declining, undecided
     return [
         rules.Item("decision_needed", pk, None)
-        for pk in accounts.filter(phase="decline", decline_decision="").values_list("pk", flat=True)
+        for pk in accounts.decision_needed().values_list("pk", flat=True)
     ]
 
 
@@ -460,11 +467,11 @@ def customer_turns(user: User, account: Account) -> list[Turn]:
     tasks = (
         Task.objects.visible_to(user)
         .open()
-        .filter(account=account, owner_person__isnull=False, due_on__lte=today)
-        .select_related("owner_person")
+        .filter(account=account, owner_person__side="customer", due_on__lte=today)
+        .order_by("due_on", "pk")
     )
     for t in tasks:
-        if t.owner_person.side == "customer" and rules.task_kind(t.due_on, today):
+        if rules.task_kind(t.due_on, today):
             text = gettext(rules.CUSTOMER_SENTENCES["task"]).format(
                 due=date_format(t.due_on, "SHORT_DATE_FORMAT"), title=t.title
             )

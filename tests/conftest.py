@@ -11,11 +11,17 @@ rest cannot differ by database.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 
 import pytest
 
 from tests.personas import Firm, build_firm
+
+# Compiled modules (and pytest's rewritten test modules) are kept in __pycache__ (ignored
+# by git) even where the machine sets PYTHONDONTWRITEBYTECODE: otherwise each test worker
+# compiles kamkit and rewrites the 400 test modules again, about 5 s of every run's start.
+sys.dont_write_bytecode = False
 
 # the fixtures through which a test reaches the database (pytest-django's own names)
 DATABASE_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}

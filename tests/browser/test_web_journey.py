@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import log_in
 from tests.personas import PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -56,7 +57,7 @@ def test_director_login_portfolio_account(page, live_server, live_firm):
 
 
 def test_manager_edits_an_account_inline(page, live_server, live_firm):
-    login(page, live_server.url, "manager")
+    log_in(page, live_server.url, "manager")
     page.locator("table.list a", has_text="Alpha Motors").click()
     page.wait_for_load_state()
     page.locator("#edit summary").click()
@@ -89,7 +90,7 @@ def test_customer_lands_on_its_account(page, live_server, live_firm):
 
 
 def test_manager_records_realized_value_for_both_sides(page, live_server, live_firm):
-    login(page, live_server.url, "manager")
+    log_in(page, live_server.url, "manager")
     page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.locator("#timeline li", has_text="Joint pilot line").get_by_role(
         "link", name="Edit"
@@ -111,7 +112,7 @@ def test_director_creates_deletes_and_restores_an_account_on_a_phone(page, live_
     """A new key account won: created from the portfolio, found on the manager's list;
     deleted by mistake, and back with Undo; the page stays the phone's width."""
     page.set_viewport_size({"width": 390, "height": 844})
-    login(page, live_server.url, "director")
+    log_in(page, live_server.url, "director")
     page.click("#account-actions a:has-text('New account')")
     page.fill("#new-account input[name=name]", "Gamma Rail")
     page.fill("#new-account input[name=revenue_share]", "7")
@@ -150,7 +151,7 @@ def test_director_reassigns_a_leaving_manager_s_accounts(page, live_server, live
     from kamkit.web.accounts.models import Account
 
     leaving, successor = live_firm.users["manager"], live_firm.other.ka_manager
-    login(page, live_server.url, "director")
+    log_in(page, live_server.url, "director")
     page.select_option("form.filters select[name=ka_manager]", value=str(leaving.pk))
     expect(page.locator("table.list tbody tr")).to_have_count(1)  # htmx, no page load
     box = page.locator("#reassign-box")

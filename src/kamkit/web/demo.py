@@ -9,11 +9,14 @@ interactions, initiatives, problems and pulses.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import random
 from decimal import Decimal
 from importlib.resources import files
 from pathlib import Path
 
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -391,6 +394,15 @@ def demo_loaded() -> bool:
     return User.objects.filter(username="director").exists()
 
 
+def _hashed(password: str) -> str:
+    return _hash_once(password, settings.PASSWORD_HASHERS[0])
+
+
+@functools.cache
+def _hash_once(password: str, hasher: str) -> str:  # the hasher: part of the cache's key
+    return make_password(password)
+
+
 def _user(username: str, role: str, full_name: str, *, password: str | None, **extra) -> User:
     first, _, last = full_name.partition(" ")
     user = User(
@@ -402,7 +414,9 @@ def _user(username: str, role: str, full_name: str, *, password: str | None, **e
         **extra,
     )
     if password:
-        user.set_password(password)
+        # every demo login has the same published password: hashed once for all of them
+        # (each hash takes the real hasher about half a second, by design)
+        user.password = _hashed(password)
     else:
         user.set_unusable_password()
     user.save()

@@ -21,11 +21,11 @@ def fresh_database(prefix: str, **environment: str) -> None:
 
     django.setup()
     from django.conf import settings
-    from django.core.management import call_command
 
     from kamkit.web.accounts.models import Account
+    from kamkit.web.schema import migrate_database
 
     settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
+    migrate_database()
     if Account.objects.exists():
         raise SystemExit("the database is not empty: use a new one")

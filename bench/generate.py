@@ -36,6 +36,7 @@ from django.db import connection  # noqa: E402
 
 from kamkit.web.relationships.models import InteractionWeek, PersonPair  # noqa: E402
 from kamkit.web.relationships.services import rebuild_pairs, rebuild_weeks  # noqa: E402
+from kamkit.web.schema import migrate_database  # noqa: E402
 
 CHANNELS = ["in_person", "video", "phone", "email", "messaging", "event"]
 START = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
@@ -131,7 +132,7 @@ def main() -> int:
     rnd = random.Random(6)
 
     call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate_database()
     now = dt.datetime.now(dt.UTC)
     print(f"database: {connection.vendor}, {connection.settings_dict['NAME']}")
     written_before = _bytes_written()

@@ -31,12 +31,12 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from kamkit.web.accounts.models import Account  # noqa: E402
 from kamkit.web.imports.services import import_files  # noqa: E402
 from kamkit.web.relationships.models import Interaction  # noqa: E402
+from kamkit.web.schema import migrate_database  # noqa: E402
 
 TARGETS_NOT_MET = 3
 FULL = {"accounts": 10_000, "contacts": 200_000, "activities": 1_000_000}
@@ -158,7 +158,7 @@ def main() -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size")
     parser.add_argument("--folder", type=Path, default=Path("/tmp/kamkit-import-export"))
     args = parser.parse_args()
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate_database()
     if Account.objects.exists():
         print("the database is not empty: point KAMKIT_DATA_DIR or DATABASE_URL at a new one")
         return 2

@@ -174,9 +174,9 @@ def _django() -> None:
 
 
 def _migrate() -> None:
-    from django.core.management import call_command
+    from kamkit.web.schema import migrate_database
 
-    call_command("migrate", interactive=False, verbosity=0)
+    migrate_database()
 
 
 def _print_demo_logins() -> None:
@@ -676,9 +676,10 @@ def migrate(
     ] = False,
 ) -> None:
     _django()
-    from django.core.management import call_command
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
+
+    from kamkit.web.schema import migrate_database, new_database_in_one_step
 
     executor = MigrationExecutor(connection)
     pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
@@ -691,10 +692,13 @@ def migrate(
     if not pending:
         print("The database is up to date; nothing to apply.")
         return
-    call_command("migrate", interactive=False, verbosity=0)
-    print(f"Applied {len(pending)} migration(s):")
-    for migration, _ in pending:
-        print(f"  {migration.app_label}.{migration.name}")
+    at_once = new_database_in_one_step(executor.loader)
+    applied = migrate_database()
+    print(f"Applied {len(applied)} migration(s):")
+    if at_once:
+        print("  (a new database: its tables made from the current models in one step)")
+    for app_label, name in applied:
+        print(f"  {app_label}.{name}")
 
 
 @app.command(help="Serve the web app (migrates first; --demo loads the demo firm if empty).")

@@ -128,11 +128,17 @@ def contact_accounts(user: User) -> list[int] | None:
     return ids if len(ids) <= CONTACT_ACCOUNTS else None
 
 
-def search(user: User, raw: str | None, limit: int = PER_GROUP) -> list[Group]:
+_ASK = object()
+
+
+def search(
+    user: User, raw: str | None, limit: int = PER_GROUP, contact_ids: Any = _ASK
+) -> list[Group]:
     """The groups of records ``user`` may see that match ``raw`` (BadQuery if it cannot
     be searched): accounts, people, problems, initiatives, logged contacts (their
     summaries; see ``CONTACT_ACCOUNTS``), tasks, and the diagnosis projects and cases.
-    Groups with no hit are left out."""
+    Groups with no hit are left out. ``contact_ids``: ``contact_accounts(user)`` when the
+    caller has it already."""
     from kamkit.web.accounts.filters import account_matches
     from kamkit.web.accounts.models import Account, Person, Side, can
     from kamkit.web.diagnosis.models import DiagnosisCase, DiagnosisProject
@@ -205,7 +211,8 @@ def search(user: User, raw: str | None, limit: int = PER_GROUP) -> list[Group]:
             page("portal:initiative" if customer else "relationships:initiative_edit", i.pk),
         ),
     )
-    if (ids := contact_accounts(user)) is not None:
+    ids = contact_accounts(user) if contact_ids is _ASK else contact_ids
+    if ids is not None:
         from kamkit.web.relationships.models import Interaction
 
         def contact(i: Interaction) -> Hit:

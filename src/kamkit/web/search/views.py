@@ -13,18 +13,19 @@ def search_page(request: HttpRequest) -> HttpResponse:
     """Every group of records the user may see that matches ``q``; with no ``q`` the box
     alone, with a ``q`` that cannot be searched its reason (422)."""
     raw = request.GET.get("q", "")
+    ids = contact_accounts(request.user)
     context = {
         "q": raw.strip()[: MAX_LENGTH * 2],
         "groups": None,
         "error": "",
         "per": PER_GROUP,
-        "contacts_searched": contact_accounts(request.user) is not None,
+        "contacts_searched": ids is not None,
         "contact_accounts": services.CONTACT_ACCOUNTS,
     }
     status = 200
     if raw.strip():
         try:
-            context["groups"] = search(request.user, raw)
+            context["groups"] = search(request.user, raw, contact_ids=ids)
         except BadQuery as exc:
             context["error"] = str(exc)
             status = 422

@@ -37,27 +37,37 @@ def pytest_ignore_collect(collection_path, config: pytest.Config) -> bool | None
     return None
 
 
-SLOW_FIRST = (
-    "tests/cli/test_backup.py::test_the_demo_firm_round_trips",
-    "tests/cli/test_serve.py",
-    "tests/browser/",
-)
+FIRST = ("tests/cli/test_serve.py", "tests/cli/test_backup.py::test_the_demo_firm_round_trips")
+"""The longest tests (a server or a database round trip in processes of their own) start
+first: started last they made the run's tail."""
+SPREAD = "tests/browser/"
+"""The browser journeys are spread evenly over the rest of the order. They wait on the
+browser about half their time; xdist's worksteal gives the first worker the whole list and
+lets the others take its second half, so journeys kept together ran on one worker, one
+after another (its 150 s were the run's length), while spread they share both workers
+with tests that compute."""
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]):
-    """The longest tests (a server or a migration in a process of their own, the browser
-    journeys) start first, after pytest-randomly's shuffle (this wrapper is outside its
-    one): started last they made the run's tail (163 s or 194 s by the order's luck)."""
+    """Orders the run (FIRST, SPREAD) after pytest-randomly's shuffle (this wrapper is
+    outside its one), which still decides the order within each part."""
     for item in items:  # marked before -m selects (the PostgreSQL pass: -m database)
         names = set(getattr(item, "fixturenames", ()))
         if names & DATABASE_FIXTURES or item.get_closest_marker("django_db"):
             item.add_marker(pytest.mark.database)
     result = yield
-    slow = [i for i in items if i.nodeid.startswith(SLOW_FIRST)]
-    if slow:
-        rest = [i for i in items if not i.nodeid.startswith(SLOW_FIRST)]
-        items[:] = slow + rest
+    first = sorted(
+        (i for i in items if i.nodeid.startswith(FIRST)),
+        key=lambda i: next(n for n, p in enumerate(FIRST) if i.nodeid.startswith(p)),
+    )
+    spread = [i for i in items if i.nodeid.startswith(SPREAD)]
+    rest = [i for i in items if not i.nodeid.startswith((*FIRST, SPREAD))]
+    if spread:
+        step = len(rest) / len(spread)
+        for n, item in enumerate(reversed(spread)):  # from the back: the places stay right
+            rest.insert(round((len(spread) - 1 - n) * step), item)
+    items[:] = first + rest
     return result
 
 

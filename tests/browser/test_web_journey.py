@@ -34,8 +34,19 @@ def test_director_login_portfolio_account(page, live_server, live_firm):
         .inner_text()
         .startswith("That user name and password do not match")
     )
+    # as the demo's director: a full name and an unread notification in the navigation
+    from kamkit.web.portal.models import Notification
+    from kamkit.web.users.models import User
+
+    User.objects.filter(username="director").update(first_name="Dana", last_name="Director")
+    Notification.objects.create(
+        recipient=live_firm.users["director"], account=live_firm.own, text="Eva wrote"
+    )
     login(page, live_server.url, "director")
     assert page.url.endswith("/accounts/")
+    # seven links, the search box and the login's links: one row at 1280 px
+    assert "Notifications (1)" in page.locator("header nav").inner_text()
+    assert page.locator("header.topbar").bounding_box()["height"] < 70
     rows = page.locator("table.list tbody tr")
     expect(rows).to_have_count(2)
     page.screenshot(path=str(SHOTS / "portfolio.png"), full_page=True)

@@ -83,9 +83,10 @@ def page(browser):
     assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
-def log_in(page, base: str, username: str) -> None:
+def log_in(page, base: str, username: str, to: str | None = None) -> None:
     """Enter as ``username``: the session Django's login makes, handed to the browser as
-    its cookie, then the landing page that a login leads to (``/``).
+    its cookie, then the page ``to`` (a whole URL), or the landing page that a login
+    leads to (``/``).
 
     The login form itself is a journey of its own (test_web_journey: a wrong password, the
     landing per role; two-factor; the password reset; the invitation). Driving it before
@@ -102,4 +103,4 @@ def log_in(page, base: str, username: str) -> None:
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": base}]
     )
-    page.goto(base + "/")
+    page.goto(to or base + "/")

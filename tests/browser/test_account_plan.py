@@ -12,8 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_shared_objective_from_the_manager_to_the_customer(page, live_server, live_firm):
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    log_in(page, live_server.url, "manager", to=f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.locator("#plan-progress a").click()
     page.wait_for_load_state()
     page.locator("#new-objective summary").click()
@@ -35,8 +34,9 @@ def test_a_shared_objective_from_the_manager_to_the_customer(page, live_server, 
     page.screenshot(path=str(SHOTS / "account-plan.png"), full_page=True)
 
     page.context.clear_cookies()
-    log_in(page, live_server.url, "customer")
-    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/plan/")
+    log_in(
+        page, live_server.url, "customer", to=f"{live_server.url}/accounts/{live_firm.own.pk}/plan/"
+    )
     assert page.locator("h1").inner_text().startswith("Our mutual plan")
     mine = page.locator(".objective", has_text="Grow our share of wallet")
     mine.locator("textarea[name=text]").fill("Let us add a joint forecast.")

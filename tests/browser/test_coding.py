@@ -17,8 +17,7 @@ pytestmark = pytest.mark.browser
 def test_the_analyst_settles_codes_and_adds_statements(page, live_server, live_firm, tmp_path):
     qdpx = tmp_path / "study.qdpx"
     qdpx.write_bytes(project())
-    log_in(page, live_server.url, "analyst")
-    page.goto(f"{live_server.url}/diagnosis/{live_firm.wave.pk}/")
+    log_in(page, live_server.url, "analyst", to=f"{live_server.url}/diagnosis/{live_firm.wave.pk}/")
     page.locator("#wave-coding").click()
     page.wait_for_load_state()
     expect(page.locator("#no-documents")).to_be_visible()

@@ -17,8 +17,7 @@ pytestmark = [pytest.mark.browser]
 
 
 def test_an_analyst_adds_a_case_and_reads_its_report(page, live_server, live_firm):
-    log_in(page, live_server.url, "analyst")
-    page.goto(f"{live_server.url}/diagnosis/")
+    log_in(page, live_server.url, "analyst", to=f"{live_server.url}/diagnosis/")
     page.get_by_role("link", name="Add a single case").click()
     page.wait_for_load_state()
     page.fill("textarea[name=text]", "kamkit_case: 1\ntitle: Broken\nunits: []\n")

@@ -17,8 +17,7 @@ pytestmark = [pytest.mark.browser]
 
 
 def test_a_director_follows_a_firm_across_two_waves(page, live_server, live_firm):
-    log_in(page, live_server.url, "director")
-    page.goto(f"{live_server.url}/diagnosis/")
+    log_in(page, live_server.url, "director", to=f"{live_server.url}/diagnosis/")
     page.get_by_role("link", name="New project").click()
     page.fill("input[name=name]", "Nordlicht follow-up")
     page.fill("input[name=firm]", "Nordlicht Components GmbH")
@@ -56,8 +55,7 @@ def test_a_director_follows_a_firm_across_two_waves(page, live_server, live_firm
     page.screenshot(path=str(SHOTS / "diagnosis-pair.png"), full_page=True)
     # the KA manager of the unit reads it, without the forms
     page.context.clear_cookies()
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/diagnosis/")
+    log_in(page, live_server.url, "manager", to=f"{live_server.url}/diagnosis/")
     page.get_by_role("link", name="Nordlicht follow-up").click()
     assert "Integrator role or unit" in page.locator("#actions").inner_text()
     expect(page.get_by_role("link", name="Add a wave")).to_have_count(0)
@@ -69,8 +67,9 @@ def test_a_manager_names_the_internal_units_a_problem_involved(page, live_server
     InternalUnit.objects.create(name="Legal")
     InternalUnit.objects.create(name="Supply chain")
     problem = live_firm.records["problems"]
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/accounts/problems/{problem.pk}/")
+    log_in(
+        page, live_server.url, "manager", to=f"{live_server.url}/accounts/problems/{problem.pk}/"
+    )
     section = page.locator("#internal-units")
     section.get_by_label("Supply chain").check()
     section.get_by_role("button", name="Save the units involved").click()
@@ -83,8 +82,12 @@ def test_a_manager_names_the_internal_units_a_problem_involved(page, live_server
 
 def test_an_analyst_edits_a_pair_and_sees_the_rules_apply_as_she_goes(page, live_server, live_firm):
     wave = live_firm.wave
-    log_in(page, live_server.url, "analyst")
-    page.goto(f"{live_server.url}/diagnosis/{wave.pk}/pairs/kam1/legal/")
+    log_in(
+        page,
+        live_server.url,
+        "analyst",
+        to=f"{live_server.url}/diagnosis/{wave.pk}/pairs/kam1/legal/",
+    )
     page.get_by_role("link", name="Edit this pair").click()
     page.wait_for_load_state()
     verdict = page.locator("#pair-preview .big")
@@ -120,8 +123,12 @@ def test_an_analyst_edits_a_pair_and_sees_the_rules_apply_as_she_goes(page, live
 
 
 def test_a_wave_is_built_in_forms(page, live_server, live_firm):
-    log_in(page, live_server.url, "director")
-    page.goto(f"{live_server.url}/diagnosis/projects/{live_firm.project.pk}/")
+    log_in(
+        page,
+        live_server.url,
+        "director",
+        to=f"{live_server.url}/diagnosis/projects/{live_firm.project.pk}/",
+    )
     page.get_by_role("link", name="Start a wave in forms").click()
     page.fill("input[name=title]", "Wave 2026")
     page.fill("input[name=kam_name]", "KAM unit 1")
@@ -158,8 +165,7 @@ def test_a_wave_is_built_in_forms(page, live_server, live_firm):
 
 def test_respondents_statements_and_an_action_s_status(page, live_server, live_firm):
     wave, action = live_firm.wave, live_firm.action
-    log_in(page, live_server.url, "analyst")
-    page.goto(f"{live_server.url}/diagnosis/{wave.pk}/edit/")
+    log_in(page, live_server.url, "analyst", to=f"{live_server.url}/diagnosis/{wave.pk}/edit/")
     page.get_by_role("link", name="Add a respondent").click()
     page.fill("input[name=id]", "I99")
     page.select_option("select[name=unit]", "legal")
@@ -191,8 +197,12 @@ def test_a_manager_reads_a_pair_on_a_phone(page, live_server, live_firm):
 
     InternalUnit.objects.create(name="Legal")
     page.set_viewport_size({"width": 390, "height": 844})
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/diagnosis/{live_firm.wave.pk}/pairs/kam1/legal/")
+    log_in(
+        page,
+        live_server.url,
+        "manager",
+        to=f"{live_server.url}/diagnosis/{live_firm.wave.pk}/pairs/kam1/legal/",
+    )
     expect(page.locator("#countermeasures .source").first).to_be_visible()
     header = page.locator("#evidence th", has_text="Median days to a solution")
     expect(header).to_be_visible()

@@ -35,8 +35,7 @@ def test_a_german_customer_raises_a_problem_in_german(browser, live_server, live
 
 
 def test_a_manager_switches_to_german(page, live_server, live_firm):
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    log_in(page, live_server.url, "manager", to=f"{live_server.url}/accounts/{live_firm.own.pk}/")
     assert page.locator("html").get_attribute("lang") == "en"
     page.select_option("form.language select", "de")
     page.locator("form.language button").click()

@@ -43,8 +43,7 @@ def test_the_plan_s_hours_stay_on_a_phone(page, live_server, live_firm):
     """The plan's key figure, each account's hours, stays; the KA manager column makes
     room for it, and the table fits the phone without scrolling sideways."""
     page.set_viewport_size({"width": 390, "height": 844})
-    log_in(page, live_server.url, "director")
-    page.goto(live_server.url + "/assessment/plan/")
+    log_in(page, live_server.url, "director", to=live_server.url + "/assessment/plan/")
     table = page.locator("#accounts table.list")
     expect(table.locator("th", has_text="Hours")).to_be_visible()
     expect(table.locator("th", has_text="KA manager")).to_be_hidden()

@@ -16,8 +16,7 @@ pytestmark = pytest.mark.browser
 def test_the_director_opens_an_account_from_the_matrix(page, live_server, live_firm):
     today = timezone.localdate()
     AssessmentSnapshot.objects.create(account=live_firm.own, on=today, phase="maturity", index=72)
-    log_in(page, live_server.url, "director")
-    page.goto(f"{live_server.url}/accounts/")
+    log_in(page, live_server.url, "director", to=f"{live_server.url}/accounts/")
     page.locator("#matrix-link a").click()
     page.wait_for_load_state()
     assert "Key strategic" in page.locator("#quadrants").inner_text()

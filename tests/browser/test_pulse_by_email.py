@@ -20,8 +20,7 @@ def test_a_customer_contact_answers_a_pulse_on_the_phone(page, browser, live_ser
     eva = live_firm.own_person
     eva.email = "eva@alpha.example"
     eva.save()
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    log_in(page, live_server.url, "manager", to=f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.locator("#ask-pulse").click()
     page.wait_for_load_state()
     page.get_by_label(re.compile(r"eva@alpha\.example")).check()

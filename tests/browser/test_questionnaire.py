@@ -17,8 +17,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_a_partner_answers_on_her_phone(page, browser, live_server, live_firm):
-    log_in(page, live_server.url, "analyst")
-    page.goto(f"{live_server.url}/diagnosis/{live_firm.wave.pk}/")
+    log_in(page, live_server.url, "analyst", to=f"{live_server.url}/diagnosis/{live_firm.wave.pk}/")
     page.locator("#wave-surveys").click()
     page.wait_for_load_state()
     expect(page.locator("#no-surveys")).to_be_visible()

@@ -12,8 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_manager_downloads_the_customer_safe_review(page, live_server, live_firm):
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    log_in(page, live_server.url, "manager", to=f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.locator("#review-link a").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text().endswith("quarterly review")

@@ -14,8 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_manager_finds_a_buyer_from_the_top_bar(page, live_server, live_firm):
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/tasks/")
+    log_in(page, live_server.url, "manager", to=f"{live_server.url}/tasks/")
     box = page.locator("header form.topsearch input[name=q]")
     box.fill("eva")
     box.press("Enter")
@@ -46,8 +45,7 @@ def test_the_manager_finds_a_buyer_from_the_top_bar(page, live_server, live_firm
 
 
 def test_the_manager_searches_an_account_s_timeline(page, live_server, live_firm):
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    log_in(page, live_server.url, "manager", to=f"{live_server.url}/accounts/{live_firm.own.pk}/")
     entries = page.locator("#timeline-list ol.timeline > li")
     assert entries.count() > 1
     page.locator("#timeline-q").fill("prep call")

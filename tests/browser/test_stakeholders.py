@@ -17,8 +17,7 @@ def test_the_manager_places_a_contact_on_the_map(page, live_server, live_firm):
     boss = Person.objects.create(
         account=live_firm.own, side="customer", name="Greta Boss", role="CPO"
     )
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    log_in(page, live_server.url, "manager", to=f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.locator("#stakeholder-map").click()
     page.wait_for_load_state()
     eva = live_firm.own_person

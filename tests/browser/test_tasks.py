@@ -14,8 +14,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_manager_adds_and_ticks_off_a_task(page, live_server, live_firm):
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    log_in(page, live_server.url, "manager", to=f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.locator("#new-task summary").click()
     page.locator("#new-task input[name=title]").fill("Prepare the quarterly review")
     due = dt.date.today() + dt.timedelta(days=6)  # coming up, whatever the day of the run

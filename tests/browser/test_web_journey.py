@@ -101,8 +101,7 @@ def test_customer_lands_on_its_account(page, live_server, live_firm):
 
 
 def test_manager_records_realized_value_for_both_sides(page, live_server, live_firm):
-    log_in(page, live_server.url, "manager")
-    page.goto(f"{live_server.url}/accounts/{live_firm.own.pk}/")
+    log_in(page, live_server.url, "manager", to=f"{live_server.url}/accounts/{live_firm.own.pk}/")
     page.locator("#timeline li", has_text="Joint pilot line").get_by_role(
         "link", name="Edit"
     ).click()

@@ -1054,6 +1054,37 @@ def firm(firm_once):
     return firm_once
 
 
+@pytest.fixture(scope="module")
+def sessions(module_firm, django_db_blocker) -> dict[str, str]:
+    """One login per persona for the module, made in its transaction (a login per case
+    was a sixth of the matrix's time); what a case does to its session (a logout, the
+    idle clock) is undone with the case's savepoint."""
+    from django.conf import settings
+    from django.test import Client
+
+    made = {}
+    with django_db_blocker.unblock():
+        for role, user in module_firm.users.items():
+            client = Client()
+            client.force_login(user)
+            made[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return made
+
+
+@pytest.fixture
+def as_role(client, firm, sessions):
+    """The test client as the given role (``anonymous``: no session)."""
+    from django.conf import settings
+
+    def enter(role: str):
+        client.cookies.pop(settings.SESSION_COOKIE_NAME, None)
+        if role != "anonymous":
+            client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]
+        return client
+
+    return enter
+
+
 def test_every_route_has_a_rule():
     missing = _route_names() - set(PAGES) - set(API)
     assert not missing, f"routes without a permission rule: {sorted(missing)}"

@@ -21,8 +21,8 @@ from __future__ import annotations
 from django.apps import apps as global_apps
 from django.core.management import call_command
 from django.db import connection, migrations
+from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.loader import MigrationLoader
-from django.db.migrations.recorder import MigrationRecorder
 from django.test.utils import override_settings
 
 REPLAYED = ("auth", "contenttypes")
@@ -94,8 +94,6 @@ def new_database_in_one_step(loader: MigrationLoader | None = None) -> bool:
 def migrate_database() -> list[tuple[str, str]]:
     """Apply what is pending (see the module's text): the migrations applied, or recorded
     as applied, as (app, name)."""
-    from django.db.migrations.executor import MigrationExecutor
-
     executor = MigrationExecutor(connection)
     plan = [
         (m.app_label, m.name)
@@ -117,10 +115,11 @@ def _make_at_once(loader: MigrationLoader) -> None:
             call_command("migrate", label, interactive=False, verbosity=0)
         with override_settings(MIGRATION_MODULES=_Synced(synced)):
             call_command("migrate", run_syncdb=True, interactive=False, verbosity=0)
-        recorder = MigrationRecorder(connection)
-        for app_label, name in loader.graph.nodes:
-            if app_label in synced:
-                recorder.record_applied(app_label, name)
+        # recorded as a replay records them (a squashed migration with what it replaces)
+        executor = MigrationExecutor(connection)
+        for key, migration in loader.graph.nodes.items():
+            if key[0] in synced:
+                executor.record_migration(migration)
         for app_label, name in sorted(RUN_ON_NEW):
             for op in loader.get_migration(app_label, name).operations:
                 if isinstance(op, migrations.RunPython):

@@ -394,12 +394,8 @@ def demo_loaded() -> bool:
     return User.objects.filter(username="director").exists()
 
 
-def _hashed(password: str) -> str:
-    return _hash_once(password, settings.PASSWORD_HASHERS[0])
-
-
 @functools.cache
-def _hash_once(password: str, hasher: str) -> str:  # the hasher: part of the cache's key
+def _hashed(password: str, hasher: str) -> str:  # the hasher: part of the cache's key
     return make_password(password)
 
 
@@ -416,7 +412,7 @@ def _user(username: str, role: str, full_name: str, *, password: str | None, **e
     if password:
         # every demo login has the same published password: hashed once for all of them
         # (each hash takes the real hasher about half a second, by design)
-        user.password = _hashed(password)
+        user.password = _hashed(password, settings.PASSWORD_HASHERS[0])
     else:
         user.set_unusable_password()
     user.save()

@@ -103,20 +103,6 @@ def _tasks(user: User, ids: models.QuerySet, today: dt.date) -> list[rules.Item]
     ]
 
 
-def _with_last_message(problems: models.QuerySet) -> models.QuerySet:
-    """The problems with the side (``last_side``) and time (``last_at``) of the latest
-    message of their shared thread (None without one); internal notes are not in it."""
-    from kamkit.web.relationships.models import ProblemComment
-
-    last = ProblemComment.objects.filter(problem=models.OuterRef("pk"), internal=False).order_by(
-        "-created_at", "-pk"
-    )
-    return problems.annotate(
-        last_side=models.Subquery(last.values("side")[:1]),
-        last_at=models.Subquery(last.values("created_at")[:1]),
-    )
-
-
 def _last_messages(problems: models.QuerySet) -> dict[int, tuple[str, dt.datetime]]:
     """The side and time of the latest message of each problem's shared thread (internal
     notes are not in it), by problem; problems without one are left out."""
@@ -454,23 +440,23 @@ def customer_turns(user: User, account: Account) -> list[Turn]:
     from kamkit.core.relationships import CUSTOMER_STEPS
     from kamkit.web.relationships.models import JointInitiative, Problem, Task
 
-    problems = _with_last_message(
-        Problem.objects.visible_to(user).filter(
-            account=account, stage__in=OPEN_STAGES + CUSTOMER_STEPS["confirm"][0]
-        )
+    problems = Problem.objects.visible_to(user).filter(
+        account=account, stage__in=OPEN_STAGES + CUSTOMER_STEPS["confirm"][0]
     )
+    last = _last_messages(problems.values("pk"))
     turns = []
     for p in problems:
+        last_side, last_at = last.get(p.pk, (None, None))
         kind = rules.customer_turn(
             stage=p.stage,
             confirm_stages=CUSTOMER_STEPS["confirm"][0],
             open_stages=OPEN_STAGES,
             both_framed=bool(p.supplier_framing.strip() and p.customer_framing.strip()),
             customer_agreed=p.customer_agreed_on is not None,
-            last_shared_side=p.last_side,
+            last_shared_side=last_side,
         )
         if kind:
-            since = timezone.localdate(p.last_at) if kind == "reply" else p.raised_on
+            since = timezone.localdate(last_at) if kind == "reply" else p.raised_on
             link = reverse("portal:problem", kwargs={"pk": p.pk})
             turns.append(Turn(kind, _sentence(kind, p.title), link, since))
     today = timezone.localdate()
